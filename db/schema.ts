@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string', precision: 3 });
+
+/** One global sequence: every write to an incident takes the next value, the dashboards' cursor. */
+export const incidentChangeSeq = pgSequence('incident_change_seq');
+
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: uuid('id').primaryKey(),
+    playbookId: text('playbook_id').notNull(),
+    playbookVersion: integer('playbook_version').notNull(),
+    title: text('title').notNull(),
+    severity: text('severity').notNull(),
+    mode: text('mode', { enum: ['live', 'exercise'] }).notNull(),
+    exerciseId: uuid('exercise_id'),
+    status: text('status', { enum: ['open', 'closed'] }).notNull(),
+    state: jsonb('state').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    version: integer('version').notNull(),
+    changeSeq: bigint('change_seq', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('incident_change_seq')`),
+    /** Hash of the last event: the next event's prev_hash without reading the log. */
+    headHash: text('head_hash').notNull(),
+    clockNow: ts('clock_now'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [
+    index('incidents_change_seq_idx').on(t.changeSeq),
+    index('incidents_listing_idx').on(t.mode, t.status, t.createdAt),
+  ],
+);
+
+export const incidentEvents = pgTable(
+  'incident_events',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    actor: text('actor').notNull(),
+    source: text('source', { enum: ['api', 'timer', 'clock', 'inject', 'system'] }).notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    recordedAt: ts('recorded_at').notNull(),
+    stateAfter: jsonb('state_after').notNull(),
+    note: text('note'),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.seq] }),
+    uniqueIndex('incident_events_idempotency_idx')
+      .on(t.incidentId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+  ],
+);
+
+export const timers = pgTable(
+  'timers',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    timerId: text('timer_id').notNull(),
+    event: jsonb('event').notNull(),
+    label: text('label').notNull(),
+    dueAt: ts('due_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.timerId] }), index('timers_due_at_idx').on(t.dueAt)],
+);
+
+export const tokens = pgTable(
+  'tokens',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    roles: text('roles').array().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('tokens_hash_idx').on(t.tokenHash),
+    uniqueIndex('tokens_active_name_idx').on(t.name).where(sql`${t.revokedAt} is null`),
+  ],
+);
+
+export const exercises = pgTable('exercises', {
+  id: uuid('id').primaryKey(),
+  scenarioId: text('scenario_id').notNull(),
+  scenario: jsonb('scenario').notNull(),
+  status: text('status').notNull(),
+  startedAt: ts('started_at').notNull(),
+  finishedAt: ts('finished_at'),
+  report: jsonb('report'),
+});

@@ -1,0 +1,194 @@
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type {
+  CommitResult,
+  EventRecord,
+  IncidentFilter,
+  IncidentRow,
+  IncidentStore,
+  IncidentWrite,
+  TimerRow,
+  TokenRecord,
+  TokenStore,
+} from '../src/engine/types';
+import type { Db } from './client';
+import { incidentEvents, incidents, timers, tokens } from './schema';
+
+/** Timestamps come back as Postgres text; the engine and the hash chain speak ISO 8601. */
+const iso = (value: string | Date): string => new Date(value).toISOString();
+const isoOrNull = (value: string | Date | null): string | null => (value === null ? null : iso(value));
+
+type IncidentSelect = typeof incidents.$inferSelect;
+type EventSelect = typeof incidentEvents.$inferSelect;
+
+function toIncident(row: IncidentSelect): IncidentRow {
+  return {
+    ...row,
+    clockNow: isoOrNull(row.clockNow),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    closedAt: isoOrNull(row.closedAt),
+  };
+}
+
+function toEvent(row: EventSelect): EventRecord {
+  return { ...row, occurredAt: iso(row.occurredAt), recordedAt: iso(row.recordedAt) };
+}
+
+const isUniqueViolation = (error: unknown): boolean => {
+  const cause = (error as { cause?: { code?: string } }).cause ?? error;
+  return (cause as { code?: string }).code === '23505';
+};
+
+class IdempotencyRace extends Error {}
+
+export class PgIncidentStore implements IncidentStore {
+  constructor(private readonly db: Db) {}
+
+  async insertIncident(write: IncidentWrite): Promise<void> {
+    const { changeSeq: _assigned, ...incident } = write.incident;
+    await this.db.transaction(async (tx) => {
+      await tx.insert(incidents).values(incident);
+      await tx.insert(incidentEvents).values(write.event);
+      if (write.timersToAdd.length > 0) await tx.insert(timers).values(write.timersToAdd);
+    });
+  }
+
+  async commitAdvance(expectedVersion: number, write: IncidentWrite): Promise<CommitResult> {
+    const { id, changeSeq: _assigned, ...fields } = write.incident;
+    try {
+      return await this.db.transaction(async (tx) => {
+        const updated = await tx
+          .update(incidents)
+          .set({ ...fields, changeSeq: sql`nextval('incident_change_seq')` })
+          .where(and(eq(incidents.id, id), eq(incidents.version, expectedVersion)))
+          .returning({ changeSeq: incidents.changeSeq });
+        if (updated.length === 0) return 'version_conflict';
+        try {
+          await tx.insert(incidentEvents).values(write.event);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new IdempotencyRace();
+          throw error;
+        }
+        if (write.incident.status === 'closed') {
+          await tx.delete(timers).where(eq(timers.incidentId, id));
+          return 'committed';
+        }
+        if (write.timerIdsToRemove.length > 0) {
+          await tx
+            .delete(timers)
+            .where(and(eq(timers.incidentId, id), inArray(timers.timerId, write.timerIdsToRemove)));
+        }
+        if (write.timersToAdd.length > 0) {
+          await tx
+            .insert(timers)
+            .values(write.timersToAdd)
+            .onConflictDoUpdate({
+              target: [timers.incidentId, timers.timerId],
+              set: { event: sql`excluded.event`, label: sql`excluded.label`, dueAt: sql`excluded.due_at` },
+            });
+        }
+        return 'committed';
+      });
+    } catch (error) {
+      if (error instanceof IdempotencyRace) return 'idempotency_conflict';
+      throw error;
+    }
+  }
+
+  async getIncident(id: string): Promise<IncidentRow | null> {
+    const [row] = await this.db.select().from(incidents).where(eq(incidents.id, id));
+    return row ? toIncident(row) : null;
+  }
+
+  async listIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
+    const conditions = [
+      filter.status && eq(incidents.status, filter.status),
+      filter.playbookId && eq(incidents.playbookId, filter.playbookId),
+      filter.mode && eq(incidents.mode, filter.mode),
+    ].filter((condition) => condition !== undefined && condition !== '');
+    const rows = await this.db
+      .select()
+      .from(incidents)
+      .where(and(...(conditions as ReturnType<typeof eq>[])))
+      .orderBy(desc(incidents.createdAt), desc(incidents.id))
+      .limit(filter.limit);
+    return rows.map(toIncident);
+  }
+
+  async listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(incidentEvents)
+      .where(and(eq(incidentEvents.incidentId, incidentId), gt(incidentEvents.seq, after)))
+      .orderBy(asc(incidentEvents.seq))
+      .limit(limit);
+    return rows.map(toEvent);
+  }
+
+  async findEventByIdempotencyKey(incidentId: string, key: string): Promise<EventRecord | null> {
+    const [row] = await this.db
+      .select()
+      .from(incidentEvents)
+      .where(and(eq(incidentEvents.incidentId, incidentId), eq(incidentEvents.idempotencyKey, key)));
+    return row ? toEvent(row) : null;
+  }
+
+  async listTimers(incidentId: string): Promise<TimerRow[]> {
+    const rows = await this.db
+      .select()
+      .from(timers)
+      .where(eq(timers.incidentId, incidentId))
+      .orderBy(asc(timers.dueAt));
+    return rows.map((row) => ({ ...row, event: row.event as TimerRow['event'], dueAt: iso(row.dueAt) }));
+  }
+}
+
+type TokenSelect = typeof tokens.$inferSelect;
+const toToken = ({ tokenHash: _secret, ...row }: TokenSelect): TokenRecord => ({
+  ...row,
+  createdAt: iso(row.createdAt),
+  revokedAt: isoOrNull(row.revokedAt),
+});
+
+export class PgTokenStore implements TokenStore {
+  constructor(private readonly db: Db) {}
+
+  async createToken(token: {
+    id: string;
+    name: string;
+    roles: string[];
+    tokenHash: string;
+  }): Promise<TokenRecord> {
+    const [row] = await this.db.insert(tokens).values(token).returning();
+    return toToken(row!);
+  }
+
+  async findActiveTokenByHash(tokenHash: string): Promise<TokenRecord | null> {
+    const [row] = await this.db
+      .select()
+      .from(tokens)
+      .where(and(eq(tokens.tokenHash, tokenHash), isNull(tokens.revokedAt)));
+    return row ? toToken(row) : null;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const rows = await this.db.select().from(tokens).orderBy(asc(tokens.createdAt));
+    return rows.map(toToken);
+  }
+
+  async revokeToken(id: string): Promise<TokenRecord | null> {
+    const [row] = await this.db
+      .update(tokens)
+      .set({ revokedAt: sql`coalesce(${tokens.revokedAt}, now())` })
+      .where(eq(tokens.id, id))
+      .returning();
+    return row ? toToken(row) : null;
+  }
+
+  async countTokens(): Promise<number> {
+    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(tokens);
+    return row?.n ?? 0;
+  }
+}
+
+export { isUniqueViolation };

@@ -1,0 +1,89 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { EngineError } from './engine';
+import { bearerAuth } from './http/auth';
+import type { AppDeps, AppEnv } from './http/context';
+import { docsRoutes } from './http/docs';
+import { problem } from './http/problem';
+import { healthRoutes } from './http/routes/health';
+import { incidentRoutes } from './http/routes/incidents';
+import { playbookRoutes } from './http/routes/playbooks';
+import { tokenRoutes } from './http/routes/tokens';
+
+export type { AppDeps } from './http/context';
+
+/** The HTTP application: routes, middleware, error mapping. No listen(), no environment. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const errors = result.error.issues.map((issue) => ({
+        path: [result.target, ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      }));
+      return problem(c, 'invalid_request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+        errors,
+      });
+    },
+  });
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) =>
+        problem(c, 'payload_too_large', `request bodies are limited to ${deps.bodyLimitBytes} bytes`),
+    }),
+  );
+  app.use('/v1/*', bearerAuth(deps.tokens));
+
+  healthRoutes(app, deps);
+  playbookRoutes(app, deps);
+  incidentRoutes(app, deps);
+  tokenRoutes(app, deps);
+  docsRoutes(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'holdfast',
+      version: '1',
+      description: 'Extortion-response playbooks: open incidents, step them forward, audit their history.',
+    },
+    security: [{ bearer: [] }],
+  });
+
+  app.notFound((c) => problem(c, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof EngineError) return problem(c, error.code, error.message, error.details);
+    if (error instanceof HTTPException) {
+      if (error.status === 413) return problem(c, 'payload_too_large', error.message);
+      if (error.status < 500)
+        return problem(c, 'invalid_request', error.message || 'malformed request', {}, error.status);
+    }
+    deps.logError(error, c.var.requestId ?? 'unknown');
+    if (isUnavailable(error)) return problem(c, 'unavailable', 'the database is unavailable; retry shortly');
+    return problem(c, 'internal', 'an unexpected error occurred; it has been logged');
+  });
+
+  return app;
+}
+
+/** Connection failures surface as 503 so clients retry, never as a 500 with a stack. */
+function isUnavailable(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const code = (cause as { code?: string }).code ?? '';
+  return [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'CONNECTION_CLOSED',
+    'CONNECTION_ENDED',
+    'CONNECT_TIMEOUT',
+    '57P01',
+    '57P03',
+  ].includes(code);
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  HOLDFAST_DATA_DIR: z.string().min(1).default('./.holdfast/data'),
+  HOLDFAST_ADMIN_TOKEN: z.string().min(16, 'HOLDFAST_ADMIN_TOKEN must be at least 16 characters').optional(),
+  HOLDFAST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  HOLDFAST_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** The only reader of the environment: validated once, failing fast with every problem listed. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+): Config {
+  const raw = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [
+      key,
+      overrides[key as keyof Config] ?? (env[key] === '' ? undefined : env[key]),
+    ]),
+  );
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,448 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { AnyMachineSnapshot } from 'xstate';
+import type { z } from 'zod';
+import { type Actor, type PlaybookDefinition, type Severity, severities } from '../playbook-kit';
+import { EngineError } from './errors';
+import { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
+import {
+  type ActiveState,
+  type AllowedEvent,
+  activeStates,
+  allowedEvents,
+  mayActAs,
+  openSnapshot,
+  type PendingTimer,
+  persistSnapshot,
+  restoreSnapshot,
+  type StepResult,
+  step,
+} from './machine-runtime';
+import type { PlaybookRegistry } from './registry';
+import type {
+  EventRecord,
+  EventSource,
+  IncidentFilter,
+  IncidentMode,
+  IncidentRow,
+  IncidentStore,
+  IncidentWrite,
+  TimerRow,
+} from './types';
+
+export interface EngineDeps {
+  store: IncidentStore;
+  registry: PlaybookRegistry;
+  /** The wall clock, for live incidents and `recorded_at`. */
+  now: () => Date;
+  newId: () => string;
+  /** How often an advance without If-Match re-reads and retries after losing a race. */
+  maxRetries?: number;
+}
+
+/** The public view of an incident (DESIGN.md section 4). */
+export interface IncidentView {
+  id: string;
+  playbookId: string;
+  playbookVersion: number;
+  title: string;
+  severity: string;
+  mode: IncidentMode;
+  status: IncidentRow['status'];
+  state: unknown;
+  active: ActiveState[];
+  allowedEvents: AllowedEvent[];
+  timers: { id: string; label: string; event: string; dueAt: string }[];
+  context: unknown;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface StartIncidentCommand {
+  playbookId: string;
+  title: string;
+  severity?: string;
+  input?: unknown;
+  actor: Actor;
+  mode?: IncidentMode;
+}
+
+export interface AdvanceCommand {
+  incidentId: string;
+  type: string;
+  payload?: unknown;
+  note?: string | null;
+  actor: Actor;
+  source?: EventSource;
+  /** The version the client saw (`If-Match`); stale → version_mismatch. */
+  ifMatch?: number;
+  idempotencyKey?: string;
+}
+
+export interface AdvanceResult {
+  incident: IncidentView;
+  event: EventRecord;
+  /** True when an Idempotency-Key repeat returned the original result. */
+  replayed: boolean;
+}
+
+export interface SimulationResult {
+  state: unknown;
+  status: IncidentRow['status'];
+  active: ActiveState[];
+  timersSet: PendingTimer[];
+  timersCancelled: string[];
+  effects: StepResult['effects'];
+  context: unknown;
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+
+export function createEngine(deps: EngineDeps) {
+  const { store, registry } = deps;
+  const maxRetries = deps.maxRetries ?? 8;
+
+  const incidentNow = (row: Pick<IncidentRow, 'clockNow'>): string =>
+    row.clockNow ?? deps.now().toISOString();
+
+  async function loadIncident(id: string): Promise<IncidentRow> {
+    const row = await store.getIncident(id);
+    if (!row) throw new EngineError('not_found', `no incident ${id}`);
+    return row;
+  }
+
+  async function view(row: IncidentRow, callerRoles: readonly string[]): Promise<IncidentView> {
+    const definition = registry.get(row.playbookId, row.playbookVersion);
+    const snapshot = restoreSnapshot(definition, row.snapshot);
+    const timers = await store.listTimers(row.id);
+    return {
+      id: row.id,
+      playbookId: row.playbookId,
+      playbookVersion: row.playbookVersion,
+      title: row.title,
+      severity: row.severity,
+      mode: row.mode,
+      status: row.status,
+      state: row.state,
+      active: row.status === 'open' ? activeStates(definition, snapshot) : [],
+      allowedEvents:
+        row.status === 'open' ? allowedEvents(definition, snapshot, callerRoles, incidentNow(row)) : [],
+      timers: timers
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+        .map((timer) => ({
+          id: timer.timerId,
+          label: timer.label,
+          event: timer.event.type,
+          dueAt: timer.dueAt,
+        })),
+      context: snapshot.context,
+      version: row.version,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      closedAt: row.closedAt,
+    };
+  }
+
+  async function startIncident(
+    command: StartIncidentCommand,
+    callerRoles: readonly string[],
+  ): Promise<IncidentView> {
+    const definition = registry.get(command.playbookId);
+    const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
+    const severity = command.severity ?? definition.defaultSeverity(input);
+    if (!(severities as readonly string[]).includes(severity)) {
+      throw new EngineError('invalid_request', `severity must be one of ${severities.join(', ')}`);
+    }
+    const now = deps.now().toISOString();
+    const id = deps.newId();
+    const opened = openSnapshot(definition, {
+      input,
+      at: now,
+      actor: command.actor,
+      title: command.title,
+      severity: severity as Severity,
+    });
+    const event = sealEvent({
+      incidentId: id,
+      seq: 1,
+      type: 'incident.opened',
+      payload: { title: command.title, severity, input },
+      actor: command.actor.name,
+      source: 'api',
+      occurredAt: now,
+      recordedAt: now,
+      stateAfter: opened.snapshot.value,
+      note: null,
+      idempotencyKey: null,
+      requestHash: null,
+      prevHash: GENESIS_HASH,
+    });
+    const incident: IncidentRow = {
+      id,
+      playbookId: definition.id,
+      playbookVersion: definition.version,
+      title: command.title,
+      severity,
+      mode: command.mode ?? 'live',
+      exerciseId: null,
+      status: opened.snapshot.status === 'done' ? 'closed' : 'open',
+      state: opened.snapshot.value,
+      snapshot: persistSnapshot(definition, opened.snapshot),
+      version: 1,
+      changeSeq: 0,
+      headHash: event.hash,
+      clockNow: null,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    };
+    await store.insertIncident({
+      incident,
+      event,
+      timersToAdd: timerRows(id, opened.timers.add),
+      timerIdsToRemove: [],
+    });
+    return view(incident, callerRoles);
+  }
+
+  /** Checks an event against the incident as it is now and computes the transition, writing nothing. */
+  function prepare(row: IncidentRow, command: AdvanceCommand) {
+    if (row.status === 'closed') {
+      throw new EngineError('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
+    }
+    const definition = registry.get(row.playbookId, row.playbookVersion);
+    const clientEvent = definition.events.find((event) => event.type === command.type);
+    if (!clientEvent) {
+      throw new EngineError(
+        'invalid_request',
+        `playbook ${definition.id}@${definition.version} has no client event "${command.type}"`,
+        { events: definition.events.map((event) => event.type) },
+      );
+    }
+    if (!mayActAs(command.actor.roles, clientEvent.roles)) {
+      throw new EngineError(
+        'forbidden',
+        `"${command.type}" needs one of the roles: ${clientEvent.roles.join(', ')}`,
+        {
+          roles: clientEvent.roles,
+        },
+      );
+    }
+    const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
+    const at = incidentNow(row);
+    const snapshot = restoreSnapshot(definition, row.snapshot);
+    const machineEvent = { type: command.type, payload, at, actor: command.actor };
+    if (!snapshot.can(machineEvent)) {
+      throw new EngineError(
+        'event_not_allowed',
+        `"${command.type}" is not accepted in the incident's current state (${describeValue(snapshot)}). ${clientEvent.description}`,
+        { allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at) },
+      );
+    }
+    return { definition, payload, at, result: step(definition, snapshot, machineEvent) };
+  }
+
+  async function advanceIncident(command: AdvanceCommand): Promise<AdvanceResult> {
+    const requestHash = hashRequest(command);
+    for (let attempt = 0; ; attempt++) {
+      const row = await loadIncident(command.incidentId);
+      if (command.idempotencyKey) {
+        const earlier = await store.findEventByIdempotencyKey(row.id, command.idempotencyKey);
+        if (earlier) return replay(row, earlier, requestHash, command);
+      }
+      if (command.ifMatch !== undefined && command.ifMatch !== row.version) {
+        throw versionMismatch(row.version, command.ifMatch);
+      }
+      const { definition, payload, at, result } = prepare(row, command);
+      const write = buildWrite(definition, row, command, payload, at, result, requestHash);
+      const outcome = await store.commitAdvance(row.version, write);
+      if (outcome === 'committed') {
+        return {
+          incident: await view(write.incident, command.actor.roles),
+          event: write.event,
+          replayed: false,
+        };
+      }
+      if (command.ifMatch !== undefined && outcome === 'version_conflict') {
+        const latest = await loadIncident(row.id);
+        throw versionMismatch(latest.version, command.ifMatch);
+      }
+      if (attempt >= maxRetries) {
+        throw new EngineError(
+          'version_mismatch',
+          `incident ${row.id} kept changing while this event was applied; read it again and retry`,
+          { attempts: attempt + 1 },
+        );
+      }
+      // Lost a race (or a concurrent repeat of the same Idempotency-Key won): re-read and try again.
+      await sleep(Math.random() * 5 * (attempt + 1));
+    }
+  }
+
+  async function replay(
+    row: IncidentRow,
+    earlier: EventRecord,
+    requestHash: string,
+    command: AdvanceCommand,
+  ) {
+    if (earlier.requestHash !== requestHash) {
+      throw new EngineError(
+        'idempotency_conflict',
+        `Idempotency-Key "${command.idempotencyKey}" was already used with a different request (event seq ${earlier.seq})`,
+        { seq: earlier.seq },
+      );
+    }
+    return { incident: await view(row, command.actor.roles), event: earlier, replayed: true };
+  }
+
+  function buildWrite(
+    definition: PlaybookDefinition,
+    row: IncidentRow,
+    command: AdvanceCommand,
+    payload: unknown,
+    at: string,
+    result: StepResult,
+    requestHash: string,
+  ): IncidentWrite {
+    const recordedAt = deps.now().toISOString();
+    const seq = row.version + 1;
+    const closed = result.snapshot.status === 'done';
+    const event = sealEvent({
+      incidentId: row.id,
+      seq,
+      type: command.type,
+      payload,
+      actor: command.actor.name,
+      source: command.source ?? 'api',
+      occurredAt: at,
+      recordedAt,
+      stateAfter: result.snapshot.value,
+      note: command.note ?? null,
+      idempotencyKey: command.idempotencyKey ?? null,
+      requestHash: command.idempotencyKey ? requestHash : null,
+      prevHash: row.headHash,
+    });
+    const incident: IncidentRow = {
+      ...row,
+      status: closed ? 'closed' : 'open',
+      state: result.snapshot.value,
+      snapshot: persistSnapshot(definition, result.snapshot),
+      version: seq,
+      headHash: event.hash,
+      updatedAt: recordedAt,
+      closedAt: closed ? at : null,
+    };
+    return {
+      incident,
+      event,
+      timersToAdd: timerRows(row.id, result.timers.add),
+      timerIdsToRemove: result.timers.remove,
+    };
+  }
+
+  async function simulate(command: AdvanceCommand): Promise<SimulationResult> {
+    const row = await loadIncident(command.incidentId);
+    const { definition, result } = prepare(row, command);
+    return {
+      state: result.snapshot.value,
+      status: result.snapshot.status === 'done' ? 'closed' : 'open',
+      active: activeStates(definition, result.snapshot),
+      timersSet: result.timers.add,
+      timersCancelled: result.timers.remove,
+      effects: result.effects,
+      context: result.snapshot.context,
+    };
+  }
+
+  async function getIncident(id: string, callerRoles: readonly string[]): Promise<IncidentView> {
+    return view(await loadIncident(id), callerRoles);
+  }
+
+  async function listIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
+    return store.listIncidents(filter);
+  }
+
+  async function listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]> {
+    await loadIncident(incidentId);
+    return store.listEvents(incidentId, after, limit);
+  }
+
+  async function verifyIncident(incidentId: string) {
+    const row = await loadIncident(incidentId);
+    const events: EventRecord[] = [];
+    for (let after = 0; ; ) {
+      const page = await store.listEvents(incidentId, after, 1000);
+      events.push(...page);
+      if (page.length < 1000) break;
+      after = page[page.length - 1]!.seq;
+    }
+    return verifyChain(events, row.headHash, row.version);
+  }
+
+  return {
+    startIncident,
+    advanceIncident,
+    simulate,
+    getIncident,
+    incidentView: view,
+    listIncidents,
+    listEvents,
+    verifyIncident,
+    loadIncident,
+  };
+}
+
+function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {
+  return { ...facts, hash: hashEvent(facts) };
+}
+
+function timerRows(incidentId: string, timers: PendingTimer[]): TimerRow[] {
+  return timers.map((timer) => ({ incidentId, ...timer }));
+}
+
+function hashRequest(command: AdvanceCommand): string {
+  const canonical = canonicalize({
+    type: command.type,
+    payload: command.payload ?? {},
+    note: command.note ?? null,
+  });
+  return createHash('sha256')
+    .update(canonical ?? '')
+    .digest('hex');
+}
+
+function versionMismatch(current: number, expected: number): EngineError {
+  return new EngineError(
+    'version_mismatch',
+    `If-Match expected version ${expected} but the incident is at version ${current}`,
+    { currentVersion: current },
+  );
+}
+
+function describeValue(snapshot: AnyMachineSnapshot): string {
+  return JSON.stringify(snapshot.value);
+}
+
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new EngineError(
+    'invalid_request',
+    `${what} is invalid: ${parsed.error.issues.map(formatIssue).join('; ')}`,
+    {
+      errors: parsed.error.issues.map((issue) => ({
+        path: [what, ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+    },
+  );
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

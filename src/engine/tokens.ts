@@ -1,0 +1,75 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Actor } from '../playbook-kit';
+import { EngineError } from './errors';
+import type { TokenRecord, TokenStore } from './types';
+
+export const builtInRoles = ['admin', 'observer', 'facilitator'] as const;
+
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export interface TokenServiceDeps {
+  store: TokenStore;
+  /** `HOLDFAST_ADMIN_TOKEN`: accepted as an admin token when set. */
+  adminToken?: string | undefined;
+  /** Every role a token may hold: the built-in ones and every playbook's. */
+  knownRoles: ReadonlySet<string>;
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;
+
+export function createTokenService(deps: TokenServiceDeps) {
+  const adminHash = deps.adminToken ? Buffer.from(hashSecret(deps.adminToken), 'hex') : null;
+
+  /** The actor behind a bearer secret, or null. Secrets are compared as SHA-256 digests, in constant time. */
+  async function authenticate(secret: string): Promise<Actor | null> {
+    const digest = hashSecret(secret);
+    if (adminHash && timingSafeEqual(adminHash, Buffer.from(digest, 'hex'))) {
+      return { id: 'admin-token', name: 'admin (HOLDFAST_ADMIN_TOKEN)', roles: ['admin'] };
+    }
+    const token = await deps.store.findActiveTokenByHash(digest);
+    return token ? { id: token.id, name: token.name, roles: token.roles } : null;
+  }
+
+  /** Creates a token; the secret is returned here and never again. */
+  async function createToken(name: string, roles: string[]): Promise<TokenRecord & { token: string }> {
+    const unknown = roles.filter((role) => !deps.knownRoles.has(role));
+    if (unknown.length > 0) {
+      throw new EngineError('invalid_request', `unknown role(s): ${unknown.join(', ')}`, {
+        knownRoles: [...deps.knownRoles].sort(),
+      });
+    }
+    const secret = `hf_${randomBytes(24).toString('base64url')}`;
+    try {
+      const record = await deps.store.createToken({
+        id: randomUUID(),
+        name,
+        roles: [...new Set(roles)],
+        tokenHash: hashSecret(secret),
+      });
+      return { ...record, token: secret };
+    } catch (error) {
+      const code = ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code;
+      if (code === '23505') {
+        throw new EngineError(
+          'invalid_request',
+          `an active token named "${name}" already exists; revoke it first`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async function revokeToken(id: string): Promise<TokenRecord> {
+    const record = await deps.store.revokeToken(id);
+    if (!record) throw new EngineError('not_found', `no token ${id}`);
+    return record;
+  }
+
+  return {
+    authenticate,
+    createToken,
+    revokeToken,
+    listTokens: () => deps.store.listTokens(),
+    countTokens: () => deps.store.countTokens(),
+  };
+}

@@ -1,0 +1,29 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { EngineError, type TokenService } from '../engine';
+import type { Actor } from '../playbook-kit';
+import type { AppEnv } from './context';
+
+/** `Authorization: Bearer <token>` on everything it guards; the caller becomes `c.var.actor`. */
+export function bearerAuth(tokens: TokenService): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = header?.match(/^Bearer\s+(\S{1,512})\s*$/i);
+    if (!match) throw new EngineError('unauthorized', 'send Authorization: Bearer <token>');
+    const actor = await tokens.authenticate(match[1]!);
+    if (!actor) throw new EngineError('unauthorized', 'the bearer token is unknown or revoked');
+    c.set('actor', actor);
+    await next();
+  };
+}
+
+export function requireAdmin(c: Context<AppEnv>): Actor {
+  const actor = c.var.actor;
+  if (!actor.roles.includes('admin')) throw new EngineError('forbidden', 'this needs the admin role');
+  return actor;
+}
+
+/** Facilitator-only tokens reach exercise incidents only (DESIGN.md section 5). */
+export function canSeeMode(actor: Actor, mode: 'live' | 'exercise'): boolean {
+  if (mode === 'exercise') return true;
+  return actor.roles.some((role) => role !== 'facilitator');
+}

@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { type EventRecord, EngineError, type IncidentRow } from '../../engine';
+import type { Actor } from '../../playbook-kit';
+import { canSeeMode } from '../auth';
+import type { App, AppDeps, AppEnv } from '../context';
+import { assertStorableJson } from '../json-guard';
+import {
+  CreateIncidentSchema,
+  EventBodySchema,
+  EventRecordSchema,
+  IdParam,
+  IncidentSchema,
+  IncidentSummarySchema,
+  json,
+  problemResponses,
+} from '../schemas';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const tags = ['incidents'];
+
+const createIncidentRoute = createRoute({
+  method: 'post',
+  path: '/v1/incidents',
+  tags,
+  summary: 'Open an incident from a playbook (latest version)',
+  request: { body: { content: { 'application/json': { schema: CreateIncidentSchema } }, required: true } },
+  responses: { 201: json(IncidentSchema, 'The new incident'), ...problemResponses(400, 401, 403, 404, 413) },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/incidents',
+  tags,
+  summary: 'List incidents (live ones unless mode=exercise)',
+  request: {
+    query: z.object({
+      status: z.enum(['open', 'closed']).optional(),
+      playbookId: z.string().max(100).optional(),
+      mode: z.enum(['live', 'exercise']).optional(),
+      limit: z.coerce.number().int().min(1).max(500).optional(),
+    }),
+  },
+  responses: {
+    200: json(
+      z.object({ items: z.array(IncidentSummarySchema), cursor: z.string().nullable() }),
+      'Incidents',
+    ),
+    304: { description: 'Not modified (If-None-Match)' },
+    ...problemResponses(400, 401, 403),
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/v1/incidents/{id}',
+  tags,
+  summary: 'An incident: state, active steps, allowed events, timers',
+  request: { params: IdParam },
+  responses: {
+    200: json(IncidentSchema, 'The incident; ETag is its version'),
+    304: { description: 'Not modified (If-None-Match)' },
+    ...problemResponses(401, 403, 404),
+  },
+});
+
+const eventHeaders = z.object({
+  'if-match': z.string().max(100).optional().openapi({ description: 'The version you saw: "<version>"' }),
+  'idempotency-key': z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Repeat-safe key, 1–200 printable chars' }),
+});
+
+const postEventRoute = createRoute({
+  method: 'post',
+  path: '/v1/incidents/{id}/events',
+  tags,
+  summary: 'Send an event to an incident',
+  request: {
+    params: IdParam,
+    headers: eventHeaders,
+    body: { content: { 'application/json': { schema: EventBodySchema } }, required: true },
+  },
+  responses: {
+    200: json(z.object({ incident: IncidentSchema, event: EventRecordSchema }), 'Applied (or replayed)'),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 422),
+  },
+});
+
+const simulateRoute = createRoute({
+  method: 'post',
+  path: '/v1/incidents/{id}/simulate',
+  tags,
+  summary: 'Dry run: what the incident would become, with nothing written',
+  request: {
+    params: IdParam,
+    body: { content: { 'application/json': { schema: EventBodySchema } }, required: true },
+  },
+  responses: {
+    200: json(z.record(z.string(), z.unknown()).openapi('Simulation'), 'What would happen'),
+    ...problemResponses(400, 401, 403, 404, 409, 413),
+  },
+});
+
+const listEventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/incidents/{id}/events',
+  tags,
+  summary: 'The timeline: hash-chained events in seq order',
+  request: {
+    params: IdParam,
+    query: z.object({
+      after: z.coerce.number().int().min(0).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+    }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(EventRecordSchema) }), 'Events'),
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const verifyRoute = createRoute({
+  method: 'get',
+  path: '/v1/incidents/{id}/verify',
+  tags,
+  summary: 'Recompute the hash chain',
+  request: { params: IdParam },
+  responses: {
+    200: json(
+      z.object({
+        ok: z.boolean(),
+        events: z.number().int(),
+        head: z.string(),
+        firstBadSeq: z.number().int().optional(),
+        reason: z.string().optional(),
+      }),
+      'Verdict',
+    ),
+    ...problemResponses(401, 403, 404),
+  },
+});
+
+const summary = (row: IncidentRow) => ({
+  id: row.id,
+  playbookId: row.playbookId,
+  playbookVersion: row.playbookVersion,
+  title: row.title,
+  severity: row.severity,
+  mode: row.mode,
+  status: row.status,
+  state: row.state,
+  version: row.version,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  closedAt: row.closedAt,
+});
+
+export const eventWire = (event: EventRecord) => ({
+  seq: event.seq,
+  type: event.type,
+  payload: event.payload,
+  actor: event.actor,
+  source: event.source,
+  occurredAt: event.occurredAt,
+  recordedAt: event.recordedAt,
+  stateAfter: event.stateAfter,
+  note: event.note,
+  hash: event.hash,
+  prevHash: event.prevHash,
+});
+
+/** `"7"`, `W/"7"` or `7` → 7; `*` → no precondition. */
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = header.trim().match(/^(?:W\/)?"?(\d{1,9})"?$/);
+  if (!match) throw new EngineError('invalid_request', 'If-Match must be the incident version, e.g. "3"');
+  return Number(match[1]);
+}
+
+function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(header)) {
+    throw new EngineError('invalid_request', 'Idempotency-Key must be 1–200 printable ASCII characters');
+  }
+  return header;
+}
+
+const etagMatches = (c: Context, etag: string): boolean =>
+  (c.req.header('if-none-match') ?? '')
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*');
+
+export function incidentRoutes(app: App, deps: AppDeps): void {
+  const { engine, registry } = deps;
+
+  /** Loads an incident the caller may see; ids that cannot exist are simply not found. */
+  async function visibleIncident(c: Context<AppEnv>, id: string): Promise<IncidentRow> {
+    if (!uuidPattern.test(id)) throw new EngineError('not_found', `no incident ${id}`);
+    const row = await engine.loadIncident(id);
+    if (!canSeeMode(c.var.actor, row.mode)) {
+      throw new EngineError('forbidden', 'facilitator tokens reach exercise incidents only');
+    }
+    return row;
+  }
+
+  app.openapi(createIncidentRoute, async (c) => {
+    const body = c.req.valid('json');
+    assertStorableJson(body);
+    const actor: Actor = c.var.actor;
+    const playbook = registry.get(body.playbookId);
+    if (!actor.roles.includes('admin') && !actor.roles.some((role) => role in playbook.roles)) {
+      throw new EngineError(
+        'forbidden',
+        `opening a ${playbook.id} incident needs admin or one of its roles`,
+        {
+          roles: Object.keys(playbook.roles),
+        },
+      );
+    }
+    const incident = await engine.startIncident({ ...body, actor }, actor.roles);
+    c.header('Location', `/v1/incidents/${incident.id}`);
+    c.header('ETag', `"${incident.version}"`);
+    return c.json(incident, 201);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const query = c.req.valid('query');
+    const mode = query.mode ?? 'live';
+    if (!canSeeMode(c.var.actor, mode)) {
+      throw new EngineError(
+        'forbidden',
+        'facilitator tokens reach exercise incidents only; use mode=exercise',
+      );
+    }
+    const rows = await engine.listIncidents({ ...query, mode, limit: query.limit ?? 100 });
+    const items = rows.map(summary);
+    const cursor = rows.length > 0 ? String(Math.max(...rows.map((row) => row.changeSeq))) : null;
+    const etag = `"${createHash('sha256')
+      .update(items.map((item) => `${item.id}:${item.version}`).join(','))
+      .digest('base64url')
+      .slice(0, 27)}"`;
+    c.header('ETag', etag);
+    if (etagMatches(c, etag)) return c.body(null, 304);
+    return c.json({ items, cursor }, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const row = await visibleIncident(c, c.req.valid('param').id);
+    const etag = `"${row.version}"`;
+    c.header('ETag', etag);
+    if (etagMatches(c, etag)) return c.body(null, 304);
+    return c.json(await engine.incidentView(row, c.var.actor.roles), 200);
+  });
+
+  app.openapi(postEventRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const headers = c.req.valid('header');
+    const body = c.req.valid('json');
+    assertStorableJson(body);
+    await visibleIncident(c, id);
+    const result = await engine.advanceIncident({
+      incidentId: id,
+      type: body.type,
+      payload: body.payload,
+      note: body.note ?? null,
+      actor: c.var.actor,
+      ifMatch: parseIfMatch(headers['if-match']),
+      idempotencyKey: parseIdempotencyKey(headers['idempotency-key']),
+    });
+    c.header('ETag', `"${result.incident.version}"`);
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json({ incident: result.incident, event: eventWire(result.event) }, 200);
+  });
+
+  app.openapi(simulateRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    assertStorableJson(body);
+    await visibleIncident(c, id);
+    const result = await engine.simulate({
+      incidentId: id,
+      type: body.type,
+      payload: body.payload,
+      note: body.note ?? null,
+      actor: c.var.actor,
+    });
+    return c.json(result, 200);
+  });
+
+  app.openapi(listEventsRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { after, limit } = c.req.valid('query');
+    await visibleIncident(c, id);
+    const events = await engine.listEvents(id, after ?? 0, limit ?? 100);
+    return c.json({ items: events.map(eventWire) }, 200);
+  });
+
+  app.openapi(verifyRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await visibleIncident(c, id);
+    return c.json(await engine.verifyIncident(id), 200);
+  });
+}

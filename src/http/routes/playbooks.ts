@@ -1,0 +1,85 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { z as zod } from 'zod';
+import { describeStates, EngineError } from '../../engine';
+import type { App, AppDeps } from '../context';
+import { json, problemResponses } from '../schemas';
+
+const PlaybookItem = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  title: z.string(),
+  summary: z.string(),
+  versions: z.array(z.number().int()),
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/playbooks',
+  tags: ['playbooks'],
+  summary: 'List playbooks (latest version of each)',
+  responses: { 200: json(z.object({ items: z.array(PlaybookItem) }), 'Playbooks'), ...problemResponses(401) },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/v1/playbooks/{id}',
+  tags: ['playbooks'],
+  summary: 'A playbook definition: input schema, states, client events with payload schemas, timers',
+  request: {
+    params: z.object({
+      id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ransom-demand' }),
+    }),
+    query: z.object({ version: z.coerce.number().int().positive().optional() }),
+  },
+  responses: {
+    200: json(z.record(z.string(), z.unknown()).openapi('PlaybookDefinition'), 'Definition'),
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const toJsonSchema = (schema: zod.ZodType) =>
+  zod.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+export function playbookRoutes(app: App, deps: AppDeps): void {
+  const { registry } = deps;
+  app.openapi(listRoute, (c) =>
+    c.json({
+      items: registry.latest().map((p) => ({
+        id: p.id,
+        version: p.version,
+        title: p.title,
+        summary: p.summary,
+        versions: registry.versions(p.id),
+      })),
+    }),
+  );
+
+  app.openapi(getRoute, (c) => {
+    const { id } = c.req.valid('param');
+    const { version } = c.req.valid('query');
+    const p = registry.get(id, version);
+    if (!p) throw new EngineError('not_found', `no playbook ${id}`);
+    // The definition is plain JSON data; its static type is wider than the route's schema can express.
+    const definition = {
+      id: p.id,
+      version: p.version,
+      versions: registry.versions(p.id),
+      title: p.title,
+      summary: p.summary,
+      source: p.source,
+      roles: p.roles,
+      inputSchema: toJsonSchema(p.inputSchema),
+      states: describeStates(p),
+      events: p.events.map((event) => ({
+        type: event.type,
+        title: event.title,
+        description: event.description,
+        roles: event.roles,
+        payloadSchema: toJsonSchema(event.payload),
+        examples: event.examples,
+      })),
+      timers: Object.entries(p.timerLabels).map(([key, label]) => ({ key, label })),
+    };
+    return c.json(definition as never, 200);
+  });
+}

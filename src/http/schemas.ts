@@ -1,0 +1,162 @@
+import { z } from '@hono/zod-openapi';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.enum([
+      'invalid_request',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'event_not_allowed',
+      'version_mismatch',
+      'incident_closed',
+      'idempotency_conflict',
+      'payload_too_large',
+      'unavailable',
+      'internal',
+    ]),
+  })
+  .catchall(z.unknown())
+  .openapi('Problem');
+
+const severity = z.enum(['low', 'medium', 'high', 'critical']);
+
+export const ActiveStateSchema = z.object({
+  path: z.string(),
+  title: z.string(),
+  description: z.string(),
+  owner: z.string().nullable(),
+  checklist: z.array(z.string()),
+});
+
+export const AllowedEventSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  roles: z.array(z.string()),
+  permitted: z.boolean().openapi({ description: "Whether the caller's roles may send it" }),
+});
+
+export const TimerSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  event: z.string(),
+  dueAt: z.string(),
+});
+
+export const IncidentSchema = z
+  .object({
+    id: z.string().uuid(),
+    playbookId: z.string(),
+    playbookVersion: z.number().int(),
+    title: z.string(),
+    severity: z.string(),
+    mode: z.enum(['live', 'exercise']),
+    status: z.enum(['open', 'closed']),
+    state: z.unknown(),
+    active: z.array(ActiveStateSchema),
+    allowedEvents: z.array(AllowedEventSchema),
+    timers: z.array(TimerSchema),
+    context: z.unknown(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .openapi('Incident');
+
+export const IncidentSummarySchema = IncidentSchema.pick({
+  id: true,
+  playbookId: true,
+  playbookVersion: true,
+  title: true,
+  severity: true,
+  mode: true,
+  status: true,
+  state: true,
+  version: true,
+  createdAt: true,
+  updatedAt: true,
+  closedAt: true,
+}).openapi('IncidentSummary');
+
+export const EventRecordSchema = z
+  .object({
+    seq: z.number().int(),
+    type: z.string(),
+    payload: z.unknown(),
+    actor: z.string(),
+    source: z.enum(['api', 'timer', 'clock', 'inject', 'system']),
+    occurredAt: z.string(),
+    recordedAt: z.string(),
+    stateAfter: z.unknown(),
+    note: z.string().nullable(),
+    hash: z.string(),
+    prevHash: z.string(),
+  })
+  .openapi('EventRecord');
+
+export const CreateIncidentSchema = z
+  .object({
+    playbookId: z.string().min(1).max(100).openapi({ example: 'ransom-demand' }),
+    title: z.string().trim().min(1).max(200).openapi({ example: 'JJ Meds: bitcoin ransom email' }),
+    severity: severity.optional(),
+    input: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Validated by the playbook's inputSchema" }),
+  })
+  .strict()
+  .openapi('CreateIncident');
+
+export const EventBodySchema = z
+  .object({
+    type: z.string().min(1).max(200).openapi({ example: 'site.taken_offline' }),
+    payload: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ example: { scope: 'full', rationale: 'Stop further access to the image files' } }),
+    note: z.string().max(4000).optional(),
+  })
+  .strict()
+  .openapi('EventBody');
+
+export const CreateTokenSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).openapi({ example: 'alice-ic' }),
+    roles: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(20)
+      .openapi({ example: ['incident_commander'] }),
+  })
+  .strict()
+  .openapi('CreateToken');
+
+export const TokenSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    roles: z.array(z.string()),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('Token');
+
+export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: 'Problem', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    ]),
+  );
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

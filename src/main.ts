@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { type Database, openDatabase } from '../db/client';
+import { PgIncidentStore, PgTokenStore } from '../db/store';
+import { playbooks } from '../playbooks';
+import { createApp } from './app';
+import type { Config } from './config';
+import {
+  builtInRoles,
+  createEngine,
+  createTokenService,
+  PlaybookRegistry,
+  type TokenService,
+} from './engine';
+
+export type Logger = pino.Logger;
+
+export function createLogger(level: Config['LOG_LEVEL']): Logger {
+  return pino({ level, base: { service: 'holdfast' } });
+}
+
+export function createRegistry(): PlaybookRegistry {
+  return new PlaybookRegistry(playbooks);
+}
+
+export function knownRoles(registry: PlaybookRegistry): Set<string> {
+  return new Set([...builtInRoles, ...registry.all().flatMap((p) => Object.keys(p.roles))]);
+}
+
+export async function openMigratedDatabase(config: Config): Promise<Database> {
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.HOLDFAST_DATA_DIR,
+    maxConnections: config.HOLDFAST_DB_POOL,
+  });
+  try {
+    await database.migrate();
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** Wires database, engine and HTTP for one process. */
+export function createServices(database: Database, config: Config, logger: Logger) {
+  const registry = createRegistry();
+  const tokens = createTokenService({
+    store: new PgTokenStore(database.db),
+    adminToken: config.HOLDFAST_ADMIN_TOKEN,
+    knownRoles: knownRoles(registry),
+  });
+  const engine = createEngine({
+    store: new PgIncidentStore(database.db),
+    registry,
+    now: () => new Date(),
+    newId: randomUUID,
+  });
+  const app = createApp({
+    engine,
+    registry,
+    tokens,
+    checkReady: () => database.ping(),
+    bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
+    logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),
+  });
+  return { registry, tokens, engine, app };
+}
+
+/**
+ * Without HOLDFAST_ADMIN_TOKEN, the first start on an empty tokens table creates an admin token and
+ * returns its secret (printed once by the caller).
+ */
+export async function ensureFirstAdminToken(tokens: TokenService, config: Config): Promise<string | null> {
+  if (config.HOLDFAST_ADMIN_TOKEN || (await tokens.countTokens()) > 0) return null;
+  try {
+    return (await tokens.createToken('admin', ['admin'])).token;
+  } catch {
+    return null; // another instance created it at the same moment
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openMigratedDatabase(config);
+  const { app, tokens } = createServices(database, config, logger);
+  const firstAdmin = await ensureFirstAdminToken(tokens, config);
+  if (firstAdmin) {
+    process.stdout.write(
+      `\nFirst start: created an admin token. It is shown only this once; keep it safe:\n\n  ${firstAdmin}\n\n`,
+    );
+  }
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('listening', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : config.PORT);
+    });
+    server.once('error', reject);
+  });
+  const url = `http://${config.HOST}:${port}`;
+  logger.info({ url, database: database.kind }, 'holdfast listening');
+  return {
+    url,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { AnyStateMachine } from 'xstate';
+import { z } from 'zod';
+
+/** Who sent an event: the token's id and name and the roles it holds. */
+export interface Actor {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+/** Every event a holdfast machine sees carries the incident clock's `at` and the `actor`. */
+export interface HoldfastEvent<T extends string = string, P = unknown> {
+  type: T;
+  payload: P;
+  at: string;
+  actor: Actor;
+}
+
+/** What `initialTransition` receives as machine input. */
+export interface IncidentInput<I = unknown> {
+  input: I;
+  at: string;
+  actor: Actor;
+  title: string;
+  severity: string;
+}
+
+/** `meta` every state of a playbook carries, so views can explain it. */
+export interface StateMeta {
+  owner: string;
+  checklist?: string[];
+  evidence?: string[];
+  source?: string;
+}
+
+/** An event a client may send. `examples` document it and let the engine probe which events the current state accepts. */
+export interface ClientEventDef {
+  type: string;
+  title: string;
+  description: string;
+  roles: readonly string[];
+  payload: z.ZodType;
+  examples: readonly unknown[];
+}
+
+export interface PlaybookDefinition {
+  id: string;
+  version: number;
+  title: string;
+  summary: string;
+  /** Case files and rules of the domain reference the playbook comes from. */
+  source: readonly string[];
+  /** Playbook roles and what each one does. */
+  roles: Readonly<Record<string, string>>;
+  /** The `input` an incident is opened with. */
+  inputSchema: z.ZodType;
+  /** Severity when the request names none, from the validated input. */
+  defaultSeverity: (input: unknown) => Severity;
+  events: readonly ClientEventDef[];
+  /** Human labels of timers: keyed by named delay (for `after`) or by the id of a delayed `raise`. */
+  timerLabels: Readonly<Record<string, string>>;
+  machine: AnyStateMachine;
+}
+
+export const severities = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof severities)[number];
+
+const kebabCase = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const dottedFact = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+/** Checks a playbook's shape once at registration, so a malformed one fails at start-up, not mid-incident. */
+export function definePlaybook<const D extends PlaybookDefinition>(definition: D): D {
+  const problems: string[] = [];
+  if (!kebabCase.test(definition.id)) problems.push(`id "${definition.id}" is not kebab-case`);
+  if (!Number.isInteger(definition.version) || definition.version < 1)
+    problems.push('version must be an integer ≥ 1');
+  const seen = new Set<string>();
+  for (const event of definition.events) {
+    if (!dottedFact.test(event.type)) problems.push(`event "${event.type}" is not a dotted lower-case fact`);
+    if (event.type.startsWith('xstate.')) problems.push(`event "${event.type}" is internal`);
+    if (seen.has(event.type)) problems.push(`event "${event.type}" is defined twice`);
+    seen.add(event.type);
+    if (!event.title.trim()) problems.push(`event "${event.type}" has no title`);
+    if (event.roles.length === 0) problems.push(`event "${event.type}" names no roles`);
+    for (const role of event.roles) {
+      if (!(role in definition.roles)) problems.push(`event "${event.type}" names unknown role "${role}"`);
+    }
+    if (event.examples.length === 0) problems.push(`event "${event.type}" has no example payload`);
+    event.examples.forEach((example, i) => {
+      const parsed = event.payload.safeParse(example);
+      if (!parsed.success)
+        problems.push(
+          `event "${event.type}" example ${i} fails its schema: ${z.prettifyError(parsed.error)}`,
+        );
+    });
+  }
+  if (problems.length > 0)
+    throw new Error(`playbook ${definition.id}@${definition.version}:\n- ${problems.join('\n- ')}`);
+  return definition;
+}
+
+/** Typed identity for one client event definition. */
+export function clientEvent<P extends z.ZodType>(def: {
+  type: string;
+  title: string;
+  description: string;
+  roles: readonly string[];
+  payload: P;
+  examples: readonly z.input<P>[];
+}): ClientEventDef {
+  return def;
+}
+
+/** A decision's required rationale: the reasoning is part of the record. */
+export const rationale = z
+  .string()
+  .trim()
+  .min(3, 'a rationale of at least 3 characters is required')
+  .max(4000);
+/** A short free-text field. */
+export const text = (max = 2000) => z.string().trim().min(1).max(max);
+/** A SHA-256 digest of a preserved artefact. */
+export const sha256 = z.string().regex(/^[a-f0-9]{64}$/, 'a lower-case hex SHA-256 digest');
