@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { type Database, openDatabase } from '../../db/client';
+
+/** Set by .ci/run (and by anyone with a Postgres server): the Postgres suites run only with it. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+if (!TEST_DATABASE_URL) {
+  console.warn('TEST_DATABASE_URL is not set: Postgres suites are skipped (PGlite suites still run).');
+}
+
+export interface TestDatabase {
+  name: string;
+  database: Database;
+  url?: string;
+  reset(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A fresh, empty Postgres database on the test server; dropped by `drop()`. */
+export async function createScratchPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `holdfast_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const admin2 = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+      await admin2.unsafe(`drop database if exists ${name} with (force)`);
+      await admin2.end();
+    },
+  };
+}
+
+const truncateAll = (database: Database) =>
+  database.db.execute(sql`truncate incident_events, timers, incidents, tokens, exercises`);
+
+export async function openTestPglite(): Promise<TestDatabase> {
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await database.migrate();
+  return {
+    name: 'pglite',
+    database,
+    reset: async () => void (await truncateAll(database)),
+    dispose: () => database.close(),
+  };
+}
+
+export async function openTestPostgres(maxConnections = 20): Promise<TestDatabase> {
+  const scratch = await createScratchPostgres();
+  const database = await openDatabase({ databaseUrl: scratch.url, dataDir: '', maxConnections });
+  await database.migrate();
+  return {
+    name: 'postgres',
+    database,
+    url: scratch.url,
+    reset: async () => void (await truncateAll(database)),
+    dispose: async () => {
+      await database.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** The storage backends a shared suite runs on: PGlite always, Postgres when TEST_DATABASE_URL is set. */
+export const storageBackends: { name: string; open: () => Promise<TestDatabase>; enabled: boolean }[] = [
+  { name: 'pglite', open: openTestPglite, enabled: true },
+  { name: 'postgres', open: () => openTestPostgres(), enabled: Boolean(TEST_DATABASE_URL) },
+];
