@@ -10,7 +10,7 @@ const dbOptions = (command: Command) =>
     .addOption(new Option('--data-dir <dir>', 'PGlite data folder').env('HOLDFAST_DATA_DIR'));
 
 const configFrom = (options: { databaseUrl?: string; dataDir?: string; port?: string; host?: string }) =>
-  loadConfig(process.env, {
+  loadConfig({
     DATABASE_URL: options.databaseUrl,
     HOLDFAST_DATA_DIR: options.dataDir,
     PORT: options.port,

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AnyMachineSnapshot } from 'xstate';
-import type { z } from 'zod';
-import { type Actor, type PlaybookDefinition, type Severity, severities } from '../playbook-kit';
+import {
+  type Actor,
+  type ClientEventDef,
+  type PlaybookDefinition,
+  type Severity,
+  severities,
+} from '../playbook-kit';
 import { EngineError } from './errors';
 import { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 import {
@@ -425,7 +430,8 @@ function describeValue(snapshot: AnyMachineSnapshot): string {
   return JSON.stringify(snapshot.value);
 }
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+/** Validates with a playbook's zod schema (input or payload) and returns the parsed value. */
+export function parseOrThrow(schema: ClientEventDef['payload'], value: unknown, what: string): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new EngineError(
@@ -440,7 +446,7 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, wha
   );
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+function formatIssue(issue: { path: PropertyKey[]; message: string }): string {
   const path = issue.path.map(String).join('.');
   return path ? `${path}: ${issue.message}` : issue.message;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { timers } from '../../db/schema';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PgIncidentStore } from '../../db/store';
 import { createEngine, type Engine, EngineError, PlaybookRegistry } from '../../src/engine';
@@ -49,12 +50,8 @@ for (const backend of storageBackends) {
         { playbookId: 'drill', title: 'Drill', input: { deadlineHours: 48 }, actor: lead },
         lead.roles,
       );
-    const timerRows = async (incidentId: string) =>
-      (
-        await test.database.db.execute(
-          sql`select timer_id, label, due_at from timers where incident_id = ${incidentId} order by timer_id`,
-        )
-      ).rows ?? [];
+    const timerRows = (incidentId: string) =>
+      test.database.db.select().from(timers).where(eq(timers.incidentId, incidentId));
     const eventCount = async (incidentId: string) => (await engine.listEvents(incidentId, 0, 1000)).length;
 
     it('opens an incident at version 1 with its first event and its timers as rows', async () => {
