@@ -44,8 +44,12 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
 }
 
 /** Wires database, engine and HTTP for one process. */
-export function createServices(database: Database, config: Config, logger: Logger) {
-  const registry = createRegistry();
+export function createServices(
+  database: Database,
+  config: Config,
+  logger: Logger,
+  registry: PlaybookRegistry = createRegistry(),
+) {
   const tokens = createTokenService({
     store: new PgTokenStore(database.db),
     adminToken: config.HOLDFAST_ADMIN_TOKEN,

@@ -1,0 +1,53 @@
+import { createRegistry, createLogger, createServices } from '../../src/main';
+import { loadConfig } from '../../src/config';
+import { PlaybookRegistry } from '../../src/engine';
+import { playbooks } from '../../playbooks';
+import { drillPlaybook } from '../fixtures/drill-playbook';
+import type { TestDatabase } from './databases';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export type Services = ReturnType<typeof createServices>;
+
+/** The real app on a test database, with the bundled playbooks plus the drill fixture. */
+export function testServices(test: TestDatabase, overrides: Record<string, unknown> = {}): Services {
+  const config = loadConfig({ HOLDFAST_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ...overrides }, {});
+  return createServices(
+    test.database,
+    config,
+    createLogger('silent'),
+    new PlaybookRegistry([...playbooks, drillPlaybook]),
+  );
+}
+
+export { createRegistry };
+
+export interface Client {
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; rawBody?: string; token?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
+}
+
+/** Calls the app in-process (app.request): real routing, middleware and database, no socket. */
+export function client(services: Services, defaultToken: string | null = ADMIN_TOKEN): Client {
+  return {
+    async request(method, path, options = {}) {
+      const token = options.token === undefined ? defaultToken : options.token;
+      const headers: Record<string, string> = { ...options.headers };
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined;
+      if (options.rawBody !== undefined) body = options.rawBody;
+      else if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await services.app.request(path, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {}
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+  };
+}
