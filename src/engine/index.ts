@@ -6,3 +6,4 @@ export * from './registry';
 export * from './tokens';
 export * from './types';
 export * from './playbook-description';
+export * from './playbook-check';

@@ -1,0 +1,106 @@
+import type { AnyStateNode } from 'xstate';
+import type { PlaybookDefinition } from '../playbook-kit';
+import { stateMeta } from './machine-runtime';
+
+/**
+ * Static checks over a playbook's statechart, guards ignored (every transition counts as possible):
+ * every state reachable, every state able to finish its region (or leave it), every client event
+ * handled somewhere, every `after` delay labelled, every state described with an owner.
+ */
+export function checkPlaybook(definition: PlaybookDefinition): string[] {
+  const root = definition.machine.root;
+  const nodes = allNodes(root);
+  const problems: string[] = [];
+  const name = (node: AnyStateNode) => node.path.join('.') || '(root)';
+
+  const reachable = reachableNodes(root, nodes);
+  for (const node of nodes) if (!reachable.has(node)) problems.push(`state ${name(node)} is unreachable`);
+
+  for (const node of nodes) {
+    const parent = node.parent;
+    if (!parent || parent.type !== 'compound') continue;
+    if (!canFinish(node, parent))
+      problems.push(`state ${name(node)} can never reach a final state of ${name(parent)}`);
+  }
+
+  const handled = new Set(nodes.flatMap((node) => [...node.transitions.keys()]));
+  for (const event of definition.events) {
+    if (!handled.has(event.type)) problems.push(`client event ${event.type} is accepted in no state`);
+  }
+  for (const type of handled) {
+    if (!type.startsWith('xstate.after.')) continue;
+    const delay = type.slice('xstate.after.'.length).split('.')[0]!;
+    if (!(delay in definition.timerLabels)) problems.push(`delay "${delay}" has no label in timerLabels`);
+  }
+  for (const node of nodes) {
+    if (node === root) continue;
+    if (!node.description?.trim()) problems.push(`state ${name(node)} has no description`);
+    if (!stateMeta(node)?.owner) problems.push(`state ${name(node)} has no meta.owner`);
+  }
+  return problems;
+}
+
+function allNodes(root: AnyStateNode): AnyStateNode[] {
+  const nodes: AnyStateNode[] = [];
+  const walk = (node: AnyStateNode) => {
+    nodes.push(node);
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(root);
+  return nodes;
+}
+
+const targetsOf = (node: AnyStateNode): AnyStateNode[] =>
+  [...node.transitions.values(), node.always ?? []].flat().flatMap((t) => (t.target ?? []) as AnyStateNode[]);
+
+function reachableNodes(root: AnyStateNode, nodes: AnyStateNode[]): Set<AnyStateNode> {
+  const reached = new Set<AnyStateNode>();
+  const enter = (node: AnyStateNode) => {
+    if (reached.has(node)) return;
+    reached.add(node);
+    if (node.parent) enter(node.parent);
+    if (node.type === 'parallel') for (const child of Object.values(node.states)) enter(child);
+    if (node.type === 'compound')
+      for (const target of (node.initial?.target ?? []) as AnyStateNode[]) enter(target);
+  };
+  enter(root);
+  for (let size = -1; size !== reached.size; ) {
+    size = reached.size;
+    for (const node of nodes) if (reached.has(node)) for (const target of targetsOf(node)) enter(target);
+  }
+  return reached;
+}
+
+const isInside = (node: AnyStateNode, ancestor: AnyStateNode): boolean => {
+  for (let current: AnyStateNode | undefined = node; current; current = current.parent)
+    if (current === ancestor) return true;
+  return false;
+};
+
+/** The child of `parent` that contains `node`. */
+const childUnder = (node: AnyStateNode, parent: AnyStateNode): AnyStateNode | undefined => {
+  for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
+    if (current.parent === parent) return current;
+  }
+  return undefined;
+};
+
+/** Can `start` (a child of the compound `parent`) reach a final sibling, or leave `parent`? */
+function canFinish(start: AnyStateNode, parent: AnyStateNode): boolean {
+  const seen = new Set<AnyStateNode>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (node.type === 'final') return true;
+    for (const source of allNodes(node)) {
+      for (const target of targetsOf(source)) {
+        if (!isInside(target, parent)) return true;
+        const sibling = childUnder(target, parent);
+        if (sibling && sibling !== node) queue.push(sibling);
+      }
+    }
+  }
+  return false;
+}
