@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from './config';
-import { createLogger, createServices, openMigratedDatabase, startServer, createRegistry } from './main';
+import { createLogger, createRegistry, createServices, openMigratedDatabase, startServer } from './main';
 
 const dbOptions = (command: Command) =>
   command

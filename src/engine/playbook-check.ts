@@ -18,7 +18,7 @@ export function checkPlaybook(definition: PlaybookDefinition): string[] {
 
   for (const node of nodes) {
     const parent = node.parent;
-    if (!parent || parent.type !== 'compound') continue;
+    if (parent?.type !== 'compound') continue;
     if (!canFinish(node, parent))
       problems.push(`state ${name(node)} can never reach a final state of ${name(parent)}`);
   }

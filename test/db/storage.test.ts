@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { timers } from '../../db/schema';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { timers } from '../../db/schema';
 import { PgIncidentStore } from '../../db/store';
 import { createEngine, type Engine, EngineError, PlaybookRegistry } from '../../src/engine';
 import { drillPlaybook } from '../fixtures/drill-playbook';
@@ -104,7 +104,7 @@ for (const backend of storageBackends) {
       }
       const events = await engine.listEvents(incident.id, 0, 100);
       expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-      events.slice(1).forEach((event, i) => expect(event.prevHash).toBe(events[i]!.hash));
+      for (const [i, event] of events.slice(1).entries()) expect(event.prevHash).toBe(events[i]!.hash);
       expect(await engine.verifyIncident(incident.id)).toEqual({
         ok: true,
         events: 6,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../support/databases';
-import { ADMIN_TOKEN, type Client, client, type Services, testServices } from '../support/http';
+import { type Client, client, type Response, type Services, testServices } from '../support/http';
 
 let test: TestDatabase;
 let services: Services;
@@ -43,11 +43,7 @@ async function tableCounts() {
   return (result as unknown as { rows: unknown[] }).rows[0];
 }
 
-function expectProblem(
-  response: { status: number; headers: Headers; body: any },
-  status: number,
-  code: string,
-) {
+function expectProblem(response: Response, status: number, code: string) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
   expect(response.body).toMatchObject({ status, code });
@@ -430,5 +426,3 @@ describe('bad input gets a problem+json 4xx and changes nothing', () => {
     expect(await tableCounts()).toEqual(before);
   });
 });
-
-export { ADMIN_TOKEN };

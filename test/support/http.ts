@@ -1,7 +1,7 @@
-import { createRegistry, createLogger, createServices } from '../../src/main';
+import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
 import { PlaybookRegistry } from '../../src/engine';
-import { playbooks } from '../../playbooks';
+import { createLogger, createRegistry, createServices } from '../../src/main';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import type { TestDatabase } from './databases';
 
@@ -22,12 +22,20 @@ export function testServices(test: TestDatabase, overrides: Record<string, unkno
 
 export { createRegistry };
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are whatever JSON the API sent; tests assert their shape.
+export type Body = any;
+export interface Response {
+  status: number;
+  headers: Headers;
+  body: Body;
+}
+
 export interface Client {
   request(
     method: string,
     path: string,
     options?: { body?: unknown; rawBody?: string; token?: string | null; headers?: Record<string, string> },
-  ): Promise<{ status: number; headers: Headers; body: any }>;
+  ): Promise<Response>;
 }
 
 /** Calls the app in-process (app.request): real routing, middleware and database, no socket. */

@@ -1,6 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
-import { describe, expect, it } from 'vitest';
 import { checkPlaybook } from '../../src/engine';
 import { clientEvent, definePlaybook, hours } from '../../src/playbook-kit';
 import { drillPlaybook } from '../fixtures/drill-playbook';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { type EventRecord, EngineError, type IncidentRow } from '../../engine';
+import { EngineError, type EventRecord, type IncidentRow } from '../../engine';
 import type { Actor } from '../../playbook-kit';
 import { canSeeMode } from '../auth';
 import type { App, AppDeps, AppEnv } from '../context';
