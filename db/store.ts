@@ -1,16 +1,21 @@
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, min, sql } from 'drizzle-orm';
 import type {
   CommitResult,
   EventRecord,
+  FireTimers,
   IncidentFilter,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
+  TimerFiring,
   TimerRow,
   TokenRecord,
   TokenStore,
 } from '../src/engine/types';
 import type { Db } from './client';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
 import { incidentEvents, incidents, timers, tokens } from './schema';
 
 /** Timestamps come back as Postgres text; the engine and the hash chain speak ISO 8601. */
@@ -69,30 +74,56 @@ export class PgIncidentStore implements IncidentStore {
           if (isUniqueViolation(error)) throw new IdempotencyRace();
           throw error;
         }
-        if (write.incident.status === 'closed') {
-          await tx.delete(timers).where(eq(timers.incidentId, id));
-          return 'committed';
-        }
-        if (write.timerIdsToRemove.length > 0) {
-          await tx
-            .delete(timers)
-            .where(and(eq(timers.incidentId, id), inArray(timers.timerId, write.timerIdsToRemove)));
-        }
-        if (write.timersToAdd.length > 0) {
-          await tx
-            .insert(timers)
-            .values(write.timersToAdd)
-            .onConflictDoUpdate({
-              target: [timers.incidentId, timers.timerId],
-              set: { event: sql`excluded.event`, label: sql`excluded.label`, dueAt: sql`excluded.due_at` },
-            });
-        }
+        await writeTimers(tx, write.incident, write.timersToAdd, write.timerIdsToRemove);
         return 'committed';
       });
     } catch (error) {
       if (error instanceof IdempotencyRace) return 'idempotency_conflict';
       throw error;
     }
+  }
+
+  async fireNextDue(now: string, fire: FireTimers): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [picked] = await tx
+        .select({ id: incidents.id })
+        .from(timers)
+        .innerJoin(incidents, eq(incidents.id, timers.incidentId))
+        .where(and(lte(timers.dueAt, now), eq(incidents.mode, 'live'), eq(incidents.status, 'open')))
+        .orderBy(asc(timers.dueAt))
+        .limit(1)
+        .for('update', { of: incidents, skipLocked: true });
+      if (!picked) return false;
+      await fireLocked(tx, picked.id, now, fire);
+      return true;
+    });
+  }
+
+  async advanceClock(incidentId: string, to: string, fire: FireTimers): Promise<IncidentRow | null> {
+    return this.db.transaction(async (tx) => {
+      const [locked] = await tx
+        .select({ id: incidents.id })
+        .from(incidents)
+        .where(eq(incidents.id, incidentId))
+        .for('update');
+      if (!locked) return null;
+      await fireLocked(tx, incidentId, to, fire);
+      const [row] = await tx
+        .update(incidents)
+        .set({ clockNow: to, changeSeq: sql`nextval('incident_change_seq')` })
+        .where(eq(incidents.id, incidentId))
+        .returning();
+      return row ? toIncident(row) : null;
+    });
+  }
+
+  async nextDueAt(): Promise<string | null> {
+    const [row] = await this.db
+      .select({ dueAt: min(timers.dueAt) })
+      .from(timers)
+      .innerJoin(incidents, eq(incidents.id, timers.incidentId))
+      .where(eq(incidents.mode, 'live'));
+    return row?.dueAt ? iso(row.dueAt) : null;
   }
 
   async getIncident(id: string): Promise<IncidentRow | null> {
@@ -140,6 +171,51 @@ export class PgIncidentStore implements IncidentStore {
       .where(eq(timers.incidentId, incidentId))
       .orderBy(asc(timers.dueAt));
     return rows.map((row) => ({ ...row, event: row.event as TimerRow['event'], dueAt: iso(row.dueAt) }));
+  }
+}
+
+/** Applies a firing to an incident the transaction has locked. */
+async function fireLocked(tx: Tx, incidentId: string, now: string, fire: FireTimers): Promise<void> {
+  const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
+  if (!row) return;
+  const due = await tx
+    .select()
+    .from(timers)
+    .where(and(eq(timers.incidentId, incidentId), lte(timers.dueAt, now)))
+    .orderBy(asc(timers.dueAt), asc(timers.timerId));
+  const before = toIncident(row);
+  const firing: TimerFiring = fire(
+    before,
+    due.map((timer) => ({ ...timer, event: timer.event as TimerRow['event'], dueAt: iso(timer.dueAt) })),
+  );
+  if (firing.events.length > 0) {
+    const { id, changeSeq: _assigned, ...fields } = firing.incident;
+    await tx
+      .update(incidents)
+      .set({ ...fields, changeSeq: sql`nextval('incident_change_seq')` })
+      .where(and(eq(incidents.id, id), eq(incidents.version, before.version)));
+    await tx.insert(incidentEvents).values(firing.events);
+  }
+  await writeTimers(tx, firing.incident, firing.timersToAdd, firing.timerIdsToRemove);
+}
+
+/** Timer rows follow the incident: a closed incident keeps none; re-arming an id replaces its row. */
+async function writeTimers(tx: Tx, incident: IncidentRow, add: TimerRow[], remove: string[]): Promise<void> {
+  if (incident.status === 'closed') {
+    await tx.delete(timers).where(eq(timers.incidentId, incident.id));
+    return;
+  }
+  if (remove.length > 0) {
+    await tx.delete(timers).where(and(eq(timers.incidentId, incident.id), inArray(timers.timerId, remove)));
+  }
+  if (add.length > 0) {
+    await tx
+      .insert(timers)
+      .values(add)
+      .onConflictDoUpdate({
+        target: [timers.incidentId, timers.timerId],
+        set: { event: sql`excluded.event`, label: sql`excluded.label`, dueAt: sql`excluded.due_at` },
+      });
   }
 }
 

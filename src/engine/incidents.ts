@@ -24,6 +24,7 @@ import {
   step,
 } from './machine-runtime';
 import type { PlaybookRegistry } from './registry';
+import { fireTimers } from './timers';
 import type {
   EventRecord,
   EventSource,
@@ -72,6 +73,8 @@ export interface StartIncidentCommand {
   input?: unknown;
   actor: Actor;
   mode?: IncidentMode;
+  /** Exercise incidents: the virtual time they open at (default: now). */
+  clockStart?: string;
 }
 
 export interface AdvanceCommand {
@@ -160,7 +163,10 @@ export function createEngine(deps: EngineDeps) {
     if (!(severities as readonly string[]).includes(severity)) {
       throw new EngineError('invalid_request', `severity must be one of ${severities.join(', ')}`);
     }
-    const now = deps.now().toISOString();
+    const mode = command.mode ?? 'live';
+    const wallNow = deps.now().toISOString();
+    const now =
+      mode === 'exercise' && command.clockStart ? new Date(command.clockStart).toISOString() : wallNow;
     const id = deps.newId();
     const opened = openSnapshot(definition, {
       input,
@@ -177,7 +183,7 @@ export function createEngine(deps: EngineDeps) {
       actor: command.actor.name,
       source: 'api',
       occurredAt: now,
-      recordedAt: now,
+      recordedAt: wallNow,
       stateAfter: opened.snapshot.value,
       note: null,
       idempotencyKey: null,
@@ -190,7 +196,7 @@ export function createEngine(deps: EngineDeps) {
       playbookVersion: definition.version,
       title: command.title,
       severity,
-      mode: command.mode ?? 'live',
+      mode,
       exerciseId: null,
       status: opened.snapshot.status === 'done' ? 'closed' : 'open',
       state: opened.snapshot.value,
@@ -198,9 +204,9 @@ export function createEngine(deps: EngineDeps) {
       version: 1,
       changeSeq: 0,
       headHash: event.hash,
-      clockNow: null,
-      createdAt: now,
-      updatedAt: now,
+      clockNow: mode === 'exercise' ? now : null,
+      createdAt: wallNow,
+      updatedAt: wallNow,
       closedAt: null,
     };
     await store.insertIncident({
@@ -361,6 +367,50 @@ export function createEngine(deps: EngineDeps) {
     };
   }
 
+  const fireUntil = (horizon: string) => (row: IncidentRow, due: TimerRow[]) =>
+    fireTimers(
+      registry.get(row.playbookId, row.playbookVersion),
+      row,
+      due,
+      horizon,
+      deps.now().toISOString(),
+    );
+
+  /** Fires every live timer due now, incident by incident; returns how many incidents it touched. */
+  async function fireDueTimers(): Promise<number> {
+    let touched = 0;
+    for (;;) {
+      const now = deps.now().toISOString();
+      if (!(await store.fireNextDue(now, fireUntil(now)))) return touched;
+      touched++;
+    }
+  }
+
+  /**
+   * Moves an exercise incident's virtual clock to `to`, firing its timers due by then in order, each at
+   * its own due time. Live incidents run on the wall clock and cannot be moved.
+   */
+  async function advanceClock(incidentId: string, to: string): Promise<IncidentView> {
+    const row = await loadIncident(incidentId);
+    if (row.mode !== 'exercise') {
+      throw new EngineError(
+        'invalid_request',
+        `incident ${row.id} is live; only exercise incidents have a movable clock`,
+      );
+    }
+    if (Number.isNaN(Date.parse(to))) throw new EngineError('invalid_request', `"${to}" is not a time`);
+    if (row.clockNow && Date.parse(to) < Date.parse(row.clockNow)) {
+      throw new EngineError(
+        'invalid_request',
+        `the exercise clock is at ${row.clockNow}; it only moves forward`,
+      );
+    }
+    const target = new Date(to).toISOString();
+    const moved = await store.advanceClock(incidentId, target, fireUntil(target));
+    if (!moved) throw new EngineError('not_found', `no incident ${incidentId}`);
+    return view(moved, []);
+  }
+
   async function getIncident(id: string, callerRoles: readonly string[]): Promise<IncidentView> {
     return view(await loadIncident(id), callerRoles);
   }
@@ -396,6 +446,9 @@ export function createEngine(deps: EngineDeps) {
     listEvents,
     verifyIncident,
     loadIncident,
+    fireDueTimers,
+    advanceClock,
+    nextTimerDue: () => store.nextDueAt(),
   };
 }
 

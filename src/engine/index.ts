@@ -5,5 +5,6 @@ export * from './machine-runtime';
 export * from './playbook-check';
 export * from './playbook-description';
 export * from './registry';
+export * from './timers';
 export * from './tokens';
 export * from './types';

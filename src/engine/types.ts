@@ -68,6 +68,17 @@ export interface IncidentFilter {
 
 export type CommitResult = 'committed' | 'version_conflict' | 'idempotency_conflict';
 
+/** What firing an incident's due timers produced: zero or more events, and the timer rows to change. */
+export interface TimerFiring {
+  incident: IncidentRow;
+  events: EventRecord[];
+  timersToAdd: TimerRow[];
+  timerIdsToRemove: string[];
+}
+
+/** Computes the firing of `due` (in due_at order) on a locked incident. */
+export type FireTimers = (incident: IncidentRow, due: TimerRow[]) => TimerFiring;
+
 /** What the engine needs from storage (implemented in db/). */
 export interface IncidentStore {
   insertIncident(write: IncidentWrite): Promise<void>;
@@ -78,6 +89,19 @@ export interface IncidentStore {
   listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]>;
   findEventByIdempotencyKey(incidentId: string, key: string): Promise<EventRecord | null>;
   listTimers(incidentId: string): Promise<TimerRow[]>;
+  /**
+   * Locks one open live incident with a timer due at `now` (FOR UPDATE SKIP LOCKED, earliest due
+   * first), applies `fire` to it and its due timers, and writes the result in the same transaction.
+   * Resolves false when no unlocked incident has a due timer.
+   */
+  fireNextDue(now: string, fire: FireTimers): Promise<boolean>;
+  /**
+   * Exercise clock: locks the incident, applies `fire` to its timers due at `to`, and sets its
+   * `clock_now` to `to`, in one transaction.
+   */
+  advanceClock(incidentId: string, to: string, fire: FireTimers): Promise<IncidentRow | null>;
+  /** The earliest due_at of any live timer, or null. */
+  nextDueAt(): Promise<string | null>;
 }
 
 export interface TokenRecord {

@@ -63,9 +63,9 @@ for (const backend of storageBackends) {
       expect(first?.occurredAt).toBe('2026-03-08T10:00:00.000Z');
       expect(incident.timers).toEqual([
         {
-          id: 'xstate.after.deadline.drill.work.open',
+          id: 'xstate.after.deadline.drill.work',
           label: 'Drill deadline',
-          event: 'xstate.after.deadline.drill.work.open',
+          event: 'xstate.after.deadline.drill.work',
           dueAt: '2026-03-10T10:00:00.000Z',
         },
       ]);
@@ -81,14 +81,15 @@ for (const backend of storageBackends) {
       });
       expect(started.incident.timers.map((t) => [t.id, t.label, t.dueAt])).toEqual([
         ['reminder', 'Work reminder (1 h)', '2026-03-08T11:01:00.000Z'],
+        ['xstate.after.deadline.drill.work', 'Drill deadline', '2026-03-10T10:00:00.000Z'],
       ]);
       const finished = await engine.advanceIncident({
         incidentId: incident.id,
         type: 'work.finished',
         actor: responder,
       });
-      expect(finished.incident.timers).toEqual([]);
-      expect(await timerRows(incident.id)).toHaveLength(0);
+      expect(finished.incident.timers.map((t) => t.id)).toEqual(['xstate.after.deadline.drill.work']);
+      expect((await timerRows(incident.id)).map((row) => row.timerId)).toEqual(['xstate.after.deadline.drill.work']);
     });
 
     it('chains every event to the one before and verifies the chain', async () => {
