@@ -94,7 +94,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openMigratedDatabase(config);
-  const { app, tokens } = createServices(database, config, logger);
+  const { app, tokens, engine } = createServices(database, config, logger);
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
   if (firstAdmin) {
     process.stdout.write(
@@ -111,10 +111,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   const url = `http://${config.HOST}:${port}`;
   logger.info({ url, database: database.kind }, 'holdfast listening');
+  const timerWorker = startTimerWorker({
+    fireDueTimers: engine.fireDueTimers,
+    nextDueAt: engine.nextTimerDue,
+    now: () => new Date(),
+    onError: (error) => logger.error({ err: error }, 'timer worker failed; retrying'),
+    onFired: (incidents) => logger.debug({ incidents }, 'timers fired'),
+  });
   return {
     url,
     port,
     close: async () => {
+      await timerWorker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();
     },
