@@ -11,6 +11,7 @@ import {
   createEngine,
   createTokenService,
   PlaybookRegistry,
+  startTimerWorker,
   type TokenService,
 } from './engine';
 
