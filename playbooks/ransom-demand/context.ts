@@ -53,7 +53,19 @@ export interface Escalation extends EscalationParams {
 
 /** PB-1 decisions D0–D8 (plus declaration and gate override): option, rationale, who, when, and what scope was known. */
 export interface DecisionRecord extends Stamp {
-  id: 'declare' | 'D0' | 'D1' | 'D2' | 'D3' | 'D4' | 'D5' | 'D6' | 'D7' | 'D8' | 'gate_override' | 'pay_request';
+  id:
+    | 'declare'
+    | 'D0'
+    | 'D1'
+    | 'D2'
+    | 'D3'
+    | 'D4'
+    | 'D5'
+    | 'D6'
+    | 'D7'
+    | 'D8'
+    | 'gate_override'
+    | 'pay_request';
   option: string;
   rationale: string;
   knownScope: ScopeEstimate | null;
@@ -91,10 +103,16 @@ export interface RansomDemandContext {
   // ── logs ──
   escalations: Escalation[];
   decisions: DecisionRecord[];
-  command: { triageStartedAt: string | null; sitrepFrom: string | null; sitreps: ({ summary: string } & Stamp)[] };
+  command: {
+    triageStartedAt: string | null;
+    sitrepFrom: string | null;
+    sitreps: ({ summary: string } & Stamp)[];
+  };
   claim: ({ assessment: PayloadOf<'claim.assessed'>['assessment']; rationale: string } & Stamp) | null;
   containment: {
-    site: ({ decision: 'offline' | 'online'; scope?: 'full' | 'restricted'; monitoring?: string } & Stamp) | null;
+    site:
+      | ({ decision: 'offline' | 'online'; scope?: 'full' | 'restricted'; monitoring?: string } & Stamp)
+      | null;
     baseline: EvidenceItem[];
     baselineCapturedAt: string | null;
     gateOverride: ({ rationale: string } & Stamp) | null;
@@ -191,7 +209,14 @@ export function initialContext({ input, at, actor, title, severity }: MachineInp
       eradication: null,
       verification: null,
     },
-    investigation: { demandPreserved: null, evidence: [], scope: [], finding: null, rootCause: null, reportRef: null },
+    investigation: {
+      demandPreserved: null,
+      evidence: [],
+      scope: [],
+      finding: null,
+      rootCause: null,
+      reportRef: null,
+    },
     communications: {
       statements: [],
       notices: [],

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type ClientEventDef, clientEvent, type HoldfastEvent, rationale, sha256, text } from '../../src/playbook-kit';
+import {
+  type ClientEventDef,
+  clientEvent,
+  type HoldfastEvent,
+  rationale,
+  sha256,
+  text,
+} from '../../src/playbook-kit';
 import { dataCategory, jurisdiction } from './input';
 
 /** Playbook roles (PB-1 "Roles"); an incident binds tokens to them. */
@@ -11,7 +18,8 @@ export const roles = {
     'External incident-response firm (the C2 "security company"): forensics, malware removal, eradication attestation.',
   legal:
     'Legal / privacy counsel: regulatory profile and harm assessment, filings, breach record, payment sign-off.',
-  communications: 'Holding statements, customer notices, update cadence and the closing message (facts only).',
+  communications:
+    'Holding statements, customer notices, update cadence and the closing message (facts only).',
   executive: 'Executive approver: offline, vendor, ransom-payment and return-to-service decisions.',
   le_liaison: 'Law-enforcement liaison: police / RCMP / FBI (IC3) reports, case numbers and requests.',
   customer_support: 'Front-line support: answers customers with approved templates, helps users re-enrol.',
@@ -45,13 +53,20 @@ export const payloads = {
   'closure.started': strictObject({ note: note.optional() }),
   'incident.closed': strictObject({ rationale }),
   // ── Track B: containment and eradication (RS.MI) ────────────────────────
-  'claim.assessed': strictObject({ assessment: z.enum(['confirmed', 'plausible', 'implausible']), rationale }),
+  'claim.assessed': strictObject({
+    assessment: z.enum(['confirmed', 'plausible', 'implausible']),
+    rationale,
+  }),
   'site.taken_offline': strictObject({ scope: z.enum(['full', 'restricted']), rationale }),
   'site.kept_online': strictObject({ monitoring: note, rationale }),
-  'evidence.baseline_captured': strictObject({ items: z.array(baselineItem).min(1), note: note.optional() }).refine(
+  'evidence.baseline_captured': strictObject({
+    items: z.array(baselineItem).min(1),
+    note: note.optional(),
+  }).refine(
     (p) => p.items.some((i) => i.kind === 'account_export') && p.items.some((i) => i.kind === 'system_image'),
     {
-      message: 'the baseline needs an account/ID export and a system image (CISA item 9; C2 "export, then disable")',
+      message:
+        'the baseline needs an account/ID export and a system image (CISA item 9; C2 "export, then disable")',
       path: ['items'],
     },
   ),
@@ -138,7 +153,10 @@ export const payloads = {
   // ── Track G: recovery and return online (RC.RP) ─────────────────────────
   'rebuild.completed': strictObject({ summary: note.optional() }),
   'restore.completed': strictObject({ backupVerified: z.literal(true), summary: note }),
-  'credentials.reissued': strictObject({ adminMfaEnforced: z.boolean().optional(), summary: note.optional() }),
+  'credentials.reissued': strictObject({
+    adminMfaEnforced: z.boolean().optional(),
+    summary: note.optional(),
+  }),
   'validation.passed': strictObject({ summary: note }),
   'service.restored': strictObject({ rationale }),
   // ── Track H: post-incident review (ID.IM) ───────────────────────────────
@@ -185,14 +203,18 @@ export const clientEvents: readonly ClientEventDef[] = [
     roles: [IC],
     examples: [
       { rationale: 'Extortion demand referencing customer image files (C2).' },
-      { severity: 'critical', rationale: 'Claimed data includes health-related customer records and ID images.' },
+      {
+        severity: 'critical',
+        rationale: 'Claimed data includes health-related customer records and ID images.',
+      },
       { severity: 'high', rationale: 'Claimed data is contact details only.' },
     ],
   }),
   def({
     type: 'sitrep.published',
     title: 'Situation report published',
-    description: 'Status report to the response team and executives (TM-CMD2 cadence, every 4 h while active).',
+    description:
+      'Status report to the response team and executives (TM-CMD2 cadence, every 4 h while active).',
     roles: [IC],
     examples: [{ summary: 'Site offline, IDs disabled after export, vendor on site; no payment.' }],
   }),
@@ -211,7 +233,9 @@ export const clientEvents: readonly ClientEventDef[] = [
       'RC.RP-06: the end of the incident is declared once every other track is in its final state (documents complete, ' +
       'clocks closed, evidence retention set, review done).',
     roles: [IC],
-    examples: [{ rationale: 'All tracks complete; after-action report filed; breach record retained 24 months.' }],
+    examples: [
+      { rationale: 'All tracks complete; after-action report filed; breach record retained 24 months.' },
+    ],
   }),
   // Track B
   def({
@@ -224,7 +248,10 @@ export const clientEvents: readonly ClientEventDef[] = [
     roles: [IC, TECH],
     examples: [
       { assessment: 'confirmed', rationale: 'The sample images match files on the web server.' },
-      { assessment: 'plausible', rationale: 'No sample, but the claimed files exist and admin logs show odd logins.' },
+      {
+        assessment: 'plausible',
+        rationale: 'No sample, but the claimed files exist and admin logs show odd logins.',
+      },
       { assessment: 'implausible', rationale: 'The claimed files never existed on our systems.' },
     ],
   }),
@@ -283,7 +310,9 @@ export const clientEvents: readonly ClientEventDef[] = [
       'The incident commander alone may open credential revocation before the baseline is captured, with a rationale ' +
       '(PB-1 CON-2 guard). Recorded in the decision log. Deleting IDs stays blocked until an account export is on record.',
     roles: [IC],
-    examples: [{ rationale: 'Active admin sessions by the attacker right now; disable first, image within the hour.' }],
+    examples: [
+      { rationale: 'Active admin sessions by the attacker right now; disable first, image within the hour.' },
+    ],
   }),
   def({
     type: 'credentials.revoked',
@@ -294,10 +323,26 @@ export const clientEvents: readonly ClientEventDef[] = [
       'irreversible and only accepted once an account export is on record. Only after the evidence gate.',
     roles: [TECH, IC],
     examples: [
-      { scope: 'all_users_and_privileged', method: 'disable_and_reset', rationale: 'Default D2: contain every path.' },
-      { scope: 'privileged_only', method: 'disable_and_reset', rationale: 'Only admin accounts reach the files.' },
-      { scope: 'targeted', method: 'disable_and_reset', rationale: 'Three accounts seen in the access logs.' },
-      { scope: 'all_users_and_privileged', method: 'delete', rationale: 'Export on record; rebuild with new IDs (C2).' },
+      {
+        scope: 'all_users_and_privileged',
+        method: 'disable_and_reset',
+        rationale: 'Default D2: contain every path.',
+      },
+      {
+        scope: 'privileged_only',
+        method: 'disable_and_reset',
+        rationale: 'Only admin accounts reach the files.',
+      },
+      {
+        scope: 'targeted',
+        method: 'disable_and_reset',
+        rationale: 'Three accounts seen in the access logs.',
+      },
+      {
+        scope: 'all_users_and_privileged',
+        method: 'delete',
+        rationale: 'Export on record; rebuild with new IDs (C2).',
+      },
     ],
   }),
   def({
@@ -320,12 +365,18 @@ export const clientEvents: readonly ClientEventDef[] = [
     title: 'IR vendor not engaged (D3)',
     description: 'D3 alternative: no external vendor, with a rationale (internal capability suffices).',
     roles: [IC, EXEC],
-    examples: [{ rationale: 'In-house team holds the forensic capability and the insurer does not require a panel firm.' }],
+    examples: [
+      {
+        rationale:
+          'In-house team holds the forensic capability and the insurer does not require a panel firm.',
+      },
+    ],
   }),
   def({
     type: 'eradication.completed',
     title: 'Eradication completed',
-    description: 'CON-5 (RS.MI-02): malware and web shells removed, vulnerable components patched or removed, initial vector closed.',
+    description:
+      'CON-5 (RS.MI-02): malware and web shells removed, vulnerable components patched or removed, initial vector closed.',
     roles: [TECH, VENDOR],
     examples: [{ summary: 'Two web shells removed; CMS plugin removed; hosting-panel password rotated.' }],
   }),
@@ -360,7 +411,12 @@ export const clientEvents: readonly ClientEventDef[] = [
     roles: [TECH, VENDOR, LEGAL, COMMS, SUPPORT],
     examples: [
       { kind: 'proof_of_access_sample', sha256: hash('1'), location: 'evidence://locker/sample.jpg' },
-      { kind: 'vendor_findings', sha256: hash('2'), location: 'evidence://locker/vendor-report.pdf', note: 'Draft' },
+      {
+        kind: 'vendor_findings',
+        sha256: hash('2'),
+        location: 'evidence://locker/vendor-report.pdf',
+        note: 'Draft',
+      },
     ],
   }),
   def({
@@ -377,7 +433,11 @@ export const clientEvents: readonly ClientEventDef[] = [
         jurisdictions: ['CA'],
         summary: 'Image directory readable from the CMS; about 3,000 member IDs (estimate, C2).',
       },
-      { dataCategories: [], jurisdictions: ['CA'], summary: 'No evidence of access to personal data so far.' },
+      {
+        dataCategories: [],
+        jurisdictions: ['CA'],
+        summary: 'No evidence of access to personal data so far.',
+      },
     ],
   }),
   def({
@@ -399,7 +459,9 @@ export const clientEvents: readonly ClientEventDef[] = [
     title: 'Root cause identified',
     description: 'INV-3 (RS.AN-03): initial access vector and dwell time.',
     roles: [TECH, VENDOR],
-    examples: [{ vector: 'Vulnerable CMS upload plugin', summary: 'Web shell uploaded 3 weeks before the demand.' }],
+    examples: [
+      { vector: 'Vulnerable CMS upload plugin', summary: 'Web shell uploaded 3 weeks before the demand.' },
+    ],
   }),
   def({
     type: 'investigation.closed',
@@ -446,9 +508,12 @@ export const clientEvents: readonly ClientEventDef[] = [
   def({
     type: 'update.published',
     title: 'Update published',
-    description: 'COM-2 (RC.CO-03): cadence update while the service is down; restarts the 24 h update clock (TM-COM2).',
+    description:
+      'COM-2 (RC.CO-03): cadence update while the service is down; restarts the 24 h update clock (TM-COM2).',
     roles: [COMMS],
-    examples: [{ channel: 'MOM community forum', message: 'Still offline; vendor work continues; no payment made.' }],
+    examples: [
+      { channel: 'MOM community forum', message: 'Still offline; vendor work continues; no payment made.' },
+    ],
   }),
   def({
     type: 'individuals.notified',
@@ -464,7 +529,9 @@ export const clientEvents: readonly ClientEventDef[] = [
     title: 'Final statement published',
     description: 'COM-5 (RC.CO-04): closing message through approved channels.',
     roles: [COMMS],
-    examples: [{ channel: 'website', message: 'Incident closed; summary of what happened and what we changed.' }],
+    examples: [
+      { channel: 'website', message: 'Incident closed; summary of what happened and what we changed.' },
+    ],
   }),
   // Track E
   def({
@@ -489,7 +556,9 @@ export const clientEvents: readonly ClientEventDef[] = [
     roles: [LEGAL],
     examples: [
       {
-        assessments: [{ regime: 'PIPEDA', required: true, rationale: 'RROSH: health-related data and ID images.' }],
+        assessments: [
+          { regime: 'PIPEDA', required: true, rationale: 'RROSH: health-related data and ID images.' },
+        ],
       },
       { assessments: [{ regime: 'PIPEDA', required: false, rationale: 'No personal data involved.' }] },
     ],
@@ -501,7 +570,13 @@ export const clientEvents: readonly ClientEventDef[] = [
       'LEG-2: a filing for one regime (e.g. PIPEDA s.10.1 to the OPC, "as soon as feasible": policy target 72 h from ' +
       'T_determined). When every required regime is reported the track is done.',
     roles: [LEGAL],
-    examples: [{ regime: 'PIPEDA', reference: 'OPC-2018-0001', recipient: 'Office of the Privacy Commissioner of Canada' }],
+    examples: [
+      {
+        regime: 'PIPEDA',
+        reference: 'OPC-2018-0001',
+        recipient: 'Office of the Privacy Commissioner of Canada',
+      },
+    ],
   }),
   def({
     type: 'organisations.notified',
@@ -595,7 +670,8 @@ export const clientEvents: readonly ClientEventDef[] = [
   def({
     type: 'payment.legal_signed_off',
     title: 'Legal signed off on payment',
-    description: '§2.3 gate item 3: legal counsel sign-off on paying (sanctions, reporting duties, contracts).',
+    description:
+      '§2.3 gate item 3: legal counsel sign-off on paying (sanctions, reporting duties, contracts).',
     roles: [LEGAL],
     examples: [{ rationale: 'Sanctions screen clear; NYDFS/CIRCIA not applicable; police informed.' }],
   }),
@@ -616,21 +692,30 @@ export const clientEvents: readonly ClientEventDef[] = [
   def({
     type: 'payment.executed',
     title: 'Payment executed',
-    description: 'PAY-3b: transaction hash kept as evidence; sets T_payment (NYDFS 500.17(c) 24 h / CIRCIA proposed 24 h).',
+    description:
+      'PAY-3b: transaction hash kept as evidence; sets T_payment (NYDFS 500.17(c) 24 h / CIRCIA proposed 24 h).',
     roles: [EXEC],
-    examples: [{ txHash: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16', amount: 0.1, asset: 'BTC' }],
+    examples: [
+      {
+        txHash: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16',
+        amount: 0.1,
+        asset: 'BTC',
+      },
+    ],
   }),
   def({
     type: 'payment.reported',
     title: 'Payment reported',
-    description: 'PAY-3b: payment reported to law enforcement and to the regulators that require it (NYDFS, CIRCIA if applicable).',
+    description:
+      'PAY-3b: payment reported to law enforcement and to the regulators that require it (NYDFS, CIRCIA if applicable).',
     roles: [LEGAL],
     examples: [{ recipients: ['RCMP'] }, { recipients: ['FBI IC3', 'NYDFS'] }],
   }),
   def({
     type: 'actor_contact.decided',
     title: 'Actor contact decided (D5)',
-    description: 'D5 (PAY-3a): communicate with the actor? Default: no response unless law enforcement advises otherwise.',
+    description:
+      'D5 (PAY-3a): communicate with the actor? Default: no response unless law enforcement advises otherwise.',
     roles: [IC, LEGAL],
     examples: [
       { option: 'no_response', rationale: 'Default D5; police advise no contact.' },
@@ -644,22 +729,29 @@ export const clientEvents: readonly ClientEventDef[] = [
       'Leak watch (PAY-3a, TM-PAY3): data seen on paste/leak sites or forums. Re-opens the regulatory harm assessment ' +
       '(LEG-1); re-scope (INV-1) and consider individual notices (COM-3).',
     roles: [IC, TECH, COMMS],
-    examples: [{ where: 'paste site', sample: 'evidence://locker/leak-sample.png' }, { where: 'MOM forum thread' }],
+    examples: [
+      { where: 'paste site', sample: 'evidence://locker/leak-sample.png' },
+      { where: 'MOM forum thread' },
+    ],
   }),
   // Track G
   def({
     type: 'rebuild.completed',
     title: 'Rebuild completed',
-    description: 'REC-1 (RC.RP-02): clean rebuild, unused components removed, MFA for admins, least privilege (CISA item 12).',
+    description:
+      'REC-1 (RC.RP-02): clean rebuild, unused components removed, MFA for admins, least privilege (CISA item 12).',
     roles: [TECH, VENDOR],
     examples: [{}, { summary: 'Rebuilt from clean images; admin MFA on.' }],
   }),
   def({
     type: 'restore.completed',
     title: 'Restore completed',
-    description: 'REC-2 (RC.RP-03): data restored from backups whose integrity was verified first (backupVerified must be true).',
+    description:
+      'REC-2 (RC.RP-03): data restored from backups whose integrity was verified first (backupVerified must be true).',
     roles: [TECH],
-    examples: [{ backupVerified: true, summary: 'Restored from the offline backup of 1 March after hash check.' }],
+    examples: [
+      { backupVerified: true, summary: 'Restored from the offline backup of 1 March after hash check.' },
+    ],
   }),
   def({
     type: 'credentials.reissued',
@@ -683,7 +775,9 @@ export const clientEvents: readonly ClientEventDef[] = [
       'communications are in their update stage (ready for the return notice). Sets T_online; starts 30 days of ' +
       'heightened monitoring (TM-REC6) and the return notice (COM-4).',
     roles: [EXEC],
-    examples: [{ rationale: 'All D8 criteria met: eradication verified, root cause fixed, credentials rotated.' }],
+    examples: [
+      { rationale: 'All D8 criteria met: eradication verified, root cause fixed, credentials rotated.' },
+    ],
   }),
   // Track H
   def({
@@ -701,7 +795,8 @@ export const clientEvents: readonly ClientEventDef[] = [
   def({
     type: 'improvements.tracked',
     title: 'Improvements tracked',
-    description: 'ID.IM: improvement items have owners and due dates; playbook version bump requested if needed.',
+    description:
+      'ID.IM: improvement items have owners and due dates; playbook version bump requested if needed.',
     roles: [IC],
     examples: [{ summary: 'Three items in the tracker with due dates.' }],
   }),

@@ -12,7 +12,10 @@ export const criticalCategories: readonly DataCategory[] = ['health', 'id_images
 export const jurisdiction = z
   .string()
   .trim()
-  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, "a jurisdiction code such as 'CA', 'EU', 'UK', 'JP', 'US' or 'US-NY'");
+  .regex(
+    /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/,
+    "a jurisdiction code such as 'CA', 'EU', 'UK', 'JP', 'US' or 'US-NY'",
+  );
 
 /**
  * The demand record captured at the trigger (`demand.received`). Fields follow what the FBI asks
@@ -22,7 +25,9 @@ export const demandRecord = z
   .object({
     receivedAt: z.iso
       .datetime({ offset: true })
-      .describe('When the demand arrived (T_demand), ISO 8601 with offset. The payment window counts from here.'),
+      .describe(
+        'When the demand arrived (T_demand), ISO 8601 with offset. The payment window counts from here.',
+      ),
     channel: z
       .enum(['email', 'web_form', 'phone', 'public_post', 'other'])
       .describe('How the demand arrived. JJ Meds (C2): email.'),
@@ -49,7 +54,9 @@ export const demandRecord = z
       .trim()
       .min(1)
       .max(10)
-      .describe('Currency of `amount`, e.g. USD or CAD. The C2 seed says only "$", so "$" is accepted as is.'),
+      .describe(
+        'Currency of `amount`, e.g. USD or CAD. The C2 seed says only "$", so "$" is accepted as is.',
+      ),
     asset: z
       .string()
       .trim()
@@ -63,7 +70,9 @@ export const demandRecord = z
       .min(1)
       .max(200)
       .optional()
-      .describe('Wallet address as demanded: needed for the sanctions screen (R6) and the police report (R5).'),
+      .describe(
+        'Wallet address as demanded: needed for the sanctions screen (R6) and the police report (R5).',
+      ),
     windowHours: z
       .number()
       .int()
@@ -75,7 +84,9 @@ export const demandRecord = z
       .string()
       .max(20_000)
       .optional()
-      .describe('The exact demand text. The original message with full headers is preserved as evidence too.'),
+      .describe(
+        'The exact demand text. The original message with full headers is preserved as evidence too.',
+      ),
   })
   .strict();
 
@@ -100,7 +111,9 @@ export const ransomDemandInput = z
     dataCategories: z
       .array(dataCategory)
       .default([])
-      .describe('Data categories the claimed assets probably contain. Health, ID images, payment or credentials → Critical.'),
+      .describe(
+        'Data categories the claimed assets probably contain. Health, ID images, payment or credentials → Critical.',
+      ),
   })
   .strict();
 

@@ -66,10 +66,11 @@ export const timerLabels: Readonly<Record<TimerName, string>> = {
   customerNoticeDue: 'Customer notice due (12 h after going offline)',
   updateDue: 'Customer update due (every 24 h until service is restored)',
   lawEnforcementReportDue: 'Police report due (24 h after the demand)',
-  regulatorReportTarget: 'Regulator report target (72 h after breach determination; PIPEDA "as soon as feasible")',
-  ransomWarning24h: 'Ransom deadline in 24 h',
-  ransomWarning12h: 'Ransom deadline in 12 h',
-  ransomWarning1h: 'Ransom deadline in 1 h',
+  regulatorReportTarget:
+    'Regulator report target (72 h after breach determination; PIPEDA "as soon as feasible")',
+  ransomWarning24h: 'Warning: 24 h to the ransom deadline',
+  ransomWarning12h: 'Warning: 12 h to the ransom deadline',
+  ransomWarning1h: 'Warning: 1 h to the ransom deadline',
   ransomDeadline: 'Ransom deadline (end of the payment window; 48 h after the demand in JJ Meds)',
   paymentReportDue: 'Payment report due (24 h after paying; NYDFS 500.17(c) / CIRCIA where applicable)',
   leakWatchEnded: 'Leak watch ends (30 d after the ransom deadline)',
@@ -149,12 +150,15 @@ export const pb = setup({
       stateIn(sid('recovery.complete')),
       stateIn(sid('review.done')),
     ]),
-    /** D8 criteria the machine can see: root cause identified and customer comms ready for the return notice. */
+    /**
+     * D8 criteria the machine can see: recovery validated (awaiting the decision), root cause identified, customer
+     * comms ready for the return notice. Recovery and communications both move on `service.restored`, so both use it.
+     */
     returnCriteriaMet: and([
+      stateIn(sid('recovery.return_decision')),
       stateIn(sid('communications.updates')),
       or([stateIn(sid('investigation.final_report')), stateIn(sid('investigation.closed'))]),
     ]),
-    recoveryAwaitsReturn: stateIn(sid('recovery.return_decision')),
     paymentWatching,
     regulatoryReopenable: and([
       paymentWatching,
@@ -169,7 +173,8 @@ export const pb = setup({
     /** D2: deleting IDs is irreversible, so it needs an account export on record (C2 lesson; caveat 6). */
     revocationMethodAllowed: ({ context, event }) =>
       event.type === 'credentials.revoked' &&
-      (event.payload.method !== 'delete' || context.containment.baseline.some((i) => i.kind === 'account_export')),
+      (event.payload.method !== 'delete' ||
+        context.containment.baseline.some((i) => i.kind === 'account_export')),
     anyRegimeRequired: ({ event }) =>
       event.type === 'regulatory.assessed' && event.payload.assessments.some((a) => a.required),
     isRefuse: ({ event }) => event.type === 'payment.decided' && event.payload.option === 'refuse',
@@ -191,9 +196,24 @@ export const pb = setup({
  */
 export function escalation(kind: EscalationKind, timer: string, dueAt: (c: Ctx) => string, note?: string) {
   const params = ({ context }: { context: Ctx }): EscalationParams =>
-    note === undefined ? { kind, timer, dueAt: dueAt(context) } : { kind, timer, dueAt: dueAt(context), note };
+    note === undefined
+      ? { kind, timer, dueAt: dueAt(context) }
+      : { kind, timer, dueAt: dueAt(context), note };
   return [
     { type: 'recordEscalation', params },
     { type: 'escalate', params },
   ] as const;
+}
+
+export type EventOf<T extends RansomDemandEvent['type']> = Extract<RansomDemandEvent, { type: T }>;
+
+/**
+ * An assign for one event type, with the event narrowed (xstate does not narrow actions declared outside the
+ * transition). It checks the type at run time too, so it is inert if ever attached to another event.
+ */
+export function record<T extends RansomDemandEvent['type']>(
+  type: T,
+  update: (context: Ctx, event: EventOf<T>) => Partial<Ctx>,
+) {
+  return pb.assign(({ context, event }) => (event.type === type ? update(context, event as EventOf<T>) : {}));
 }

@@ -87,6 +87,11 @@ const childUnder = (node: AnyStateNode, parent: AnyStateNode): AnyStateNode | un
 
 /** Can `start` (a child of the compound `parent`) reach a final sibling, or leave `parent`? */
 function canFinish(start: AnyStateNode, parent: AnyStateNode): boolean {
+  // A transition declared on `parent` or an ancestor that leaves it exits every child too.
+  for (let ancestor: AnyStateNode | undefined = parent; ancestor?.parent; ancestor = ancestor.parent) {
+    const node = ancestor;
+    if (targetsOf(node).some((target) => !isInside(target, node))) return true;
+  }
   const seen = new Set<AnyStateNode>();
   const queue = [start];
   while (queue.length > 0) {

@@ -89,7 +89,9 @@ for (const backend of storageBackends) {
         actor: responder,
       });
       expect(finished.incident.timers.map((t) => t.id)).toEqual(['xstate.after.deadline.drill.work']);
-      expect((await timerRows(incident.id)).map((row) => row.timerId)).toEqual(['xstate.after.deadline.drill.work']);
+      expect((await timerRows(incident.id)).map((row) => row.timerId)).toEqual([
+        'xstate.after.deadline.drill.work',
+      ]);
     });
 
     it('chains every event to the one before and verifies the chain', async () => {

@@ -97,9 +97,7 @@ for (const backend of storageBackends) {
       clock = t0 + HOUR;
       expect(await engine.fireDueTimers()).toBe(1);
       expect((await engine.getIncident(incident.id, [])).version).toBe(1);
-      expect((await rows(incident.id)).map((r) => r.timerId)).toEqual([
-        'xstate.after.deadline.drill.work',
-      ]);
+      expect((await rows(incident.id)).map((r) => r.timerId)).toEqual(['xstate.after.deadline.drill.work']);
     });
 
     it('leaves exercise incidents to their own clock, which fires their timers in order', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
+import { playbooks } from '../../playbooks';
 import { checkPlaybook } from '../../src/engine';
 import { clientEvent, definePlaybook, hours } from '../../src/playbook-kit';
 import { drillPlaybook } from '../fixtures/drill-playbook';
@@ -52,10 +53,53 @@ const broken = definePlaybook({
   machine: brokenMachine,
 });
 
+const exitOnParent = definePlaybook({
+  ...broken,
+  id: 'exit-on-parent',
+  events: [
+    clientEvent({
+      type: 'go.ahead',
+      title: 'Go',
+      description: 'Go',
+      roles: ['a'],
+      payload: z.object({}),
+      examples: [{}],
+    }),
+  ],
+  machine: setup({}).createMachine({
+    id: 'exit-on-parent',
+    initial: 'waiting',
+    states: {
+      waiting: {
+        description: 'Children with no final state; the parent itself leaves',
+        meta: { owner: 'a' },
+        initial: 'one',
+        on: { 'go.ahead': 'end' },
+        states: {
+          one: { description: 'One', meta: { owner: 'a' }, on: { 'go.round': 'two' } },
+          two: { description: 'Two', meta: { owner: 'a' } },
+        },
+      },
+      end: { type: 'final', description: 'End', meta: { owner: 'a' } },
+    },
+  }),
+});
+
 describe('checkPlaybook', () => {
+  it('counts a transition on the parent as a way out for its children', () => {
+    expect(checkPlaybook(exitOnParent)).toEqual([]);
+  });
+
   it('passes a sound playbook', () => {
     expect(checkPlaybook(drillPlaybook)).toEqual([]);
   });
+
+  it.each(playbooks.map((p) => [`${p.id}@${p.version}`, p] as const))(
+    'passes every registered playbook: %s',
+    (_name, p) => {
+      expect(checkPlaybook(p)).toEqual([]);
+    },
+  );
 
   it('names every kind of defect in a broken one', () => {
     const problems = checkPlaybook(broken);

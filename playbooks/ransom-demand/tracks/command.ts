@@ -1,6 +1,13 @@
 import { addMs, hours } from '../../../src/playbook-kit';
 import { clock, decision, stamp } from '../context';
-import { due, escalation, pb } from '../setup';
+import { due, escalation, pb, record } from '../setup';
+
+const recordSitrep = record('sitrep.published', (context, event) => ({
+  command: {
+    ...context.command,
+    sitreps: [...context.command.sitreps, { summary: event.payload.summary, ...stamp(event) }],
+  },
+}));
 
 /** Track A: command (RS.MA). CMD-0 intake → CMD-1 triage → CMD-2 active → CMD-3 recovery phase → CMD-4 closing. */
 export const command = pb.createStateConfig({
@@ -34,7 +41,7 @@ export const command = pb.createStateConfig({
       on: {
         'incident.declared': {
           target: 'active',
-          actions: pb.assign(({ context, event }) => ({
+          actions: record('incident.declared', (context, event) => ({
             declaredAt: event.at,
             severity: event.payload.severity ?? context.severity,
             decisions: decision(
@@ -62,7 +69,7 @@ export const command = pb.createStateConfig({
           on: {
             'triage.started': {
               target: 'triage',
-              actions: pb.assign(({ context, event }) => ({
+              actions: record('triage.started', (context, event) => ({
                 command: { ...context.command, triageStartedAt: event.at },
               })),
             },
@@ -74,7 +81,11 @@ export const command = pb.createStateConfig({
             'C2: the team leader confirmed the situation, then acted immediately.',
           meta: {
             owner: 'incident_commander',
-            checklist: ['Review the demand', 'Assign roles', 'Set severity (Critical for health/ID/payment/credentials)'],
+            checklist: [
+              'Review the demand',
+              'Assign roles',
+              'Set severity (Critical for health/ID/payment/credentials)',
+            ],
             source: 'PB-1 CMD-1; C2; NIST RS.MA-02, RS.MA-03',
           },
         },
@@ -106,12 +117,7 @@ export const command = pb.createStateConfig({
         'sitrep.published': {
           target: 'active',
           reenter: true,
-          actions: pb.assign(({ context, event }) => ({
-            command: {
-              ...context.command,
-              sitreps: [...context.command.sitreps, { summary: event.payload.summary, ...stamp(event) }],
-            },
-          })),
+          actions: recordSitrep,
         },
         'eradication.verified': { target: 'recovery_phase', guard: 'eradicationVerifiable' },
       },
@@ -127,12 +133,7 @@ export const command = pb.createStateConfig({
       },
       on: {
         'sitrep.published': {
-          actions: pb.assign(({ context, event }) => ({
-            command: {
-              ...context.command,
-              sitreps: [...context.command.sitreps, { summary: event.payload.summary, ...stamp(event) }],
-            },
-          })),
+          actions: recordSitrep,
         },
         'closure.started': { target: 'closing', guard: 'recoveryComplete' },
       },
@@ -155,7 +156,7 @@ export const command = pb.createStateConfig({
         'incident.closed': {
           target: 'closed',
           guard: 'otherTracksFinal',
-          actions: pb.assign(({ context, event }) => ({
+          actions: record('incident.closed', (context, event) => ({
             decisions: decision(context, 'declare', 'closed', event.payload.rationale, event),
           })),
         },
