@@ -1,5 +1,9 @@
 import { z } from '@hono/zod-openapi';
 
+/** Ids that are not UUIDs cannot exist; routes answer them with 404 before touching the database. */
+export const isUuid = (id: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 export const ProblemSchema = z
   .object({
     type: z.string(),

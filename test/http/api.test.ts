@@ -1,7 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../support/databases';
-import { type Client, client, type Response, type Services, testServices } from '../support/http';
+import {
+  type Client,
+  client,
+  tokenFor as newToken,
+  type Response,
+  type Services,
+  testServices,
+} from '../support/http';
 
 let test: TestDatabase;
 let services: Services;
@@ -19,11 +26,7 @@ beforeEach(async () => {
   admin = client(services);
 });
 
-async function tokenFor(name: string, ...roles: string[]): Promise<Client> {
-  const created = await admin.request('POST', '/v1/tokens', { body: { name, roles } });
-  expect(created.status).toBe(201);
-  return client(services, created.body.token);
-}
+const tokenFor = (name: string, ...roles: string[]) => newToken(services, admin, name, ...roles);
 
 async function openDrill(as: Client = admin) {
   const response = await as.request('POST', '/v1/incidents', {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../support/databases';
-import { type Client, client, type Services, testServices } from '../support/http';
+import { type Client, client, tokenFor as newToken, type Services, testServices } from '../support/http';
 
 /** The README's curl walkthrough, replayed exactly as written (JSON bodies taken from the README). */
 const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
@@ -27,11 +27,7 @@ beforeEach(async () => {
   admin = client(services);
 });
 
-async function tokenFor(name: string, ...roles: string[]): Promise<Client> {
-  const created = await admin.request('POST', '/v1/tokens', { body: { name, roles } });
-  expect(created.status).toBe(201);
-  return client(services, created.body.token);
-}
+const tokenFor = (name: string, ...roles: string[]) => newToken(services, admin, name, ...roles);
 
 const openJJMeds = async (as: Client = admin) => {
   const created = await as.request('POST', '/v1/incidents', { body: incidentBody });

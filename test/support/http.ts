@@ -59,3 +59,15 @@ export function client(services: Services, defaultToken: string | null = ADMIN_T
     },
   };
 }
+
+/** Creates a token with `roles` through the API and returns a client that uses it. */
+export async function tokenFor(
+  services: Services,
+  admin: Client,
+  name: string,
+  ...roles: string[]
+): Promise<Client> {
+  const created = await admin.request('POST', '/v1/tokens', { body: { name, roles } });
+  if (created.status !== 201) throw new Error(`token ${name}: ${JSON.stringify(created.body)}`);
+  return client(services, created.body.token);
+}

@@ -13,11 +13,10 @@ import {
   IdParam,
   IncidentSchema,
   IncidentSummarySchema,
+  isUuid,
   json,
   problemResponses,
 } from '../schemas';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const tags = ['incidents'];
 
@@ -201,7 +200,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
 
   /** Loads an incident the caller may see; ids that cannot exist are simply not found. */
   async function visibleIncident(c: Context<AppEnv>, id: string): Promise<IncidentRow> {
-    if (!uuidPattern.test(id)) throw new EngineError('not_found', `no incident ${id}`);
+    if (!isUuid(id)) throw new EngineError('not_found', `no incident ${id}`);
     const row = await engine.loadIncident(id);
     if (!canSeeMode(c.var.actor, row.mode)) {
       throw new EngineError('forbidden', 'facilitator tokens reach exercise incidents only');

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EngineError } from '../../engine';
 import { requireAdmin } from '../auth';
 import type { App, AppDeps } from '../context';
-import { CreateTokenSchema, IdParam, json, problemResponses, TokenSchema } from '../schemas';
+import { CreateTokenSchema, IdParam, isUuid, json, problemResponses, TokenSchema } from '../schemas';
 
 const tags = ['tokens'];
 
@@ -38,8 +38,6 @@ const revokeTokenRoute = createRoute({
   responses: { 200: json(TokenSchema, 'The revoked token'), ...problemResponses(401, 403, 404) },
 });
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function tokenRoutes(app: App, deps: AppDeps): void {
   app.openapi(createTokenRoute, async (c) => {
     requireAdmin(c);
@@ -57,7 +55,7 @@ export function tokenRoutes(app: App, deps: AppDeps): void {
   app.openapi(revokeTokenRoute, async (c) => {
     requireAdmin(c);
     const { id } = c.req.valid('param');
-    if (!uuidPattern.test(id)) throw new EngineError('not_found', `no token ${id}`);
+    if (!isUuid(id)) throw new EngineError('not_found', `no token ${id}`);
     return c.json(await deps.tokens.revokeToken(id), 200);
   });
 }
