@@ -18,14 +18,13 @@ export type Config = z.infer<typeof schema>;
 
 /** The only reader of the environment: validated once, failing fast with every problem listed. */
 export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<Record<keyof Config, unknown>> = {},
+  env: NodeJS.ProcessEnv = process.env,
 ): Config {
+  // An empty variable or flag means "not set", so defaults apply.
+  const given = (value: unknown) => (value === '' ? undefined : value);
   const raw = Object.fromEntries(
-    Object.keys(schema.shape).map((key) => [
-      key,
-      overrides[key as keyof Config] ?? (env[key] === '' ? undefined : env[key]),
-    ]),
+    Object.keys(schema.shape).map((key) => [key, given(overrides[key as keyof Config]) ?? given(env[key])]),
   );
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
