@@ -1,2 +1,4 @@
+export * from './business-days';
 export * from './define';
+export * from './notification-clocks';
 export * from './time';

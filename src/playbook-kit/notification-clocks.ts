@@ -1,0 +1,216 @@
+import { addCalendarDays, endOfBusinessDays } from './business-days';
+import { addMs, hours } from './time';
+
+/** The event a clock counts from (domain reference §3.1). */
+export type ClockAnchor = 'aware' | 'determined' | 'knew' | 'discovered' | 'material' | 'payment';
+
+export type ClockDeadline =
+  | { kind: 'hours'; amount: number }
+  | { kind: 'calendar_days'; amount: number }
+  | { kind: 'business_days'; amount: number }
+  /** "promptly", "as soon as feasible", "without undue delay": no legal hour count, only a policy target. */
+  | { kind: 'soft'; policyTargetHours: number };
+
+export interface NotificationClock {
+  id: string;
+  /** Jurisdiction codes whose incidents this clock applies to (an incident's `input.jurisdictions`). */
+  jurisdictions: readonly string[];
+  regime: string;
+  label: string;
+  anchor: ClockAnchor;
+  deadline: ClockDeadline;
+  recipient: string;
+  /** When the clock applies, in words (thresholds, risk tests). */
+  condition: string;
+  /** The rule text or official summary it comes from (domain reference §3.2 and §6). */
+  source: string;
+  /** True when the figure is an editable policy default, not the law's own number. */
+  policyDefault: boolean;
+  /** Record-keeping obligation that outlives the notice, in months. */
+  retentionMonths?: number;
+  /** Date the rule text was last checked against its source. */
+  verifiedOn: string;
+}
+
+/**
+ * The notification-clock library (domain reference §3.2), as versioned data: legal teams edit it,
+ * code never hard-codes a clock. Not legal advice.
+ */
+export const notificationClocks: readonly NotificationClock[] = [
+  {
+    id: 'gdpr-art33',
+    jurisdictions: ['EU'],
+    regime: 'GDPR',
+    label: 'GDPR Art. 33 report to the supervisory authority (72 h after awareness)',
+    anchor: 'aware',
+    deadline: { kind: 'hours', amount: 72 },
+    recipient: 'Competent supervisory authority',
+    condition:
+      'Personal data breach unless unlikely to result in a risk to individuals; a late notice must give reasons',
+    source: 'Reg. (EU) 2016/679 Art. 33(1); EDPB Guidelines 9/2022 (R12)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'uk-gdpr-art33',
+    jurisdictions: ['UK'],
+    regime: 'UK GDPR',
+    label: 'UK GDPR report to the ICO (72 h after awareness)',
+    anchor: 'aware',
+    deadline: { kind: 'hours', amount: 72 },
+    recipient: "Information Commissioner's Office",
+    condition: 'Personal data breach unless unlikely to result in a risk; weekends count',
+    source: 'UK GDPR Art. 33; ICO guidance (R13)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'appi-preliminary',
+    jurisdictions: ['JP'],
+    regime: 'APPI',
+    label: 'APPI preliminary report to the PPC (promptly; policy target 3 days)',
+    anchor: 'knew',
+    deadline: { kind: 'soft', policyTargetHours: 72 },
+    recipient: 'Personal Information Protection Commission',
+    condition: 'Special-care data, property-damage risk, improper purpose, or more than 1,000 people',
+    source: 'APPI Art. 26(1); PPC Rules Art. 8(1); Guidelines 3-5-3-3 "about 3–5 days" (R14)',
+    policyDefault: true,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'appi-confirmed',
+    jurisdictions: ['JP'],
+    regime: 'APPI',
+    label: 'APPI confirmed report to the PPC (30 days)',
+    anchor: 'knew',
+    deadline: { kind: 'calendar_days', amount: 30 },
+    recipient: 'Personal Information Protection Commission',
+    condition:
+      'As the preliminary report; 60 days instead for improper-purpose cases (appi-confirmed-improper)',
+    source: 'PPC Rules Art. 8(2) (R14)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'appi-confirmed-improper',
+    jurisdictions: ['JP'],
+    regime: 'APPI',
+    label: 'APPI confirmed report to the PPC (60 days, improper-purpose case)',
+    anchor: 'knew',
+    deadline: { kind: 'calendar_days', amount: 60 },
+    recipient: 'Personal Information Protection Commission',
+    condition: 'Category (3): possibly done for an improper purpose (unauthorised access, employee theft)',
+    source: 'PPC Rules Art. 8(2); PPC leak page (R14)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'pipeda-opc',
+    jurisdictions: ['CA'],
+    regime: 'PIPEDA',
+    label: 'PIPEDA report to the Privacy Commissioner (as soon as feasible; policy target 72 h)',
+    anchor: 'determined',
+    deadline: { kind: 'soft', policyTargetHours: 72 },
+    recipient: 'Office of the Privacy Commissioner of Canada',
+    condition: 'Real risk of significant harm (RROSH)',
+    source: 'PIPEDA s.10.1(1)-(2); Breach of Security Safeguards Regulations SOR/2018-64 (R15)',
+    policyDefault: true,
+    retentionMonths: 24,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'sec-8k-105',
+    jurisdictions: ['US-SEC'],
+    regime: 'SEC 8-K',
+    label: 'SEC Form 8-K Item 1.05 (4 business days after the materiality determination)',
+    anchor: 'material',
+    deadline: { kind: 'business_days', amount: 4 },
+    recipient: 'SEC (public filing)',
+    condition: 'Registrant determines a cybersecurity incident is material',
+    source: 'Form 8-K Item 1.05; Release 33-11216 (R19)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'hipaa-individuals',
+    jurisdictions: ['US-HIPAA'],
+    regime: 'HIPAA',
+    label: 'HIPAA notice to individuals (no later than 60 days after discovery)',
+    anchor: 'discovered',
+    deadline: { kind: 'calendar_days', amount: 60 },
+    recipient: 'Affected individuals',
+    condition: 'Breach of unsecured protected health information',
+    source: '45 CFR 164.404(b) (R20)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'visa-initial-report',
+    jurisdictions: ['PCI'],
+    regime: 'Visa WTDIC',
+    label: 'Visa initial incident report (3 business days)',
+    anchor: 'discovered',
+    deadline: { kind: 'business_days', amount: 3 },
+    recipient: 'Acquirer and Visa Fraud Control',
+    condition: 'Suspected or confirmed loss or theft of Visa account data',
+    source: 'Visa "What To Do If Compromised" (R18)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'nydfs-incident',
+    jurisdictions: ['US-NY-DFS'],
+    regime: 'NYDFS',
+    label: 'NYDFS notice to the Superintendent (72 h after determining)',
+    anchor: 'determined',
+    deadline: { kind: 'hours', amount: 72 },
+    recipient: 'NY Superintendent of Financial Services',
+    condition: 'Notifiable cybersecurity incident at the covered entity, affiliates or service providers',
+    source: '23 NYCRR 500.17(a) (R22)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+  {
+    id: 'nydfs-extortion-payment',
+    jurisdictions: ['US-NY-DFS'],
+    regime: 'NYDFS',
+    label: 'NYDFS extortion-payment notice (24 h after paying)',
+    anchor: 'payment',
+    deadline: { kind: 'hours', amount: 24 },
+    recipient: 'NY Superintendent of Financial Services',
+    condition: 'An extortion payment was made; written justification within 30 days (verify current text)',
+    source: '23 NYCRR 500.17(c), 2023 Second Amendment (R22)',
+    policyDefault: false,
+    verifiedOn: '2026-11-01',
+  },
+];
+
+/** The clocks that an anchor event starts for an incident's jurisdictions. */
+export function clocksFor(jurisdictions: readonly string[], anchor: ClockAnchor): NotificationClock[] {
+  return notificationClocks.filter(
+    (clock) => clock.anchor === anchor && clock.jurisdictions.some((j) => jurisdictions.includes(j)),
+  );
+}
+
+/**
+ * When a clock is due, from its anchor time, in the incident's time zone. Business-day clocks skip
+ * weekends and the holidays of `holidayJurisdiction`; soft clocks are due at their policy target.
+ */
+export function clockDueAt(
+  clock: NotificationClock,
+  anchorIso: string,
+  timeZone: string,
+  holidayJurisdiction?: string,
+): string {
+  const { deadline } = clock;
+  switch (deadline.kind) {
+    case 'hours':
+      return addMs(anchorIso, hours(deadline.amount));
+    case 'soft':
+      return addMs(anchorIso, hours(deadline.policyTargetHours));
+    case 'calendar_days':
+      return addCalendarDays(anchorIso, deadline.amount, timeZone);
+    case 'business_days':
+      return endOfBusinessDays(anchorIso, deadline.amount, timeZone, holidayJurisdiction);
+  }
+}
