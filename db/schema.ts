@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -29,6 +30,8 @@ export const incidents = pgTable(
     mode: text('mode', { enum: ['live', 'exercise'] }).notNull(),
     exerciseId: uuid('exercise_id'),
     status: text('status', { enum: ['open', 'closed'] }).notNull(),
+    /** A notification clock passed its due time unfiled (derived from the machine context on every write). */
+    overdue: boolean('overdue').notNull().default(false),
     state: jsonb('state').notNull(),
     snapshot: jsonb('snapshot').notNull(),
     version: integer('version').notNull(),
@@ -45,6 +48,7 @@ export const incidents = pgTable(
   (t) => [
     index('incidents_change_seq_idx').on(t.changeSeq),
     index('incidents_listing_idx').on(t.mode, t.status, t.createdAt),
+    index('incidents_overdue_idx').on(t.mode, t.createdAt).where(sql`${t.overdue}`),
   ],
 );
 

@@ -136,7 +136,8 @@ export class PgIncidentStore implements IncidentStore {
       filter.status && eq(incidents.status, filter.status),
       filter.playbookId && eq(incidents.playbookId, filter.playbookId),
       filter.mode && eq(incidents.mode, filter.mode),
-    ].filter((condition) => condition !== undefined && condition !== '');
+      filter.overdue !== undefined && eq(incidents.overdue, filter.overdue),
+    ].filter((condition) => condition !== undefined && condition !== '' && condition !== false);
     const rows = await this.db
       .select()
       .from(incidents)

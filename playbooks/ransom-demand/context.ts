@@ -1,4 +1,4 @@
-import type { Actor, IncidentInput } from '../../src/playbook-kit';
+import type { Actor, IncidentInput, TrackedClocks } from '../../src/playbook-kit';
 import { addMs, eventTime, hours } from '../../src/playbook-kit';
 import type { ClientEvent, PayloadOf } from './events';
 import type { RansomDemandInput } from './input';
@@ -8,7 +8,9 @@ export type InternalEvent =
   /** TM-COM1: raised with a 12 h delay (id `customerNoticeDue`) when the site goes offline. */
   | { type: 'customer_notice.overdue'; dueAt: string; at?: string; actor?: Actor }
   /** Raised by the recovery track when the monitoring window closes (RC.RP-06), so the review track starts. */
-  | { type: 'recovery.completed'; at: string; actor?: Actor };
+  | { type: 'recovery.completed'; at: string; actor?: Actor }
+  /** A notification clock's due time (delayed raise, id `clock:<clockId>`; SM-CLOCKS). */
+  | { type: 'clock.due'; clockId: string; at?: string; actor?: Actor };
 
 export type RansomDemandEvent = ClientEvent | InternalEvent;
 export type MachineInput = IncidentInput<RansomDemandInput>;
@@ -83,6 +85,9 @@ export interface RansomDemandContext {
   organisation: RansomDemandInput['organisation'];
   jurisdictions: string[];
   dataCategories: RansomDemandInput['dataCategories'];
+  timeZone: string;
+  /** SM-CLOCKS: notification clocks started by the anchor events, by clock id. */
+  clocks: TrackedClocks;
   // ── anchors (PB-1 "Anchors"), ISO UTC ──
   /** T_demand. */
   demandAt: string;
@@ -186,6 +191,8 @@ export function initialContext({ input, at, actor, title, severity }: MachineInp
     organisation: input.organisation,
     jurisdictions: input.jurisdictions,
     dataCategories: input.dataCategories,
+    timeZone: input.timeZone,
+    clocks: {},
     demandAt,
     deadline: addMs(demandAt, hours(input.demand.windowHours)),
     declaredAt: null,

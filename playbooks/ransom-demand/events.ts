@@ -106,6 +106,7 @@ export const payloads = {
     jurisdictions: z.array(jurisdiction),
     summary: note,
   }),
+  'breach.aware': strictObject({ rationale }),
   'breach.determined': strictObject({ finding: z.enum(['confirmed', 'likely', 'no_evidence']), rationale }),
   'root_cause.identified': strictObject({ vector: text(500), summary: note }),
   'investigation.closed': strictObject({ reportRef: text(500) }),
@@ -439,6 +440,15 @@ export const clientEvents: readonly ClientEventDef[] = [
         summary: 'No evidence of access to personal data so far.',
       },
     ],
+  }),
+  def({
+    type: 'breach.aware',
+    title: 'Aware of a personal-data breach (T_aware)',
+    description:
+      'The organisation has a reasonable degree of certainty that personal data was breached (EDPB Guidelines 9/2022). ' +
+      'Starts the 72 h GDPR Art. 33 / UK GDPR clocks for EU / UK data subjects (§3.2 rows 1, 5; R12, R13).',
+    roles: [IC, LEGAL],
+    examples: [{ rationale: 'Vendor confirms the image directory was read by the actor.' }],
   }),
   def({
     type: 'breach.determined',

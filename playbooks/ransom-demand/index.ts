@@ -1,4 +1,4 @@
-import { definePlaybook } from '../../src/playbook-kit';
+import { clockTimerLabels, definePlaybook } from '../../src/playbook-kit';
 import { clientEvents, roles } from './events';
 import { defaultSeverity, ransomDemandInput } from './input';
 import { ransomDemandMachine } from './machine';
@@ -31,6 +31,6 @@ export const ransomDemandV1 = definePlaybook({
   inputSchema: ransomDemandInput,
   defaultSeverity,
   events: clientEvents,
-  timerLabels,
+  timerLabels: { ...timerLabels, ...clockTimerLabels },
   machine: ransomDemandMachine,
 });

@@ -9,6 +9,15 @@ export type DataCategory = z.infer<typeof dataCategory>;
 export const criticalCategories: readonly DataCategory[] = ['health', 'id_images', 'payment', 'credentials'];
 
 /** A jurisdiction code: ISO 3166 alpha-2 (plus 'EU' and 'UK'), optionally with a subdivision ('US-NY', 'CA-ON'). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const jurisdiction = z
   .string()
   .trim()
@@ -104,6 +113,11 @@ export const ransomDemandInput = z
       })
       .strict()
       .describe('The organisation that received the demand.'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone such as America/Toronto')
+      .default('UTC')
+      .describe("The organisation's time zone: business-day and calendar-day clocks count in it."),
     jurisdictions: z
       .array(jurisdiction)
       .default([])

@@ -1,5 +1,6 @@
 import { initialContext } from './context';
 import { MACHINE_ID, pb } from './setup';
+import { clocks } from './tracks/clocks';
 import { command } from './tracks/command';
 import { communications } from './tracks/communications';
 import { containment } from './tracks/containment';
@@ -33,5 +34,5 @@ export const ransomDemandMachine = pb.createMachine({
     source: 'PB-1 (domain reference §5); C2 JJ Meds (S2); R1–R6, R15',
   },
   context: ({ input }) => initialContext(input),
-  states: { command, containment, investigation, communications, legal, payment, recovery, review },
+  states: { command, containment, investigation, communications, legal, payment, recovery, review, clocks },
 });

@@ -4,6 +4,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import {
   type Actor,
   type ClientEventDef,
+  hasOverdueClock,
   type PlaybookDefinition,
   type Severity,
   severities,
@@ -55,6 +56,7 @@ export interface IncidentView {
   severity: string;
   mode: IncidentMode;
   status: IncidentRow['status'];
+  overdue: boolean;
   state: unknown;
   active: ActiveState[];
   allowedEvents: AllowedEvent[];
@@ -133,6 +135,7 @@ export function createEngine(deps: EngineDeps) {
       severity: row.severity,
       mode: row.mode,
       status: row.status,
+      overdue: row.overdue,
       state: row.state,
       active: row.status === 'open' ? activeStates(definition, snapshot) : [],
       allowedEvents:
@@ -199,6 +202,7 @@ export function createEngine(deps: EngineDeps) {
       mode,
       exerciseId: null,
       status: opened.snapshot.status === 'done' ? 'closed' : 'open',
+      overdue: hasOverdueClock(opened.snapshot.context),
       state: opened.snapshot.value,
       snapshot: persistSnapshot(definition, opened.snapshot),
       version: 1,
@@ -338,6 +342,7 @@ export function createEngine(deps: EngineDeps) {
     const incident: IncidentRow = {
       ...row,
       status: closed ? 'closed' : 'open',
+      overdue: hasOverdueClock(result.snapshot.context),
       state: result.snapshot.value,
       snapshot: persistSnapshot(definition, result.snapshot),
       version: seq,

@@ -1,4 +1,4 @@
-import type { Actor, PlaybookDefinition } from '../playbook-kit';
+import { type Actor, hasOverdueClock, type PlaybookDefinition } from '../playbook-kit';
 import { hashEvent } from './hash-chain';
 import { persistSnapshot, restoreSnapshot, step } from './machine-runtime';
 import type { EventRecord, IncidentRow, TimerFiring, TimerRow } from './types';
@@ -77,6 +77,7 @@ export function fireTimers(
     current = {
       ...current,
       status: closed ? 'closed' : 'open',
+      overdue: hasOverdueClock(snapshot.context),
       state: snapshot.value,
       snapshot: persistSnapshot(definition, snapshot),
       version: record.seq,

@@ -14,6 +14,8 @@ export interface IncidentRow {
   mode: IncidentMode;
   exerciseId: string | null;
   status: IncidentStatus;
+  /** A notification clock passed its due time unfiled. */
+  overdue: boolean;
   state: unknown;
   snapshot: unknown;
   version: number;
@@ -63,6 +65,7 @@ export interface IncidentFilter {
   status?: IncidentStatus;
   playbookId?: string;
   mode?: IncidentMode;
+  overdue?: boolean;
   limit: number;
 }
 

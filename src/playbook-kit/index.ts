@@ -1,4 +1,5 @@
 export * from './business-days';
+export * from './clock-tracking';
 export * from './define';
 export * from './notification-clocks';
 export * from './time';

@@ -160,6 +160,7 @@ describe('ransom-demand rules over HTTP', () => {
       'payment',
       'recovery',
       'review',
+      'clocks',
     ]);
     expect(definition.timers.length).toBeGreaterThan(5);
   });

@@ -3,7 +3,16 @@ import { type AnyMachineSnapshot, type AnyStateNode, initialTransition, transiti
 import { playbooks } from '../../playbooks';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
 import type { RansomDemandContext } from '../../playbooks/ransom-demand/context';
-import { type Actor, addMs, days, hours, minutes, type StateMeta } from '../../src/playbook-kit';
+import {
+  type Actor,
+  addMs,
+  clockTimerId,
+  days,
+  hours,
+  minutes,
+  notificationClocks,
+  type StateMeta,
+} from '../../src/playbook-kit';
 
 const machine = ransomDemandV1.machine;
 /** JJ Meds (C2): the demand arrives, the incident is opened at once. */
@@ -581,8 +590,10 @@ describe('ransom-demand v1: timers', () => {
   });
 
   it('every named delay and delayed-raise id has a label, and every label a timer', () => {
+    // Named delays plus one delayed-raise id per notification clock (SM-CLOCKS), each labelled.
     const delays = Object.keys(machine.implementations.delays);
-    expect(delays.sort()).toEqual(Object.keys(ransomDemandV1.timerLabels).sort());
+    const clockIds = notificationClocks.map((clock) => clockTimerId(clock.id));
+    expect([...delays, ...clockIds].sort()).toEqual(Object.keys(ransomDemandV1.timerLabels).sort());
   });
 });
 
@@ -608,7 +619,7 @@ describe('ransom-demand v1: definition', () => {
     for (const child of Object.values(node.states)) walk(child);
   };
   walk(machine.root);
-  const internal = ['customer_notice.overdue', 'recovery.completed'];
+  const internal = ['customer_notice.overdue', 'recovery.completed', 'clock.due'];
   const clientTypes = ransomDemandV1.events.map((e) => e.type);
 
   it('is registered, and every state node has a description and meta with a known owner', () => {

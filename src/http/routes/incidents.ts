@@ -39,6 +39,10 @@ const listRoute = createRoute({
       status: z.enum(['open', 'closed']).optional(),
       playbookId: z.string().max(100).optional(),
       mode: z.enum(['live', 'exercise']).optional(),
+      overdue: z
+        .enum(['true', 'false'])
+        .optional()
+        .openapi({ description: 'true: only incidents with a missed notification deadline' }),
       limit: z.coerce.number().int().min(1).max(500).optional(),
     }),
   },
@@ -152,6 +156,7 @@ const summary = (row: IncidentRow) => ({
   severity: row.severity,
   mode: row.mode,
   status: row.status,
+  overdue: row.overdue,
   state: row.state,
   version: row.version,
   createdAt: row.createdAt,
@@ -237,7 +242,8 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
         'facilitator tokens reach exercise incidents only; use mode=exercise',
       );
     }
-    const rows = await engine.listIncidents({ ...query, mode, limit: query.limit ?? 100 });
+    const overdue = query.overdue === undefined ? undefined : query.overdue === 'true';
+    const rows = await engine.listIncidents({ ...query, mode, overdue, limit: query.limit ?? 100 });
     const items = rows.map(summary);
     const cursor = rows.length > 0 ? String(Math.max(...rows.map((row) => row.changeSeq))) : null;
     const etag = `"${createHash('sha256')

@@ -1,0 +1,2 @@
+ALTER TABLE "incidents" ADD COLUMN "overdue" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "incidents_overdue_idx" ON "incidents" USING btree ("mode","created_at") WHERE "incidents"."overdue";

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { actor } from '../support/actors';
+import { openTestPglite, type TestDatabase } from '../support/databases';
+import { type Client, client, type Services, testServices } from '../support/http';
+
+let test: TestDatabase;
+let services: Services;
+let admin: Client;
+
+beforeAll(async () => {
+  test = await openTestPglite();
+});
+afterAll(async () => {
+  await test?.dispose();
+});
+beforeEach(async () => {
+  await test.reset();
+  services = testServices(test);
+  admin = client(services);
+});
+
+const counsel = actor('counsel', 'legal', 'incident_commander');
+const input = {
+  demand: {
+    receivedAt: '2026-11-20T15:00:00Z',
+    channel: 'email',
+    claimedAssets: ['image files'],
+    proofOfAccess: true,
+    threatenedActions: ['publish_internet'],
+    amount: 1000,
+    currency: 'USD',
+  },
+  organisation: { name: 'JJ Meds', country: 'CA' },
+  timeZone: 'America/Toronto',
+  jurisdictions: ['CA'],
+};
+
+describe('missed notification deadlines', () => {
+  it('flags an incident whose PIPEDA clock passed unfiled, lists it with overdue=true, and clears it once filed late', async () => {
+    const { engine } = services;
+    const incident = await engine.startIncident(
+      {
+        playbookId: 'ransom-demand',
+        title: 'Exercise',
+        input,
+        actor: counsel,
+        mode: 'exercise',
+        clockStart: '2026-11-20T15:00:00Z',
+      },
+      counsel.roles,
+    );
+    const determined = await engine.advanceIncident({
+      incidentId: incident.id,
+      type: 'breach.determined',
+      payload: { finding: 'confirmed', rationale: 'Vendor saw exfiltration' },
+      actor: counsel,
+    });
+    expect(determined.incident.timers).toContainEqual(
+      expect.objectContaining({
+        id: 'clock:pipeda-opc',
+        dueAt: '2026-11-23T15:00:00.000Z',
+        label: expect.stringMatching(/PIPEDA/),
+      }),
+    );
+    const listOverdue = async () =>
+      (await admin.request('GET', '/v1/incidents?mode=exercise&overdue=true')).body.items.map(
+        (i: { id: string }) => i.id,
+      );
+    expect(await listOverdue()).toEqual([]);
+
+    const moved = await engine.advanceClock(incident.id, '2026-11-24T00:00:00Z');
+    expect(moved.overdue).toBe(true);
+    expect((moved.context as { clocks: Record<string, { state: string }> }).clocks['pipeda-opc']?.state).toBe(
+      'overdue',
+    );
+    expect(await listOverdue()).toEqual([incident.id]);
+    expect((await admin.request('GET', '/v1/incidents?mode=exercise&overdue=false')).body.items).toEqual([]);
+
+    const filed = await engine.advanceIncident({
+      incidentId: incident.id,
+      type: 'regulator.reported',
+      payload: { regime: 'PIPEDA', reference: 'OPC-2026-1', recipient: 'Office of the Privacy Commissioner' },
+      actor: counsel,
+    });
+    expect(filed.incident.overdue).toBe(false);
+    expect(
+      (filed.incident.context as { clocks: Record<string, { state: string }> }).clocks['pipeda-opc']?.state,
+    ).toBe('met_late');
+    expect(await listOverdue()).toEqual([]);
+  });
+
+  it('refuses a bad overdue filter', async () => {
+    const response = await admin.request('GET', '/v1/incidents?overdue=maybe');
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('invalid_request');
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { ransomDemandV1 } from '../../playbooks/ransom-demand';
+import type { RansomDemandContext } from '../../playbooks/ransom-demand/context';
+import type { Actor } from '../../src/playbook-kit';
+
+const machine = ransomDemandV1.machine;
+const legal: Actor = { id: 'counsel', name: 'counsel', roles: ['legal', 'incident_commander'] };
+const T0 = '2026-11-20T15:00:00.000Z'; // a Friday, 10:00 in Toronto
+
+type Action = { type: string; params?: { id?: string; delay?: number; sendId?: string } };
+
+function open(jurisdictions: string[]) {
+  const input = ransomDemandV1.inputSchema.parse({
+    demand: {
+      receivedAt: T0,
+      channel: 'email',
+      claimedAssets: ['image files'],
+      proofOfAccess: false,
+      threatenedActions: [],
+      amount: 1000,
+      currency: 'USD',
+    },
+    organisation: { name: 'JJ Meds', country: 'CA' },
+    timeZone: 'America/Toronto',
+    jurisdictions,
+  });
+  const [snapshot] = initialTransition(machine, {
+    input,
+    at: T0,
+    actor: legal,
+    title: 'JJ',
+    severity: 'critical',
+  });
+  return snapshot as AnyMachineSnapshot;
+}
+
+function send(snapshot: AnyMachineSnapshot, type: string, payload: object, at: string) {
+  const [next, actions] = transition(machine, snapshot, { type, payload, at, actor: legal } as never);
+  return { snapshot: next as AnyMachineSnapshot, actions: actions as Action[] };
+}
+
+const clocksOf = (snapshot: AnyMachineSnapshot) => (snapshot.context as RansomDemandContext).clocks;
+
+describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
+  it('starts PIPEDA for a Canadian business when the breach is determined, with a labelled timer', () => {
+    const { snapshot, actions } = send(
+      open(['CA']),
+      'breach.determined',
+      { finding: 'likely', rationale: 'Actor holds proof' },
+      T0,
+    );
+    expect(clocksOf(snapshot)['pipeda-opc']).toMatchObject({
+      state: 'running',
+      dueAt: '2026-11-23T15:00:00.000Z',
+      policyDefault: true,
+    });
+    const raise = actions.find((a) => a.type === 'xstate.raise' && a.params?.id === 'clock:pipeda-opc');
+    expect(raise?.params?.delay).toBe(72 * 3_600_000);
+    expect((ransomDemandV1.timerLabels as Record<string, string>)['clock:pipeda-opc']).toMatch(/PIPEDA/);
+  });
+
+  it('starts no clock when the determination finds no evidence', () => {
+    const { snapshot } = send(
+      open(['CA']),
+      'breach.determined',
+      { finding: 'no_evidence', rationale: 'Logs complete, nothing found' },
+      T0,
+    );
+    expect(clocksOf(snapshot)).toEqual({});
+  });
+
+  it('starts GDPR Art. 33 on awareness only when EU data subjects are involved', () => {
+    expect(
+      clocksOf(send(open(['CA']), 'breach.aware', { rationale: 'Vendor confirms access' }, T0).snapshot),
+    ).toEqual({});
+    const eu = send(open(['CA', 'EU']), 'breach.aware', { rationale: 'Vendor confirms access' }, T0).snapshot;
+    expect(clocksOf(eu)['gdpr-art33']).toMatchObject({ state: 'running', dueAt: '2026-11-23T15:00:00.000Z' });
+  });
+
+  it('marks a clock met when its regime is reported in time, and cancels its timer', () => {
+    const determined = send(
+      open(['CA']),
+      'breach.determined',
+      { finding: 'confirmed', rationale: 'Exfiltration seen' },
+      T0,
+    ).snapshot;
+    const { snapshot, actions } = send(
+      determined,
+      'regulator.reported',
+      { regime: 'PIPEDA', reference: 'OPC-1', recipient: 'OPC' },
+      '2026-11-21T15:00:00.000Z',
+    );
+    expect(clocksOf(snapshot)['pipeda-opc']).toMatchObject({
+      state: 'met',
+      metAt: '2026-11-21T15:00:00.000Z',
+    });
+    expect(actions).toContainEqual(
+      expect.objectContaining({ type: 'xstate.cancel', params: { sendId: 'clock:pipeda-opc' } }),
+    );
+  });
+
+  it('marks a clock overdue when its due time passes unfiled, and met late when filed after', () => {
+    const determined = send(
+      open(['CA']),
+      'breach.determined',
+      { finding: 'confirmed', rationale: 'Exfiltration seen' },
+      T0,
+    ).snapshot;
+    const [overdue] = transition(machine, determined, {
+      type: 'clock.due',
+      clockId: 'pipeda-opc',
+      at: '2026-11-23T15:00:00.000Z',
+    } as never);
+    expect(clocksOf(overdue as AnyMachineSnapshot)['pipeda-opc']?.state).toBe('overdue');
+    const late = send(
+      overdue as AnyMachineSnapshot,
+      'regulator.reported',
+      { regime: 'PIPEDA', reference: 'OPC-2', recipient: 'OPC' },
+      '2026-11-24T15:00:00.000Z',
+    );
+    expect(clocksOf(late.snapshot)['pipeda-opc']?.state).toBe('met_late');
+  });
+});
