@@ -1,0 +1,38 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import postgres from 'postgres';
+import { benchTimers } from './timers';
+
+/**
+ * `npm run bench`: figures measured against floors taken in the same run, printed and written to
+ * bench-results/latest.json. Needs a Postgres server: BENCH_DATABASE_URL, else TEST_DATABASE_URL,
+ * else postgres://postgres@127.0.0.1:5432/postgres. A scratch database is created and dropped.
+ */
+const serverUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const timerCount = Number(process.env.BENCH_TIMERS ?? 10_000);
+
+const name = `holdfast_bench_${Date.now()}`;
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name}`);
+const url = new URL(serverUrl);
+url.pathname = `/${name}`;
+try {
+  const timers = await benchTimers(url.toString(), timerCount, (line) => console.log(line));
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  const result = { measuredAt: new Date().toISOString(), machine, timers };
+  console.table(timers);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
+  console.log('written to bench-results/latest.json');
+} finally {
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
