@@ -107,6 +107,7 @@ export const payloads = {
     summary: note,
   }),
   'breach.aware': strictObject({ rationale }),
+  'materiality.determined': strictObject({ rationale }),
   'breach.determined': strictObject({ finding: z.enum(['confirmed', 'likely', 'no_evidence']), rationale }),
   'root_cause.identified': strictObject({ vector: text(500), summary: note }),
   'investigation.closed': strictObject({ reportRef: text(500) }),
@@ -449,6 +450,15 @@ export const clientEvents: readonly ClientEventDef[] = [
       'Starts the 72 h GDPR Art. 33 / UK GDPR clocks for EU / UK data subjects (§3.2 rows 1, 5; R12, R13).',
     roles: [IC, LEGAL],
     examples: [{ rationale: 'Vendor confirms the image directory was read by the actor.' }],
+  }),
+  def({
+    type: 'materiality.determined',
+    title: 'Incident determined material (T_material)',
+    description:
+      'For SEC registrants (jurisdiction US-SEC): the materiality determination, made without unreasonable delay after ' +
+      'discovery, starts the Form 8-K Item 1.05 clock of 4 business days (§3.2 row 17; R19).',
+    roles: [EXEC, LEGAL],
+    examples: [{ rationale: 'Customer data of a regulated business line; outage beyond a week.' }],
   }),
   def({
     type: 'breach.determined',

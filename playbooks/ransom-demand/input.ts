@@ -22,8 +22,8 @@ export const jurisdiction = z
   .string()
   .trim()
   .regex(
-    /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/,
-    "a jurisdiction code such as 'CA', 'EU', 'UK', 'JP', 'US' or 'US-NY'",
+    /^[A-Z]{2,4}(-[A-Z0-9]{1,5}){0,2}$/,
+    "a jurisdiction code such as 'CA', 'EU', 'UK', 'JP', 'US', 'US-SEC', 'US-NY-DFS' or 'PCI'",
   );
 
 /**

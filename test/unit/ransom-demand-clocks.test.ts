@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
 import type { RansomDemandContext } from '../../playbooks/ransom-demand/context';
-import type { Actor } from '../../src/playbook-kit';
+import { jurisdiction } from '../../playbooks/ransom-demand/input';
+import { type Actor, notificationClocks } from '../../src/playbook-kit';
 
 const machine = ransomDemandV1.machine;
 const legal: Actor = { id: 'counsel', name: 'counsel', roles: ['legal', 'incident_commander'] };
@@ -43,6 +44,12 @@ function send(snapshot: AnyMachineSnapshot, type: string, payload: object, at: s
 const clocksOf = (snapshot: AnyMachineSnapshot) => (snapshot.context as RansomDemandContext).clocks;
 
 describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
+  it('accepts every jurisdiction code the clock library uses', () => {
+    for (const code of notificationClocks.flatMap((clock) => clock.jurisdictions)) {
+      expect(jurisdiction.safeParse(code).success, code).toBe(true);
+    }
+  });
+
   it('starts PIPEDA for a Canadian business when the breach is determined, with a labelled timer', () => {
     const { snapshot, actions } = send(
       open(['CA']),
@@ -76,6 +83,20 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
     ).toEqual({});
     const eu = send(open(['CA', 'EU']), 'breach.aware', { rationale: 'Vendor confirms access' }, T0).snapshot;
     expect(clocksOf(eu)['gdpr-art33']).toMatchObject({ state: 'running', dueAt: '2026-11-23T15:00:00.000Z' });
+  });
+
+  it('starts the SEC 8-K clock on the materiality determination for a registrant: Thursday → end of next Wednesday', () => {
+    const thursday = '2026-11-12T20:00:00.000Z'; // 15:00 in New York
+    const opened = open(['US-SEC']);
+    const ny = {
+      ...opened,
+      context: { ...(opened.context as RansomDemandContext), timeZone: 'America/New_York' },
+    } as AnyMachineSnapshot;
+    const { snapshot } = send(ny, 'materiality.determined', { rationale: 'Material to investors' }, thursday);
+    expect(clocksOf(snapshot)['sec-8k-105']).toMatchObject({
+      state: 'running',
+      dueAt: '2026-11-19T04:59:59.999Z',
+    });
   });
 
   it('marks a clock met when its regime is reported in time, and cancels its timer', () => {

@@ -50,7 +50,8 @@ const startFor = (anchors: (event: RansomDemandEvent) => ClockAnchor[]) =>
 export const clocks = pb.createStateConfig({
   description:
     'Notification clocks (SM-CLOCKS): breach.aware starts GDPR / UK GDPR 72 h; breach.determined starts PIPEDA ' +
-    '(as soon as feasible, policy target 72 h), APPI and NYDFS clocks; payment.executed starts payment notices. ' +
+    '(as soon as feasible, policy target 72 h), APPI and NYDFS clocks; materiality.determined starts SEC 8-K ' +
+    '(4 business days); payment.executed starts payment notices. ' +
     'regulator.reported files them. Soft clocks are amber at their policy target, never "met" by default.',
   meta: {
     owner: 'legal',
@@ -72,6 +73,7 @@ export const clocks = pb.createStateConfig({
               : ['determined', 'knew'],
           ),
         },
+        'materiality.determined': { actions: startFor(() => ['material']) },
         'payment.executed': { actions: startFor(() => ['payment']) },
         'regulator.reported': {
           actions: pb.enqueueActions(({ context, event, enqueue }) => {
