@@ -90,8 +90,14 @@ export const timers = pgTable(
     event: jsonb('event').notNull(),
     label: text('label').notNull(),
     dueAt: ts('due_at').notNull(),
+    /** The incident is live: the timer worker fires it on the wall clock (exercise timers move with their clock). */
+    live: boolean('live').notNull().default(true),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.timerId] }), index('timers_due_at_idx').on(t.dueAt)],
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.timerId] }),
+    index('timers_due_at_idx').on(t.dueAt),
+    index('timers_live_due_at_idx').on(t.dueAt).where(sql`${t.live}`),
+  ],
 );
 
 export const tokens = pgTable(

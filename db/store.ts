@@ -54,7 +54,8 @@ export class PgIncidentStore implements IncidentStore {
     await this.db.transaction(async (tx) => {
       await tx.insert(incidents).values(incident);
       await tx.insert(incidentEvents).values(write.event);
-      if (write.timersToAdd.length > 0) await tx.insert(timers).values(write.timersToAdd);
+      if (write.timersToAdd.length > 0)
+        await tx.insert(timers).values(withLiveFlag(write.incident, write.timersToAdd));
     });
   }
 
@@ -85,12 +86,21 @@ export class PgIncidentStore implements IncidentStore {
 
   async fireNextDue(now: string, fire: FireTimers): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      // Candidates come straight from the partial due_at index (bounded, whatever the planner's statistics
+      // say); the incident lock then skips any another worker holds, earliest due first.
+      const candidates = tx
+        .select({ incidentId: timers.incidentId, dueAt: timers.dueAt })
+        .from(timers)
+        .where(and(eq(timers.live, true), lte(timers.dueAt, now)))
+        .orderBy(asc(timers.dueAt))
+        .limit(PICK_CANDIDATES)
+        .as('candidates');
       const [picked] = await tx
         .select({ id: incidents.id })
-        .from(timers)
-        .innerJoin(incidents, eq(incidents.id, timers.incidentId))
-        .where(and(lte(timers.dueAt, now), eq(incidents.mode, 'live'), eq(incidents.status, 'open')))
-        .orderBy(asc(timers.dueAt))
+        .from(candidates)
+        .innerJoin(incidents, eq(incidents.id, candidates.incidentId))
+        .where(eq(incidents.status, 'open'))
+        .orderBy(asc(candidates.dueAt))
         .limit(1)
         .for('update', { of: incidents, skipLocked: true });
       if (!picked) return false;
@@ -121,8 +131,7 @@ export class PgIncidentStore implements IncidentStore {
     const [row] = await this.db
       .select({ dueAt: min(timers.dueAt) })
       .from(timers)
-      .innerJoin(incidents, eq(incidents.id, timers.incidentId))
-      .where(eq(incidents.mode, 'live'));
+      .where(eq(timers.live, true));
     return row?.dueAt ? iso(row.dueAt) : null;
   }
 
@@ -175,6 +184,12 @@ export class PgIncidentStore implements IncidentStore {
   }
 }
 
+/** How many of the earliest due live timers a pick looks at; more than workers can hold locked at once. */
+const PICK_CANDIDATES = 256;
+
+const withLiveFlag = (incident: IncidentRow, rows: TimerRow[]) =>
+  rows.map((row) => ({ ...row, live: incident.mode === 'live' }));
+
 /** Applies a firing to an incident the transaction has locked. */
 async function fireLocked(tx: Tx, incidentId: string, now: string, fire: FireTimers): Promise<void> {
   const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
@@ -212,7 +227,7 @@ async function writeTimers(tx: Tx, incident: IncidentRow, add: TimerRow[], remov
   if (add.length > 0) {
     await tx
       .insert(timers)
-      .values(add)
+      .values(withLiveFlag(incident, add))
       .onConflictDoUpdate({
         target: [timers.incidentId, timers.timerId],
         set: { event: sql`excluded.event`, label: sql`excluded.label`, dueAt: sql`excluded.due_at` },
