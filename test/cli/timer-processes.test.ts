@@ -11,6 +11,7 @@ import { playbooks } from '../../playbooks';
 import { createEngine, PlaybookRegistry } from '../../src/engine';
 import { actor } from '../support/actors';
 import { createScratchPostgres, TEST_DATABASE_URL } from '../support/databases';
+import type { Body } from '../support/http';
 import { cleanEnv, killAll, sleep, startServe, waitFor } from '../support/processes';
 
 const ADMIN = 'process-test-admin-token-0123';
@@ -41,7 +42,7 @@ async function api(url: string, path: string, init: RequestInit = {}) {
     ...init,
     headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', ...init.headers },
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as Body };
 }
 
 describe('timers across restarts and instances', () => {

@@ -16,7 +16,11 @@ async function runScript(test: TestDatabase): Promise<EventRecord[]> {
   const engine = createEngine({
     store: new PgIncidentStore(test.database.db),
     registry: new PlaybookRegistry(playbooks),
-    now: () => new Date((tick += 1000)), // deterministic wall clock for recorded_at
+    // A deterministic wall clock for recorded_at.
+    now: () => {
+      tick += 1000;
+      return new Date(tick);
+    },
     newId: () => '00000000-0000-4000-8000-0000000000c2',
   });
   const incident = await engine.startIncident(
