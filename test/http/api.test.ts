@@ -1,34 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestPglite, type TestDatabase } from '../support/databases';
-import {
-  type Client,
-  client,
-  tokenFor as newToken,
-  type Response,
-  type Services,
-  testServices,
-} from '../support/http';
+import { describe, expect, it } from 'vitest';
+import { type Client, client, tokenFor as newToken, type Response, useTestApp } from '../support/http';
 
-let test: TestDatabase;
-let services: Services;
-let admin: Client;
+const app = useTestApp({ HOLDFAST_BODY_LIMIT_BYTES: 4096 });
 
-beforeAll(async () => {
-  test = await openTestPglite();
-});
-afterAll(async () => {
-  await test?.dispose();
-});
-beforeEach(async () => {
-  await test.reset();
-  services = testServices(test, { HOLDFAST_BODY_LIMIT_BYTES: 4096 });
-  admin = client(services);
-});
+const tokenFor = (name: string, ...roles: string[]) => newToken(app.services, app.admin, name, ...roles);
 
-const tokenFor = (name: string, ...roles: string[]) => newToken(services, admin, name, ...roles);
-
-async function openDrill(as: Client = admin) {
+async function openDrill(as: Client = app.admin) {
   const response = await as.request('POST', '/v1/incidents', {
     body: { playbookId: 'drill', title: 'Drill', input: { deadlineHours: 48 } },
   });
@@ -38,7 +16,7 @@ async function openDrill(as: Client = admin) {
 
 /** Counts of every table: a rejected request must leave them all as they were. */
 async function tableCounts() {
-  const result = await test.database.db.execute(
+  const result = await app.test.database.db.execute(
     sql`select (select count(*) from incidents)::int as incidents, (select count(*) from incident_events)::int as events,
                (select count(*) from timers)::int as timers, (select count(*) from tokens)::int as tokens,
                (select coalesce(sum(version), 0) from incidents)::int as versions`,
@@ -56,17 +34,17 @@ function expectProblem(response: Response, status: number, code: string) {
 
 describe('health, docs and request ids', () => {
   it('answers healthz and readyz without a token, with X-Request-Id', async () => {
-    const health = await admin.request('GET', '/healthz', { token: null });
+    const health = await app.admin.request('GET', '/healthz', { token: null });
     expect(health.status).toBe(200);
     expect(health.headers.get('x-request-id')).toMatch(/.+/);
-    expect((await admin.request('GET', '/readyz', { token: null })).body).toEqual({
+    expect((await app.admin.request('GET', '/readyz', { token: null })).body).toEqual({
       ok: true,
       database: 'ok',
     });
   });
 
   it('serves an OpenAPI 3.1 document listing the v1 endpoints, and a docs page', async () => {
-    const doc = await admin.request('GET', '/openapi.json', { token: null });
+    const doc = await app.admin.request('GET', '/openapi.json', { token: null });
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(
@@ -83,14 +61,14 @@ describe('health, docs and request ids', () => {
       ]),
     );
     expect(doc.body.components.schemas.Incident.properties.allowedEvents).toBeDefined();
-    const page = await services.app.request('/docs');
+    const page = await app.services.app.request('/docs');
     expect(await page.text()).toContain('/openapi.json');
-    const asset = await services.app.request('/docs/assets/swagger-ui-bundle.js');
+    const asset = await app.services.app.request('/docs/assets/swagger-ui-bundle.js');
     expect(asset.status).toBe(200);
   });
 
   it('puts X-Request-Id on errors too', async () => {
-    const response = await admin.request('GET', '/v1/nothing-here');
+    const response = await app.admin.request('GET', '/v1/nothing-here');
     expectProblem(response, 404, 'not_found');
     expect(response.headers.get('x-request-id')).toMatch(/.+/);
   });
@@ -98,45 +76,47 @@ describe('health, docs and request ids', () => {
 
 describe('auth and tokens', () => {
   it('refuses a missing or unknown token with 401', async () => {
-    expectProblem(await admin.request('GET', '/v1/incidents', { token: null }), 401, 'unauthorized');
+    expectProblem(await app.admin.request('GET', '/v1/incidents', { token: null }), 401, 'unauthorized');
     expectProblem(
-      await admin.request('GET', '/v1/incidents', { token: 'hf_not-a-real-token' }),
+      await app.admin.request('GET', '/v1/incidents', { token: 'hf_not-a-real-token' }),
       401,
       'unauthorized',
     );
   });
 
   it('creates a token whose secret is shown once, lists tokens without secrets, and revokes at once', async () => {
-    const created = await admin.request('POST', '/v1/tokens', {
+    const created = await app.admin.request('POST', '/v1/tokens', {
       body: { name: 'olga', roles: ['observer'] },
     });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^hf_/);
-    const observer = client(services, created.body.token);
+    const observer = client(app.services, created.body.token);
     expect((await observer.request('GET', '/v1/incidents')).status).toBe(200);
-    const listed = await admin.request('GET', '/v1/tokens');
+    const listed = await app.admin.request('GET', '/v1/tokens');
     expect(listed.body.items.map((t: { name: string }) => t.name)).toEqual(['olga']);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
-    expect((await admin.request('DELETE', `/v1/tokens/${created.body.id}`)).body.revokedAt).toBeTruthy();
+    expect((await app.admin.request('DELETE', `/v1/tokens/${created.body.id}`)).body.revokedAt).toBeTruthy();
     expectProblem(await observer.request('GET', '/v1/incidents'), 401, 'unauthorized');
   });
 
   it('stores only a hash of the secret', async () => {
-    const created = await admin.request('POST', '/v1/tokens', { body: { name: 'h', roles: ['observer'] } });
-    const dump = JSON.stringify(await test.database.db.execute(sql`select * from tokens`));
+    const created = await app.admin.request('POST', '/v1/tokens', {
+      body: { name: 'h', roles: ['observer'] },
+    });
+    const dump = JSON.stringify(await app.test.database.db.execute(sql`select * from tokens`));
     expect(dump).not.toContain(created.body.token);
   });
 
   it('refuses unknown roles, duplicate active names and non-admin callers', async () => {
     const before = await tableCounts();
     expectProblem(
-      await admin.request('POST', '/v1/tokens', { body: { name: 'x', roles: ['wizard'] } }),
+      await app.admin.request('POST', '/v1/tokens', { body: { name: 'x', roles: ['wizard'] } }),
       400,
       'invalid_request',
     );
     const observer = await tokenFor('olga', 'observer');
     expectProblem(
-      await admin.request('POST', '/v1/tokens', { body: { name: 'olga', roles: ['observer'] } }),
+      await app.admin.request('POST', '/v1/tokens', { body: { name: 'olga', roles: ['observer'] } }),
       400,
       'invalid_request',
     );
@@ -182,23 +162,23 @@ describe('auth and tokens', () => {
 
 describe('incidents over HTTP', () => {
   it('creates with 201, Location and ETag, and answers If-None-Match with 304', async () => {
-    const created = await admin.request('POST', '/v1/incidents', {
+    const created = await app.admin.request('POST', '/v1/incidents', {
       body: { playbookId: 'drill', title: 'Drill' },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/incidents/${created.body.id}`);
-    const got = await admin.request('GET', `/v1/incidents/${created.body.id}`);
+    const got = await app.admin.request('GET', `/v1/incidents/${created.body.id}`);
     expect(got.headers.get('etag')).toBe('"1"');
-    const notModified = await admin.request('GET', `/v1/incidents/${created.body.id}`, {
+    const notModified = await app.admin.request('GET', `/v1/incidents/${created.body.id}`, {
       headers: { 'if-none-match': '"1"' },
     });
     expect(notModified.status).toBe(304);
-    await admin.request('POST', `/v1/incidents/${created.body.id}/events`, {
+    await app.admin.request('POST', `/v1/incidents/${created.body.id}/events`, {
       body: { type: 'note.added', payload: { text: 'x' } },
     });
     expect(
       (
-        await admin.request('GET', `/v1/incidents/${created.body.id}`, {
+        await app.admin.request('GET', `/v1/incidents/${created.body.id}`, {
           headers: { 'if-none-match': '"1"' },
         })
       ).status,
@@ -207,32 +187,32 @@ describe('incidents over HTTP', () => {
 
   it('lists with filters and an ETag that changes when an incident does', async () => {
     const a = await openDrill();
-    await admin.request('POST', '/v1/incidents', {
+    await app.admin.request('POST', '/v1/incidents', {
       body: { playbookId: 'ransom-demand', title: 'JJ', input: jjInput },
     });
-    const all = await admin.request('GET', '/v1/incidents');
+    const all = await app.admin.request('GET', '/v1/incidents');
     expect(all.body.items).toHaveLength(2);
     expect(all.body.cursor).toMatch(/^\d+$/);
-    const drills = await admin.request('GET', '/v1/incidents?playbookId=drill&status=open');
+    const drills = await app.admin.request('GET', '/v1/incidents?playbookId=drill&status=open');
     expect(drills.body.items.map((i: { id: string }) => i.id)).toEqual([a.id]);
-    expect((await admin.request('GET', '/v1/incidents?mode=exercise')).body.items).toEqual([]);
+    expect((await app.admin.request('GET', '/v1/incidents?mode=exercise')).body.items).toEqual([]);
     const etag = all.headers.get('etag')!;
-    expect((await admin.request('GET', '/v1/incidents', { headers: { 'if-none-match': etag } })).status).toBe(
-      304,
-    );
-    await admin.request('POST', `/v1/incidents/${a.id}/events`, {
+    expect(
+      (await app.admin.request('GET', '/v1/incidents', { headers: { 'if-none-match': etag } })).status,
+    ).toBe(304);
+    await app.admin.request('POST', `/v1/incidents/${a.id}/events`, {
       body: { type: 'note.added', payload: { text: 'x' } },
     });
-    expect((await admin.request('GET', '/v1/incidents', { headers: { 'if-none-match': etag } })).status).toBe(
-      200,
-    );
-    expectProblem(await admin.request('GET', '/v1/incidents?status=sideways'), 400, 'invalid_request');
+    expect(
+      (await app.admin.request('GET', '/v1/incidents', { headers: { 'if-none-match': etag } })).status,
+    ).toBe(200);
+    expectProblem(await app.admin.request('GET', '/v1/incidents?status=sideways'), 400, 'invalid_request');
   });
 
   it('applies an event, replays an Idempotency-Key, and refuses the key with another body (422)', async () => {
     const incident = await openDrill();
     const send = (text: string) =>
-      admin.request('POST', `/v1/incidents/${incident.id}/events`, {
+      app.admin.request('POST', `/v1/incidents/${incident.id}/events`, {
         body: { type: 'note.added', payload: { text } },
         headers: { 'idempotency-key': 'abc-123' },
       });
@@ -248,26 +228,28 @@ describe('incidents over HTTP', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.event.seq).toBe(2);
     expectProblem(await send('two'), 422, 'idempotency_conflict');
-    expect((await admin.request('GET', `/v1/incidents/${incident.id}/events`)).body.items).toHaveLength(2);
+    expect((await app.admin.request('GET', `/v1/incidents/${incident.id}/events`)).body.items).toHaveLength(
+      2,
+    );
   });
 
   it('lists events after a seq, and verifies the chain', async () => {
     const incident = await openDrill();
     for (const text of ['a', 'b', 'c']) {
-      await admin.request('POST', `/v1/incidents/${incident.id}/events`, {
+      await app.admin.request('POST', `/v1/incidents/${incident.id}/events`, {
         body: { type: 'note.added', payload: { text } },
       });
     }
-    const page = await admin.request('GET', `/v1/incidents/${incident.id}/events?after=2&limit=1`);
+    const page = await app.admin.request('GET', `/v1/incidents/${incident.id}/events?after=2&limit=1`);
     expect(page.body.items.map((e: { seq: number }) => e.seq)).toEqual([3]);
-    const verify = await admin.request('GET', `/v1/incidents/${incident.id}/verify`);
+    const verify = await app.admin.request('GET', `/v1/incidents/${incident.id}/verify`);
     expect(verify.body).toMatchObject({ ok: true, events: 4 });
   });
 
   it('simulates without writing', async () => {
     const incident = await openDrill();
     const before = await tableCounts();
-    const simulated = await admin.request('POST', `/v1/incidents/${incident.id}/simulate`, {
+    const simulated = await app.admin.request('POST', `/v1/incidents/${incident.id}/simulate`, {
       body: { type: 'work.started' },
     });
     expect(simulated.status).toBe(200);
@@ -357,7 +339,7 @@ describe('bad input gets a problem+json 4xx and changes nothing', () => {
   ] as const)('%s', async (_label, options, status, code) => {
     const incident = await openDrill();
     const before = await tableCounts();
-    const response = await admin.request('POST', `/v1/incidents/${incident.id}/events`, options as never);
+    const response = await app.admin.request('POST', `/v1/incidents/${incident.id}/events`, options as never);
     expectProblem(response, status, code);
     expect(await tableCounts()).toEqual(before);
   });
@@ -376,7 +358,7 @@ describe('bad input gets a problem+json 4xx and changes nothing', () => {
 
   it('an event not allowed now lists the allowed events', async () => {
     const incident = await openDrill();
-    const response = await admin.request('POST', `/v1/incidents/${incident.id}/events`, {
+    const response = await app.admin.request('POST', `/v1/incidents/${incident.id}/events`, {
       body: { type: 'work.finished' },
     });
     expect(response.body.allowedEvents.map((e: { type: string }) => e.type)).toContain('work.started');
@@ -386,9 +368,9 @@ describe('bad input gets a problem+json 4xx and changes nothing', () => {
     'an unknown incident id (%s) is 404',
     async (id) => {
       const before = await tableCounts();
-      expectProblem(await admin.request('GET', `/v1/incidents/${id}`), 404, 'not_found');
+      expectProblem(await app.admin.request('GET', `/v1/incidents/${id}`), 404, 'not_found');
       expectProblem(
-        await admin.request('POST', `/v1/incidents/${id}/events`, { body: { type: 'note.added' } }),
+        await app.admin.request('POST', `/v1/incidents/${id}/events`, { body: { type: 'note.added' } }),
         404,
         'not_found',
       );
@@ -398,7 +380,7 @@ describe('bad input gets a problem+json 4xx and changes nothing', () => {
 
   it('a closed incident refuses events with incident_closed', async () => {
     const incident = await openDrill();
-    const post = (type: string, payload: object = {}, as = admin) =>
+    const post = (type: string, payload: object = {}, as = app.admin) =>
       as.request('POST', `/v1/incidents/${incident.id}/events`, { body: { type, payload } });
     const lead = await tokenFor('lee', 'lead');
     await post('work.started');
@@ -412,17 +394,17 @@ describe('bad input gets a problem+json 4xx and changes nothing', () => {
   it('an unknown playbook or invalid input when opening is refused', async () => {
     const before = await tableCounts();
     expectProblem(
-      await admin.request('POST', '/v1/incidents', { body: { playbookId: 'nope', title: 'x' } }),
+      await app.admin.request('POST', '/v1/incidents', { body: { playbookId: 'nope', title: 'x' } }),
       404,
       'not_found',
     );
-    const bad = await admin.request('POST', '/v1/incidents', {
+    const bad = await app.admin.request('POST', '/v1/incidents', {
       body: { playbookId: 'ransom-demand', title: 'x', input: { demand: { amount: -5 } } },
     });
     expectProblem(bad, 400, 'invalid_request');
     expect(bad.body.errors.length).toBeGreaterThan(0);
     expectProblem(
-      await admin.request('POST', '/v1/incidents', { body: { playbookId: 'drill' } }),
+      await app.admin.request('POST', '/v1/incidents', { body: { playbookId: 'drill' } }),
       400,
       'invalid_request',
     );

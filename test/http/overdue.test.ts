@@ -1,23 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actor } from '../support/actors';
-import { openTestPglite, type TestDatabase } from '../support/databases';
-import { type Client, client, type Services, testServices } from '../support/http';
+import { useTestApp } from '../support/http';
 
-let test: TestDatabase;
-let services: Services;
-let admin: Client;
-
-beforeAll(async () => {
-  test = await openTestPglite();
-});
-afterAll(async () => {
-  await test?.dispose();
-});
-beforeEach(async () => {
-  await test.reset();
-  services = testServices(test);
-  admin = client(services);
-});
+const app = useTestApp();
 
 const counsel = actor('counsel', 'legal', 'incident_commander');
 const input = {
@@ -37,7 +22,7 @@ const input = {
 
 describe('missed notification deadlines', () => {
   it('flags an incident whose PIPEDA clock passed unfiled, lists it with overdue=true, and clears it once filed late', async () => {
-    const { engine } = services;
+    const { engine } = app.services;
     const incident = await engine.startIncident(
       {
         playbookId: 'ransom-demand',
@@ -63,7 +48,7 @@ describe('missed notification deadlines', () => {
       }),
     );
     const listOverdue = async () =>
-      (await admin.request('GET', '/v1/incidents?mode=exercise&overdue=true')).body.items.map(
+      (await app.admin.request('GET', '/v1/incidents?mode=exercise&overdue=true')).body.items.map(
         (i: { id: string }) => i.id,
       );
     expect(await listOverdue()).toEqual([]);
@@ -74,7 +59,9 @@ describe('missed notification deadlines', () => {
       'overdue',
     );
     expect(await listOverdue()).toEqual([incident.id]);
-    expect((await admin.request('GET', '/v1/incidents?mode=exercise&overdue=false')).body.items).toEqual([]);
+    expect((await app.admin.request('GET', '/v1/incidents?mode=exercise&overdue=false')).body.items).toEqual(
+      [],
+    );
 
     const filed = await engine.advanceIncident({
       incidentId: incident.id,
@@ -90,7 +77,7 @@ describe('missed notification deadlines', () => {
   });
 
   it('refuses a bad overdue filter', async () => {
-    const response = await admin.request('GET', '/v1/incidents?overdue=maybe');
+    const response = await app.admin.request('GET', '/v1/incidents?overdue=maybe');
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('invalid_request');
   });

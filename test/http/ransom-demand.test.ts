@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestPglite, type TestDatabase } from '../support/databases';
-import { type Client, client, tokenFor as newToken, type Services, testServices } from '../support/http';
+import { describe, expect, it } from 'vitest';
+import { type Client, tokenFor as newToken, useTestApp } from '../support/http';
 
 /** The README's curl walkthrough, replayed exactly as written (JSON bodies taken from the README). */
 const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
@@ -11,25 +10,11 @@ const tokenBody = JSON.parse(walkthrough.match(/\$HF\/v1\/tokens -d '([^']+)'/)!
 const incidentBody = JSON.parse(walkthrough.match(/\$HF\/v1\/incidents -d '([^']+)'/)![1]!);
 const sends = [...walkthrough.matchAll(/^send '([^']+)'/gm)].map((m) => JSON.parse(m[1]!));
 
-let test: TestDatabase;
-let services: Services;
-let admin: Client;
+const app = useTestApp();
 
-beforeAll(async () => {
-  test = await openTestPglite();
-});
-afterAll(async () => {
-  await test?.dispose();
-});
-beforeEach(async () => {
-  await test.reset();
-  services = testServices(test);
-  admin = client(services);
-});
+const tokenFor = (name: string, ...roles: string[]) => newToken(app.services, app.admin, name, ...roles);
 
-const tokenFor = (name: string, ...roles: string[]) => newToken(services, admin, name, ...roles);
-
-const openJJMeds = async (as: Client = admin) => {
+const openJJMeds = async (as: Client = app.admin) => {
   const created = await as.request('POST', '/v1/incidents', { body: incidentBody });
   expect(created.status).toBe(201);
   return created.body.id as string;
@@ -49,9 +34,9 @@ describe('the README walkthrough', () => {
   });
 
   it('opens a JJ Meds incident and takes it through the first hours, with a verifiable timeline', async () => {
-    expect((await admin.request('POST', '/v1/tokens', { body: tokenBody })).status).toBe(201);
+    expect((await app.admin.request('POST', '/v1/tokens', { body: tokenBody })).status).toBe(201);
     const id = await openJJMeds();
-    const opened = await admin.request('GET', `/v1/incidents/${id}`);
+    const opened = await app.admin.request('GET', `/v1/incidents/${id}`);
     expect(opened.body.severity).toBe('critical');
     expect(opened.body.timers.map((t: { label: string }) => t.label)).toEqual(
       expect.arrayContaining([expect.stringMatching(/ransom deadline/i), expect.stringMatching(/police/i)]),
@@ -60,11 +45,11 @@ describe('the README walkthrough', () => {
     expect(deadline.dueAt).toBe('2026-11-23T09:00:00.000Z');
 
     for (const body of sends) {
-      const response = await admin.request('POST', `/v1/incidents/${id}/events`, { body });
+      const response = await app.admin.request('POST', `/v1/incidents/${id}/events`, { body });
       expect(response.status, `${body.type}: ${JSON.stringify(response.body)}`).toBe(200);
     }
 
-    const incident = (await admin.request('GET', `/v1/incidents/${id}`)).body;
+    const incident = (await app.admin.request('GET', `/v1/incidents/${id}`)).body;
     expect(incident.version).toBe(8);
     // Offline, credentials revoked and vendor engaged: containment has moved on to eradication.
     expect(incident.state).toMatchObject({ containment: 'eradication' });
@@ -72,12 +57,12 @@ describe('the README walkthrough', () => {
     // The customer notice went out, so its 12-hour reminder is gone; the ransom clock still runs.
     expect(incident.timers.map((t: { id: string }) => t.id)).not.toContain('customerNoticeDue');
 
-    const timeline = (await admin.request('GET', `/v1/incidents/${id}/events`)).body.items;
+    const timeline = (await app.admin.request('GET', `/v1/incidents/${id}/events`)).body.items;
     expect(timeline.map((e: { type: string }) => e.type)).toEqual([
       'incident.opened',
       ...sends.map((s) => s.type),
     ]);
-    expect((await admin.request('GET', `/v1/incidents/${id}/verify`)).body).toMatchObject({
+    expect((await app.admin.request('GET', `/v1/incidents/${id}/verify`)).body).toMatchObject({
       ok: true,
       events: 8,
     });
@@ -145,7 +130,7 @@ describe('ransom-demand rules over HTTP', () => {
   });
 
   it('describes the playbook with JSON Schemas of its input and payloads', async () => {
-    const definition = (await admin.request('GET', '/v1/playbooks/ransom-demand')).body;
+    const definition = (await app.admin.request('GET', '/v1/playbooks/ransom-demand')).body;
     expect(definition.versions).toEqual([1]);
     expect(definition.inputSchema.properties.demand).toBeDefined();
     const decided = definition.events.find((e: { type: string }) => e.type === 'payment.decided');

@@ -1,9 +1,10 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
 import { PlaybookRegistry } from '../../src/engine';
 import { createLogger, createRegistry, createServices } from '../../src/main';
 import { drillPlaybook } from '../fixtures/drill-playbook';
-import type { TestDatabase } from './databases';
+import { openTestPglite, type TestDatabase } from './databases';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -70,4 +71,24 @@ export async function tokenFor(
   const created = await admin.request('POST', '/v1/tokens', { body: { name, roles } });
   if (created.status !== 201) throw new Error(`token ${name}: ${JSON.stringify(created.body)}`);
   return client(services, created.body.token);
+}
+
+/**
+ * One PGlite database per test file (slow to start), emptied before each test, with the app and an
+ * admin client rebuilt on it. Read the fields inside tests, after the hooks ran.
+ */
+export function useTestApp(overrides: Record<string, unknown> = {}) {
+  const ctx = {} as { test: TestDatabase; services: Services; admin: Client };
+  beforeAll(async () => {
+    ctx.test = await openTestPglite();
+  });
+  afterAll(async () => {
+    await ctx.test?.dispose();
+  });
+  beforeEach(async () => {
+    await ctx.test.reset();
+    ctx.services = testServices(ctx.test, overrides);
+    ctx.admin = client(ctx.services);
+  });
+  return ctx;
 }
