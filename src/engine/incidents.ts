@@ -117,9 +117,13 @@ export function createEngine(deps: EngineDeps) {
   const incidentNow = (row: Pick<IncidentRow, 'clockNow'>): string =>
     row.clockNow ?? deps.now().toISOString();
 
-  async function loadIncident(id: string): Promise<IncidentRow> {
+  /** Loads an incident; with `actor`, also refuses one the actor may not see (see `canSeeMode`). */
+  async function loadIncident(id: string, actor?: Actor): Promise<IncidentRow> {
     const row = await store.getIncident(id);
     if (!row) throw new EngineError('not_found', `no incident ${id}`);
+    if (actor && !canSeeMode(actor, row.mode)) {
+      throw new EngineError('forbidden', 'facilitator tokens reach exercise incidents only');
+    }
     return row;
   }
 
@@ -262,7 +266,7 @@ export function createEngine(deps: EngineDeps) {
   async function advanceIncident(command: AdvanceCommand): Promise<AdvanceResult> {
     const requestHash = hashRequest(command);
     for (let attempt = 0; ; attempt++) {
-      const row = await loadIncident(command.incidentId);
+      const row = await loadIncident(command.incidentId, command.actor);
       if (command.idempotencyKey) {
         const earlier = await store.findEventByIdempotencyKey(row.id, command.idempotencyKey);
         if (earlier) return replay(row, earlier, requestHash, command);
@@ -359,7 +363,7 @@ export function createEngine(deps: EngineDeps) {
   }
 
   async function simulate(command: AdvanceCommand): Promise<SimulationResult> {
-    const row = await loadIncident(command.incidentId);
+    const row = await loadIncident(command.incidentId, command.actor);
     const { definition, result } = prepare(row, command);
     return {
       state: result.snapshot.value,
@@ -431,13 +435,18 @@ export function createEngine(deps: EngineDeps) {
     return store.listIncidents(filter);
   }
 
-  async function listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]> {
-    await loadIncident(incidentId);
+  async function listEvents(
+    incidentId: string,
+    after: number,
+    limit: number,
+    actor?: Actor,
+  ): Promise<EventRecord[]> {
+    await loadIncident(incidentId, actor);
     return store.listEvents(incidentId, after, limit);
   }
 
-  async function verifyIncident(incidentId: string) {
-    const row = await loadIncident(incidentId);
+  async function verifyIncident(incidentId: string, actor?: Actor) {
+    const row = await loadIncident(incidentId, actor);
     const events: EventRecord[] = [];
     for (let after = 0; ; ) {
       const page = await store.listEvents(incidentId, after, 1000);
@@ -462,6 +471,11 @@ export function createEngine(deps: EngineDeps) {
     advanceClock,
     nextTimerDue: () => store.nextDueAt(),
   };
+}
+
+/** Facilitator-only tokens reach exercise incidents only (DESIGN.md section 5); every other role sees both. */
+export function canSeeMode(actor: Actor, mode: IncidentMode): boolean {
+  return mode === 'exercise' || actor.roles.some((role) => role !== 'facilitator');
 }
 
 function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {

@@ -21,9 +21,3 @@ export function requireAdmin(c: Context<AppEnv>): Actor {
   if (!actor.roles.includes('admin')) throw new EngineError('forbidden', 'this needs the admin role');
   return actor;
 }
-
-/** Facilitator-only tokens reach exercise incidents only (DESIGN.md section 5). */
-export function canSeeMode(actor: Actor, mode: 'live' | 'exercise'): boolean {
-  if (mode === 'exercise') return true;
-  return actor.roles.some((role) => role !== 'facilitator');
-}

@@ -160,6 +160,28 @@ describe('auth and tokens', () => {
   });
 });
 
+describe('facilitator tokens on live incidents', () => {
+  it('are refused on every incident path and change nothing', async () => {
+    const incident = await openDrill();
+    const facilitator = await tokenFor('fay', 'facilitator');
+    const before = await tableCounts();
+    const body = { type: 'note.added', payload: { text: 'x' } };
+    expectProblem(
+      await facilitator.request('POST', `/v1/incidents/${incident.id}/events`, { body }),
+      403,
+      'forbidden',
+    );
+    expectProblem(
+      await facilitator.request('POST', `/v1/incidents/${incident.id}/simulate`, { body }),
+      403,
+      'forbidden',
+    );
+    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}/events`), 403, 'forbidden');
+    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}/verify`), 403, 'forbidden');
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
 describe('incidents over HTTP', () => {
   it('creates with 201, Location and ETag, and answers If-None-Match with 304', async () => {
     const created = await app.admin.request('POST', '/v1/incidents', {
