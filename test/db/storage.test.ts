@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { timers } from '../../db/schema';
-import { PgIncidentStore } from '../../db/store';
-import { createEngine, type Engine, EngineError, PlaybookRegistry } from '../../src/engine';
-import { drillPlaybook } from '../fixtures/drill-playbook';
+import { type Engine, EngineError } from '../../src/engine';
 import { actor } from '../support/actors';
-import { storageBackends, type TestDatabase } from '../support/databases';
+import { storageBackends } from '../support/databases';
+import { useDrillEngine } from '../support/drill-engine';
 
 const responder = actor('rita', 'responder');
 const lead = actor('lee', 'lead');
@@ -24,41 +23,23 @@ async function rejection(promise: Promise<unknown>): Promise<EngineError> {
 
 for (const backend of storageBackends) {
   describe.skipIf(!backend.enabled)(`storage on ${backend.name}`, () => {
-    let test: TestDatabase;
-    let engine: Engine;
-    let clock: number;
-
-    beforeAll(async () => {
-      test = await backend.open();
-    });
-    afterAll(async () => {
-      await test?.dispose();
-    });
-    beforeEach(async () => {
-      await test.reset();
-      clock = t0;
-      engine = createEngine({
-        store: new PgIncidentStore(test.database.db),
-        registry: new PlaybookRegistry([drillPlaybook]),
-        now: () => new Date(clock),
-        newId: randomUUID,
-      });
-    });
+    const drill = useDrillEngine(backend, t0);
 
     const open = () =>
-      engine.startIncident(
+      drill.engine.startIncident(
         { playbookId: 'drill', title: 'Drill', input: { deadlineHours: 48 }, actor: lead },
         lead.roles,
       );
     const timerRows = (incidentId: string) =>
-      test.database.db.select().from(timers).where(eq(timers.incidentId, incidentId));
-    const eventCount = async (incidentId: string) => (await engine.listEvents(incidentId, 0, 1000)).length;
+      drill.test.database.db.select().from(timers).where(eq(timers.incidentId, incidentId));
+    const eventCount = async (incidentId: string) =>
+      (await drill.engine.listEvents(incidentId, 0, 1000)).length;
 
     it('opens an incident at version 1 with its first event and its timers as rows', async () => {
       const incident = await open();
       expect(incident.version).toBe(1);
       expect(incident.status).toBe('open');
-      const [first] = await engine.listEvents(incident.id, 0, 10);
+      const [first] = await drill.engine.listEvents(incident.id, 0, 10);
       expect(first).toMatchObject({ seq: 1, type: 'incident.opened', actor: 'lee', source: 'api' });
       expect(first?.occurredAt).toBe('2026-03-08T10:00:00.000Z');
       expect(incident.timers).toEqual([
@@ -73,8 +54,8 @@ for (const backend of storageBackends) {
 
     it('adds a delayed raise as a timer row and deletes it when the machine cancels it', async () => {
       const incident = await open();
-      clock += 60_000;
-      const started = await engine.advanceIncident({
+      drill.clock += 60_000;
+      const started = await drill.engine.advanceIncident({
         incidentId: incident.id,
         type: 'work.started',
         actor: responder,
@@ -83,7 +64,7 @@ for (const backend of storageBackends) {
         ['reminder', 'Work reminder (1 h)', '2026-03-08T11:01:00.000Z'],
         ['xstate.after.deadline.drill.work', 'Drill deadline', '2026-03-10T10:00:00.000Z'],
       ]);
-      const finished = await engine.advanceIncident({
+      const finished = await drill.engine.advanceIncident({
         incidentId: incident.id,
         type: 'work.finished',
         actor: responder,
@@ -97,18 +78,18 @@ for (const backend of storageBackends) {
     it('chains every event to the one before and verifies the chain', async () => {
       const incident = await open();
       for (let i = 0; i < 5; i++) {
-        clock += 1000;
-        await engine.advanceIncident({
+        drill.clock += 1000;
+        await drill.engine.advanceIncident({
           incidentId: incident.id,
           type: 'note.added',
           payload: { text: `n${i}` },
           actor: responder,
         });
       }
-      const events = await engine.listEvents(incident.id, 0, 100);
+      const events = await drill.engine.listEvents(incident.id, 0, 100);
       expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
       for (const [i, event] of events.slice(1).entries()) expect(event.prevHash).toBe(events[i]!.hash);
-      expect(await engine.verifyIncident(incident.id)).toEqual({
+      expect(await drill.engine.verifyIncident(incident.id)).toEqual({
         ok: true,
         events: 6,
         head: events[5]!.hash,
@@ -118,20 +99,20 @@ for (const backend of storageBackends) {
     it('refuses UPDATE and DELETE on incident_events (database trigger)', async () => {
       const incident = await open();
       await expect(
-        test.database.db.execute(
+        drill.test.database.db.execute(
           sql`update incident_events set type = 'forged' where incident_id = ${incident.id}`,
         ),
       ).rejects.toThrow();
       await expect(
-        test.database.db.execute(sql`delete from incident_events where incident_id = ${incident.id}`),
+        drill.test.database.db.execute(sql`delete from incident_events where incident_id = ${incident.id}`),
       ).rejects.toThrow();
       expect(await eventCount(incident.id)).toBe(1);
-      expect((await engine.verifyIncident(incident.id)).ok).toBe(true);
+      expect((await drill.engine.verifyIncident(incident.id)).ok).toBe(true);
     });
 
     it('answers a stale If-Match with version_mismatch and writes nothing', async () => {
       const incident = await open();
-      await engine.advanceIncident({
+      await drill.engine.advanceIncident({
         incidentId: incident.id,
         type: 'note.added',
         payload: { text: 'a' },
@@ -139,7 +120,7 @@ for (const backend of storageBackends) {
         ifMatch: 1,
       });
       const error = await rejection(
-        engine.advanceIncident({
+        drill.engine.advanceIncident({
           incidentId: incident.id,
           type: 'note.added',
           payload: { text: 'b' },
@@ -149,14 +130,14 @@ for (const backend of storageBackends) {
       );
       expect(error.code).toBe('version_mismatch');
       expect(error.details).toEqual({ currentVersion: 2 });
-      expect((await engine.getIncident(incident.id, [])).version).toBe(2);
+      expect((await drill.engine.getIncident(incident.id, [])).version).toBe(2);
       expect(await eventCount(incident.id)).toBe(2);
     });
 
     it('replays an Idempotency-Key repeat and refuses the key with another body', async () => {
       const incident = await open();
       const send = (text: string) =>
-        engine.advanceIncident({
+        drill.engine.advanceIncident({
           incidentId: incident.id,
           type: 'note.added',
           payload: { text },
@@ -189,27 +170,27 @@ for (const backend of storageBackends) {
         ],
       ];
       for (const [command, code] of cases) {
-        expect((await rejection(engine.advanceIncident(command))).code, command.type).toBe(code);
+        expect((await rejection(drill.engine.advanceIncident(command))).code, command.type).toBe(code);
       }
-      const notAllowed = await rejection(engine.advanceIncident(cases[3]![0]));
+      const notAllowed = await rejection(drill.engine.advanceIncident(cases[3]![0]));
       expect((notAllowed.details.allowedEvents as { type: string }[]).map((e) => e.type)).toEqual([
         'note.added',
         'work.started',
         'change.approved',
       ]);
-      expect((await engine.getIncident(incident.id, [])).version).toBe(1);
+      expect((await drill.engine.getIncident(incident.id, [])).version).toBe(1);
     });
 
     it('enforces a two-person rule written as a guard over the actor', async () => {
       const incident = await open();
-      await engine.advanceIncident({
+      await drill.engine.advanceIncident({
         incidentId: incident.id,
         type: 'change.approved',
         payload: { rationale: 'fine' },
         actor: lead,
       });
       const sameLead = await rejection(
-        engine.advanceIncident({
+        drill.engine.advanceIncident({
           incidentId: incident.id,
           type: 'change.confirmed',
           payload: { rationale: 'me again' },
@@ -217,7 +198,7 @@ for (const backend of storageBackends) {
         }),
       );
       expect(sameLead.code).toBe('event_not_allowed');
-      const confirmed = await engine.advanceIncident({
+      const confirmed = await drill.engine.advanceIncident({
         incidentId: incident.id,
         type: 'change.confirmed',
         payload: { rationale: 'agreed' },
@@ -229,14 +210,14 @@ for (const backend of storageBackends) {
     it('closes the incident when every track is final, drops its timers and accepts no more events', async () => {
       const incident = await open();
       const send = (type: string, who = responder, payload: object = {}) =>
-        engine.advanceIncident({ incidentId: incident.id, type, payload, actor: who });
+        drill.engine.advanceIncident({ incidentId: incident.id, type, payload, actor: who });
       await send('work.started');
       await send('work.finished');
       await send('change.approved', lead, { rationale: 'all good' });
-      clock += 5000;
+      drill.clock += 5000;
       const closed = await send('change.confirmed', otherLead, { rationale: 'all good' });
       expect(closed.incident.status).toBe('closed');
-      expect(closed.incident.closedAt).toBe(new Date(clock).toISOString());
+      expect(closed.incident.closedAt).toBe(new Date(drill.clock).toISOString());
       expect(closed.incident.allowedEvents).toEqual([]);
       expect(await timerRows(incident.id)).toHaveLength(0);
       expect((await rejection(send('note.added', responder, { text: 'late' }))).code).toBe('incident_closed');
@@ -244,14 +225,14 @@ for (const backend of storageBackends) {
 
     it('simulates an event without writing anything', async () => {
       const incident = await open();
-      const simulation = await engine.simulate({
+      const simulation = await drill.engine.simulate({
         incidentId: incident.id,
         type: 'work.started',
         actor: responder,
       });
       expect(simulation.state).toMatchObject({ work: 'started' });
       expect(simulation.timersSet.map((t) => t.timerId)).toEqual(['reminder']);
-      const after = await engine.getIncident(incident.id, []);
+      const after = await drill.engine.getIncident(incident.id, []);
       expect(after.version).toBe(1);
       expect(after.state).toMatchObject({ work: 'open' });
       expect(after.timers.map((t) => t.id)).not.toContain('reminder');
