@@ -1,5 +1,6 @@
 import type { PlaybookDefinition } from '../src/playbook-kit';
+import { crossCustomerExposureV1 } from './cross-customer-exposure';
 import { ransomDemandV1 } from './ransom-demand';
 
-/** Every playbook version an open incident may still use; new incidents get the latest of each id. */
-export const playbooks: PlaybookDefinition[] = [ransomDemandV1];
+/** Every registered playbook version: open incidents stay on the version they were opened with. */
+export const playbooks: readonly PlaybookDefinition[] = [ransomDemandV1, crossCustomerExposureV1];

@@ -1,0 +1,109 @@
+import { type AnyStateMachine, and, or, stateIn } from 'xstate';
+import type { z } from 'zod';
+import { clockTimerLabels } from './clock-tracking';
+import {
+  type ClientEventDef,
+  definePlaybook,
+  type PlaybookDefinition,
+  type Severity,
+  type StateMeta,
+} from './define';
+import { type KitGuard, type KitStateConfig, kit, openContext } from './kit';
+import { evidenceEvent, evidenceRoot, type SharedTrack } from './shared-tracks';
+import { type Deadline, deadlineLabels } from './steps';
+
+export interface CatalogueSpec {
+  id: string;
+  version: number;
+  title: string;
+  summary: string;
+  source: readonly string[];
+  roles: Readonly<Record<string, string>>;
+  inputSchema: z.ZodType;
+  defaultSeverity: (input: unknown) => Severity;
+  /** The statechart's own description and meta (owner, checklist, evidence, source). */
+  description: string;
+  meta: StateMeta;
+  /** The playbook's own client events; the shared tracks bring theirs. */
+  events: readonly ClientEventDef[];
+  /** The playbook's own deadlines, for their labels. */
+  deadlines: readonly Deadline[];
+  /** Shared tracks (command first), then the playbook's own tracks, in display order. */
+  shared: readonly SharedTrack[];
+  tracks: Readonly<Record<string, KitStateConfig>>;
+  /** Roles that may capture evidence (SM-EVIDENCE). */
+  evidenceRoles: readonly string[];
+}
+
+/** The final children of a track, read from its config. */
+const finalKeys = (config: KitStateConfig): string[] =>
+  Object.entries(config.states ?? {})
+    .filter(([, child]) => (child as KitStateConfig).type === 'final')
+    .map(([key]) => key);
+
+/**
+ * Builds a catalogue playbook from the kit: the shared tracks and the playbook's own tracks as parallel
+ * regions, evidence capture and timer escalations handled at the root, and `incident.closed` accepted only
+ * when every task track has reached one of its final states.
+ */
+export function buildPlaybook(spec: CatalogueSpec): PlaybookDefinition {
+  const taskTracks: Record<string, KitStateConfig> = { ...spec.tracks };
+  const supportTracks = spec.shared.filter((shared) => shared.support);
+  const built = (close: KitGuard) =>
+    Object.fromEntries(spec.shared.map((shared) => [shared.key, shared.build(close)] as const));
+
+  // The close guard needs the task tracks' final states, including the shared ones that are not support.
+  const provisional = built(() => false);
+  for (const shared of spec.shared) if (!shared.support) taskTracks[shared.key] = provisional[shared.key]!;
+  const id = (path: string) => stateIn(`#${spec.id}.${path}`);
+  const close = and(
+    Object.entries(taskTracks).map(([key, config]) =>
+      or(finalKeys(config).map((final) => id(`${key}.${final}`))),
+    ),
+  ) as unknown as KitGuard;
+  const shared = built(close);
+
+  const order = [
+    ...spec.shared.filter((s) => s.key === 'command').map((s) => s.key),
+    ...spec.shared.filter((s) => !s.support).map((s) => s.key),
+    ...Object.keys(spec.tracks),
+    ...supportTracks.filter((s) => s.key !== 'command').map((s) => s.key),
+  ];
+  const states = Object.fromEntries(order.map((key) => [key, shared[key] ?? spec.tracks[key]!]));
+
+  const machine = kit.createMachine({
+    id: spec.id,
+    type: 'parallel',
+    description: spec.description,
+    meta: spec.meta,
+    context: ({ input }) => openContext(spec.id, input),
+    on: {
+      ...evidenceRoot,
+      'deadline.passed': {
+        actions: [
+          { type: 'recordEscalation' },
+          {
+            type: 'escalate',
+            params: ({ event }) => ({ timer: event.timer ?? 'unknown', label: event.label ?? '' }),
+          },
+        ],
+      },
+    },
+    states: states as Record<string, KitStateConfig>,
+  });
+
+  const deadlines = [...spec.deadlines, ...spec.shared.flatMap((s) => s.deadlines)];
+  return definePlaybook({
+    id: spec.id,
+    version: spec.version,
+    title: spec.title,
+    summary: spec.summary,
+    source: spec.source,
+    roles: spec.roles,
+    inputSchema: spec.inputSchema,
+    defaultSeverity: spec.defaultSeverity,
+    events: [...spec.shared.flatMap((s) => s.events), evidenceEvent(spec.evidenceRoles), ...spec.events],
+    timerLabels: { ...deadlineLabels(deadlines), ...clockTimerLabels },
+    machine: machine as unknown as AnyStateMachine,
+  });
+}

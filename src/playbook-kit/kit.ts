@@ -1,0 +1,267 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import { clockTimerId, fileClocks, markOverdue, startClocks, type TrackedClocks } from './clock-tracking';
+import type { Actor, IncidentInput, StateMeta } from './define';
+import type { BasicInput } from './input';
+import type { ClockAnchor } from './notification-clocks';
+import { msUntil } from './time';
+
+/**
+ * The machine kit the catalogue playbooks are built with: one context shape, one event shape, and the few
+ * actions every track uses (record a fact, record a decision, record an escalation, capture evidence). PB-1
+ * predates it and keeps its own typed context.
+ */
+
+/** Who did something, and when on the incident clock. */
+export interface Stamp {
+  by: string;
+  byName: string;
+  at: string;
+}
+
+/** The last payload of a client event, with who sent it and when. `count` says how often it happened. */
+export interface Fact extends Stamp {
+  payload: Payload;
+  count: number;
+}
+
+/** A decision: the option chosen, the rationale, and what was known (the facts recorded so far). */
+export interface Decision extends Stamp {
+  id: string;
+  event: string;
+  option: string;
+  rationale: string;
+  knownFacts: string[];
+}
+
+/** A timer that fired before its step was done: timers escalate, they never complete a step. */
+export interface Escalation {
+  timer: string;
+  label: string;
+  dueAt: string;
+  at: string;
+}
+
+export interface EvidenceItem extends Stamp {
+  kind: string;
+  sha256: string;
+  location: string;
+  note?: string;
+}
+
+/** An outbound message in the approval workflow (SM-COMMS). */
+export interface Message {
+  id: string;
+  audience: string;
+  stance: 'neutral' | 'factual' | 'denial';
+  summary: string;
+  factsReferenced: string[];
+  state: 'draft' | 'approved' | 'sent';
+  draftedBy: string;
+  approvedBy: string | null;
+  sentAt: string | null;
+}
+
+export type Payload = Record<string, unknown>;
+
+export interface KitContext {
+  playbook: string;
+  title: string;
+  severity: string;
+  openedAt: string;
+  /** The incident clock at the last event: delays count from here. */
+  now: string;
+  timeZone: string;
+  jurisdictions: string[];
+  country: string | null;
+  input: BasicInput & Payload;
+  facts: Record<string, Fact>;
+  decisions: Decision[];
+  escalations: Escalation[];
+  evidence: EvidenceItem[];
+  messages: Record<string, Message>;
+  clocks: TrackedClocks;
+}
+
+/** Client events carry a payload; internal ones (`deadline.passed`, `clock.due`) carry their own fields. */
+export interface KitEvent {
+  type: string;
+  payload?: Payload;
+  at?: string;
+  actor?: Actor;
+  timer?: string;
+  label?: string;
+  dueAt?: string;
+  clockId?: string;
+}
+
+export type KitInput = IncidentInput<BasicInput & Payload>;
+
+export function openContext(playbook: string, { input, at, title, severity }: KitInput): KitContext {
+  return {
+    playbook,
+    title,
+    severity,
+    openedAt: at,
+    now: at,
+    timeZone: input.timeZone,
+    jurisdictions: [...input.jurisdictions],
+    country: input.organisation.country ?? null,
+    input,
+    facts: {},
+    decisions: [],
+    escalations: [],
+    evidence: [],
+    messages: {},
+    clocks: {},
+  };
+}
+
+const stampOf = (event: KitEvent, fallbackAt: string): Stamp => ({
+  by: event.actor?.id ?? 'system',
+  byName: event.actor?.name ?? 'system',
+  at: event.at ?? fallbackAt,
+});
+
+/** The clock anchors an SM-CLOCKS event opens (domain reference §3.1). */
+function anchorsOf(event: KitEvent): ClockAnchor[] {
+  const payload = event.payload ?? {};
+  switch (event.type) {
+    case 'breach.aware':
+      return ['aware'];
+    case 'breach.determined':
+      return payload.finding === 'no_evidence' ? [] : ['determined', 'knew', 'discovered'];
+    case 'materiality.determined':
+      return payload.option === 'material' ? ['material'] : [];
+    default:
+      return [];
+  }
+}
+
+/** APPI: the 60-day confirmed report replaces the 30-day one in improper-purpose cases (category 3). */
+const appliesTo = (clockId: string, event: KitEvent): boolean =>
+  event.payload?.improperPurpose === true
+    ? clockId !== 'appi-confirmed'
+    : clockId !== 'appi-confirmed-improper';
+
+export const kit = setup({
+  types: {
+    context: {} as KitContext,
+    events: {} as KitEvent,
+    input: {} as KitInput,
+    meta: {} as StateMeta,
+  },
+  actions: {
+    /** Moves the incident clock to the event's `at` and records a client event's payload as a fact. */
+    note: assign(({ context, event }) => {
+      const now = event.at ?? context.now;
+      if (!event.payload || !event.actor) return { now };
+      const previous = context.facts[event.type];
+      const fact: Fact = {
+        ...stampOf(event, now),
+        payload: event.payload,
+        count: (previous?.count ?? 0) + 1,
+      };
+      return { now, facts: { ...context.facts, [event.type]: fact } };
+    }),
+    /** Records a decision event: option, rationale, who, when, and which facts were known. */
+    decide: assign(({ context, event }, params: { id: string }) => {
+      const payload = event.payload ?? {};
+      const decision: Decision = {
+        ...stampOf(event, context.now),
+        id: params.id,
+        event: event.type,
+        option: String(payload.option ?? ''),
+        rationale: String(payload.rationale ?? ''),
+        knownFacts: Object.keys(context.facts).filter((type) => type !== event.type),
+      };
+      return { decisions: [...context.decisions, decision] };
+    }),
+    recordEscalation: assign(({ context, event }) => ({
+      now: event.at ?? context.now,
+      escalations: [
+        ...context.escalations,
+        {
+          timer: event.timer ?? 'unknown',
+          label: event.label ?? '',
+          dueAt: event.dueAt ?? context.now,
+          at: event.at ?? context.now,
+        },
+      ],
+    })),
+    /** No-op on purpose: returned by `transition()` as data, so the engine logs or alerts on it. */
+    escalate: (_, _params: { timer: string; label: string }) => {},
+    draftMessage: assign(({ context, event }) => {
+      const p = event.payload as Pick<Message, 'audience' | 'stance' | 'summary' | 'factsReferenced'> & {
+        messageId: string;
+      };
+      const message: Message = {
+        id: p.messageId,
+        audience: p.audience,
+        stance: p.stance,
+        summary: p.summary,
+        factsReferenced: p.factsReferenced,
+        state: 'draft',
+        draftedBy: event.actor?.id ?? 'system',
+        approvedBy: null,
+        sentAt: null,
+      };
+      return { messages: { ...context.messages, [message.id]: message } };
+    }),
+    approveMessage: assign(({ context, event }) => {
+      const message = context.messages[String(event.payload?.messageId)]!;
+      const approved: Message = { ...message, state: 'approved', approvedBy: event.actor?.id ?? 'system' };
+      return { messages: { ...context.messages, [message.id]: approved } };
+    }),
+    sendMessage: assign(({ context, event }) => {
+      const message = context.messages[String(event.payload?.messageId)]!;
+      const sent: Message = { ...message, state: 'sent', sentAt: event.at ?? context.now };
+      return { messages: { ...context.messages, [message.id]: sent } };
+    }),
+    /** SM-CLOCKS: starts the clocks an anchor event opens (one delayed `clock.due` each). */
+    startClocks: enqueueActions(({ context, event, enqueue }) => {
+      const at = event.at ?? context.now;
+      const country = context.country ?? undefined;
+      const started = anchorsOf(event)
+        .flatMap((anchor) =>
+          startClocks(context.clocks, context.jurisdictions, anchor, at, context.timeZone, country),
+        )
+        .filter((clock) => appliesTo(clock.id, event));
+      if (started.length === 0) return;
+      for (const clock of started) {
+        enqueue.raise(
+          { type: 'clock.due', clockId: clock.id },
+          { id: clockTimerId(clock.id), delay: msUntil(clock.dueAt, at) },
+        );
+      }
+      enqueue.assign({
+        clocks: { ...context.clocks, ...Object.fromEntries(started.map((clock) => [clock.id, clock])) },
+      });
+    }),
+    /** SM-CLOCKS: a filing meets every open clock of its regime (late if past due) and cancels their timers. */
+    fileClocks: enqueueActions(({ context, event, enqueue }) => {
+      const { clocks, filed } = fileClocks(
+        context.clocks,
+        String(event.payload?.regime),
+        event.at ?? context.now,
+      );
+      for (const id of filed) enqueue.cancel(clockTimerId(id));
+      enqueue.assign({ clocks });
+    }),
+    markClockOverdue: assign(({ context, event }) => ({
+      clocks: markOverdue(context.clocks, event.clockId ?? ''),
+    })),
+    captureEvidence: assign(({ context, event }) => {
+      const payload = event.payload as { kind: string; sha256: string; location: string; note?: string };
+      return { evidence: [...context.evidence, { ...stampOf(event, context.now), ...payload }] };
+    }),
+  },
+});
+
+/** A state node config of a kit machine. */
+export type KitStateConfig = Parameters<typeof kit.createStateConfig>[0];
+/** A guard a kit transition may use. */
+export type KitGuard = NonNullable<Extract<KitTransition, { guard?: unknown }>['guard']>;
+type KitTransition = Exclude<
+  NonNullable<NonNullable<KitStateConfig['on']>[string]>,
+  string | readonly unknown[] | undefined
+>;

@@ -1,0 +1,670 @@
+import { z } from 'zod';
+import { type ClientEventDef, clientEvent, rationale, sha256, text } from './define';
+import type { KitContext, KitEvent, KitGuard, KitStateConfig } from './kit';
+import { type Deadline, done, step, track } from './steps';
+import { days, hours } from './time';
+
+/**
+ * The sub-machines several playbooks share (domain reference §5.0): command, SM-INTAKE, SM-COMMS,
+ * SM-EVIDENCE, SM-VENDOR, SM-REVIEW and SM-CLOCKS. Each comes with the client events it accepts and the
+ * deadlines it arms, so a playbook lists it once instead of copying it.
+ */
+export interface SharedTrack {
+  key: string;
+  /** Support tracks (command, messages, clocks) run for the whole incident and close with it. */
+  support: boolean;
+  build: (close: KitGuard) => KitStateConfig;
+  events: ClientEventDef[];
+  deadlines: Deadline[];
+  /** Handlers on the machine root, accepted in every state (e.g. evidence capture). */
+  root?: Record<string, unknown>;
+}
+
+type Roles = readonly string[];
+const IC = 'incident_commander';
+
+// ── command: declare, report, close ─────────────────────────────────────────
+
+export interface CommandOptions {
+  /** The declaration deadline, counted from the trigger (e.g. the complaint cluster). */
+  declareWithin: Deadline;
+  source: string;
+  /** What the declaration criteria are, for the `triage` step. */
+  criteria: string;
+}
+
+export function commandTrack({ declareWithin, source, criteria }: CommandOptions): SharedTrack {
+  return {
+    key: 'command',
+    support: true,
+    deadlines: [declareWithin],
+    events: [
+      clientEvent({
+        type: 'incident.declared',
+        title: 'Incident declared',
+        description: `DE.AE-08 declaration with its rationale. ${criteria}`,
+        roles: [IC],
+        payload: z.strictObject({
+          severity: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+          rationale,
+        }),
+        examples: [{ rationale: 'Declaration criteria met; see the trigger record.' }],
+      }),
+      clientEvent({
+        type: 'sitrep.published',
+        title: 'Situation report published',
+        description: 'A situation report to the response team and leadership: facts, actions, next steps.',
+        roles: [IC],
+        payload: z.strictObject({ summary: text() }),
+        examples: [{ summary: 'Scope unchanged; containment in progress; next update in 4 h.' }],
+      }),
+      clientEvent({
+        type: 'incident.closed',
+        title: 'Incident closed',
+        description:
+          'RC.RP-06: the end of the incident, accepted once every track is in its final state (review included).',
+        roles: [IC],
+        payload: z.strictObject({ rationale }),
+        examples: [{ rationale: 'All tracks complete; the after-action review is done.' }],
+      }),
+    ],
+    build: (close) =>
+      track(
+        {
+          description: 'Command: declaration, situation reports, and closure once every track is done.',
+          owner: IC,
+          source,
+        },
+        {
+          triage: step({
+            description: `Triage the trigger and declare (DE.AE-08). ${criteria}`,
+            owner: IC,
+            checklist: ['Record the trigger', 'Set severity', 'Bind roles'],
+            source,
+            deadlines: [declareWithin],
+            on: { 'incident.declared': { target: 'active', decision: 'declare' } },
+          }),
+          active: step({
+            description: 'The incident is declared; situation reports keep everyone on the same facts.',
+            owner: IC,
+            checklist: ['Situation report every 4 h while active', 'Close when every track is done'],
+            source: `${source}; NIST RS.MA`,
+            on: {
+              'sitrep.published': { reenter: false },
+              'incident.closed': { target: 'closed', guard: close },
+            },
+          }),
+          closed: done('Closed: every track reached its end.', { owner: IC, source: 'NIST RC.RP-06' }),
+        },
+      ),
+  };
+}
+
+// ── SM-EVIDENCE ─────────────────────────────────────────────────────────────
+
+export const evidenceEvent = (roles: Roles): ClientEventDef =>
+  clientEvent({
+    type: 'evidence.captured',
+    title: 'Evidence captured',
+    description:
+      'SM-EVIDENCE (RS.AN-06/07): an item preserved before anything changes, with its SHA-256, where it is kept, ' +
+      'who captured it and when. Accepted in every state; the locker is append-only.',
+    roles,
+    payload: z.strictObject({
+      kind: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a snake_case evidence kind such as "auth_logs"'),
+      sha256,
+      location: text(500),
+      note: text().optional(),
+    }),
+    examples: [
+      { kind: 'auth_logs', sha256: 'a'.repeat(64), location: 'evidence://locker/auth-logs.tar.zst' },
+    ],
+  });
+
+export const evidenceRoot = {
+  'evidence.captured': { actions: [{ type: 'note' as const }, { type: 'captureEvidence' as const }] },
+};
+
+// ── SM-INTAKE ───────────────────────────────────────────────────────────────
+
+export interface IntakeOptions {
+  roles?: { acknowledge?: Roles; triage?: Roles };
+  source: string;
+}
+
+const reportReceivedAt = (context: KitContext) => context.input.report?.receivedAt;
+
+/**
+ * SM-INTAKE (lessons of C8, C1, C9, C4): an outside report is acknowledged neutrally within 1 h and triaged
+ * within 4 h (policy defaults), then escalated or dismissed with a rationale. Incidents opened without a
+ * report skip it.
+ */
+export function intakeTrack({ roles = {}, source }: IntakeOptions): SharedTrack {
+  const acknowledgeBy: Deadline = {
+    id: 'reportAcknowledgementDue',
+    label: 'Reporter acknowledgement due (1 h after the report; policy default)',
+    after: hours(1),
+    from: reportReceivedAt,
+    source: 'SM-INTAKE timers (policy default)',
+  };
+  const triageBy: Deadline = {
+    id: 'reportTriageDue',
+    label: 'Report triage due (4 h after the report; policy default)',
+    after: hours(4),
+    from: reportReceivedAt,
+    source: 'SM-INTAKE timers (policy default)',
+  };
+  const meta = { owner: 'customer_support', source: `SM-INTAKE; ${source}` };
+  return {
+    key: 'intake',
+    support: false,
+    deadlines: [acknowledgeBy, triageBy],
+    events: [
+      clientEvent({
+        type: 'report.acknowledged',
+        title: 'Reporter acknowledged',
+        description:
+          'The neutral acknowledgement: thanks, we are looking into it, how to reach us. No denial, no ' +
+          'speculation (C8: "technically impossible" was wrong and public within hours).',
+        roles: roles.acknowledge ?? ['customer_support', 'communications', IC],
+        payload: z.strictObject({ template: z.literal('neutral_acknowledgement'), note: text().optional() }),
+        examples: [{ template: 'neutral_acknowledgement' }],
+      }),
+      clientEvent({
+        type: 'report.triaged',
+        title: 'Report triaged',
+        description:
+          'Security triage of the report: escalate into the response, or dismiss with a rationale.',
+        roles: roles.triage ?? ['technical_lead', IC],
+        payload: z.strictObject({ option: z.enum(['escalate', 'dismiss']), rationale }),
+        examples: [{ option: 'escalate', rationale: 'The sample matches our records.' }],
+      }),
+    ],
+    build: () => ({
+      ...track(
+        {
+          description: 'SM-INTAKE: the outside report that started the incident.',
+          initial: 'routing',
+          ...meta,
+        },
+        {
+          routing: {
+            description: 'Routes to intake when the incident was opened from an outside report.',
+            meta,
+            always: [
+              { target: 'received', guard: ({ context }) => context.input.report !== undefined },
+              { target: 'not_applicable' },
+            ],
+          },
+          received: step({
+            description:
+              'Report received: acknowledge it neutrally within 1 h; denial templates are blocked while it is open.',
+            checklist: [
+              'Neutral acknowledgement only',
+              'Record the report with timestamps',
+              'Keep the reporter informed',
+            ],
+            evidence: ['The report as received, with timestamps'],
+            deadlines: [acknowledgeBy, triageBy],
+            on: { 'report.acknowledged': 'acknowledged' },
+            ...meta,
+          }),
+          acknowledged: step({
+            description: 'Acknowledged: security triage within 4 h of the report, escalate or dismiss.',
+            deadlines: [triageBy],
+            on: {
+              'report.triaged': [
+                {
+                  target: 'escalated',
+                  guard: ({ event }) => event.payload?.option === 'escalate',
+                  decision: 'intake',
+                },
+                { target: 'dismissed', decision: 'intake' },
+              ],
+            },
+            ...meta,
+            owner: 'technical_lead',
+          }),
+          escalated: done('Escalated into the response.', meta),
+          dismissed: done('Dismissed with a recorded rationale.', meta),
+          not_applicable: done('The incident did not start from an outside report.', meta),
+        },
+      ),
+    }),
+  };
+}
+
+// ── SM-COMMS ────────────────────────────────────────────────────────────────
+
+export interface MessagesOptions {
+  /** Audiences messages may go to, e.g. ['customers', 'regulator', 'press']. */
+  audiences: readonly string[];
+  /**
+   * When a message may deny the incident ("no breach", "technically impossible"). Default: never while the
+   * incident is open: the facts are unknown until the response says otherwise (SM-INTAKE rule, C8).
+   */
+  denialAllowed?: (args: { context: KitContext }) => boolean;
+  source: string;
+}
+
+const messageId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a short id such as "customer-notice-1"');
+
+/**
+ * SM-COMMS: every outbound message is drafted with the facts it relies on, approved by someone other than its
+ * author, then sent. A `factual` message may only cite recorded facts; a `denial` is blocked unless the
+ * playbook's rule allows it.
+ */
+export function messagesTrack({ audiences, denialAllowed, source }: MessagesOptions): SharedTrack {
+  const meta = { owner: 'communications', source: `SM-COMMS; ${source}` };
+  const draftAllowed: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+    const p = event.payload as { messageId: string; stance: string; factsReferenced: string[] };
+    if (context.messages[p.messageId]) return false;
+    if (p.factsReferenced.some((type) => !(type in context.facts))) return false;
+    return p.stance !== 'denial' || (denialAllowed?.({ context }) ?? false);
+  };
+  const approvable: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+    const message = context.messages[String(event.payload?.messageId)];
+    return message?.state === 'draft' && message.draftedBy !== event.actor?.id;
+  };
+  const sendable: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) =>
+    context.messages[String(event.payload?.messageId)]?.state === 'approved';
+  return {
+    key: 'messages',
+    support: true,
+    deadlines: [],
+    events: [
+      clientEvent({
+        type: 'message.drafted',
+        title: 'Message drafted',
+        description:
+          'SM-COMMS: a draft to one audience, citing the recorded facts (event types) it relies on. A denial ' +
+          '("no breach", "technically impossible") is refused while the facts are unknown (C8).',
+        roles: ['communications', 'customer_support', 'legal', IC],
+        payload: z.strictObject({
+          messageId,
+          audience: z.enum(audiences as [string, ...string[]]),
+          stance: z.enum(['neutral', 'factual', 'denial']),
+          summary: text(4000),
+          factsReferenced: z.array(z.string().max(100)).max(50).default([]),
+        }),
+        examples: [
+          {
+            messageId: 'holding-statement',
+            audience: audiences[0]!,
+            stance: 'neutral',
+            summary: 'We are investigating.',
+          },
+        ],
+      }),
+      clientEvent({
+        type: 'message.approved',
+        title: 'Message approved',
+        description: 'Legal or the incident commander approves a draft; the approver is not its author.',
+        roles: ['legal', IC],
+        payload: z.strictObject({ messageId, note: text().optional() }),
+        examples: [{ messageId: 'holding-statement' }],
+      }),
+      clientEvent({
+        type: 'message.sent',
+        title: 'Message sent',
+        description: 'An approved message went out, on a named channel.',
+        roles: ['communications', 'customer_support', IC],
+        payload: z.strictObject({ messageId, channel: text(200) }),
+        examples: [{ messageId: 'holding-statement', channel: 'website' }],
+      }),
+    ],
+    build: (close) =>
+      track(
+        { description: 'SM-COMMS: message approval (draft, approve, send) for every audience.', ...meta },
+        {
+          open: {
+            description: 'Drafts, approvals and sends, each recorded; facts-only, no premature denial.',
+            meta: {
+              ...meta,
+              checklist: ['Cite the facts each statement relies on', 'Approver is not the author'],
+            },
+            on: {
+              'message.drafted': {
+                guard: draftAllowed,
+                actions: [{ type: 'note' }, { type: 'draftMessage' }],
+              },
+              'message.approved': {
+                guard: approvable,
+                actions: [{ type: 'note' }, { type: 'approveMessage' }],
+              },
+              'message.sent': { guard: sendable, actions: [{ type: 'note' }, { type: 'sendMessage' }] },
+              'incident.closed': { target: 'closed', guard: close },
+            },
+          },
+          closed: done('Closed with the incident.', meta),
+        },
+      ),
+  };
+}
+
+// ── SM-VENDOR ───────────────────────────────────────────────────────────────
+
+export interface VendorOptions {
+  /** Engagement deadline from opening, e.g. 4 h (policy default). */
+  engageWithin: number;
+  source: string;
+}
+
+/** SM-VENDOR: requested → authorised (contract/PO) → onboarded (access logged) → reporting → released. */
+export function vendorTrack({ engageWithin, source }: VendorOptions): SharedTrack {
+  const engageBy: Deadline = {
+    id: 'vendorEngagementDue',
+    label: `IR vendor engagement due (${engageWithin / 3_600_000} h after opening; policy default)`,
+    after: engageWithin,
+    from: (context) => context.openedAt,
+    source: 'SM-VENDOR (policy default)',
+  };
+  const meta = { owner: IC, source: `SM-VENDOR; ${source}` };
+  const vendor = (
+    type: string,
+    title: string,
+    description: string,
+    roles: Roles,
+    payload: z.ZodObject,
+    example: Record<string, unknown>,
+  ) => clientEvent({ type, title, description, roles, payload, examples: [example] });
+  return {
+    key: 'vendor',
+    support: false,
+    deadlines: [engageBy],
+    events: [
+      vendor(
+        'vendor.requested',
+        'Vendor requested',
+        'An incident-response vendor is asked to help.',
+        [IC, 'technical_lead'],
+        z.strictObject({ vendor: text(200), scope: text() }),
+        { vendor: 'Northern IR Ltd.', scope: 'Forensics and containment' },
+      ),
+      vendor(
+        'vendor.not_needed',
+        'No vendor needed',
+        'Decision: the team handles it without outside help.',
+        [IC],
+        z.strictObject({ option: z.literal('in_house'), rationale }),
+        { option: 'in_house', rationale: 'Scope is small and understood.' },
+      ),
+      vendor(
+        'vendor.authorised',
+        'Vendor authorised',
+        'Contract or purchase order signed; privilege through counsel where advised.',
+        ['executive', IC],
+        z.strictObject({ contractRef: text(200), viaCounsel: z.boolean().default(false) }),
+        { contractRef: 'PO-2026-114' },
+      ),
+      vendor(
+        'vendor.onboarded',
+        'Vendor onboarded',
+        'Access granted to the vendor, logged account by account.',
+        ['technical_lead'],
+        z.strictObject({ accessGranted: z.array(text(200)).min(1) }),
+        { accessGranted: ['vpn:ir-vendor-1'] },
+      ),
+      vendor(
+        'vendor.report_received',
+        'Vendor report received',
+        'The vendor reports findings (interim or final).',
+        ['ir_vendor', 'technical_lead'],
+        z.strictObject({ summary: text(4000), final: z.boolean() }),
+        { summary: 'Entry via a reused password.', final: true },
+      ),
+      vendor(
+        'vendor.released',
+        'Vendor released',
+        'Engagement ends; every access granted is revoked.',
+        ['technical_lead', IC],
+        z.strictObject({ accessRevoked: z.array(text(200)).min(1) }),
+        { accessRevoked: ['vpn:ir-vendor-1'] },
+      ),
+    ],
+    build: () =>
+      track(
+        { description: 'SM-VENDOR: outside incident-response help, from request to release.', ...meta },
+        {
+          not_engaged: step({
+            description:
+              'Decide whether to bring in an IR vendor; engage within the policy window or record why not.',
+            deadlines: [engageBy],
+            on: {
+              'vendor.requested': 'requested',
+              'vendor.not_needed': { target: 'not_needed', decision: 'vendor' },
+            },
+            ...meta,
+          }),
+          requested: step({
+            description: 'Requested: authorise with a contract or PO.',
+            deadlines: [engageBy],
+            on: { 'vendor.authorised': 'authorised' },
+            ...meta,
+            owner: 'executive',
+          }),
+          authorised: step({
+            description: 'Authorised: grant access, logging each account.',
+            on: { 'vendor.onboarded': 'onboarded' },
+            ...meta,
+            owner: 'technical_lead',
+          }),
+          onboarded: step({
+            description: 'Onboarded: the vendor works and reports; a final report ends its work.',
+            on: {
+              'vendor.report_received': [
+                { target: 'reporting', guard: ({ event }) => event.payload?.final === true },
+                { reenter: false },
+              ],
+            },
+            ...meta,
+            owner: 'ir_vendor',
+          }),
+          reporting: step({
+            description: 'Final report in: revoke every access the vendor was given.',
+            on: { 'vendor.released': 'released' },
+            ...meta,
+            owner: 'technical_lead',
+          }),
+          released: done('Released: access revoked.', meta),
+          not_needed: done('No vendor: decision recorded.', meta),
+        },
+      ),
+  };
+}
+
+// ── SM-REVIEW ───────────────────────────────────────────────────────────────
+
+export interface ReviewOptions {
+  /** When the review may start: usually recovery done. */
+  startWhen: KitGuard;
+  source: string;
+}
+
+/** SM-REVIEW: after-action review within 14 days (policy default), improvement items fed into the playbook. */
+export function reviewTrack({ startWhen, source }: ReviewOptions): SharedTrack {
+  const reviewBy: Deadline = {
+    id: 'reviewDue',
+    label: 'Post-incident review due (14 d after recovery; policy default)',
+    after: days(14),
+    source: 'SM-REVIEW; HSEEP AAR/IP (R24)',
+  };
+  const meta = { owner: IC, source: `SM-REVIEW; ${source}` };
+  return {
+    key: 'review',
+    support: false,
+    deadlines: [reviewBy],
+    events: [
+      clientEvent({
+        type: 'review.held',
+        title: 'After-action review held',
+        description:
+          'The post-incident review (NIST ID.IM; §4.5 format): timeline, decisions, what worked and not.',
+        roles: [IC],
+        payload: z.strictObject({ summary: text(4000), findings: z.array(text(1000)).min(1).max(50) }),
+        examples: [{ summary: 'Detection came from customers.', findings: ['Alerting missed the attack'] }],
+      }),
+      clientEvent({
+        type: 'improvements.tracked',
+        title: 'Improvement items tracked',
+        description:
+          'Each improvement has an owner and a due date; procedure changes become a new playbook version.',
+        roles: [IC],
+        payload: z.strictObject({
+          items: z
+            .array(z.strictObject({ title: text(300), owner: text(200), due: z.iso.date() }))
+            .min(1)
+            .max(50),
+        }),
+        examples: [
+          { items: [{ title: 'Alert on login failure spikes', owner: 'security', due: '2026-12-31' }] },
+        ],
+      }),
+    ],
+    build: () =>
+      track(
+        { description: 'SM-REVIEW: after-action review and improvement plan (ID.IM).', ...meta },
+        {
+          pending: {
+            description: 'Waits for the response to finish (recovery complete) before reviewing it.',
+            meta,
+            always: { target: 'scheduled', guard: startWhen },
+          },
+          scheduled: step({
+            description: 'Hold the after-action review within 14 days.',
+            checklist: ['Timeline', 'Decisions and their timing', 'What worked, what did not'],
+            evidence: ['After-action report'],
+            deadlines: [reviewBy],
+            on: { 'review.held': 'improvements' },
+            ...meta,
+          }),
+          improvements: step({
+            description:
+              'Improvement items with owners and due dates; a playbook version bump if the procedure changes.',
+            on: { 'improvements.tracked': 'done' },
+            ...meta,
+          }),
+          done: done('Review done; improvements tracked.', meta),
+        },
+      ),
+  };
+}
+
+// ── SM-CLOCKS ───────────────────────────────────────────────────────────────
+
+export const clockEvents = (roles: Roles): ClientEventDef[] => [
+  clientEvent({
+    type: 'breach.aware',
+    title: 'Breach awareness recorded',
+    description:
+      'The moment the organisation became aware of a personal-data breach (GDPR / UK GDPR 72 h start here). ' +
+      'Clocks never start silently: this is recorded explicitly.',
+    roles,
+    payload: z.strictObject({ rationale }),
+    examples: [{ rationale: 'Reasonable certainty that personal data was accessed.' }],
+  }),
+  clientEvent({
+    type: 'breach.determined',
+    title: 'Breach determination',
+    description:
+      'Determination that a reportable breach occurred (PIPEDA, NYDFS) and when the organisation knew (APPI). ' +
+      '`improperPurpose` picks the APPI 60-day confirmed report (category 3) over the 30-day one.',
+    roles,
+    payload: z.strictObject({
+      finding: z.enum(['confirmed', 'likely', 'no_evidence']),
+      improperPurpose: z.boolean().default(false),
+      affectedCount: z.number().int().min(0).optional(),
+      rationale,
+    }),
+    examples: [{ finding: 'confirmed', rationale: 'Logs show the records were read.' }],
+  }),
+  clientEvent({
+    type: 'materiality.determined',
+    title: 'Materiality determined',
+    description: 'SEC Item 1.05: the materiality determination starts the 4-business-day 8-K clock.',
+    roles: ['legal', 'executive'],
+    payload: z.strictObject({ option: z.enum(['material', 'not_material']), rationale }),
+    examples: [{ option: 'not_material', rationale: 'No financial or operational impact of note.' }],
+  }),
+  clientEvent({
+    type: 'regulator.reported',
+    title: 'Regulator report filed',
+    description:
+      "A report filed with a regulator or card brand. It meets the regime's open clocks, late if past due; a late " +
+      'filing must give its delay reason (GDPR Art. 33(1)).',
+    roles,
+    payload: z.strictObject({
+      regime: text(100),
+      reference: text(200).optional(),
+      delayReason: text().optional(),
+    }),
+    examples: [{ regime: 'APPI', reference: 'PPC-2026-0001' }],
+  }),
+  clientEvent({
+    type: 'regulator.not_required',
+    title: 'Regulator report not required',
+    description:
+      'The threshold analysis concluded that a regime does not require a report; the analysis is recorded.',
+    roles,
+    payload: z.strictObject({ regime: text(100), option: z.literal('not_reportable'), rationale }),
+    examples: [{ regime: 'GDPR', option: 'not_reportable', rationale: 'No EU data subjects affected.' }],
+  }),
+];
+
+/** A late filing without a reason is refused (GDPR Art. 33(1): reasons for the delay). */
+const filingAllowed: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+  const regime = String(event.payload?.regime).toLowerCase();
+  const at = event.at ?? context.now;
+  const late = Object.values(context.clocks).some(
+    (clock) => clock.regime.toLowerCase() === regime && !clock.metAt && clock.dueAt < at,
+  );
+  return !late || typeof event.payload?.delayReason === 'string';
+};
+
+/**
+ * SM-CLOCKS: anchor events start the notification clocks of the incident's jurisdictions (one delayed
+ * `clock.due` each); a filing meets them, late if past due; a due time passing unfiled marks them overdue.
+ */
+export function clocksTrack({ roles, source }: { roles: Roles; source: string }): SharedTrack {
+  const meta = { owner: 'legal', source: `SM-CLOCKS; §3.2 clock table; ${source}` };
+  return {
+    key: 'clocks',
+    support: true,
+    deadlines: [],
+    events: clockEvents(roles),
+    build: (close) =>
+      track(
+        {
+          description:
+            'SM-CLOCKS: breach.aware starts GDPR / UK GDPR; breach.determined starts APPI, PIPEDA, NYDFS and card-brand ' +
+            'clocks; materiality.determined starts SEC 8-K. regulator.reported files them.',
+          checklist: ['Record awareness and determination explicitly: clocks never start silently'],
+          ...meta,
+        },
+        {
+          watching: {
+            description:
+              'Clocks run from their anchors until filed; an overdue clock stays flagged until filed late.',
+            meta,
+            on: Object.fromEntries([
+              ...['breach.aware', 'breach.determined', 'materiality.determined'].map((type) => [
+                type,
+                { actions: [{ type: 'note' }, { type: 'startClocks' }] },
+              ]),
+              [
+                'regulator.reported',
+                { guard: filingAllowed, actions: [{ type: 'note' }, { type: 'fileClocks' }] },
+              ],
+              [
+                'regulator.not_required',
+                { actions: [{ type: 'note' }, { type: 'decide', params: { id: 'reportability' } }] },
+              ],
+              ['clock.due', { actions: [{ type: 'markClockOverdue' }] }],
+              ['incident.closed', { target: 'stopped', guard: close }],
+            ]),
+          },
+          stopped: done('The incident is closed; the clock record stays in the history.', meta),
+        },
+      ),
+  };
+}
