@@ -36,7 +36,7 @@ const areaOf = (file: string): Area | null => {
 const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: Area[] }> = {
   playbooks: { areas: ['playbooks', 'playbook-kit'], packages: ['xstate', 'zod'] },
   'playbook-kit': { areas: ['playbook-kit'], packages: ['xstate', 'zod', 'luxon', 'node:'] },
-  engine: { areas: ['engine', 'playbook-kit'], packages: ['xstate', 'canonicalize', 'node:crypto'] },
+  engine: { areas: ['engine', 'playbook-kit'], packages: ['xstate', 'canonicalize', 'node:crypto', 'uuid'] },
   db: {
     areas: ['db'],
     packages: ['drizzle-orm', 'postgres', '@electric-sql/pglite', 'node:'],

@@ -91,4 +91,21 @@ export const crossCustomerExposureV1 = buildPlaybook({
     clocksTrack({ roles: ['legal'], source }),
   ],
   tracks,
+  example: {
+    openedAt: '2018-03-05T10:30:00+09:00',
+    input: {
+      organisation: { name: 'IPA', country: 'JP' },
+      jurisdictions: ['JP'],
+      timeZone: 'Asia/Tokyo',
+      system: 'IT Passport group CSV export',
+      contractor: 'Hitachi',
+      report: {
+        receivedAt: '2018-03-05T10:00:00+09:00',
+        channel: 'contractor',
+        reporter: 'Group applicant A',
+        claim: "The downloaded information is abnormal: it holds another organisation's applicants.",
+      },
+    },
+  },
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

@@ -176,6 +176,8 @@ export interface RansomDemandContext {
   review: {
     held: (PayloadOf<'review.held'> & Stamp) | null;
     improvementsTracked: ({ summary: string } & Stamp) | null;
+    /** Version 2: the tabletop rehearsal of the improved playbook. */
+    rehearsal?: PayloadOf<'rehearsal.scheduled'> & Stamp;
   };
 }
 

@@ -167,6 +167,11 @@ export const payloads = {
     improvements: z.array(strictObject({ item: text(500), owner: text(200) })),
   }),
   'improvements.tracked': strictObject({ summary: note }),
+  // ── Version 2, track H: rehearse the improved playbook ───────────────────
+  'rehearsal.scheduled': strictObject({
+    scheduledFor: z.iso.date().describe('Date of the tabletop exercise, at most 90 days after the review.'),
+    scenario: text(200).describe('The scenario to run, e.g. "ransom-demand/jj-meds".'),
+  }),
 } as const;
 
 type Payloads = typeof payloads;
@@ -821,3 +826,17 @@ export const clientEvents: readonly ClientEventDef[] = [
     examples: [{ summary: 'Three items in the tracker with due dates.' }],
   }),
 ];
+
+/**
+ * Version 2 adds one step the JJ Meds review suggested: rehearse the improved playbook in a tabletop
+ * exercise, so the improvement items are tested before the next real demand (HSEEP improvement planning).
+ */
+export const rehearsalScheduled = def({
+  type: 'rehearsal.scheduled',
+  title: 'Rehearsal scheduled',
+  description:
+    'Version 2, track H (ID.IM-02, HSEEP IP): a tabletop exercise of the updated playbook is on the calendar within ' +
+    '90 days of the review, with the scenario to run.',
+  roles: [IC],
+  examples: [{ scheduledFor: '2018-06-01', scenario: 'ransom-demand/jj-meds' }],
+});

@@ -1,11 +1,30 @@
 import { clockTimerLabels, definePlaybook } from '../../src/playbook-kit';
-import { clientEvents, roles } from './events';
+import { clientEvents, rehearsalScheduled, roles } from './events';
 import { defaultSeverity, ransomDemandInput } from './input';
-import { ransomDemandMachine } from './machine';
+import { ransomDemandMachine, ransomDemandMachineV2 } from './machine';
 import { timerLabels } from './setup';
 
 export type { RansomDemandContext } from './context';
 export type { RansomDemandInput } from './input';
+
+/** The JJ Meds demand (C2): $1,000 in bitcoin within 48 h, or the customer files go public and to the police. */
+const jjMedsInput = {
+  demand: {
+    receivedAt: '2018-03-08T10:00:00-05:00',
+    channel: 'email',
+    claimedAssets: ['customer database', 'image files'],
+    proofOfAccess: false,
+    threatenedActions: ['publish_internet', 'send_to_police'],
+    amount: 1000,
+    currency: '$',
+    asset: 'BTC',
+    windowHours: 48,
+  },
+  organisation: { name: 'JJ Meds', country: 'CA' },
+  jurisdictions: ['CA'],
+  timeZone: 'America/Toronto',
+  dataCategories: ['health', 'id_images'],
+};
 
 /** PB-1, version 1: data-extortion / ransom demand, from JJ Meds (C2). */
 export const ransomDemandV1 = definePlaybook({
@@ -33,4 +52,19 @@ export const ransomDemandV1 = definePlaybook({
   events: clientEvents,
   timerLabels: { ...timerLabels, ...clockTimerLabels },
   machine: ransomDemandMachine,
+  example: { openedAt: '2018-03-08T10:05:00-05:00', input: jjMedsInput },
+  releasedAt: '2026-11-14T00:00:00.000Z',
+});
+
+/**
+ * PB-1, version 2: the same response, plus the step the JJ Meds review asked for: a tabletop rehearsal
+ * of the improved playbook within 90 days. Incidents opened on version 1 stay on version 1.
+ */
+export const ransomDemandV2 = definePlaybook({
+  ...ransomDemandV1,
+  version: 2,
+  summary: `${ransomDemandV1.summary} Version 2: the review ends with a tabletop rehearsal of the improved playbook.`,
+  events: [...clientEvents, rehearsalScheduled],
+  machine: ransomDemandMachineV2,
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

@@ -1,16 +1,18 @@
 import type { AnyStateNode } from 'xstate';
-import type { PlaybookDefinition } from '../playbook-kit';
+import { definitionProblems, type PlaybookDefinition } from '../playbook-kit';
 import { stateMeta } from './machine-runtime';
+import { stateTimers } from './playbook-timers';
 
 /**
- * Static checks over a playbook's statechart, guards ignored (every transition counts as possible):
- * every state reachable, every state able to finish its region (or leave it), every client event
- * handled somewhere, every `after` delay labelled, every state described with an owner.
+ * Static checks over a playbook, guards ignored (every transition counts as possible): the declared
+ * shape (every client event with a title, description, payload schema, roles and valid examples), every
+ * state reachable, every state able to finish its region (or leave it), every client event handled
+ * somewhere, every timer labelled, every state described with an owner.
  */
 export function checkPlaybook(definition: PlaybookDefinition): string[] {
   const root = definition.machine.root;
   const nodes = allNodes(root);
-  const problems: string[] = [];
+  const problems: string[] = definitionProblems(definition);
   const name = (node: AnyStateNode) => node.path.join('.') || '(root)';
 
   const reachable = reachableNodes(root, nodes);
@@ -27,10 +29,11 @@ export function checkPlaybook(definition: PlaybookDefinition): string[] {
   for (const event of definition.events) {
     if (!handled.has(event.type)) problems.push(`client event ${event.type} is accepted in no state`);
   }
-  for (const type of handled) {
-    if (!type.startsWith('xstate.after.')) continue;
-    const delay = type.slice('xstate.after.'.length).split('.')[0]!;
-    if (!(delay in definition.timerLabels)) problems.push(`delay "${delay}" has no label in timerLabels`);
+  for (const [node, timers] of stateTimers(definition)) {
+    for (const timer of timers) {
+      if (!(timer.key in definition.timerLabels))
+        problems.push(`timer "${timer.key}" of state ${name(node)} has no label in timerLabels`);
+    }
   }
   for (const node of nodes) {
     if (node === root) continue;

@@ -33,6 +33,9 @@ export interface CatalogueSpec {
   tracks: Readonly<Record<string, KitStateConfig>>;
   /** Roles that may capture evidence (SM-EVIDENCE). */
   evidenceRoles: readonly string[];
+  /** The seed case as an example incident (see `PlaybookDefinition.example`). */
+  example?: { openedAt: string; input: unknown };
+  releasedAt?: string;
 }
 
 /** The final children of a track, read from its config. */
@@ -105,5 +108,7 @@ export function buildPlaybook(spec: CatalogueSpec): PlaybookDefinition {
     events: [...spec.shared.flatMap((s) => s.events), evidenceEvent(spec.evidenceRoles), ...spec.events],
     timerLabels: { ...deadlineLabels(deadlines), ...clockTimerLabels },
     machine: machine as unknown as AnyStateMachine,
+    example: spec.example,
+    releasedAt: spec.releasedAt,
   });
 }

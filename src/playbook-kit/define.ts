@@ -60,6 +60,13 @@ export interface PlaybookDefinition {
   /** Human labels of timers: keyed by named delay (for `after`) or by the id of a delayed `raise`. */
   timerLabels: Readonly<Record<string, string>>;
   machine: AnyStateMachine;
+  /**
+   * A realistic incident from the seed case: its `input` and when it was opened. It documents the input and
+   * gives exports nominal timer lengths.
+   */
+  example?: { openedAt: string; input: unknown };
+  /** When this version was released (ISO 8601): the `created` date of exports. */
+  releasedAt?: string;
 }
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
@@ -68,8 +75,11 @@ export type Severity = (typeof severities)[number];
 const kebabCase = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const dottedFact = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
-/** Checks a playbook's shape once at registration, so a malformed one fails at start-up, not mid-incident. */
-export function definePlaybook<const D extends PlaybookDefinition>(definition: D): D {
+/**
+ * What is wrong with a playbook's declared shape: ids, versions, and every client event's type, title,
+ * description, roles, payload schema and examples. Empty when it is sound.
+ */
+export function definitionProblems(definition: PlaybookDefinition): string[] {
   const problems: string[] = [];
   if (!kebabCase.test(definition.id)) problems.push(`id "${definition.id}" is not kebab-case`);
   if (!Number.isInteger(definition.version) || definition.version < 1)
@@ -80,13 +90,18 @@ export function definePlaybook<const D extends PlaybookDefinition>(definition: D
     if (event.type.startsWith('xstate.')) problems.push(`event "${event.type}" is internal`);
     if (seen.has(event.type)) problems.push(`event "${event.type}" is defined twice`);
     seen.add(event.type);
-    if (!event.title.trim()) problems.push(`event "${event.type}" has no title`);
-    if (event.roles.length === 0) problems.push(`event "${event.type}" names no roles`);
-    for (const role of event.roles) {
+    if (!event.title?.trim()) problems.push(`event "${event.type}" has no title`);
+    if (!event.description?.trim()) problems.push(`event "${event.type}" has no description`);
+    if (!event.roles?.length) problems.push(`event "${event.type}" names no roles`);
+    for (const role of event.roles ?? []) {
       if (!(role in definition.roles)) problems.push(`event "${event.type}" names unknown role "${role}"`);
     }
-    if (event.examples.length === 0) problems.push(`event "${event.type}" has no example payload`);
-    event.examples.forEach((example, i) => {
+    if (typeof event.payload?.safeParse !== 'function') {
+      problems.push(`event "${event.type}" has no payload schema`);
+      continue;
+    }
+    if (!event.examples?.length) problems.push(`event "${event.type}" has no example payload`);
+    (event.examples ?? []).forEach((example, i) => {
       const parsed = event.payload.safeParse(example);
       if (!parsed.success)
         problems.push(
@@ -94,6 +109,17 @@ export function definePlaybook<const D extends PlaybookDefinition>(definition: D
         );
     });
   }
+  if (definition.example !== undefined) {
+    const parsed = definition.inputSchema.safeParse(definition.example.input);
+    if (!parsed.success)
+      problems.push(`example input fails the input schema: ${z.prettifyError(parsed.error)}`);
+  }
+  return problems;
+}
+
+/** Checks a playbook's shape once at registration, so a malformed one fails at start-up, not mid-incident. */
+export function definePlaybook<const D extends PlaybookDefinition>(definition: D): D {
+  const problems = definitionProblems(definition);
   if (problems.length > 0)
     throw new Error(`playbook ${definition.id}@${definition.version}:\n- ${problems.join('\n- ')}`);
   return definition;

@@ -191,7 +191,8 @@ export const notificationClocks: readonly NotificationClock[] = [
     anchor: 'discovered',
     deadline: { kind: 'soft', policyTargetHours: 24 },
     recipient: 'Personal-information protection departments and the individuals',
-    condition: 'Personal information leaked, tampered with or lost, or possibly so (check later CAC measures)',
+    condition:
+      'Personal information leaked, tampered with or lost, or possibly so (check later CAC measures)',
     source: 'PIPL Art. 57 (§3.2 row 14)',
     policyDefault: true,
     verifiedOn: '2026-11-21',

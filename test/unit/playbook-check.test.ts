@@ -4,58 +4,19 @@ import { z } from 'zod';
 import { playbooks } from '../../playbooks';
 import { checkPlaybook } from '../../src/engine';
 import { clientEvent, definePlaybook, hours } from '../../src/playbook-kit';
+import { brokenPlaybook } from '../fixtures/broken-playbook';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 
-const brokenMachine = setup({ delays: { unlabelled: () => hours(1) } }).createMachine({
-  id: 'broken',
-  initial: 'start',
-  states: {
-    start: {
-      description: 'Start',
-      meta: { owner: 'a' },
-      on: { 'go.ahead': 'trap' },
-      after: { unlabelled: 'start' },
-    },
-    trap: { description: 'A state with no way out', meta: { owner: 'a' }, on: { 'go.round': 'trap' } },
-    island: { meta: { owner: 'a' } },
-    end: { type: 'final', description: 'End' },
-  },
-});
-
-const broken = definePlaybook({
-  id: 'broken',
+const exitOnParent = definePlaybook({
+  id: 'exit-on-parent',
   version: 1,
-  title: 'Broken',
-  summary: 'Fails every check',
+  title: 'Exit on parent',
+  summary: 'A parent transition leaves children with no final state',
   source: ['test'],
   roles: { a: 'A' },
   inputSchema: z.object({}),
   defaultSeverity: () => 'low',
-  events: [
-    clientEvent({
-      type: 'go.ahead',
-      title: 'Go',
-      description: 'Go',
-      roles: ['a'],
-      payload: z.object({}),
-      examples: [{}],
-    }),
-    clientEvent({
-      type: 'never.handled',
-      title: 'Never',
-      description: 'Never',
-      roles: ['a'],
-      payload: z.object({}),
-      examples: [{}],
-    }),
-  ],
   timerLabels: {},
-  machine: brokenMachine,
-});
-
-const exitOnParent = definePlaybook({
-  ...broken,
-  id: 'exit-on-parent',
   events: [
     clientEvent({
       type: 'go.ahead',
@@ -102,7 +63,7 @@ describe('checkPlaybook', () => {
   );
 
   it('names every kind of defect in a broken one', () => {
-    const problems = checkPlaybook(broken);
+    const problems = checkPlaybook(brokenPlaybook);
     expect(problems).toEqual(
       expect.arrayContaining([
         'state island is unreachable',
@@ -110,10 +71,20 @@ describe('checkPlaybook', () => {
         'state trap can never reach a final state of (root)',
         'state start can never reach a final state of (root)',
         'client event never.handled is accepted in no state',
-        'delay "unlabelled" has no label in timerLabels',
+        'client event no.roles is accepted in no state',
+        'timer "unlabelled" of state start has no label in timerLabels',
+        'timer "unlabelledReminder" of state start has no label in timerLabels',
         'state island has no description',
         'state end has no meta.owner',
+        'event "go.round" has no title',
+        'event "no.roles" names no roles',
+        'event "no.schema" has no payload schema',
       ]),
     );
+    expect(problems.some((p) => p.startsWith('event "bad.example" example 0 fails its schema'))).toBe(true);
+  });
+
+  it('is what definePlaybook refuses at registration', () => {
+    expect(() => definePlaybook(brokenPlaybook)).toThrow(/no\.roles" names no roles/);
   });
 });

@@ -70,3 +70,46 @@ export const review = pb.createStateConfig({
     },
   },
 });
+
+/**
+ * Track H in version 2: after the improvement items, the improved playbook is rehearsed in a tabletop
+ * exercise scheduled within 90 days (the review's own suggestion; HSEEP improvement planning, ID.IM-02).
+ */
+export const reviewWithRehearsal = pb.createStateConfig({
+  ...review,
+  description: `${review.description} Version 2: then schedule a tabletop rehearsal of the improved playbook.`,
+  states: {
+    ...review.states,
+    improvements_tracked: {
+      ...review.states.improvements_tracked,
+      on: {
+        'improvements.tracked': {
+          ...review.states.improvements_tracked.on['improvements.tracked'],
+          target: 'rehearsal',
+        },
+      },
+    },
+    rehearsal: {
+      description:
+        'Schedule a tabletop exercise of the updated playbook within 90 days, so the improvements are tested ' +
+        'before the next real demand.',
+      meta: {
+        owner: 'incident_commander',
+        checklist: [
+          'Pick the scenario (the JJ Meds one by default)',
+          'Invite every role',
+          'Date within 90 days',
+        ],
+        source: 'PB-1 v2 (from the track H review); HSEEP improvement planning (R24); NIST ID.IM-02',
+      },
+      on: {
+        'rehearsal.scheduled': {
+          target: 'done',
+          actions: record('rehearsal.scheduled', (context, event) => ({
+            review: { ...context.review, rehearsal: { ...event.payload, ...stamp(event) } },
+          })),
+        },
+      },
+    },
+  },
+});
