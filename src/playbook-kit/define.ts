@@ -75,6 +75,8 @@ export type Severity = (typeof severities)[number];
 const kebabCase = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const dottedFact = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+
 /**
  * What is wrong with a playbook's declared shape: ids, versions, and every client event's type, title,
  * description, roles, payload schema and examples. Empty when it is sound.
@@ -105,14 +107,14 @@ export function definitionProblems(definition: PlaybookDefinition): string[] {
       const parsed = event.payload.safeParse(example);
       if (!parsed.success)
         problems.push(
-          `event "${event.type}" example ${i} fails its schema: ${z.prettifyError(parsed.error)}`,
+          `event "${event.type}" example ${i} fails its schema: ${oneLine(z.prettifyError(parsed.error))}`,
         );
     });
   }
   if (definition.example !== undefined) {
     const parsed = definition.inputSchema.safeParse(definition.example.input);
     if (!parsed.success)
-      problems.push(`example input fails the input schema: ${z.prettifyError(parsed.error)}`);
+      problems.push(`example input fails the input schema: ${oneLine(z.prettifyError(parsed.error))}`);
   }
   return problems;
 }

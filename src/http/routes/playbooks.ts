@@ -1,8 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { z as zod } from 'zod';
-import { describeStates, EngineError } from '../../engine';
+import {
+  activeStates,
+  cacaoPlaybook,
+  describeStates,
+  EngineError,
+  mermaidDiagram,
+  restoreSnapshot,
+  tlpLevels,
+} from '../../engine';
 import type { App, AppDeps } from '../context';
-import { json, problemResponses } from '../schemas';
+import { isUuid, json, problemResponses } from '../schemas';
 
 const PlaybookItem = z.object({
   id: z.string(),
@@ -29,11 +37,43 @@ const getRoute = createRoute({
     params: z.object({
       id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ransom-demand' }),
     }),
-    query: z.object({ version: z.coerce.number().int().positive().optional() }),
+    query: z.object({
+      version: z.coerce.number().int().positive().optional(),
+      format: z
+        .enum(['holdfast', 'cacao'])
+        .default('holdfast')
+        .openapi({ description: '`cacao`: the playbook as a CACAO 2.0 JSON playbook' }),
+      tlp: z
+        .enum(tlpLevels)
+        .default('TLP:CLEAR')
+        .openapi({ description: 'TLP 2.0 marking of a CACAO export' }),
+    }),
   },
   responses: {
     200: json(z.record(z.string(), z.unknown()).openapi('PlaybookDefinition'), 'Definition'),
     ...problemResponses(400, 401, 404),
+  },
+});
+
+const diagramRoute = createRoute({
+  method: 'get',
+  path: '/v1/playbooks/{id}/diagram',
+  tags: ['playbooks'],
+  summary: 'The playbook as a Mermaid stateDiagram-v2 (tracks as concurrent regions)',
+  request: {
+    params: z.object({
+      id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ransom-demand' }),
+    }),
+    query: z.object({
+      version: z.coerce.number().int().positive().optional(),
+      incident: z.string().optional().openapi({
+        description: "An incident id: draws the incident's playbook version and marks its active states",
+      }),
+    }),
+  },
+  responses: {
+    200: { description: 'Mermaid text', content: { 'text/plain': { schema: z.string() } } },
+    ...problemResponses(400, 401, 403, 404),
   },
 });
 
@@ -54,11 +94,28 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
     }),
   );
 
+  app.openapi(diagramRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { version, incident } = c.req.valid('query');
+    if (incident === undefined) return c.text(mermaidDiagram(registry.get(id, version)), 200);
+    if (!isUuid(incident)) throw new EngineError('not_found', `no incident ${incident}`);
+    const row = await deps.engine.loadIncident(incident, c.var.actor);
+    if (row.playbookId !== id) {
+      throw new EngineError(
+        'invalid_request',
+        `incident ${incident} runs playbook ${row.playbookId}, not ${id}`,
+      );
+    }
+    const p = registry.get(row.playbookId, row.playbookVersion);
+    const active = row.status === 'open' ? activeStates(p, restoreSnapshot(p, row.snapshot)) : [];
+    return c.text(mermaidDiagram(p, { active: active.map((state) => state.path) }), 200);
+  });
+
   app.openapi(getRoute, (c) => {
     const { id } = c.req.valid('param');
-    const { version } = c.req.valid('query');
+    const { version, format, tlp } = c.req.valid('query');
     const p = registry.get(id, version);
-    if (!p) throw new EngineError('not_found', `no playbook ${id}`);
+    if (format === 'cacao') return c.json(cacaoPlaybook(p, { tlp }) as never, 200);
     // The definition is plain JSON data; its static type is wider than the route's schema can express.
     const definition = {
       id: p.id,

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { playbooks } from '../../playbooks';
+import { ransomDemandV1 } from '../../playbooks/ransom-demand';
+import { cleanEnv, holdfastBin, killAll, startServe } from '../support/processes';
+
+const run = promisify(execFile);
+const env = cleanEnv();
+const holdfast = (...args: string[]) =>
+  run(process.execPath, [holdfastBin, ...args], { env, maxBuffer: 16 * 1024 * 1024 }).then(
+    (result) => ({ code: 0, ...result }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+
+const dirs: string[] = [];
+afterAll(() => {
+  killAll();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('holdfast playbooks', () => {
+  it('check passes every registered playbook version', async () => {
+    const result = await holdfast('playbooks', 'check');
+    expect(result.code).toBe(0);
+    for (const p of playbooks) expect(result.stdout).toContain(`ok    ${p.id}@${p.version}\n`);
+    expect(result.stdout).toContain(`${playbooks.length} of ${playbooks.length} playbook versions pass`);
+  });
+
+  it('check fails, naming each defect, on the broken fixture', async () => {
+    const result = await holdfast('playbooks', 'check', '--module', 'test/fixtures/broken-playbook.ts');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAIL  broken@1');
+    for (const problem of [
+      'state island is unreachable',
+      'state trap can never reach a final state of (root)',
+      'client event never.handled is accepted in no state',
+      'event "go.round" has no title',
+      'event "no.roles" names no roles',
+      'event "no.schema" has no payload schema',
+      'timer "unlabelled" of state start has no label in timerLabels',
+      'state island has no description',
+    ])
+      expect(result.stdout).toContain(`- ${problem}\n`);
+  });
+
+  it('exports CACAO and draws Mermaid; refuses an unknown format', async () => {
+    const cacao = await holdfast(
+      'playbooks',
+      'export',
+      'ransom-demand',
+      '--format',
+      'cacao',
+      '--version',
+      '1',
+    );
+    expect(cacao.code).toBe(0);
+    expect(JSON.parse(cacao.stdout)).toMatchObject({
+      spec_version: 'cacao-2.0',
+      name: expect.stringContaining('(v1)'),
+    });
+    const stix = await holdfast('playbooks', 'export', 'ransom-demand', '--format', 'stix');
+    expect(stix.code).toBe(1);
+    expect(stix.stderr).toContain('Allowed choices are cacao');
+    const diagram = await holdfast('playbooks', 'diagram', 'cross-customer-exposure');
+    expect(diagram.stdout).toMatch(/^---\ntitle: .*\n---\nstateDiagram-v2\n/);
+    const missing = await holdfast('playbooks', 'diagram', 'no-such-playbook');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no playbook "no-such-playbook"');
+  });
+
+  it("diagram --incident marks an incident's active states, read from the database", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-diagram-'));
+    dirs.push(dataDir);
+    const server = await startServe(['--data-dir', dataDir], env);
+    const token = server.output().match(/^\s+(hf_\S+)$/m)?.[1];
+    const created = await fetch(`${server.url}/v1/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        playbookId: 'ransom-demand',
+        title: 'JJ Meds',
+        input: ransomDemandV1.example!.input,
+      }),
+    });
+    const incident = (await created.json()) as { id: string; playbookVersion: number };
+    await server.stop();
+    const result = await holdfast(
+      'playbooks',
+      'diagram',
+      'ransom-demand',
+      '--incident',
+      incident.id,
+      '--data-dir',
+      dataDir,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`(v${incident.playbookVersion})`);
+    expect(result.stdout).toMatch(/^\s+class .*command__undeclared__intake.* active$/m);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { playbooks } from '../../playbooks';
+import { ransomDemandV1 } from '../../playbooks/ransom-demand';
+import { loadConfig } from '../../src/config';
+import { PlaybookRegistry } from '../../src/engine';
+import { createLogger, createServices } from '../../src/main';
+import { ADMIN_TOKEN, client, tokenFor, useTestApp } from '../support/http';
+
+const ctx = useTestApp();
+const jjMeds = ransomDemandV1.example!.input;
+
+const openJjMeds = async (admin = ctx.admin) => {
+  const created = await admin.request('POST', '/v1/incidents', {
+    body: { playbookId: 'ransom-demand', title: 'JJ Meds demand', input: jjMeds },
+  });
+  expect(created.status).toBe(201);
+  return created.body;
+};
+
+describe('the playbook catalogue over HTTP', () => {
+  it('lists every registered playbook with its versions', async () => {
+    const { status, body } = await ctx.admin.request('GET', '/v1/playbooks');
+    expect(status).toBe(200);
+    const ids = new Set(playbooks.map((p) => p.id));
+    expect(
+      body.items
+        .map((item: { id: string }) => item.id)
+        .filter((id: string) => ids.has(id))
+        .sort(),
+    ).toEqual([...ids].sort());
+    const pb1 = body.items.find((item: { id: string }) => item.id === 'ransom-demand');
+    expect(pb1).toMatchObject({ version: 2, versions: [1, 2] });
+  });
+
+  it('serves the latest version, or the one asked for', async () => {
+    const latest = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand');
+    expect(latest.body).toMatchObject({ version: 2, versions: [1, 2] });
+    expect(latest.body.events.map((e: { type: string }) => e.type)).toContain('rehearsal.scheduled');
+    const v1 = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand?version=1');
+    expect(v1.body.version).toBe(1);
+    expect(v1.body.events.map((e: { type: string }) => e.type)).not.toContain('rehearsal.scheduled');
+    const missing = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand?version=9');
+    expect(missing.status).toBe(404);
+  });
+
+  it('exports CACAO 2.0 with the TLP marking asked for, and refuses an unknown format or level', async () => {
+    const cacao = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand?format=cacao&tlp=TLP:AMBER');
+    expect(cacao.status).toBe(200);
+    expect(cacao.body).toMatchObject({ type: 'playbook', spec_version: 'cacao-2.0' });
+    expect(Object.values(cacao.body.data_marking_definitions)).toEqual([
+      expect.objectContaining({ tlpv2_level: 'TLP:AMBER' }),
+    ]);
+    expect((await ctx.admin.request('GET', '/v1/playbooks/ransom-demand?format=stix')).status).toBe(400);
+    expect(
+      (await ctx.admin.request('GET', '/v1/playbooks/ransom-demand?format=cacao&tlp=TLP:WHITE')).status,
+    ).toBe(400);
+  });
+
+  it("draws the diagram, with an incident's active states marked", async () => {
+    const plain = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand/diagram');
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(plain.body).toMatch(/stateDiagram-v2/);
+    expect(plain.body).not.toMatch(/^\s+class .* active$/m);
+
+    const incident = await openJjMeds();
+    const marked = await ctx.admin.request(
+      'GET',
+      `/v1/playbooks/ransom-demand/diagram?incident=${incident.id}`,
+    );
+    expect(marked.status).toBe(200);
+    const active = incident.active.map((state: { path: string }) =>
+      state.path.replaceAll('.', '__').replaceAll('-', '_'),
+    );
+    const classLine = (marked.body as string).match(/^\s+class (\S+) active$/m)?.[1] ?? '';
+    expect(classLine.split(',').sort()).toEqual(active.sort());
+
+    const other = await ctx.admin.request(
+      'GET',
+      `/v1/playbooks/cross-customer-exposure/diagram?incident=${incident.id}`,
+    );
+    expect(other.status).toBe(400);
+    const facilitator = await tokenFor(ctx.services, ctx.admin, 'facilitator', 'facilitator');
+    const forbidden = await facilitator.request(
+      'GET',
+      `/v1/playbooks/ransom-demand/diagram?incident=${incident.id}`,
+    );
+    expect(forbidden.status).toBe(403);
+    const unknown = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand/diagram?incident=nope');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('keeps an open incident on the version it was opened with when a new version is deployed', async () => {
+    const config = loadConfig({ HOLDFAST_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent' }, {});
+    const before = createServices(
+      ctx.test.database,
+      config,
+      createLogger('silent'),
+      new PlaybookRegistry([ransomDemandV1]),
+    );
+    const old = await openJjMeds(client(before));
+    expect(old.playbookVersion).toBe(1);
+
+    // The new release registers v2 beside v1, over the same database.
+    const after = client(ctx.services);
+    const still = await after.request('GET', `/v1/incidents/${old.id}`);
+    expect(still.body.playbookVersion).toBe(1);
+    const advanced = await after.request('POST', `/v1/incidents/${old.id}/events`, {
+      body: { type: 'triage.started', payload: {} },
+    });
+    expect(advanced.status).toBe(200);
+    expect(advanced.body.incident.playbookVersion).toBe(1);
+    const rehearsal = await after.request('POST', `/v1/incidents/${old.id}/events`, {
+      body: { type: 'rehearsal.scheduled', payload: { scheduledFor: '2018-06-01', scenario: 'jj-meds' } },
+    });
+    expect(rehearsal.status).toBe(400);
+    const diagram = await after.request('GET', `/v1/playbooks/ransom-demand/diagram?incident=${old.id}`);
+    expect(diagram.body).toContain('(v1)');
+    expect(diagram.body).not.toContain('Rehearsal');
+
+    const fresh = await openJjMeds(after);
+    expect(fresh.playbookVersion).toBe(2);
+  });
+});
