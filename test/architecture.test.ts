@@ -53,7 +53,10 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
     packages: ['@hono/', 'commander', 'pino', 'node:'],
   },
   dashboard: { areas: [], packages: [] },
-  tabletop: { areas: ['tabletop', 'engine', 'playbook-kit'], packages: ['zod', 'yaml', 'node:'] },
+  tabletop: {
+    areas: ['tabletop', 'engine', 'playbook-kit'],
+    packages: ['zod', 'yaml', 'luxon', 'marked', 'node:'],
+  },
 };
 
 function sourceFiles(dir: string): string[] {

@@ -70,6 +70,8 @@ export interface IncidentView {
 
 export interface StartIncidentCommand {
   playbookId: string;
+  /** Default: the latest version. */
+  playbookVersion?: number;
   title: string;
   severity?: string;
   input?: unknown;
@@ -164,7 +166,7 @@ export function createEngine(deps: EngineDeps) {
     command: StartIncidentCommand,
     callerRoles: readonly string[],
   ): Promise<IncidentView> {
-    const definition = registry.get(command.playbookId);
+    const definition = registry.get(command.playbookId, command.playbookVersion);
     const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
     const severity = command.severity ?? definition.defaultSeverity(input);
     if (!(severities as readonly string[]).includes(severity)) {

@@ -1,0 +1,148 @@
+import type { EventRecord } from '../engine';
+import type { Condition, Matcher } from './scenario';
+import { durationMs } from './scenario';
+
+/**
+ * Matching scenario expectations and conditions against the facts of an exercise incident: its
+ * append-only event log (events, state after each, payloads), per the matcher semantics of §4.4.
+ */
+
+export interface Match {
+  seq: number;
+  at: string;
+}
+
+type Payload = Record<string, unknown>;
+const payloadOf = (event: EventRecord): Payload =>
+  event.payload && typeof event.payload === 'object' ? (event.payload as Payload) : {};
+
+/** Whether a state value (XState's nested object) is in `path`, e.g. "containment.immediate.site.offline". */
+export function valueMatches(value: unknown, path: string): boolean {
+  const [head, ...rest] = path.split('.');
+  if (typeof value === 'string') return rest.length === 0 && value === head;
+  if (!value || typeof value !== 'object' || !head) return false;
+  const child = (value as Record<string, unknown>)[head];
+  if (child === undefined) return false;
+  return rest.length === 0 || valueMatches(child, rest.join('.'));
+}
+
+const subset = (payload: Payload, wanted: Payload): boolean =>
+  Object.entries(wanted).every(([key, value]) => JSON.stringify(payload[key]) === JSON.stringify(value));
+
+/** The kinds of evidence an event records: the kit's `evidence.captured` or a list of items with kinds. */
+function evidenceKinds(event: EventRecord): string[] {
+  const payload = payloadOf(event);
+  const kinds: string[] = [];
+  if (typeof payload.kind === 'string' && event.type.startsWith('evidence.')) kinds.push(payload.kind);
+  if (Array.isArray(payload.items)) {
+    for (const item of payload.items) {
+      if (item && typeof item === 'object' && typeof (item as Payload).kind === 'string')
+        kinds.push((item as Payload).kind as string);
+    }
+  }
+  return kinds;
+}
+
+/** Messages sent (SM-COMMS): `message.sent` joined with its draft's audience. */
+function audiencesSent(events: readonly EventRecord[], upTo: number): Map<number, string> {
+  const drafts = new Map<string, string>();
+  const sent = new Map<number, string>();
+  for (const event of events) {
+    if (event.seq > upTo) break;
+    const payload = payloadOf(event);
+    if (event.type === 'message.drafted') drafts.set(String(payload.messageId), String(payload.audience));
+    if (event.type === 'message.sent') {
+      const audience = drafts.get(String(payload.messageId));
+      if (audience) sent.set(event.seq, audience);
+    }
+  }
+  return sent;
+}
+
+/** The first fact matching `matcher` strictly after `afterSeq`, or null. */
+export function firstMatch(events: readonly EventRecord[], matcher: Matcher, afterSeq = 0): Match | null {
+  const hit = (event: EventRecord): Match => ({ seq: event.seq, at: event.occurredAt });
+  const after = events.filter((event) => event.seq > afterSeq);
+  if ('sequence' in matcher) {
+    let last: Match | null = { seq: afterSeq, at: '' };
+    for (const part of matcher.sequence) {
+      last = firstMatch(events, part, last.seq);
+      if (!last) return null;
+    }
+    return last;
+  }
+  if ('event' in matcher) {
+    const found = after.find((e) => e.type === matcher.event && subset(payloadOf(e), matcher.payload ?? {}));
+    return found ? hit(found) : null;
+  }
+  if ('state' in matcher) {
+    const found = after.find((e) => valueMatches(e.stateAfter, matcher.state));
+    return found ? hit(found) : null;
+  }
+  if ('decision' in matcher) {
+    const found = after.find(
+      (e) =>
+        e.type === matcher.decision.event &&
+        (matcher.decision.option === undefined || payloadOf(e).option === matcher.decision.option),
+    );
+    return found ? hit(found) : null;
+  }
+  if ('evidence' in matcher) {
+    const found = after.find((e) => evidenceKinds(e).includes(matcher.evidence.kind));
+    return found ? hit(found) : null;
+  }
+  const sent = audiencesSent(events, Number.POSITIVE_INFINITY);
+  const found = after.find((e) => sent.get(e.seq) === matcher.message.audience);
+  return found ? hit(found) : null;
+}
+
+/** Why a matcher has no match: the first part of a sequence that is missing or out of order. */
+export function explainMiss(events: readonly EventRecord[], matcher: Matcher): string {
+  if (!('sequence' in matcher)) return `no ${describeMatcher(matcher)} was recorded`;
+  let last: Match = { seq: 0, at: '' };
+  for (const [i, part] of matcher.sequence.entries()) {
+    const next = firstMatch(events, part, last.seq);
+    if (!next) {
+      const anywhere = firstMatch(events, part, 0);
+      if (anywhere && i > 0) {
+        return `${describeMatcher(part)} came before ${describeMatcher(matcher.sequence[i - 1]!)} (out of order)`;
+      }
+      return `no ${describeMatcher(part)} was recorded${i > 0 ? ` after ${describeMatcher(matcher.sequence[i - 1]!)}` : ''}`;
+    }
+    last = next;
+  }
+  return 'matched';
+}
+
+export function describeMatcher(matcher: Matcher): string {
+  if ('sequence' in matcher) return matcher.sequence.map(describeMatcher).join(', then ');
+  if ('event' in matcher) return `event ${matcher.event}`;
+  if ('state' in matcher) return `state ${matcher.state}`;
+  if ('decision' in matcher)
+    return `decision ${matcher.decision.event}${matcher.decision.option ? ` = ${matcher.decision.option}` : ''}`;
+  if ('evidence' in matcher) return `evidence "${matcher.evidence.kind}"`;
+  return `message sent to ${matcher.message.audience}`;
+}
+
+/** Whether a condition holds at virtual time `now`, over the facts recorded so far. */
+export function conditionHolds(
+  condition: Condition,
+  events: readonly EventRecord[],
+  startMs: number,
+  nowMs: number,
+): boolean {
+  if ('all' in condition) return condition.all.every((c) => conditionHolds(c, events, startMs, nowMs));
+  if ('any' in condition) return condition.any.some((c) => conditionHolds(c, events, startMs, nowMs));
+  if ('not' in condition) return !conditionHolds(condition.not, events, startMs, nowMs);
+  if ('after' in condition) return nowMs >= startMs + durationMs(condition.after);
+  return firstMatch(events, condition) !== null;
+}
+
+/** Every `after` instant a condition mentions, as offsets from T0: the moments it may turn true by time alone. */
+export function conditionTimes(condition: Condition): number[] {
+  if ('all' in condition) return condition.all.flatMap(conditionTimes);
+  if ('any' in condition) return condition.any.flatMap(conditionTimes);
+  if ('not' in condition) return conditionTimes(condition.not);
+  if ('after' in condition) return [durationMs(condition.after)];
+  return [];
+}

@@ -1,0 +1,6 @@
+export * from './catalogue';
+export * from './facts';
+export * from './render';
+export * from './report';
+export * from './runner';
+export * from './scenario';

@@ -1,0 +1,268 @@
+import { type Actor, EngineError, type EventRecord, type IncidentView } from '../engine';
+import type { createEngine } from '../engine/incidents';
+import { conditionHolds, conditionTimes } from './facts';
+import { durationMs, type Inject, type Scenario, type ScriptMove } from './scenario';
+
+type Engine = ReturnType<typeof createEngine>;
+
+/** An inject as delivered: when (virtual time) and the event it recorded, if any. */
+export interface FiredInject {
+  id: string;
+  at: string;
+  offsetMs: number;
+  /** seq of the event it emitted into the incident. */
+  emittedSeq: number | null;
+}
+
+/** A script move the playbook refused, as the script expected (e.g. the evidence gate catching a deletion). */
+export interface RefusedMove {
+  index: number;
+  at: string;
+  as: string;
+  event: string;
+  code: string;
+  reason: string;
+}
+
+export interface ExerciseRun {
+  scenario: Scenario;
+  incident: IncidentView;
+  events: EventRecord[];
+  injects: FiredInject[];
+  refused: RefusedMove[];
+  startMs: number;
+  endMs: number;
+}
+
+/** A script move or inject that could not be played: which one, prompted by which inject, and why. */
+export class TabletopError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TabletopError';
+  }
+}
+
+/** The simulation cell: records what injects emit. */
+export const simcellActor: Actor = { id: 'tabletop:simcell', name: 'simcell', roles: ['admin'] };
+const facilitatorActor: Actor = { id: 'tabletop:facilitator', name: 'facilitator', roles: ['admin'] };
+
+export const playerActor = (scenario: Scenario, roleId: string): Actor => {
+  const role = scenario.roles.find((r) => r.id === roleId);
+  return { id: `player:${roleId}`, name: roleId, roles: role?.playbookRole ? [role.playbookRole] : [] };
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Opens the exercise incident at the scenario's start (virtual clock, exercise mode). */
+export async function openExerciseIncident(
+  engine: Engine,
+  scenario: Scenario,
+  actor: Actor = facilitatorActor,
+) {
+  return engine.startIncident(
+    {
+      playbookId: scenario.metadata.playbook,
+      playbookVersion: scenario.metadata.playbookVersion,
+      title: scenario.incident.title,
+      severity: scenario.incident.severity,
+      input: scenario.incident.input,
+      actor,
+      mode: 'exercise',
+      clockStart: scenario.clock.start,
+    },
+    actor.roles,
+  );
+}
+
+/**
+ * Delivers the injects due by virtual time `toMs` (timed ones at their offset, conditional ones as soon as
+ * their condition holds), moving the incident's clock to each first so timers fire in order. Returns the
+ * injects fired. Shared by scripted runs and facilitated exercises.
+ */
+export async function deliverInjects(
+  engine: Engine,
+  scenario: Scenario,
+  incidentId: string,
+  fired: FiredInject[],
+  toMs: number,
+): Promise<FiredInject[]> {
+  const startMs = Date.parse(scenario.clock.start);
+  const delivered: FiredInject[] = [];
+  const done = (inj: Inject) => [...fired, ...delivered].some((f) => f.id === inj.id);
+  for (let progressed = true; progressed; ) {
+    progressed = false;
+    const candidates = scenario.injects
+      .filter((inj) => !done(inj))
+      .map((inj) => ({ inj, atMs: firstChance(inj, startMs) }))
+      .filter((c) => c.atMs <= toMs)
+      .sort((a, b) => a.atMs - b.atMs);
+    for (const { inj, atMs } of candidates) {
+      await moveClock(engine, incidentId, atMs);
+      const nowMs = await clockMs(engine, incidentId);
+      if (inj.when && !conditionHolds(inj.when, await allEvents(engine, incidentId), startMs, nowMs))
+        continue;
+      delivered.push(await fire(engine, scenario, incidentId, inj, startMs));
+      progressed = true;
+      break;
+    }
+  }
+  return delivered;
+}
+
+/** The earliest an inject can fire: its `at`, or for a condition the latest `after` it names (else T0). */
+function firstChance(inj: Inject, startMs: number): number {
+  if (inj.at !== undefined) return startMs + durationMs(inj.at);
+  const times = inj.when ? conditionTimes(inj.when) : [];
+  return startMs + (times.length > 0 ? Math.max(...times) : 0);
+}
+
+async function fire(
+  engine: Engine,
+  scenario: Scenario,
+  incidentId: string,
+  inj: Inject,
+  startMs: number,
+): Promise<FiredInject> {
+  const nowMs = await clockMs(engine, incidentId);
+  let emittedSeq: number | null = null;
+  if (inj.emits) {
+    try {
+      const result = await engine.advanceIncident({
+        incidentId,
+        type: inj.emits.type,
+        payload: inj.emits.payload,
+        note: `inject ${inj.id}: ${inj.content.slice(0, 200)}`,
+        actor: simcellActor,
+        source: 'inject',
+      });
+      emittedSeq = result.event.seq;
+    } catch (error) {
+      throw new TabletopError(
+        `${scenario.metadata.id}: inject ${inj.id} at T+${offsetText(nowMs - startMs)} emits ${inj.emits.type}, ` +
+          `which the playbook refused: ${reasonOf(error)}`,
+      );
+    }
+  }
+  return { id: inj.id, at: iso(nowMs), offsetMs: nowMs - startMs, emittedSeq };
+}
+
+async function moveClock(engine: Engine, incidentId: string, toMs: number) {
+  if ((await clockMs(engine, incidentId)) < toMs) await engine.advanceClock(incidentId, iso(toMs));
+}
+
+async function clockMs(engine: Engine, incidentId: string): Promise<number> {
+  const row = await engine.loadIncident(incidentId);
+  return Date.parse(row.clockNow ?? row.createdAt);
+}
+
+export async function allEvents(engine: Engine, incidentId: string): Promise<EventRecord[]> {
+  const events: EventRecord[] = [];
+  for (let after = 0; ; ) {
+    const page = await engine.listEvents(incidentId, after, 1000);
+    events.push(...page);
+    if (page.length < 1000) return events;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+const reasonOf = (error: unknown): string =>
+  error instanceof EngineError
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
+
+export const offsetText = (ms: number): string => {
+  const minutes = Math.round(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  return `${days > 0 ? `${days}d ` : ''}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+};
+
+export interface RunOptions {
+  /** Called as virtual time advances: done and total, in ms from T0. */
+  onProgress?: (doneMs: number, totalMs: number) => void;
+}
+
+/**
+ * Runs a scripted exercise headless with the real engine: opens the exercise incident at T0, then plays the
+ * injects and the script in virtual-time order (injects first at equal times: they prompt the moves),
+ * moving the incident clock so timers fire in order, and ends at `clock.end`.
+ */
+export async function runScripted(
+  engine: Engine,
+  scenario: Scenario,
+  options: RunOptions = {},
+): Promise<ExerciseRun> {
+  const startMs = Date.parse(scenario.clock.start);
+  const endMs = startMs + durationMs(scenario.clock.end);
+  const opened = await openExerciseIncident(engine, scenario);
+  const fired: FiredInject[] = [];
+  const refused: RefusedMove[] = [];
+  const progress = (ms: number) => options.onProgress?.(Math.min(ms, endMs) - startMs, endMs - startMs);
+
+  for (const [index, move] of scenario.script.entries()) {
+    const atMs = startMs + durationMs(move.at);
+    if (atMs > endMs)
+      throw new TabletopError(
+        `${scenario.metadata.id}: script move ${index + 1} is after the end of the exercise`,
+      );
+    fired.push(...(await deliverInjects(engine, scenario, opened.id, fired, atMs)));
+    await moveClock(engine, opened.id, atMs);
+    progress(atMs);
+    await playMove(engine, scenario, opened.id, move, index, fired, refused);
+    fired.push(...(await deliverInjects(engine, scenario, opened.id, fired, atMs)));
+  }
+  fired.push(...(await deliverInjects(engine, scenario, opened.id, fired, endMs)));
+  await moveClock(engine, opened.id, endMs);
+  progress(endMs);
+  return {
+    scenario,
+    incident: await engine.getIncident(opened.id, ['admin']),
+    events: await allEvents(engine, opened.id),
+    injects: fired,
+    refused,
+    startMs,
+    endMs,
+  };
+}
+
+async function playMove(
+  engine: Engine,
+  scenario: Scenario,
+  incidentId: string,
+  move: ScriptMove,
+  index: number,
+  fired: FiredInject[],
+  refused: RefusedMove[],
+) {
+  const prompt = fired.at(-1);
+  const where =
+    `${scenario.metadata.id}: script move ${index + 1} (T+${move.at}, ${move.as} sends ${move.event})` +
+    (prompt ? `, after inject ${prompt.id}` : '');
+  try {
+    await engine.advanceIncident({
+      incidentId,
+      type: move.event,
+      payload: move.payload,
+      note: move.note ?? null,
+      actor: playerActor(scenario, move.as),
+    });
+    if (move.expect === 'refused')
+      throw new TabletopError(`${where}: the script expected the playbook to refuse it, and it was accepted`);
+  } catch (error) {
+    if (error instanceof TabletopError) throw error;
+    if (move.expect !== 'refused' || !(error instanceof EngineError)) {
+      throw new TabletopError(`${where} was refused: ${reasonOf(error)}`);
+    }
+    refused.push({
+      index,
+      at: iso(Date.parse(scenario.clock.start) + durationMs(move.at)),
+      as: move.as,
+      event: move.event,
+      code: error.code,
+      reason: error.message,
+    });
+  }
+}
