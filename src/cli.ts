@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config';
 import {
@@ -13,6 +15,14 @@ import {
 } from './engine';
 import { createLogger, createRegistry, createServices, openMigratedDatabase, startServer } from './main';
 import type { PlaybookDefinition } from './playbook-kit';
+import {
+  buildReport,
+  bundledScenarios,
+  loadScenario,
+  reportHtml,
+  reportMarkdown,
+  runScripted,
+} from './tabletop';
 
 const dbOptions = (command: Command) =>
   command
@@ -188,6 +198,83 @@ async function playbooksIn(file: string): Promise<PlaybookDefinition[]> {
   if (found.length === 0) throw new Error(`${file} exports no playbook definition`);
   return found;
 }
+
+const tabletop = program.command('tabletop').description('tabletop exercises on a virtual clock');
+
+tabletop
+  .command('list')
+  .description('list the bundled scenarios')
+  .action(() => {
+    for (const { id, scenario } of bundledScenarios()) {
+      const scripts = ['main', ...Object.keys(scenario.alternativeScripts)].join(',');
+      process.stdout.write(
+        `${id}\t${scenario.metadata.playbook}\tscripts: ${scripts}\t${scenario.metadata.title}\n`,
+      );
+    }
+  });
+
+dbOptions(
+  tabletop
+    .command('run')
+    .description('run a scripted exercise headless and write its after-action report')
+    .argument('<scenario>', 'a bundled scenario id or a scenario YAML file')
+    .option('--script <name>', 'an alternative script of the scenario (default: its main script)')
+    .option('--out <dir>', 'write report.md and report.html (and report.json) there')
+    .option('--json', 'print the report as JSON instead of Markdown'),
+).action(
+  async (
+    fileOrId: string,
+    options: { script?: string; out?: string; json?: boolean; databaseUrl?: string; dataDir?: string },
+  ) => {
+    const scenario = loadScenario(fileOrId);
+    // The embedded database is a throwaway in-memory one unless a folder or a server is named.
+    const config = loadConfig({
+      DATABASE_URL: options.databaseUrl,
+      HOLDFAST_DATA_DIR: options.dataDir ?? (options.databaseUrl ? undefined : 'memory://tabletop'),
+    });
+    const database = await openMigratedDatabase(config);
+    const bar = new SingleBar(
+      {
+        format: 'virtual time {bar} {value}/{total} h | {scenario}',
+        stream: process.stderr,
+        noTTYOutput: false,
+      },
+      Presets.shades_classic,
+    );
+    try {
+      const { engine, registry } = createServices(database, config, createLogger('silent'));
+      bar.start(0, 0, { scenario: scenario.metadata.id });
+      const run = await runScripted(engine, scenario, {
+        script: options.script,
+        onProgress: (done, total) => {
+          bar.setTotal(Math.round(total / 3_600_000));
+          bar.update(Math.round(done / 3_600_000));
+        },
+      });
+      bar.stop();
+      const report = buildReport(run, registry.get(run.incident.playbookId, run.incident.playbookVersion));
+      const generatedAt = new Date().toISOString();
+      if (options.out) {
+        mkdirSync(options.out, { recursive: true });
+        writeFileSync(join(options.out, 'report.md'), reportMarkdown(report, generatedAt));
+        writeFileSync(join(options.out, 'report.html'), reportHtml(report, generatedAt));
+        writeFileSync(
+          join(options.out, 'report.json'),
+          `${JSON.stringify({ generatedAt, report }, null, 2)}\n`,
+        );
+        process.stderr.write(`report written to ${options.out}/report.{md,html,json}\n`);
+      }
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify({ generatedAt, report }, null, 2)}\n`
+          : reportMarkdown(report, generatedAt),
+      );
+    } finally {
+      bar.stop();
+      await database.close();
+    }
+  },
+);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`holdfast: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -49,8 +49,8 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
   app: { areas: ['http', 'engine'], packages: ['hono', '@hono/'] },
   config: { areas: [], packages: ['zod'] },
   composition: {
-    areas: ['composition', 'db', 'engine', 'http', 'app', 'config', 'playbooks', 'playbook-kit'],
-    packages: ['@hono/', 'commander', 'pino', 'node:'],
+    areas: ['composition', 'db', 'engine', 'http', 'app', 'config', 'playbooks', 'playbook-kit', 'tabletop'],
+    packages: ['@hono/', 'commander', 'pino', 'cli-progress', 'node:'],
   },
   dashboard: { areas: [], packages: [] },
   tabletop: {

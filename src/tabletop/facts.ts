@@ -1,6 +1,7 @@
 import type { EventRecord } from '../engine';
 import type { Condition, Matcher } from './scenario';
 import { durationMs } from './scenario';
+import { offsetText } from './time-text';
 
 /**
  * Matching scenario expectations and conditions against the facts of an exercise incident: its
@@ -64,9 +65,10 @@ export function firstMatch(events: readonly EventRecord[], matcher: Matcher, aft
   const hit = (event: EventRecord): Match => ({ seq: event.seq, at: event.occurredAt });
   const after = events.filter((event) => event.seq > afterSeq);
   if ('sequence' in matcher) {
-    let last: Match | null = { seq: afterSeq, at: '' };
+    // In order: each part at or after the previous one (one event may record two parts, e.g. two evidence items).
+    let last: Match | null = { seq: afterSeq + 1, at: '' };
     for (const part of matcher.sequence) {
-      last = firstMatch(events, part, last.seq);
+      last = firstMatch(events, part, last.seq - 1);
       if (!last) return null;
     }
     return last;
@@ -96,22 +98,28 @@ export function firstMatch(events: readonly EventRecord[], matcher: Matcher, aft
   return found ? hit(found) : null;
 }
 
-/** Why a matcher has no match: the first part of a sequence that is missing or out of order. */
-export function explainMiss(events: readonly EventRecord[], matcher: Matcher): string {
+/** Why a matcher has no match: what is missing, and for a sequence which parts came out of order. */
+export function explainMiss(events: readonly EventRecord[], matcher: Matcher, startMs: number): string {
   if (!('sequence' in matcher)) return `no ${describeMatcher(matcher)} was recorded`;
-  let last: Match = { seq: 0, at: '' };
-  for (const [i, part] of matcher.sequence.entries()) {
-    const next = firstMatch(events, part, last.seq);
-    if (!next) {
-      const anywhere = firstMatch(events, part, 0);
-      if (anywhere && i > 0) {
-        return `${describeMatcher(part)} came before ${describeMatcher(matcher.sequence[i - 1]!)} (out of order)`;
+  const parts = matcher.sequence;
+  const found = parts.map((part) => firstMatch(events, part, 0));
+  const when = (match: Match) => `T+${offsetText(Date.parse(match.at) - startMs)}`;
+  const problems: string[] = [];
+  parts.forEach((part, i) => {
+    if (!found[i]) problems.push(`no ${describeMatcher(part)} was recorded`);
+  });
+  parts.forEach((early, i) => {
+    parts.forEach((late, j) => {
+      const a = found[i];
+      const b = found[j];
+      if (j > i && a && b && b.seq < a.seq) {
+        problems.push(
+          `${describeMatcher(late)} (${when(b)}) came before ${describeMatcher(early)} (${when(a)})`,
+        );
       }
-      return `no ${describeMatcher(part)} was recorded${i > 0 ? ` after ${describeMatcher(matcher.sequence[i - 1]!)}` : ''}`;
-    }
-    last = next;
-  }
-  return 'matched';
+    });
+  });
+  return problems.join('; ') || 'the parts happened, but not in order';
 }
 
 export function describeMatcher(matcher: Matcher): string {

@@ -1,8 +1,9 @@
 import type { EventRecord } from '../engine';
 import { clocksFor, type PlaybookDefinition, type TrackedClock } from '../playbook-kit';
 import { describeMatcher, explainMiss, firstMatch, valueMatches } from './facts';
-import { type ExerciseRun, offsetText } from './runner';
+import type { ExerciseRun } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
+import { offsetText } from './time-text';
 
 /**
  * The after-action report (domain reference §4.5), computed from an exercise run: expected responses scored,
@@ -32,6 +33,9 @@ export interface ResponseResult {
   status: ResponseStatus;
   dueAt: string | null;
   metAt: string | null;
+  /** The same as offsets from T0, e.g. `T+1d 02:00`. */
+  due: string | null;
+  met: string | null;
   /** Minutes after the due time, when late. */
   lateByMinutes: number | null;
   score: number | null;
@@ -102,7 +106,11 @@ export interface AfterActionReport {
 
 const minutesBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 60_000);
 
-function scoreResponse(expected: ExpectedResponse, inject: string, run: ExerciseRun): ResponseResult {
+function scoreResponse(
+  expected: ExpectedResponse,
+  inject: string,
+  run: ExerciseRun,
+): Omit<ResponseResult, 'due' | 'met'> {
   const fired = run.injects.find((f) => f.id === inject);
   const base = {
     id: expected.id,
@@ -135,7 +143,7 @@ function scoreResponse(expected: ExpectedResponse, inject: string, run: Exercise
       metAt: null,
       lateByMinutes: null,
       score: scoring.missed,
-      why: `${explainMiss(run.events, expected.match)} by the end of the exercise (T+${offsetText(run.endMs - run.startMs)})`,
+      why: `${explainMiss(run.events, expected.match, run.startMs)} (checked at the end, T+${offsetText(run.endMs - run.startMs)})`,
     };
   }
   const late = Math.max(0, minutesBetween(dueAt, match.at));
@@ -302,7 +310,10 @@ function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
     const changes = laneChanges(previous, event.stateAfter);
     previous = event.stateAfter;
     if (event.type === 'incident.opened') continue;
-    const label = `${event.type}${event.source === 'api' ? ` by ${event.actor}` : ''}`;
+    const label =
+      event.source === 'timer'
+        ? `timer: ${event.note ?? event.type}`
+        : `${event.type}${event.source === 'api' ? ` by ${event.actor}` : ''}`;
     if (changes.length === 0) {
       rows.push({
         at: event.occurredAt,
@@ -389,7 +400,13 @@ function improvements(
 
 export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): AfterActionReport {
   const { scenario } = run;
-  const responses = scenario.injects.flatMap((inj) => inj.expected.map((e) => scoreResponse(e, inj.id, run)));
+  const offset = (at: string | null) => (at ? `T+${offsetText(Date.parse(at) - run.startMs)}` : null);
+  const responses: ResponseResult[] = scenario.injects.flatMap((inj) =>
+    inj.expected.map((e) => {
+      const result = scoreResponse(e, inj.id, run);
+      return { ...result, due: offset(result.dueAt), met: offset(result.metAt) };
+    }),
+  );
   const clocks = clockResults(run, definition);
   return {
     overview: {

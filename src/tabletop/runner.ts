@@ -2,6 +2,7 @@ import { type Actor, EngineError, type EventRecord, type IncidentView } from '..
 import type { createEngine } from '../engine/incidents';
 import { conditionHolds, conditionTimes } from './facts';
 import { durationMs, type Inject, type Scenario, type ScriptMove } from './scenario';
+import { offsetText } from './time-text';
 
 type Engine = ReturnType<typeof createEngine>;
 
@@ -26,6 +27,8 @@ export interface RefusedMove {
 
 export interface ExerciseRun {
   scenario: Scenario;
+  /** The script played: `main` or an alternative's name. */
+  script: string;
   incident: IncidentView;
   events: EventRecord[];
   injects: FiredInject[];
@@ -172,15 +175,9 @@ const reasonOf = (error: unknown): string =>
       ? error.message
       : String(error);
 
-export const offsetText = (ms: number): string => {
-  const minutes = Math.round(ms / 60_000);
-  const days = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  return `${days > 0 ? `${days}d ` : ''}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
-};
-
 export interface RunOptions {
+  /** A named alternative script instead of the main one. */
+  script?: string;
   /** Called as virtual time advances: done and total, in ms from T0. */
   onProgress?: (doneMs: number, totalMs: number) => void;
 }
@@ -197,12 +194,17 @@ export async function runScripted(
 ): Promise<ExerciseRun> {
   const startMs = Date.parse(scenario.clock.start);
   const endMs = startMs + durationMs(scenario.clock.end);
+  const script = options.script === undefined ? scenario.script : scenario.alternativeScripts[options.script];
+  if (!script) {
+    const names = Object.keys(scenario.alternativeScripts).join(', ') || 'only the main script';
+    throw new TabletopError(`${scenario.metadata.id} has no script "${options.script}" (it has: ${names})`);
+  }
   const opened = await openExerciseIncident(engine, scenario);
   const fired: FiredInject[] = [];
   const refused: RefusedMove[] = [];
   const progress = (ms: number) => options.onProgress?.(Math.min(ms, endMs) - startMs, endMs - startMs);
 
-  for (const [index, move] of scenario.script.entries()) {
+  for (const [index, move] of script.entries()) {
     const atMs = startMs + durationMs(move.at);
     if (atMs > endMs)
       throw new TabletopError(
@@ -219,6 +221,7 @@ export async function runScripted(
   progress(endMs);
   return {
     scenario,
+    script: options.script ?? 'main',
     incident: await engine.getIncident(opened.id, ['admin']),
     events: await allEvents(engine, opened.id),
     injects: fired,
@@ -262,7 +265,7 @@ async function playMove(
       as: move.as,
       event: move.event,
       code: error.code,
-      reason: error.message,
+      reason: move.note ?? error.message.split(' (')[0]!,
     });
   }
 }

@@ -198,6 +198,10 @@ export const scenarioSchema = z
       )
       .default([]),
     script: z.array(scriptMove).default([]).describe('Player moves for unattended runs, in time order'),
+    alternativeScripts: z
+      .record(id, z.array(scriptMove))
+      .default({})
+      .describe('Other named scripts over the same injects, e.g. a run that skips a step'),
   })
   .superRefine((scenario, ctx) => {
     const roleIds = new Set(scenario.roles.map((r) => r.id));
@@ -240,25 +244,32 @@ export const scenarioSchema = z
         });
       });
     });
-    let previous = -1;
-    scenario.script.forEach((move, i) => {
-      const role = scenario.roles.find((r) => r.id === move.as);
-      if (!role) ctx.addIssue({ code: 'custom', path: ['script', i, 'as'], message: `no role "${move.as}"` });
-      else if (!role.playbookRole)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['script', i, 'as'],
-          message: `role "${move.as}" has no playbookRole to act as`,
-        });
-      const at = durationMs(move.at);
-      if (at < previous)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['script', i, 'at'],
-          message: 'script moves must be in time order',
-        });
-      previous = at;
-    });
+    const checkScript = (moves: ScriptMove[], path: PropertyKey[]) => {
+      let previous = -1;
+      moves.forEach((move, i) => {
+        const role = scenario.roles.find((r) => r.id === move.as);
+        if (!role)
+          ctx.addIssue({ code: 'custom', path: [...path, i, 'as'], message: `no role "${move.as}"` });
+        else if (!role.playbookRole)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, i, 'as'],
+            message: `role "${move.as}" has no playbookRole to act as`,
+          });
+        const at = durationMs(move.at);
+        if (at < previous)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, i, 'at'],
+            message: 'script moves must be in time order',
+          });
+        previous = at;
+      });
+    };
+    checkScript(scenario.script, ['script']);
+    for (const [name, moves] of Object.entries(scenario.alternativeScripts)) {
+      checkScript(moves, ['alternativeScripts', name]);
+    }
   });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
