@@ -1,10 +1,7 @@
-import { type Actor, EngineError, type EventRecord, type IncidentView } from '../engine';
-import type { createEngine } from '../engine/incidents';
+import { type Actor, type Engine, EngineError, type EventRecord, type IncidentView } from '../engine';
 import { conditionHolds, conditionTimes } from './facts';
 import { durationMs, type Inject, type Scenario, type ScriptMove } from './scenario';
 import { offsetText } from './time-text';
-
-type Engine = ReturnType<typeof createEngine>;
 
 /** An inject as delivered: when (virtual time) and the event it recorded, if any. */
 export interface FiredInject {

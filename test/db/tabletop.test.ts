@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AfterActionReport,
+  buildReport,
+  bundledScenarios,
+  loadScenario,
+  parseScenarioYaml,
+  reportHtml,
+  reportMarkdown,
+  runScripted,
+  ScenarioError,
+  TabletopError,
+} from '../../src/tabletop';
+import { useTestApp } from '../support/http';
+
+const ctx = useTestApp();
+
+async function play(id: string, script?: string): Promise<AfterActionReport> {
+  const scenario = loadScenario(id);
+  const run = await runScripted(ctx.services.engine, scenario, { script });
+  return buildReport(run, ctx.services.registry.get(run.incident.playbookId, run.incident.playbookVersion));
+}
+
+const runs = bundledScenarios().flatMap(({ id, scenario }) =>
+  [undefined, ...Object.keys(scenario.alternativeScripts)].map(
+    (script) => [`${id} (${script ?? 'main'})`, id, script] as const,
+  ),
+);
+
+describe('bundled scenarios', () => {
+  it.each(runs)(
+    '%s runs scripted to its end and scores every expected response',
+    async (_name, id, script) => {
+      const report = await play(id, script);
+      const expected = loadScenario(id).injects.flatMap((i) => i.expected.map((e) => e.id));
+      expect(report.responses.map((r) => r.id)).toEqual(expected);
+      expect(report.objectives.every((o) => ['P', 'S', 'M', 'U', 'N/A'].includes(o.rating))).toBe(true);
+      expect(reportMarkdown(report, 'now')).toContain(`# After-action report: ${report.overview.title}`);
+    },
+  );
+});
+
+describe('the JJ Meds exercise', () => {
+  it('played by the book: every objective performed, the deletion caught by the evidence gate, PIPEDA met', async () => {
+    const report = await play('jj-meds');
+    expect(report.objectives.map((o) => o.rating)).toEqual(['P', 'P', 'P', 'P']);
+    expect(report.responses.filter((r) => r.status !== 'on_time')).toEqual([]);
+    expect(report.refusedMoves).toEqual([
+      expect.objectContaining({ as: 'tech', event: 'credentials.revoked', offset: 'T+01:35' }),
+    ]);
+    expect(report.injects.find((i) => i.id === 'I7')).toMatchObject({ fired: true, offset: 'T+2d 00:00' });
+    expect(report.clocks).toEqual([expect.objectContaining({ regime: 'PIPEDA', status: 'met' })]);
+    expect(report.metrics.find((m) => m.id === 'time_to_declare')?.minutes).toBe(15);
+    expect(report.decisions.map((d) => `${d.event}=${d.option}`)).toEqual([
+      'payment.decided=refuse',
+      'actor_contact.decided=no_response',
+    ]);
+    const lanes = new Set(report.timeline.map((row) => row.lane));
+    for (const lane of ['injects', 'containment', 'communications', 'legal', 'payment', 'recovery'])
+      expect(lanes).toContain(lane);
+  });
+
+  it('with evidence skipped: the revocation expectation is missed, and the report says why', async () => {
+    const report = await play('jj-meds', 'evidence-skipped');
+    const e21 = report.responses.find((r) => r.id === 'E2.1')!;
+    expect(e21.status).toBe('missed');
+    expect(e21.why).toContain(
+      'event credentials.revoked (T+00:50) came before evidence "system_image" (T+05:00)',
+    );
+    expect(report.objectives.find((o) => o.id === 'OBJ1')).toMatchObject({ rating: 'U' });
+    expect(report.objectives.find((o) => o.id === 'OBJ1')?.basis).toContain('a critical response was missed');
+    // Refused at T+20 h, so the leak sample comes at T+48 h; nobody determines the breach this time.
+    expect(report.injects.find((i) => i.id === 'I7')).toMatchObject({ fired: true });
+    expect(report.responses.find((r) => r.id === 'E7.1')).toMatchObject({ status: 'missed' });
+    expect(report.clocks.find((c) => c.regime === 'PIPEDA')).toMatchObject({
+      status: 'never_started',
+      finding: 'breach determination never recorded: this clock never started',
+    });
+    expect(report.improvements.map((i) => i.issue).join('\n')).toContain('E2.1 missed');
+    expect(reportMarkdown(report, 'now')).toContain('came before evidence "system_image"');
+  });
+
+  it('gives identical reports for the same scenario and script', async () => {
+    const first = await play('jj-meds', 'evidence-skipped');
+    const second = await play('jj-meds', 'evidence-skipped');
+    expect(second).toEqual(first);
+    expect(reportMarkdown(second, 'T')).toBe(reportMarkdown(first, 'T'));
+    expect(reportHtml(second, 'T')).toBe(reportHtml(first, 'T'));
+  });
+
+  it('stops at a script move the playbook refuses, naming the move and the inject before it', async () => {
+    const scenario = loadScenario('jj-meds');
+    const broken = {
+      ...scenario,
+      script: [
+        {
+          at: 'PT2H',
+          as: 'comms',
+          event: 'service.restored',
+          payload: { rationale: 'too soon' },
+          expect: 'accepted' as const,
+        },
+      ],
+    };
+    await expect(runScripted(ctx.services.engine, broken)).rejects.toThrow(TabletopError);
+    await expect(runScripted(ctx.services.engine, broken)).rejects.toThrow(
+      /jj-meds: script move 1 \(T\+PT2H, comms sends service\.restored\), after inject I3 was refused: forbidden/,
+    );
+  });
+});
+
+describe('scenario files', () => {
+  it('name the file, the path and what is wrong', () => {
+    const source = `apiVersion: tabletop/v1
+kind: Scenario
+metadata: { id: x, title: X, playbook: ransom-demand }
+clock: { start: "2026-01-01T00:00:00Z", end: PT1H }
+incident: { title: T, input: {} }
+roles: [{ id: ic, playbookRole: incident_commander }]
+objectives: [{ id: O1, text: Do it }]
+injects:
+  - { id: I1, channel: email, from: a, to: [nobody], content: hi, expected: [{ id: E1, description: d, match: { event: x.y }, due: 2h, objectives: [O9] }] }
+script:
+  - { at: PT30M, as: ic, event: a.b }
+  - { at: PT10M, as: ghost, event: a.b }
+`;
+    try {
+      parseScenarioYaml(source, 'bad.yaml');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ScenarioError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^bad\.yaml:/);
+      for (const problem of [
+        'injects[0]: an inject needs `at` or `when`',
+        'injects[0].expected[0].due: an ISO 8601 duration',
+        'injects[0].to[0]: no role "nobody"',
+        'injects[0].expected[0].objectives[0]: no objective "O9"',
+        'script[1].as: no role "ghost"',
+        'script[1].at: script moves must be in time order',
+      ])
+        expect(message).toContain(problem);
+    }
+  });
+
+  it('report YAML syntax errors with their line', () => {
+    expect(() => parseScenarioYaml('apiVersion: tabletop/v1\nkind: [unclosed\n', 'broken.yaml')).toThrow(
+      /broken\.yaml:\n {2}- line \d+:/,
+    );
+  });
+});
