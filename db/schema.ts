@@ -119,9 +119,16 @@ export const tokens = pgTable(
 export const exercises = pgTable('exercises', {
   id: uuid('id').primaryKey(),
   scenarioId: text('scenario_id').notNull(),
+  /** The exact scenario used, validated. */
   scenario: jsonb('scenario').notNull(),
+  /** SHA-256 of the canonical scenario JSON. */
+  scenarioHash: text('scenario_hash').notNull().default(''),
+  /** The exercise incident (mode `exercise`). */
+  incidentId: uuid('incident_id'),
   status: text('status').notNull(),
   startedAt: ts('started_at').notNull(),
   finishedAt: ts('finished_at'),
+  /** Injects delivered so far: id, virtual time, offset, emitted event seq. */
+  firedInjects: jsonb('fired_injects').notNull().default(sql`'[]'::jsonb`),
   report: jsonb('report'),
 });

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, gt, inArray, isNull, lte, min, sql } from 'drizzle-
 import type {
   CommitResult,
   EventRecord,
+  ExerciseRow,
+  ExerciseStore,
   FireTimers,
   IncidentFilter,
   IncidentRow,
@@ -16,7 +18,7 @@ import type { Db } from './client';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-import { incidentEvents, incidents, timers, tokens } from './schema';
+import { exercises, incidentEvents, incidents, timers, tokens } from './schema';
 
 /** Timestamps come back as Postgres text; the engine and the hash chain speak ISO 8601. */
 const iso = (value: string | Date): string => new Date(value).toISOString();
@@ -280,6 +282,38 @@ export class PgTokenStore implements TokenStore {
   async countTokens(): Promise<number> {
     const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(tokens);
     return row?.n ?? 0;
+  }
+}
+
+const toExercise = (row: typeof exercises.$inferSelect): ExerciseRow => ({
+  id: row.id,
+  scenarioId: row.scenarioId,
+  scenario: row.scenario,
+  scenarioHash: row.scenarioHash,
+  incidentId: row.incidentId,
+  status: row.status as ExerciseRow['status'],
+  startedAt: iso(row.startedAt),
+  finishedAt: isoOrNull(row.finishedAt),
+  firedInjects: row.firedInjects as ExerciseRow['firedInjects'],
+});
+
+export class PgExerciseStore implements ExerciseStore {
+  constructor(private readonly db: Db) {}
+
+  async insertExercise(row: ExerciseRow): Promise<void> {
+    await this.db.insert(exercises).values(row);
+  }
+
+  async getExercise(id: string): Promise<ExerciseRow | null> {
+    const [row] = await this.db.select().from(exercises).where(eq(exercises.id, id));
+    return row ? toExercise(row) : null;
+  }
+
+  async updateExercise(
+    id: string,
+    change: Pick<ExerciseRow, 'firedInjects' | 'status' | 'finishedAt' | 'incidentId'>,
+  ): Promise<void> {
+    await this.db.update(exercises).set(change).where(eq(exercises.id, id));
   }
 }
 

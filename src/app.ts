@@ -7,6 +7,7 @@ import { bearerAuth } from './http/auth';
 import type { AppDeps, AppEnv } from './http/context';
 import { docsRoutes } from './http/docs';
 import { problem } from './http/problem';
+import { exerciseRoutes } from './http/routes/exercises';
 import { healthRoutes } from './http/routes/health';
 import { incidentRoutes } from './http/routes/incidents';
 import { playbookRoutes } from './http/routes/playbooks';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
   playbookRoutes(app, deps);
   incidentRoutes(app, deps);
   tokenRoutes(app, deps);
+  exerciseRoutes(app, deps);
   docsRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { type Database, openDatabase } from '../db/client';
-import { PgIncidentStore, PgTokenStore } from '../db/store';
+import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
 import { playbooks } from '../playbooks';
 import { createApp } from './app';
 import type { Config } from './config';
@@ -14,6 +14,7 @@ import {
   startTimerWorker,
   type TokenService,
 } from './engine';
+import { createExerciseService } from './tabletop';
 
 export type Logger = pino.Logger;
 
@@ -62,10 +63,18 @@ export function createServices(
     now: () => new Date(),
     newId: randomUUID,
   });
+  const exercises = createExerciseService({
+    engine,
+    store: new PgExerciseStore(database.db),
+    registry,
+    newId: randomUUID,
+    now: () => new Date(),
+  });
   const app = createApp({
     engine,
     registry,
     tokens,
+    exercises,
     checkReady: () => database.ping(),
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
     logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),

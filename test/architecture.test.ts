@@ -43,7 +43,7 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
     typeOnlyAreas: ['engine'],
   },
   http: {
-    areas: ['http', 'engine', 'playbook-kit'],
+    areas: ['http', 'engine', 'playbook-kit', 'tabletop'],
     packages: ['hono', '@hono/', 'zod', 'node:', 'swagger-ui-dist'],
   },
   app: { areas: ['http', 'engine'], packages: ['hono', '@hono/'] },

@@ -79,6 +79,8 @@ export interface StartIncidentCommand {
   mode?: IncidentMode;
   /** Exercise incidents: the virtual time they open at (default: now). */
   clockStart?: string;
+  /** Exercise incidents: the exercise they belong to. */
+  exerciseId?: string;
 }
 
 export interface AdvanceCommand {
@@ -206,7 +208,7 @@ export function createEngine(deps: EngineDeps) {
       title: command.title,
       severity,
       mode,
-      exerciseId: null,
+      exerciseId: command.exerciseId ?? null,
       status: opened.snapshot.status === 'done' ? 'closed' : 'open',
       overdue: hasOverdueClock(opened.snapshot.context),
       state: opened.snapshot.value,

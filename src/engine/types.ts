@@ -124,3 +124,26 @@ export interface TokenStore {
 }
 
 export type { Actor };
+
+/** A tabletop exercise: the scenario it runs, its exercise incident and the injects delivered so far. */
+export interface ExerciseRow {
+  id: string;
+  scenarioId: string;
+  scenario: unknown;
+  scenarioHash: string;
+  incidentId: string | null;
+  status: 'running' | 'finished';
+  startedAt: string;
+  finishedAt: string | null;
+  firedInjects: { id: string; at: string; offsetMs: number; emittedSeq: number | null }[];
+}
+
+export interface ExerciseStore {
+  insertExercise(row: ExerciseRow): Promise<void>;
+  getExercise(id: string): Promise<ExerciseRow | null>;
+  /** Records progress. */
+  updateExercise(
+    id: string,
+    change: Pick<ExerciseRow, 'firedInjects' | 'status' | 'finishedAt' | 'incidentId'>,
+  ): Promise<void>;
+}

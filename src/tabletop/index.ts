@@ -1,4 +1,5 @@
 export * from './catalogue';
+export * from './exercises';
 export * from './facts';
 export * from './render';
 export * from './report';

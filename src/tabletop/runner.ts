@@ -58,6 +58,7 @@ export async function openExerciseIncident(
   engine: Engine,
   scenario: Scenario,
   actor: Actor = facilitatorActor,
+  exerciseId?: string,
 ) {
   return engine.startIncident(
     {
@@ -69,6 +70,7 @@ export async function openExerciseIncident(
       actor,
       mode: 'exercise',
       clockStart: scenario.clock.start,
+      exerciseId,
     },
     actor.roles,
   );

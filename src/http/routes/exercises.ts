@@ -1,0 +1,154 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { EngineError } from '../../engine';
+import { bundledScenarios, isoDuration, reportHtml, reportMarkdown } from '../../tabletop';
+import type { App, AppDeps } from '../context';
+import { IdParam, isUuid, json, problemResponses } from '../schemas';
+
+const tags = ['tabletop'];
+
+const ExerciseSchema = z.record(z.string(), z.unknown()).openapi('Exercise');
+
+const listScenariosRoute = createRoute({
+  method: 'get',
+  path: '/v1/scenarios',
+  tags,
+  summary: 'Bundled tabletop scenarios',
+  responses: {
+    200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), 'Scenarios'),
+    ...problemResponses(401),
+  },
+});
+
+const startRoute = createRoute({
+  method: 'post',
+  path: '/v1/exercises',
+  tags,
+  summary:
+    'Start a facilitated exercise (facilitator or admin): opens its incident in exercise mode at the scenario start',
+  request: {
+    body: {
+      content: {
+        'application/json': {
+          schema: z.union([
+            z.strictObject({ scenarioId: z.string().min(1).max(100) }),
+            z.strictObject({ scenario: z.record(z.string(), z.unknown()) }),
+          ]),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: { 201: json(ExerciseSchema, 'The exercise'), ...problemResponses(400, 401, 403, 404, 413) },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/v1/exercises/{id}',
+  tags,
+  summary: 'An exercise: its virtual clock and the injects delivered so far',
+  request: { params: IdParam },
+  responses: { 200: json(ExerciseSchema, 'The exercise'), ...problemResponses(401, 403, 404) },
+});
+
+const clockRoute = createRoute({
+  method: 'post',
+  path: '/v1/exercises/{id}/clock',
+  tags,
+  summary: 'Move the virtual clock (facilitator or admin): delivers injects and fires timers due, in order',
+  request: {
+    params: IdParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z.union([
+            z.strictObject({ advance: isoDuration.describe('ISO 8601 duration, e.g. PT2H') }),
+            z.strictObject({ to: z.iso.datetime({ offset: true }) }),
+          ]),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: { 200: json(ExerciseSchema, 'The exercise'), ...problemResponses(400, 401, 403, 404) },
+});
+
+const reportRoute = createRoute({
+  method: 'get',
+  path: '/v1/exercises/{id}/report',
+  tags,
+  summary: 'After-action report: JSON, or Markdown / HTML by Accept',
+  request: { params: IdParam },
+  responses: {
+    200: {
+      description: 'The report',
+      content: {
+        'application/json': { schema: z.record(z.string(), z.unknown()) },
+        'text/markdown': { schema: z.string() },
+        'text/html': { schema: z.string() },
+      },
+    },
+    ...problemResponses(401, 403, 404),
+  },
+});
+
+const mayFacilitate = (roles: readonly string[]) => roles.includes('admin') || roles.includes('facilitator');
+
+export function exerciseRoutes(app: App, deps: AppDeps): void {
+  const { exercises } = deps;
+  const assertUuid = (id: string) => {
+    if (!isUuid(id)) throw new EngineError('not_found', `no exercise ${id}`);
+  };
+  const facilitator = (roles: readonly string[]) => {
+    if (!mayFacilitate(roles)) throw new EngineError('forbidden', 'this needs the facilitator or admin role');
+  };
+
+  app.openapi(listScenariosRoute, (c) =>
+    c.json(
+      {
+        items: bundledScenarios().map(({ id, scenario }) => ({
+          id,
+          title: scenario.metadata.title,
+          playbook: scenario.metadata.playbook,
+          basedOn: scenario.metadata.basedOn,
+          scripts: ['main', ...Object.keys(scenario.alternativeScripts)],
+        })),
+      },
+      200,
+    ),
+  );
+
+  app.openapi(startRoute, async (c) => {
+    facilitator(c.var.actor.roles);
+    const exercise = await exercises.start(c.req.valid('json'), c.var.actor);
+    c.header('Location', `/v1/exercises/${exercise.id}`);
+    return c.json(exercise as never, 201);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    assertUuid(id);
+    return c.json((await exercises.get(id, c.var.actor)) as never, 200);
+  });
+
+  app.openapi(clockRoute, async (c) => {
+    facilitator(c.var.actor.roles);
+    const { id } = c.req.valid('param');
+    assertUuid(id);
+    return c.json((await exercises.moveClock(id, c.req.valid('json'), c.var.actor)) as never, 200);
+  });
+
+  app.openapi(reportRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    assertUuid(id);
+    const report = await exercises.report(id, c.var.actor);
+    const generatedAt = new Date().toISOString();
+    const accept = c.req.header('accept') ?? '';
+    if (accept.includes('text/markdown')) {
+      return c.body(reportMarkdown(report, generatedAt), 200, {
+        'content-type': 'text/markdown; charset=utf-8',
+      });
+    }
+    if (accept.includes('text/html')) return c.html(reportHtml(report, generatedAt), 200);
+    return c.json({ generatedAt, report } as never, 200);
+  });
+}

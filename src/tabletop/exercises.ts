@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import {
+  type Actor,
+  type Engine,
+  EngineError,
+  type ExerciseRow,
+  type ExerciseStore,
+  type PlaybookRegistry,
+} from '../engine';
+import { bundledScenarios } from './catalogue';
+import { type AfterActionReport, buildReport } from './report';
+import { allEvents, deliverInjects, type FiredInject, openExerciseIncident } from './runner';
+import { durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
+import { offsetText } from './time-text';
+
+/** What players and the facilitator see of an exercise: the clock and the injects delivered so far. */
+export interface ExerciseView {
+  id: string;
+  scenarioId: string;
+  title: string;
+  playbookId: string;
+  status: ExerciseRow['status'];
+  incidentId: string;
+  start: string;
+  clock: string;
+  end: string;
+  injects: {
+    id: string;
+    module: string | null;
+    at: string;
+    offset: string;
+    channel: string;
+    from: string;
+    to: string[];
+    content: string;
+  }[];
+}
+
+export interface ExerciseDeps {
+  engine: Engine;
+  store: ExerciseStore;
+  registry: PlaybookRegistry;
+  newId: () => string;
+  now: () => Date;
+}
+
+/**
+ * Facilitated exercises (DESIGN.md section 4): a facilitator opens the exercise incident at the scenario's
+ * start, players send events with their own tokens, and the facilitator moves the virtual clock, which
+ * delivers the injects and fires the incident's timers in order.
+ */
+export function createExerciseService(deps: ExerciseDeps) {
+  const { engine, store, registry } = deps;
+
+  function scenarioFrom(request: { scenarioId?: string; scenario?: unknown }): Scenario {
+    if (request.scenarioId !== undefined) {
+      const bundled = bundledScenarios().find((s) => s.id === request.scenarioId);
+      if (!bundled) throw new EngineError('not_found', `no bundled scenario "${request.scenarioId}"`);
+      return bundled.scenario;
+    }
+    try {
+      return parseScenario(request.scenario, 'scenario');
+    } catch (error) {
+      if (error instanceof ScenarioError) {
+        throw new EngineError('invalid_request', 'the scenario is invalid', { problems: error.problems });
+      }
+      throw error;
+    }
+  }
+
+  async function load(id: string, actor?: Actor): Promise<{ row: ExerciseRow; scenario: Scenario }> {
+    const row = await store.getExercise(id);
+    if (!row?.incidentId) throw new EngineError('not_found', `no exercise ${id}`);
+    if (actor) await engine.loadIncident(row.incidentId, actor);
+    return { row, scenario: parseScenario(row.scenario, `exercise ${id}`) };
+  }
+
+  async function view(row: ExerciseRow, scenario: Scenario): Promise<ExerciseView> {
+    const incident = await engine.loadIncident(row.incidentId!);
+    const startMs = Date.parse(scenario.clock.start);
+    return {
+      id: row.id,
+      scenarioId: row.scenarioId,
+      title: scenario.metadata.title,
+      playbookId: scenario.metadata.playbook,
+      status: row.status,
+      incidentId: row.incidentId!,
+      start: new Date(startMs).toISOString(),
+      clock: incident.clockNow ?? incident.createdAt,
+      end: new Date(startMs + durationMs(scenario.clock.end)).toISOString(),
+      injects: row.firedInjects.map((fired) => {
+        const inject = scenario.injects.find((i) => i.id === fired.id)!;
+        return {
+          id: fired.id,
+          module: inject.module ?? null,
+          at: fired.at,
+          offset: `T+${offsetText(fired.offsetMs)}`,
+          channel: inject.channel,
+          from: inject.from,
+          to: inject.to,
+          content: inject.content,
+        };
+      }),
+    };
+  }
+
+  async function start(
+    request: { scenarioId?: string; scenario?: unknown },
+    actor: Actor,
+  ): Promise<ExerciseView> {
+    const scenario = scenarioFrom(request);
+    try {
+      registry.get(scenario.metadata.playbook, scenario.metadata.playbookVersion);
+    } catch (error) {
+      if (error instanceof EngineError)
+        throw new EngineError('invalid_request', `the scenario's ${error.message}`);
+      throw error;
+    }
+    const id = deps.newId();
+    const row: ExerciseRow = {
+      id,
+      scenarioId: scenario.metadata.id,
+      scenario,
+      scenarioHash: createHash('sha256')
+        .update(canonicalize(scenario) ?? '')
+        .digest('hex'),
+      incidentId: null,
+      status: 'running',
+      startedAt: deps.now().toISOString(),
+      finishedAt: null,
+      firedInjects: [],
+    };
+    await store.insertExercise(row);
+    const incident = await openExerciseIncident(engine, scenario, actor, id);
+    const fired = await deliverInjects(engine, scenario, incident.id, [], Date.parse(scenario.clock.start));
+    const started = { ...row, incidentId: incident.id, firedInjects: fired };
+    await store.updateExercise(id, started);
+    return view(started, scenario);
+  }
+
+  /** Moves the virtual clock forward by `advance` (ISO 8601 duration) or to `to`, delivering injects on the way. */
+  async function moveClock(
+    id: string,
+    move: { advance?: string; to?: string },
+    actor: Actor,
+  ): Promise<ExerciseView> {
+    const { row, scenario } = await load(id, actor);
+    if (row.status === 'finished') throw new EngineError('invalid_request', `exercise ${id} has ended`);
+    const incident = await engine.loadIncident(row.incidentId!);
+    const nowMs = Date.parse(incident.clockNow ?? incident.createdAt);
+    const endMs = Date.parse(scenario.clock.start) + durationMs(scenario.clock.end);
+    const targetMs = move.to !== undefined ? Date.parse(move.to) : nowMs + durationMs(move.advance ?? 'PT0S');
+    if (Number.isNaN(targetMs))
+      throw new EngineError('invalid_request', 'give `advance` (ISO 8601 duration) or `to` (time)');
+    if (targetMs < nowMs) {
+      throw new EngineError(
+        'invalid_request',
+        `the exercise clock is at ${new Date(nowMs).toISOString()}; it only moves forward`,
+      );
+    }
+    const target = Math.min(targetMs, endMs);
+    const fired: FiredInject[] = [...row.firedInjects];
+    fired.push(...(await deliverInjects(engine, scenario, row.incidentId!, fired, target)));
+    await engine.advanceClock(row.incidentId!, new Date(target).toISOString());
+    const finished = target >= endMs;
+    const next: ExerciseRow = {
+      ...row,
+      firedInjects: fired,
+      status: finished ? 'finished' : 'running',
+      finishedAt: finished ? deps.now().toISOString() : null,
+    };
+    await store.updateExercise(id, next);
+    return view(next, scenario);
+  }
+
+  async function get(id: string, actor: Actor): Promise<ExerciseView> {
+    const { row, scenario } = await load(id, actor);
+    return view(row, scenario);
+  }
+
+  /** The after-action report so far (or final, once the exercise has ended). */
+  async function report(id: string, actor: Actor): Promise<AfterActionReport> {
+    const { row, scenario } = await load(id, actor);
+    const incident = await engine.getIncident(row.incidentId!, ['admin']);
+    const definition = registry.get(incident.playbookId, incident.playbookVersion);
+    const loaded = await engine.loadIncident(row.incidentId!);
+    const startMs = Date.parse(scenario.clock.start);
+    return buildReport(
+      {
+        scenario,
+        script: 'facilitated',
+        incident,
+        events: await allEvents(engine, row.incidentId!),
+        injects: row.firedInjects,
+        refused: [],
+        startMs,
+        endMs: Date.parse(loaded.clockNow ?? loaded.createdAt),
+      },
+      definition,
+    );
+  }
+
+  return { start, moveClock, get, report };
+}
+
+export type ExerciseService = ReturnType<typeof createExerciseService>;
