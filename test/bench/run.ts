@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import postgres from 'postgres';
+import { benchTabletop } from './tabletop';
 import { benchTimers } from './timers';
 
 /**
@@ -20,6 +21,7 @@ await admin.unsafe(`create database ${name}`);
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
 try {
+  const tabletop = await benchTabletop((line) => console.log(line));
   const timers = await benchTimers(url.toString(), timerCount, (line) => console.log(line));
   const machine = {
     cpus: cpus().length,
@@ -27,8 +29,9 @@ try {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   };
-  const result = { measuredAt: new Date().toISOString(), machine, timers };
+  const result = { measuredAt: new Date().toISOString(), machine, timers, tabletop };
   console.table(timers);
+  console.table({ ...tabletop, runs: undefined });
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
   console.log('written to bench-results/latest.json');
