@@ -55,7 +55,7 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
   dashboard: { areas: [], packages: [] },
   tabletop: {
     areas: ['tabletop', 'engine', 'playbook-kit'],
-    packages: ['zod', 'yaml', 'luxon', 'marked', 'node:'],
+    packages: ['zod', 'yaml', 'luxon', 'marked', 'canonicalize', 'node:'],
   },
 };
 

@@ -117,4 +117,23 @@ export const cardDataExposureV1 = buildPlaybook({
     clocksTrack({ roles: ['legal', 'incident_commander'], source: `${source}; §3.2 rows 6–8, 15–17` }),
   ],
   tracks,
+  example: {
+    openedAt: '2026-05-08T03:05:00.000Z', // 12:05 JST on a Friday, minutes after the blog post and inquiry
+    input: {
+      organisation: { name: 'NTT Docomo', country: 'JP' },
+      jurisdictions: ['PCI', 'US', 'JP'],
+      timeZone: 'Asia/Tokyo',
+      affiliates: ['NTT DOCOMO USA, Inc.'],
+      claimedFields: ['name', 'email', 'pan', 'expiry', 'date_of_birth', 'address'],
+      report: {
+        receivedAt: '2026-05-08T12:00:00+09:00',
+        channel: 'blog',
+        reporter: 'Blogger ("I believe in technology")',
+        claim:
+          'Personal data of Japanese customers, card numbers and expiry dates included, leaks from a US server.',
+        public: true,
+      },
+    },
+  },
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

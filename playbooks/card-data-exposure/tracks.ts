@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   actorHolds,
+  allOf,
+  anyOf,
+  appiReports,
   clientEvent,
   type Deadline,
   days,
@@ -8,32 +11,27 @@ import {
   endOfToday,
   factRecorded,
   fromOpening,
+  guard,
   hasEvidence,
   hours,
   type KitContext,
-  type KitEvent,
   type KitGuard,
+  lateFilingHasReason,
   not,
   notSameActorAs,
   optionIs,
+  parallelSteps,
+  payloadIs,
   rationale,
+  regimeIs,
+  sendsTo,
   sha256,
   statePaths,
   step,
   text,
   track,
 } from '../../src/playbook-kit';
-import {
-  allOf,
-  anyOf,
-  endOfReportDay,
-  fileClocksById,
-  lateFilingHasReason,
-  parallelTrack,
-  sendsCiting,
-  standsDownWhen,
-  withActions,
-} from './helpers';
+import { endOfReportDay, standsDownWhen } from './helpers';
 
 export const PLAYBOOK_ID = 'card-data-exposure';
 const inState = statePaths(PLAYBOOK_ID);
@@ -87,53 +85,54 @@ export const verifiedNotOurs = (context: KitContext): boolean => verified(contex
 const notOurs: KitGuard = inState('verify.not_ours');
 
 /** `not_ours` needs the organisation and every listed subsidiary and affiliate checked (C8: the US subsidiary). */
-const everyEntityChecked: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+const everyEntityChecked = guard(({ context, event }) => {
   const checked = ((event.payload?.entitiesChecked ?? []) as string[]).map((e) => e.toLowerCase());
   const entities = [context.input.organisation.name, ...((context.input.affiliates ?? []) as string[])];
   return entities.every((entity) => checked.includes(entity.toLowerCase()));
-};
+});
 /** An affiliate finding names the affiliate. */
-const namesSource: KitGuard = ({ event }: { event: KitEvent }) =>
-  event.payload?.finding !== 'affiliate' || typeof event.payload?.sourceEntity === 'string';
+const namesSource = guard(
+  ({ event }) => event.payload?.finding !== 'affiliate' || typeof event.payload?.sourceEntity === 'string',
+);
 
 /** The verification event names one of these findings. */
-const findingOf =
-  (...findings: string[]): KitGuard =>
-  ({ event }: { event: KitEvent }) =>
-    findings.includes(String(event.payload?.finding));
+const findingOf = (...findings: string[]): KitGuard => payloadIs('finding', ...findings);
 
 /** Verification has recorded this finding. */
-const findingIs =
-  (finding: string): KitGuard =>
-  ({ context }: { context: KitContext }) =>
-    verified(context)?.finding === finding;
+const findingIs = (finding: string): KitGuard =>
+  guard(({ context }) => verified(context)?.finding === finding);
 
 /** The joint statement is signed by the organisation and the affiliate that was the source. */
-const jointWithSource: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+const jointWithSource = guard(({ context, event }) => {
   const entities = ((event.payload?.entities ?? []) as string[]).map((e) => e.toLowerCase());
   const source = String(verified(context)?.sourceEntity ?? '').toLowerCase();
   return entities.includes(context.input.organisation.name.toLowerCase()) && entities.includes(source);
-};
+});
 
-const reportIsPublic: KitGuard = ({ context }: { context: KitContext }) =>
-  context.input.report?.public === true;
+const reportIsPublic = guard(({ context }) => context.input.report?.public === true);
 
 /** The public statement cites the verification, and waits for the joint statement when an affiliate is the source. */
-const publicStatementReady: KitGuard = allOf(
-  sendsCiting('public', 'exposure.verified'),
-  not(inState('group.coordinate') as never) as unknown as KitGuard,
+const publicStatementReady = allOf(
+  sendsTo('public', { citing: ['exposure.verified'] }),
+  not(inState('group.coordinate')),
 );
 
-const regimeIs =
-  (regime: string): KitGuard =>
-  ({ event }: { event: KitEvent }) =>
-    String(event.payload?.regime).toLowerCase() === regime.toLowerCase();
-
 /** Visa or the acquirer decides whether a PFI is required: it can't be declined when they require one. */
-const pfiDeclinable: KitGuard = ({ event }: { event: KitEvent }) => event.payload?.requiredBy === 'none';
+const pfiDeclinable = payloadIs('requiredBy', 'none');
 
-const needsAgCopies: KitGuard = ({ event }: { event: KitEvent }) =>
-  ((event.payload?.attorneyGeneralCopies ?? []) as unknown[]).length > 0;
+const needsAgCopies = guard(
+  ({ event }) => ((event.payload?.attorneyGeneralCopies ?? []) as unknown[]).length > 0,
+);
+
+// ── APPI ────────────────────────────────────────────────────────────────────
+
+const regulators = { owner: 'legal', source: `${src('Regulators')}; §3.2 rows 6–8, 16, 17, 22–25` };
+const appi = appiReports({
+  reportable:
+    'Category (2) when a Japanese business handled the data: card numbers put people at risk of property damage',
+  description: 'APPI category (2) when a Japanese business handled the data: preliminary, confirmed.',
+  meta: regulators,
+});
 
 // ── events ──────────────────────────────────────────────────────────────────
 
@@ -375,25 +374,7 @@ export const events = [
     payload: z.strictObject({ states: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1) }),
     examples: [{ states: ['CA'] }],
   }),
-  clientEvent({
-    type: 'appi.preliminary_reported',
-    title: 'APPI preliminary report filed',
-    description:
-      'APPI category (2), card numbers at risk of property damage, when a Japanese business handled the data: the ' +
-      'preliminary report "promptly". Meets only the preliminary clock.',
-    roles: ['legal'],
-    payload: z.strictObject({ reference: text(200), delayReason: text().optional() }),
-    examples: [{ reference: 'PPC-2026-0001' }],
-  }),
-  clientEvent({
-    type: 'appi.confirmed_reported',
-    title: 'APPI confirmed report filed',
-    description:
-      'The APPI confirmed report: 30 days, or 60 for improper-purpose (unauthorised access) cases.',
-    roles: ['legal'],
-    payload: z.strictObject({ reference: text(200), delayReason: text().optional() }),
-    examples: [{ reference: 'PPC-2026-0001-final' }],
-  }),
+  ...appi.events,
   clientEvent({
     type: 'group_statement.agreed',
     title: 'Joint parent/subsidiary statement agreed',
@@ -459,14 +440,11 @@ const brands = {
   source: `${src('Card brands / acquirer')}; PCI DSS 12.10.1 (R17); ${WTDIC}`,
 };
 const individuals = { owner: 'customer_support', source: src('Individuals') };
-const regulators = { owner: 'legal', source: `${src('Regulators')}; §3.2 rows 6–8, 16, 17, 22–25` };
 const group = { owner: 'executive', source: src('Group coordination') };
 const statement = { owner: 'communications', source: src('Public statement') };
 const recovery = { owner: 'technical_lead', source: src('Recovery & PCI remediation') };
 
 const standDown = 'Verification found the data is not ours: this track stands down.';
-const appiPreliminary = ['appi-preliminary'];
-const appiConfirmed = ['appi-confirmed', 'appi-confirmed-improper'];
 
 export const tracks = {
   verify: track(
@@ -536,7 +514,7 @@ export const tracks = {
       notOurs,
       standDown,
       brands,
-      parallelTrack(
+      parallelSteps(
         {
           description: 'Card-brand reports and the PFI decision.',
           doneDescription: 'Brands notified, reports delivered, PFI settled.',
@@ -546,52 +524,38 @@ export const tracks = {
           reports: track(
             { description: 'Notify, initial report, account numbers.', ...brands },
             {
-              notify: withActions(
-                step({
-                  description:
-                    'Notify the brands and acquirer immediately, once the determination is recorded (it starts the clocks).',
-                  on: {
-                    'card_brands.notified': {
-                      target: 'initial_report',
-                      guard: allOf(
-                        factRecorded('breach.determined'),
-                        lateFilingHasReason('card-brands-immediate'),
-                      ),
-                    },
+              notify: step({
+                description:
+                  'Notify the brands and acquirer immediately, once the determination is recorded (it starts the clocks).',
+                on: {
+                  'card_brands.notified': {
+                    target: 'initial_report',
+                    guard: factRecorded('breach.determined'),
+                    files: ['card-brands-immediate'],
                   },
-                  ...brands,
-                }),
-                'card_brands.notified',
-                fileClocksById('card-brands-immediate'),
-              ),
-              initial_report: withActions(
-                step({
-                  description: 'Visa initial incident report within 3 business days.',
-                  on: {
-                    'visa.initial_report_submitted': {
-                      target: 'account_numbers',
-                      guard: lateFilingHasReason('visa-initial-report'),
-                    },
+                },
+                ...brands,
+              }),
+              initial_report: step({
+                description: 'Visa initial incident report within 3 business days.',
+                on: {
+                  'visa.initial_report_submitted': {
+                    target: 'account_numbers',
+                    files: ['visa-initial-report'],
                   },
-                  ...brands,
-                }),
-                'visa.initial_report_submitted',
-                fileClocksById('visa-initial-report'),
-              ),
-              account_numbers: withActions(
-                step({
-                  description: 'Deliver all potentially compromised account numbers within 10 business days.',
-                  on: {
-                    'account_numbers.delivered': {
-                      target: 'delivered',
-                      guard: lateFilingHasReason('visa-account-numbers'),
-                    },
+                },
+                ...brands,
+              }),
+              account_numbers: step({
+                description: 'Deliver all potentially compromised account numbers within 10 business days.',
+                on: {
+                  'account_numbers.delivered': {
+                    target: 'delivered',
+                    files: ['visa-account-numbers'],
                   },
-                  ...brands,
-                }),
-                'account_numbers.delivered',
-                fileClocksById('visa-account-numbers'),
-              ),
+                },
+                ...brands,
+              }),
               delivered: done('Brands notified; initial report and account numbers delivered.', brands),
             },
           ),
@@ -678,7 +642,9 @@ export const tracks = {
         on: {
           'message.sent': {
             target: 'follow_up',
-            guard: sendsCiting('affected_customers', 'exposure.verified', 'cardholder_support.decided'),
+            guard: sendsTo('affected_customers', {
+              citing: ['exposure.verified', 'cardholder_support.decided'],
+            }),
           },
         },
         ...individuals,
@@ -707,7 +673,7 @@ export const tracks = {
       notOurs,
       standDown,
       regulators,
-      parallelTrack(
+      parallelSteps(
         {
           description: 'Materiality and 8-K, law enforcement, state laws and APPI.',
           doneDescription: 'Every regulator and agency handled.',
@@ -737,7 +703,7 @@ export const tracks = {
                 on: {
                   'regulator.reported': {
                     target: 'filed',
-                    guard: allOf(regimeIs('SEC 8-K'), lateFilingHasReason('sec-8k-105')),
+                    guard: allOf(regimeIs('SEC 8-K'), lateFilingHasReason()),
                   },
                 },
                 ...regulators,
@@ -782,51 +748,7 @@ export const tracks = {
               assessed: done('State laws handled.', regulators),
             },
           ),
-          appi: track(
-            {
-              description:
-                'APPI category (2) when a Japanese business handled the data: preliminary, confirmed.',
-              ...regulators,
-            },
-            {
-              preliminary: withActions(
-                step({
-                  description:
-                    'File the preliminary report once the determination started the clocks, or record why APPI ' +
-                    'does not apply.',
-                  on: {
-                    'appi.preliminary_reported': {
-                      target: 'confirmed',
-                      guard: allOf(
-                        factRecorded('breach.determined'),
-                        lateFilingHasReason(...appiPreliminary),
-                      ),
-                    },
-                    'regulator.not_required': { target: 'not_required', guard: regimeIs('APPI') },
-                  },
-                  ...regulators,
-                }),
-                'appi.preliminary_reported',
-                fileClocksById(...appiPreliminary),
-              ),
-              confirmed: withActions(
-                step({
-                  description: 'File the confirmed report (30 days; 60 for improper-purpose cases).',
-                  on: {
-                    'appi.confirmed_reported': {
-                      target: 'filed',
-                      guard: lateFilingHasReason(...appiConfirmed),
-                    },
-                  },
-                  ...regulators,
-                }),
-                'appi.confirmed_reported',
-                fileClocksById(...appiConfirmed),
-              ),
-              filed: done('APPI reports filed.', regulators),
-              not_required: done('APPI does not apply: the analysis is on record.', regulators),
-            },
-          ),
+          appi: appi.track,
         },
       ),
     ),

@@ -147,4 +147,22 @@ export const credentialStuffingV1 = buildPlaybook({
     clocksTrack({ roles: ['legal'], source }),
   ],
   tracks,
+  example: {
+    openedAt: '2018-08-05T01:00:00.000Z', // 10:00 JST
+    input: {
+      organisation: { name: 'NTT Docomo', country: 'JP' },
+      jurisdictions: ['JP'],
+      timeZone: 'Asia/Tokyo',
+      service: 'docomo Online Shop',
+      detectedAt: '2018-08-05T09:45:00+09:00',
+      transactional: true,
+      report: {
+        receivedAt: '2018-08-05T09:30:00+09:00',
+        channel: 'phone',
+        reporter: 'Online Shop customer',
+        claim: 'An iPhone X was ordered on my account and I did not order it.',
+      },
+    },
+  },
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

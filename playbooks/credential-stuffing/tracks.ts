@@ -1,20 +1,26 @@
 import {
+  allOf,
+  anyOf,
+  clocksSettled,
   type Deadline,
+  decidedAs,
   done,
+  factNumber,
   factRecorded,
   fromFact,
+  guard,
   hasEvidence,
   hours,
   type KitStateConfig,
   notSameActorAs,
   optionIs,
+  payloadIs,
   sendsTo,
   statePaths,
   step,
   track,
 } from '../../src/playbook-kit';
 import { CLUSTER_MAX_WINDOW_HOURS, CLUSTER_MIN_COMPLAINTS } from './events';
-import { allOf, contextCheck, decidedAs, factNumber, filingsDone, payloadCheck } from './guards';
 
 export const PLAYBOOK_ID = 'credential-stuffing';
 export const inState = statePaths(PLAYBOOK_ID);
@@ -49,33 +55,33 @@ export const deadlines = [throttlingDue, affectedNoticeDue];
 // ── guards ────────────────────────────────────────────────────────────────────
 
 /** A complaint cluster meets the policy threshold: ≥3 similar contacts within 24 h. */
-const isCluster = payloadCheck(
-  (p) => Number(p.complaints) >= CLUSTER_MIN_COMPLAINTS && Number(p.windowHours) <= CLUSTER_MAX_WINDOW_HOURS,
+const isCluster = guard(
+  ({ event: { payload: p = {} } }) =>
+    Number(p.complaints) >= CLUSTER_MIN_COMPLAINTS && Number(p.windowHours) <= CLUSTER_MAX_WINDOW_HOURS,
 );
 
 /** NIST "SHALL force a change if there is evidence of compromise": resets and revocations cover the scope. */
-const coversCompromised = contextCheck((context, p) => {
+const coversCompromised = guard(({ context, event: { payload: p = {} } }) => {
   const compromised = factNumber(context, 'scope.quantified', 'successfulLogins') ?? 0;
   return Number(p.forcedResets) >= compromised && Number(p.sessionsRevoked) >= compromised;
 });
 
 /** A global forced reset covers the whole population when its size is known. */
-const coversPopulation = contextCheck(
-  (context, p) => Number(p.accounts) >= ((context.input.accountHolders as number | undefined) ?? 1),
+const coversPopulation = guard(
+  ({ context, event }) =>
+    Number(event.payload?.accounts) >= ((context.input.accountHolders as number | undefined) ?? 1),
 );
 
 /** No fraudulent order in the quantified scope. */
-const noFraudInScope = contextCheck(
-  (context) => factNumber(context, 'scope.quantified', 'fraudulentOrders') === 0,
+const noFraudInScope = guard(
+  ({ context }) => factNumber(context, 'scope.quantified', 'fraudulentOrders') === 0,
 );
 
 /** No fraudulent order was found: organised theft goes to the police (C9). */
-const noFraudFound = contextCheck((context) => !('shipments.held' in context.facts));
+const noFraudFound = guard(({ context }) => !('shipments.held' in context.facts));
 
 /** Nothing shipped: every fraudulent order was stopped, so no account holder is out of pocket. */
-const nothingShipped = contextCheck(
-  (context) => factNumber(context, 'shipments.held', 'alreadyShipped') === 0,
-);
+const nothingShipped = guard(({ context }) => factNumber(context, 'shipments.held', 'alreadyShipped') === 0);
 
 // ── tracks ────────────────────────────────────────────────────────────────────
 
@@ -296,7 +302,7 @@ const fraud = track(
       source: `${PB2} Fraud ops cancel_orders`,
       on: {
         'orders.cancelled': [
-          { target: 'restitution', guard: payloadCheck((p) => p.outstanding === 0) },
+          { target: 'restitution', guard: payloadIs('outstanding', 0) },
           { reenter: false },
         ],
       },
@@ -426,9 +432,7 @@ const legal: KitStateConfig = track(
             target: 'file',
             guard: allOf(
               optionIs('reportable'),
-              contextCheck(
-                (context) => 'breach.aware' in context.facts || 'breach.determined' in context.facts,
-              ),
+              anyOf(factRecorded('breach.aware'), factRecorded('breach.determined')),
             ),
             decision: 'reportability',
           },
@@ -438,9 +442,10 @@ const legal: KitStateConfig = track(
     }),
     file: {
       description:
-        'Reportable: file with each regulator (regulator.reported); done once every running clock is filed.',
+        'Reportable: file with each regulator (regulator.reported); done once every running clock is filed or ' +
+        'its regime found not reportable (regulator.not_required).',
       meta: { owner: 'legal', source: `${PB2}; SM-CLOCKS` },
-      always: { target: 'assessed', guard: filingsDone },
+      always: { target: 'assessed', guard: clocksSettled },
     },
     assessed: done('Reportability on record; filings made where required.', { owner: 'legal', source: PB2 }),
   },
@@ -479,7 +484,7 @@ const hardening = track(
       source: `${PB2} Hardening (monitoring window)`,
       on: {
         'monitoring.completed': [
-          { target: 'hardened', guard: payloadCheck((p) => p.newTakeovers === 0) },
+          { target: 'hardened', guard: payloadIs('newTakeovers', 0) },
           { reenter: false },
         ],
       },

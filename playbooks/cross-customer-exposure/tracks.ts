@@ -6,6 +6,7 @@ import {
   endOfToday,
   fromOpening,
   hours,
+  lateFilingHasReason,
   optionIs,
   rationale,
   sendsTo,
@@ -312,10 +313,11 @@ export const tracks = {
         },
       }),
       file: step({
-        description: 'Reportable: record the determination (starts the clocks) and file.',
+        description:
+          'Reportable: record the determination (starts the clocks) and file; a late filing gives its delay reason.',
         owner: 'legal',
         source: `${C7}; SM-CLOCKS`,
-        on: { 'regulator.reported': 'recorded' },
+        on: { 'regulator.reported': { target: 'recorded', guard: lateFilingHasReason() } },
       }),
       recorded: done('The analysis (and any filing) is on record.', { owner: 'legal', source: C7 }),
     },

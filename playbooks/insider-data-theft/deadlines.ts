@@ -8,7 +8,12 @@ import {
   hours,
   type KitContext,
 } from '../../src/playbook-kit';
-import { inputString } from './helpers';
+
+/** A string field of the incident input, when set. */
+const inputString = (context: KitContext, field: string): string | undefined => {
+  const value = context.input[field];
+  return typeof value === 'string' ? value : undefined;
+};
 
 /** When suspicion became credible (input), else the opening: evidence preservation counts from here. */
 export const suspicionAt = (context: KitContext): string =>
@@ -91,8 +96,8 @@ export const arrestTarget = milestone(
 
 /**
  * APPI confirmed report (確報): 60 days for category (3) improper-purpose cases, else 30, from when the
- * organisation knew (`breach.determined`). The kit's SM-CLOCKS files every APPI clock on the first APPI
- * filing, so the confirmed phase is tracked here as the step's own deadline.
+ * organisation knew (`breach.determined`). SM-CLOCKS files every APPI clock on an APPI filing that names no
+ * `clockIds`, so the confirmed phase is also tracked here as the step's own deadline, which escalates.
  */
 export const appiConfirmedReportDue: Deadline = {
   id: 'appiConfirmedReportDue',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  allOf,
+  anyOf,
   buildPlaybook,
   clocksTrack,
   commandTrack,
@@ -16,7 +18,6 @@ import {
 } from '../../src/playbook-kit';
 import { deadlines, declarationDue } from './deadlines';
 import { events } from './events';
-import { allOf, anyOf } from './helpers';
 import { inState, PLAYBOOK_ID, tracks } from './tracks';
 
 const source = 'PB-4; C3 Future Architect (S2)';
@@ -159,4 +160,18 @@ export const insiderDataTheftV1 = buildPlaybook({
     clocksTrack({ roles: ['legal'], source: `${source}; APPI category (3): 60-day confirmed report` }),
   ],
   tracks,
+  example: {
+    openedAt: '2017-03-01T00:00:00.000Z', // 09:00 JST, when the departures to BayCurrent raise the alarm
+    input: {
+      organisation: { name: 'Future Architect', country: 'JP' },
+      jurisdictions: ['JP'],
+      timeZone: 'Asia/Tokyo',
+      trigger: 'departure_cluster',
+      exfiltrationStartedAt: '2017-01-10T09:00:00+09:00',
+      subject: { position: 'Executive officer', executive: true, dualEmploymentSuspected: true },
+      competitor: 'BayCurrent',
+      personalDataSuspected: true,
+    },
+  },
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

@@ -1,4 +1,16 @@
-import { done, hasEvidence, optionIs, sendsTo, statePaths, step, track } from '../../src/playbook-kit';
+import {
+  allOf,
+  done,
+  factRecorded,
+  guard,
+  hasEvidence,
+  lateFilingHasReason,
+  optionIs,
+  sendsTo,
+  statePaths,
+  step,
+  track,
+} from '../../src/playbook-kit';
 import {
   appiConfirmedReportDue,
   arrestTarget,
@@ -11,7 +23,6 @@ import {
   pressStatementDue,
 } from './deadlines';
 import { evidenceFirst } from './events';
-import { allOf, type Check, evidenceOf, filingAccepted, guard, recorded, sendsFactualTo } from './helpers';
 
 export const PLAYBOOK_ID = 'insider-data-theft';
 export const inState = statePaths(PLAYBOOK_ID);
@@ -22,11 +33,10 @@ const CERT = 'CERT Common Sense Guide: termination procedure (R10)';
 const IPA = 'IPA 組織における内部不正防止ガイドライン: 証拠確保 (R11)';
 
 /** Evidence first: the legal hold and the evidence-first set are recorded (nothing alerts the subject before). */
-const evidenceSecured: Check = (args) =>
-  recorded('legal_hold.issued')(args) && evidenceOf(...evidenceFirst)(args);
+const evidenceSecured = allOf(factRecorded('legal_hold.issued'), hasEvidence(...evidenceFirst));
 
 /** D-I1: the option decided is the one legal signed off, and the decider is not the signer. */
-const legalSignedOff: Check = ({ context, event }) => {
+const legalSignedOff = guard(({ context, event }) => {
   const signOff = context.facts['containment.signed_off'];
   return (
     signOff !== undefined &&
@@ -34,16 +44,19 @@ const legalSignedOff: Check = ({ context, event }) => {
     event.actor !== undefined &&
     signOff.by !== event.actor.id
   );
-};
+});
 
 /** Civil claim: the receiving company is named only when its possession of the material is evidenced. */
-const defendantsEvidenced: Check = ({ context, event }) => {
+const defendantsEvidenced = guard(({ context, event }) => {
   const defendants = (event.payload?.defendants as string[] | undefined) ?? [];
-  return !defendants.includes('receiving_company') || evidenceOf('recipient_possession')({ context, event });
-};
+  return (
+    !defendants.includes('receiving_company') ||
+    context.evidence.some((item) => item.kind === 'recipient_possession')
+  );
+});
 
 /** A regulator filing SM-CLOCKS accepts, after the determination that started the clocks. */
-const filing = guard((args) => recorded('breach.determined')(args) && filingAccepted(args));
+const filing = allOf(factRecorded('breach.determined'), lateFilingHasReason());
 
 export const tracks = {
   cell: track(
@@ -168,12 +181,12 @@ export const tracks = {
           'containment.decided': [
             {
               target: 'monitoring',
-              guard: allOf(optionIs('covert_monitoring'), guard(legalSignedOff)),
+              guard: allOf(optionIs('covert_monitoring'), legalSignedOff),
               decision: 'D-I1',
             },
             {
               target: 'suspend',
-              guard: allOf(optionIs('immediate_suspension'), guard(legalSignedOff)),
+              guard: allOf(optionIs('immediate_suspension'), legalSignedOff),
               decision: 'D-I1',
             },
           ],
@@ -195,7 +208,7 @@ export const tracks = {
         owner: 'technical_lead',
         checklist: ['VPN and remote access', 'Shared / group accounts', 'Badge'],
         source: `PB-4 Manage; ${CERT}; evidence first (${IPA})`,
-        on: { 'access.suspended': { target: 'collect', guard: guard(evidenceSecured) } },
+        on: { 'access.suspended': { target: 'collect', guard: evidenceSecured } },
       }),
       collect: step({
         description:
@@ -232,7 +245,7 @@ export const tracks = {
         checklist: ['Access suspended first', 'Two people present', 'Record the account given'],
         source: `PB-4 HR; ${C3}`,
         deadlines: [dismissalTarget],
-        on: { 'interview.held': { target: 'action', guard: guard(recorded('access.suspended')) } },
+        on: { 'interview.held': { target: 'action', guard: factRecorded('access.suspended') } },
       }),
       action: step({
         description:
@@ -341,7 +354,7 @@ export const tracks = {
           'civil_action.decided': [
             {
               target: 'filed',
-              guard: allOf(optionIs('file'), guard(defendantsEvidenced)),
+              guard: allOf(optionIs('file'), defendantsEvidenced),
               decision: 'civil_action',
             },
             { target: 'not_filed', guard: optionIs('do_not_file'), decision: 'civil_action' },
@@ -394,7 +407,7 @@ export const tracks = {
         on: {
           'message.sent': {
             target: 'confirmed',
-            guard: guard(sendsFactualTo('affected_employees', 'theft.scoped')),
+            guard: sendsTo('affected_employees', { factual: true, citing: ['theft.scoped'] }),
           },
         },
       }),
@@ -447,7 +460,7 @@ export const tracks = {
         on: {
           'message.sent': {
             target: 'external',
-            guard: allOf(sendsTo('staff'), guard(recorded('access.suspended'))),
+            guard: allOf(sendsTo('staff'), factRecorded('access.suspended')),
           },
         },
       }),
@@ -469,7 +482,7 @@ export const tracks = {
         owner: 'communications',
         source: `PB-4 Comms; ${C3}: the notice responded to "today's reports"`,
         deadlines: [pressStatementDue],
-        on: { 'message.sent': { target: 'done', guard: guard(sendsFactualTo('public')) } },
+        on: { 'message.sent': { target: 'done', guard: sendsTo('public', { factual: true }) } },
       }),
       done: done('Internal and external communication done.', { owner: 'communications', source: 'PB-4' }),
     },

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  allOf,
+  anyOf,
   buildPlaybook,
   clocksTrack,
   commandTrack,
@@ -14,7 +16,6 @@ import {
 } from '../../src/playbook-kit';
 import { deadlines, declarationDue } from './deadlines';
 import { events } from './events';
-import { allOf, anyOf } from './helpers';
 import { inState, PLAYBOOK_ID, tracks } from './tracks';
 
 const source = 'PB-5; C1 iCloud support-staff extortion (S0, S1)';
@@ -143,4 +144,27 @@ export const privilegedAccessAbuseV1 = buildPlaybook({
     }),
   ],
   tracks,
+  example: {
+    openedAt: '2018-03-01T15:35:00.000Z', // 23:35 Beijing time, 5 min after the complaint
+    input: {
+      organisation: { name: 'iCloud China operator', country: 'CN' },
+      jurisdictions: ['CN'],
+      timeZone: 'Asia/Shanghai',
+      trigger: 'customer_complaint',
+      customerAccount: 'Apple ID of @美国往事1999',
+      staff: { reference: 'Technical advisor the call was transferred to', employer: 'outsourcer' },
+      threat: {
+        demand: 'Add this QQ within 1 hour or all your ID and materials are exposed.',
+        deadline: '2018-03-01T23:00:00+08:00',
+        channel: 'QQ',
+      },
+      report: {
+        receivedAt: '2018-03-01T15:30:00.000Z',
+        channel: 'phone',
+        reporter: '@美国往事1999',
+        claim: 'Your technical advisor looked up my account, emailed my three addresses and is extorting me.',
+      },
+    },
+  },
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

@@ -1,9 +1,14 @@
 import {
+  allOf,
   done,
+  factRecorded,
+  guard,
   hasEvidence,
   type KitStateConfig,
+  lateFilingHasReason,
   notSameActorAs,
   optionIs,
+  sendsTo,
   statePaths,
   step,
   track,
@@ -15,16 +20,6 @@ import {
   victimContactDue,
 } from './deadlines';
 import { staffRecords, victimEvidence } from './events';
-import {
-  allOf,
-  type Check,
-  evidenceOf,
-  filingAccepted,
-  guard,
-  recorded,
-  sendsFactualTo,
-  someEvidenceOf,
-} from './helpers';
 
 export const PLAYBOOK_ID = 'privileged-access-abuse';
 export const inState = statePaths(PLAYBOOK_ID);
@@ -35,14 +30,21 @@ const C1 = 'PB-5; C1 iCloud support-staff extortion (S0, S1)';
  * Suspension: the support-tool lookup log is preserved first (evidence while suspending), and an outsourced
  * staff member's access is confirmed cut at the outsourcer too.
  */
-const suspensionComplete: Check = ({ context, event }) => {
-  const employer = context.facts['staff.identified']?.payload.employer;
-  const outsourcerDone = employer !== 'outsourcer' || event.payload?.outsourcerConfirmed === true;
-  return evidenceOf('support_tool_log')({ context, event }) && outsourcerDone;
-};
+const suspensionComplete = allOf(
+  hasEvidence('support_tool_log'),
+  guard(
+    ({ context, event }) =>
+      context.facts['staff.identified']?.payload.employer !== 'outsourcer' ||
+      event.payload?.outsourcerConfirmed === true,
+  ),
+);
+
+/** Evidence of at least one of these kinds is in the locker. */
+const someEvidenceOf = (...kinds: string[]) =>
+  guard(({ context }) => context.evidence.some((item) => kinds.includes(item.kind)));
 
 /** A regulator filing SM-CLOCKS accepts, after the determination that started the clocks. */
-const filing = guard((args) => recorded('breach.determined')(args) && filingAccepted(args));
+const filing = allOf(factRecorded('breach.determined'), lateFilingHasReason());
 
 /** Routes the public-statement track: already viral at opening (C1: >3.19 M views) means a statement is due. */
 const publicRouting: KitStateConfig = {
@@ -99,7 +101,7 @@ export const tracks = {
         on: {
           'victim_evidence.received': {
             target: 'protected',
-            guard: guard(someEvidenceOf(...victimEvidence)),
+            guard: someEvidenceOf(...victimEvidence),
           },
         },
       }),
@@ -138,7 +140,7 @@ export const tracks = {
         checklist: ['Support console', 'CRM', 'Telephony seat', 'Outsourcer-side accounts confirmed'],
         source: `PB-5 Insider containment: suspend ≤1 h incl. outsourcer; D-S1`,
         deadlines: [accessSuspensionDue],
-        on: { 'access.suspended': { target: 'preserve', guard: guard(suspensionComplete) } },
+        on: { 'access.suspended': { target: 'preserve', guard: suspensionComplete } },
       }),
       preserve: step({
         description:
@@ -294,7 +296,10 @@ export const tracks = {
         owner: 'communications',
         source: `PB-5 Comms: scope of data accessed; ${C1}`,
         on: {
-          'message.sent': { target: 'informed', guard: guard(sendsFactualTo('victim', 'lookups.analysed')) },
+          'message.sent': {
+            target: 'informed',
+            guard: sendsTo('victim', { factual: true, citing: ['lookups.analysed'] }),
+          },
         },
       }),
       informed: done('The victim knows the factual scope and what may be said about the staff member.', {
@@ -335,7 +340,7 @@ export const tracks = {
         owner: 'communications',
         source: `PB-5 Comms: public statement ≤24–48 h once viral (policy); ${C1}`,
         deadlines: [publicStatementTarget, publicStatementLimit],
-        on: { 'message.sent': { target: 'published', guard: guard(sendsFactualTo('public')) } },
+        on: { 'message.sent': { target: 'published', guard: sendsTo('public', { factual: true }) } },
       }),
       published: done('The public statement is out.', { owner: 'communications', source: 'PB-5' }),
       not_needed: done('No public statement: the case did not go public; rationale recorded.', {

@@ -129,4 +129,25 @@ export const staffAccountCompromiseV1 = buildPlaybook({
     clocksTrack({ roles: ['legal'], source }),
   ],
   tracks,
+  // C5, the day after the DOJ announced the charges; the counts are exercise values at the campaign's ratio.
+  example: {
+    openedAt: '2018-03-24T01:00:00.000Z', // 10:00 JST
+    input: {
+      organisation: { name: 'Example University', country: 'JP' },
+      jurisdictions: ['JP'],
+      timeZone: 'Asia/Tokyo',
+      trigger: 'law_enforcement_notice',
+      notifiedAccounts: 120,
+      staffAccounts: 4000,
+      leInvestigationActive: true,
+      report: {
+        receivedAt: '2018-03-24T09:30:00+09:00',
+        channel: 'police',
+        reporter: 'FBI, through the national police liaison',
+        claim:
+          "Professors' email accounts were compromised in the Mabna Institute campaign; account list attached.",
+      },
+    },
+  },
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

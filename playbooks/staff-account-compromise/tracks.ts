@@ -1,14 +1,23 @@
 import {
   addMs,
+  allOf,
+  anyOf,
+  clocksSettled,
   type Deadline,
   days,
+  decidedAs,
   done,
+  factNumber,
+  factPayload,
+  factRecorded,
   fromFact,
   type Go,
+  guard,
   hasEvidence,
   hours,
   type KitContext,
   type KitStateConfig,
+  latestOption,
   notSameActorAs,
   optionIs,
   payloadIs,
@@ -17,7 +26,6 @@ import {
   step,
   track,
 } from '../../src/playbook-kit';
-import { allOf, contextCheck, decidedAs, factNumber, factPayload, filingsDone, latestOption } from './guards';
 
 export const PLAYBOOK_ID = 'staff-account-compromise';
 export const inState = statePaths(PLAYBOOK_ID);
@@ -62,22 +70,22 @@ function required(context: KitContext, scope: string | undefined): number {
   if (scope === 'all_staff') return (context.input.staffAccounts as number | undefined) ?? targeted;
   return scope === 'targeted' ? targeted : compromised;
 }
-const coversCompromised = contextCheck(
-  (context, p) => Number(p.accounts) >= required(context, 'compromised'),
+const coversCompromised = guard(
+  ({ context, event }) => Number(event.payload?.accounts) >= required(context, 'compromised'),
 );
-const coversDecidedScope = contextCheck(
-  (context, p) => Number(p.accounts) >= required(context, latestOption(context, 'D-S1')),
+const coversDecidedScope = guard(
+  ({ context, event }) => Number(event.payload?.accounts) >= required(context, latestOption(context, 'D-S1')),
 );
-const resetScopeDecided = contextCheck((context) => latestOption(context, 'D-S1') !== undefined);
-const resetScopeOpen = contextCheck((context) => latestOption(context, 'D-S1') === undefined);
+const resetScopeDecided = guard(({ context }) => latestOption(context, 'D-S1') !== undefined);
+const resetScopeOpen = guard(({ context }) => latestOption(context, 'D-S1') === undefined);
 
 /** Every compromised mailbox was checked for rules and forwarding. */
-const everyMailboxChecked = contextCheck(
-  (context, p) => Number(p.mailboxesChecked) >= required(context, 'compromised'),
+const everyMailboxChecked = guard(
+  ({ context, event }) => Number(event.payload?.mailboxesChecked) >= required(context, 'compromised'),
 );
 
 /** Research data, IP or abused licensed content means partners, funders or licensors must hear of it. */
-const nothingForPartners = contextCheck((context) => {
+const nothingForPartners = guard(({ context }) => {
   const exposure = factPayload(context, 'exposure.scoped');
   const licensed = factPayload(context, 'licensed_content.assessed');
   return (
@@ -85,9 +93,10 @@ const nothingForPartners = contextCheck((context) => {
   );
 });
 /** Abused licensed content: the licensors are among the recipients. */
-const licensorsIncluded = contextCheck((context, p) => {
+const licensorsIncluded = guard(({ context, event }) => {
   const abused = factPayload(context, 'licensed_content.assessed')?.abused === true;
-  return !abused || (Array.isArray(p.licensors) && p.licensors.length > 0);
+  const licensors = event.payload?.licensors;
+  return !abused || (Array.isArray(licensors) && licensors.length > 0);
 });
 
 /** An investigation is active: from the LE contact when recorded, else from the input. */
@@ -96,28 +105,31 @@ const investigationActive = (context: KitContext): boolean => {
   return contact ? contact.investigationActive === true : context.input.leInvestigationActive === true;
 };
 /** A statement now needs the agency's clearance while its investigation is active (C5: FBI). */
-const statementAllowed = contextCheck(
-  (context) => !investigationActive(context) || 'le.cleared' in context.facts,
+const statementAllowed = guard(
+  ({ context }) => !investigationActive(context) || 'le.cleared' in context.facts,
 );
-const notFromLawEnforcement = contextCheck((context) => !LE_TRIGGERS.includes(String(context.input.trigger)));
-/** Every LE information request received has been answered (fact counts). */
-const requestsAnswered = contextCheck(
-  (context) =>
-    (context.facts['le_request.answered']?.count ?? 0) >= (context.facts['le_request.received']?.count ?? 0),
-);
-const requestOpen = contextCheck(
-  (context) =>
-    (context.facts['le_request.answered']?.count ?? 0) < (context.facts['le_request.received']?.count ?? 0),
-);
+const notFromLawEnforcement = guard(({ context }) => !LE_TRIGGERS.includes(String(context.input.trigger)));
+/** LE information requests received and answered so far (fact counts). */
+const leRequestCounts = (context: KitContext) => ({
+  received: context.facts['le_request.received']?.count ?? 0,
+  answered: context.facts['le_request.answered']?.count ?? 0,
+});
+/** Every LE information request received has been answered. */
+const requestsAnswered = guard(({ context }) => {
+  const { received, answered } = leRequestCounts(context);
+  return answered >= received;
+});
+const requestOpen = guard(({ context }) => {
+  const { received, answered } = leRequestCounts(context);
+  return answered < received;
+});
 /** LE information requests are tracked as tasks in every open step of the LE track. */
 const leRequests: Record<string, Go> = {
   'le_request.received': { reenter: false },
   'le_request.answered': { guard: requestOpen },
 };
 
-const hasAnchor = contextCheck(
-  (context) => 'breach.aware' in context.facts || 'breach.determined' in context.facts,
-);
+const hasAnchor = anyOf(factRecorded('breach.aware'), factRecorded('breach.determined'));
 
 // ── tracks ────────────────────────────────────────────────────────────────────
 
@@ -321,9 +333,10 @@ const notify = track(
     }),
     file: {
       description:
-        'Reportable: file with each regulator (regulator.reported); done once every running clock is filed.',
+        'Reportable: file with each regulator (regulator.reported); done once every running clock is filed or ' +
+        'its regime found not reportable (regulator.not_required).',
       meta: { owner: 'legal', source: `${PB3}; SM-CLOCKS` },
-      always: { target: 'notified', guard: filingsDone },
+      always: { target: 'notified', guard: clocksSettled },
     },
     notified: done('Notices and filings done.', { owner: 'legal', source: PB3 }),
   },

@@ -119,4 +119,23 @@ export const thirdPartySiteCompromiseV1 = buildPlaybook({
     clocksTrack({ roles: ['legal', 'incident_commander'], source: `${source}; §3.2 rows 6–9` }),
   ],
   tracks,
+  example: {
+    openedAt: '2018-03-17T01:10:00.000Z', // 10:10 JST, D0
+    input: {
+      organisation: { name: 'Kumamoto Prefecture', country: 'JP' },
+      jurisdictions: ['JP'],
+      timeZone: 'Asia/Tokyo',
+      site: '気になる!くまもと mail-magazine article site',
+      contractor: 'Contracted planning and production company (6 staff)',
+      publicBody: true,
+      report: {
+        receivedAt: '2018-03-17T10:00:00+09:00',
+        channel: 'police',
+        reporter: 'Kumamoto Prefectural Police',
+        claim:
+          'Part of the public pages of the mail-magazine site, including the present-campaign page, is defaced.',
+      },
+    },
+  },
+  releasedAt: '2026-11-21T00:00:00.000Z',
 });

@@ -1,33 +1,27 @@
 import { z } from 'zod';
 import {
   addMs,
+  allOf,
+  appiReports,
   clientEvent,
   type Deadline,
   days,
   done,
-  factRecorded,
   fromOpening,
+  guard,
   hasEvidence,
   hours,
   type KitContext,
-  type KitEvent,
-  type KitGuard,
   notSameActorAs,
   optionIs,
+  parallelTrack,
   rationale,
+  sendsTo,
   statePaths,
   step,
   text,
   track,
 } from '../../src/playbook-kit';
-import {
-  allOf,
-  fileClocksById,
-  lateFilingHasReason,
-  parallelTrack,
-  sendsCiting,
-  withActions,
-} from './helpers';
 
 export const PLAYBOOK_ID = 'third-party-site-compromise';
 const inState = statePaths(PLAYBOOK_ID);
@@ -85,27 +79,35 @@ export const requiredEvidence = [
 ] as const;
 
 /** Every required evidence kind is in the locker, and the police notice too when the police reported it. */
-const evidenceComplete: KitGuard = ({ context }: { context: KitContext }) => {
+const evidenceComplete = guard(({ context }) => {
   const kinds: string[] = [...requiredEvidence];
   if (context.input.report?.channel === 'police') kinds.push('police_notice');
   return kinds.every((kind) => context.evidence.some((item) => item.kind === kind));
-};
-
-const regimeIs =
-  (regime: string): KitGuard =>
-  ({ event }: { event: KitEvent }) =>
-    String(event.payload?.regime).toLowerCase() === regime.toLowerCase();
+});
 
 /** `fixed_period` must say how long. */
-const retentionPeriodGiven: KitGuard = ({ event }: { event: KitEvent }) =>
-  event.payload?.option !== 'fixed_period' || typeof event.payload?.retentionMonths === 'number';
+const retentionPeriodGiven = guard(
+  ({ event }) =>
+    event.payload?.option !== 'fixed_period' || typeof event.payload?.retentionMonths === 'number',
+);
 
 /** The amended contract carries every requirement that was decided. */
-const clausesCoverDecision: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+const clausesCoverDecision = guard(({ context, event }) => {
   const decided = (context.facts['contract_requirements.decided']?.payload.requirements ?? []) as string[];
   const clauses = (event.payload?.clauses ?? []) as string[];
   return decided.every((requirement) => clauses.includes(requirement));
-};
+});
+
+// ── APPI ────────────────────────────────────────────────────────────────────
+
+const regulator = { owner: 'legal', source: `${src('Notify')}; §3.2 rows 6–7 APPI` };
+const appi = appiReports({
+  reportable:
+    'Unauthorised access is category (3), reportable even for one person (administrative bodies: 100-person ' +
+    'threshold otherwise)',
+  description: 'Regulator: APPI preliminary then confirmed report to the PPC.',
+  meta: regulator,
+});
 
 // ── events ──────────────────────────────────────────────────────────────────
 
@@ -237,27 +239,7 @@ export const events = [
       },
     ],
   }),
-  clientEvent({
-    type: 'appi.preliminary_reported',
-    title: 'APPI preliminary report filed',
-    description:
-      'The APPI preliminary report (速報) to the PPC, "promptly" (about 3–5 days). Unauthorised access is category ' +
-      '(3), reportable even for one person (administrative bodies: 100-person threshold otherwise). Meets only the ' +
-      'preliminary clock; a late filing gives its delay reason.',
-    roles: ['legal'],
-    payload: z.strictObject({ reference: text(200), delayReason: text().optional() }),
-    examples: [{ reference: 'PPC-2018-0001' }],
-  }),
-  clientEvent({
-    type: 'appi.confirmed_reported',
-    title: 'APPI confirmed report filed',
-    description:
-      'The APPI confirmed report (確報): within 60 days in improper-purpose cases (category 3), otherwise 30. Meets ' +
-      'the confirmed-report clock; a late filing gives its delay reason.',
-    roles: ['legal'],
-    payload: z.strictObject({ reference: text(200), delayReason: text().optional() }),
-    examples: [{ reference: 'PPC-2018-0001-final' }],
-  }),
+  ...appi.events,
   clientEvent({
     type: 'retention.decided',
     title: 'Retention going forward decided',
@@ -400,12 +382,9 @@ const contain = { owner: 'technical_lead', source: src('Contain') };
 const evidence = { owner: 'technical_lead', source: src('Evidence') };
 const scope = { owner: 'technical_lead', source: src('Scope') };
 const notify = { owner: 'communications', source: src('Notify') };
-const regulator = { owner: 'legal', source: `${src('Notify')}; §3.2 rows 6–7 APPI` };
 const minimise = { owner: 'legal', source: src('Minimise; §1.1 pattern 6') };
 const recover = { owner: 'technical_lead', source: src('Recover') };
 const contract = { owner: 'legal', source: src('Contract remediation') };
-const appiPreliminary = ['appi-preliminary'];
-const appiConfirmed = ['appi-confirmed', 'appi-confirmed-improper'];
 
 export const tracks = {
   contractor: track(
@@ -517,7 +496,10 @@ export const tracks = {
               'Send the approved notice to the affected individuals; it must cite the quantified scope (facts only).',
             deadlines: [individualNoticeDue],
             on: {
-              'message.sent': { target: 'notified', guard: sendsCiting('individuals', 'scope.quantified') },
+              'message.sent': {
+                target: 'notified',
+                guard: sendsTo('individuals', { citing: ['scope.quantified'] }),
+              },
             },
             ...notify,
           }),
@@ -529,47 +511,18 @@ export const tracks = {
         {
           publish: step({
             description: 'Publish the approved public report, citing the quantified scope.',
-            on: { 'message.sent': { target: 'published', guard: sendsCiting('public', 'scope.quantified') } },
+            on: {
+              'message.sent': {
+                target: 'published',
+                guard: sendsTo('public', { citing: ['scope.quantified'] }),
+              },
+            },
             ...notify,
           }),
           published: done('Public report published.', notify),
         },
       ),
-      regulator: track(
-        { description: 'Regulator: APPI preliminary then confirmed report to the PPC.', ...regulator },
-        {
-          preliminary: withActions(
-            step({
-              description:
-                'Record the determination (breach.determined, improperPurpose for unauthorised access) so the clocks ' +
-                'start, then file the preliminary report promptly; or record why no report is required.',
-              on: {
-                'appi.preliminary_reported': {
-                  target: 'confirmed',
-                  guard: allOf(factRecorded('breach.determined'), lateFilingHasReason(...appiPreliminary)),
-                },
-                'regulator.not_required': { target: 'not_required', guard: regimeIs('APPI') },
-              },
-              ...regulator,
-            }),
-            'appi.preliminary_reported',
-            fileClocksById(...appiPreliminary),
-          ),
-          confirmed: withActions(
-            step({
-              description: 'File the confirmed report: 60 days for category (3), otherwise 30.',
-              on: {
-                'appi.confirmed_reported': { target: 'filed', guard: lateFilingHasReason(...appiConfirmed) },
-              },
-              ...regulator,
-            }),
-            'appi.confirmed_reported',
-            fileClocksById(...appiConfirmed),
-          ),
-          filed: done('APPI preliminary and confirmed reports filed.', regulator),
-          not_required: done('Not reportable: the threshold analysis is on record.', regulator),
-        },
-      ),
+      regulator: appi.track,
     },
   ),
   minimise: track(

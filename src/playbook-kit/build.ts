@@ -33,10 +33,15 @@ export interface CatalogueSpec {
   tracks: Readonly<Record<string, KitStateConfig>>;
   /** Roles that may capture evidence (SM-EVIDENCE). */
   evidenceRoles: readonly string[];
-  /** The seed case as an example incident (see `PlaybookDefinition.example`). */
-  example?: { openedAt: string; input: unknown };
-  releasedAt?: string;
+  /** The seed case as an example incident (see `PlaybookDefinition.example`): the input its tests open with. */
+  example: { openedAt: string; input: unknown };
+  /** When this version was released (ISO 8601). */
+  releasedAt: string;
 }
+
+/** A catalogue playbook: its example (typed as given, so tests can open it) and release date are always there. */
+export type CataloguePlaybook<E extends CatalogueSpec['example'] = CatalogueSpec['example']> =
+  PlaybookDefinition & { example: E; releasedAt: string };
 
 /** The final children of a track, read from its config. */
 const finalKeys = (config: KitStateConfig): string[] =>
@@ -49,7 +54,9 @@ const finalKeys = (config: KitStateConfig): string[] =>
  * regions, evidence capture and timer escalations handled at the root, and `incident.closed` accepted only
  * when every task track has reached one of its final states.
  */
-export function buildPlaybook(spec: CatalogueSpec): PlaybookDefinition {
+export function buildPlaybook<E extends CatalogueSpec['example']>(
+  spec: CatalogueSpec & { example: E },
+): CataloguePlaybook<E> {
   const taskTracks: Record<string, KitStateConfig> = { ...spec.tracks };
   const supportTracks = spec.shared.filter((shared) => shared.support);
   const built = (close: KitGuard) =>
@@ -110,5 +117,5 @@ export function buildPlaybook(spec: CatalogueSpec): PlaybookDefinition {
     machine: machine as unknown as AnyStateMachine,
     example: spec.example,
     releasedAt: spec.releasedAt,
-  });
+  }) as CataloguePlaybook<E>;
 }

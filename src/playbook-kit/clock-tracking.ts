@@ -11,8 +11,12 @@ export interface TrackedClock {
   anchorAt: string;
   dueAt: string;
   policyDefault: boolean;
-  /** `overdue` until filed; `met_late` once filed after the due time. */
-  state: 'running' | 'met' | 'met_late' | 'overdue';
+  /**
+   * `overdue` from its due time until filed; `met_late` once filed at or after the due time; `not_required` once
+   * the threshold analysis concluded its regime needs no report (`regulator.not_required`).
+   */
+  state: 'running' | 'met' | 'met_late' | 'overdue' | 'not_required';
+  /** When it was filed; null while open and when not required. */
   metAt: string | null;
 }
 
@@ -52,21 +56,78 @@ export function startClocks(
     }));
 }
 
-/** Files every open clock of `regime`: met if before its due time, met late otherwise. */
+/** A filing: its regime, and optionally the clocks (phases) it meets, e.g. only `appi-preliminary`. */
+export interface Filing {
+  regime?: string;
+  clockIds?: readonly string[];
+}
+
+const sameRegime = (a: string, b: string | undefined) =>
+  b !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** A clock still waiting for its report: running, or overdue. */
+export const clockIsOpen = (clock: TrackedClock): boolean =>
+  clock.state === 'running' || clock.state === 'overdue';
+
+/**
+ * Whether a filing at `at` is late for this clock. The due instant itself is late: the `clock.due` timer raised
+ * for `dueAt` fires before any client event of the same instant (the engine fires the timers due at or before an
+ * event's time first), so the clock is already `overdue` at `dueAt`, and a filing then is `met_late` and needs
+ * its delay reason. On time means strictly before `dueAt`.
+ */
+export const filingIsLate = (clock: TrackedClock, at: string): boolean =>
+  Date.parse(at) >= Date.parse(clock.dueAt);
+
+/**
+ * The open clocks a filing meets: the ones it names (`clockIds`, within its regime when it gives one), else
+ * every open clock of its regime.
+ */
+export function clocksFiled(clocks: TrackedClocks, filing: Filing): TrackedClock[] {
+  return Object.values(clocks).filter(
+    (clock) =>
+      clockIsOpen(clock) &&
+      (filing.clockIds
+        ? filing.clockIds.includes(clock.id) &&
+          (filing.regime === undefined || sameRegime(clock.regime, filing.regime))
+        : sameRegime(clock.regime, filing.regime)),
+  );
+}
+
+/**
+ * Files the open clocks a filing meets (see `clocksFiled`; a string is a regime): met before the due time,
+ * met late from it on (see `filingIsLate`).
+ */
 export function fileClocks(
   clocks: TrackedClocks,
-  regime: string,
+  filing: string | Filing,
   at: string,
 ): { clocks: TrackedClocks; filed: string[] } {
   const next = { ...clocks };
-  const filed: string[] = [];
-  for (const clock of Object.values(clocks)) {
-    if (clock.regime.toLowerCase() !== regime.toLowerCase() || clock.metAt) continue;
-    next[clock.id] = { ...clock, state: at <= clock.dueAt ? 'met' : 'met_late', metAt: at };
-    filed.push(clock.id);
+  const met = clocksFiled(clocks, typeof filing === 'string' ? { regime: filing } : filing);
+  for (const clock of met) {
+    next[clock.id] = { ...clock, state: filingIsLate(clock, at) ? 'met_late' : 'met', metAt: at };
   }
-  return { clocks: next, filed };
+  return { clocks: next, filed: met.map((clock) => clock.id) };
 }
+
+/**
+ * `regulator.not_required`: every open clock of `regime` (running, or overdue: the analysis says there was no
+ * obligation to miss) becomes `not_required`. Filed clocks keep their record.
+ */
+export function waiveClocks(
+  clocks: TrackedClocks,
+  regime: string,
+): { clocks: TrackedClocks; waived: string[] } {
+  const next = { ...clocks };
+  const waived = Object.values(clocks).filter(
+    (clock) => clockIsOpen(clock) && sameRegime(clock.regime, regime),
+  );
+  for (const clock of waived) next[clock.id] = { ...clock, state: 'not_required' };
+  return { clocks: next, waived: waived.map((clock) => clock.id) };
+}
+
+/** Every clock that started has been filed or waived (true when none started). */
+export const clocksClosed = (clocks: TrackedClocks): boolean => !Object.values(clocks).some(clockIsOpen);
 
 /** A clock's due time passed before it was filed. */
 export function markOverdue(clocks: TrackedClocks, clockId: string): TrackedClocks {
@@ -74,7 +135,7 @@ export function markOverdue(clocks: TrackedClocks, clockId: string): TrackedCloc
   return clock?.state === 'running' ? { ...clocks, [clockId]: { ...clock, state: 'overdue' } } : clocks;
 }
 
-/** Whether a machine context (of any playbook using `clocks`) has a missed, unfiled deadline. */
+/** Whether a machine context (of any playbook using `clocks`) has a missed, unfiled deadline (waived ones are not). */
 export function hasOverdueClock(context: unknown): boolean {
   const clocks = (context as { clocks?: TrackedClocks } | null)?.clocks;
   return clocks ? Object.values(clocks).some((clock) => clock.state === 'overdue') : false;

@@ -1,5 +1,12 @@
 import { assign, enqueueActions, setup } from 'xstate';
-import { clockTimerId, fileClocks, markOverdue, startClocks, type TrackedClocks } from './clock-tracking';
+import {
+  clockTimerId,
+  fileClocks,
+  markOverdue,
+  startClocks,
+  type TrackedClocks,
+  waiveClocks,
+} from './clock-tracking';
 import type { Actor, IncidentInput, StateMeta } from './define';
 import type { BasicInput } from './input';
 import type { ClockAnchor } from './notification-clocks';
@@ -151,11 +158,16 @@ export const kit = setup({
     meta: {} as StateMeta,
   },
   actions: {
-    /** Moves the incident clock to the event's `at` and records a client event's payload as a fact. */
+    /**
+     * Moves the incident clock to the event's `at` and records a client event's payload as a fact, counted once
+     * per event: when several tracks handle the same event, each transition runs `note`, but the later ones see
+     * the fact already holding this very event's payload (the same object, within one transition) and leave it.
+     */
     note: assign(({ context, event }) => {
       const now = event.at ?? context.now;
       if (!event.payload || !event.actor) return { now };
       const previous = context.facts[event.type];
+      if (previous?.payload === event.payload) return { now };
       const fact: Fact = {
         ...stampOf(event, now),
         payload: event.payload,
@@ -237,14 +249,25 @@ export const kit = setup({
         clocks: { ...context.clocks, ...Object.fromEntries(started.map((clock) => [clock.id, clock])) },
       });
     }),
-    /** SM-CLOCKS: a filing meets every open clock of its regime (late if past due) and cancels their timers. */
-    fileClocks: enqueueActions(({ context, event, enqueue }) => {
-      const { clocks, filed } = fileClocks(
-        context.clocks,
-        String(event.payload?.regime),
-        event.at ?? context.now,
-      );
-      for (const id of filed) enqueue.cancel(clockTimerId(id));
+    /**
+     * SM-CLOCKS: a filing meets the open clocks it names (`params.clockIds` for a playbook's own filing event, or
+     * the `clockIds` of a `regulator.reported` payload), else every open clock of its `regime`; late from the due
+     * instant on (see `filingIsLate`). Their timers are cancelled.
+     */
+    fileClocks: enqueueActions(
+      ({ context, event, enqueue }, params: { clockIds?: readonly string[] } | undefined) => {
+        const payload = event.payload ?? {};
+        const clockIds = params?.clockIds ?? (payload.clockIds as string[] | undefined);
+        const regime = typeof payload.regime === 'string' ? payload.regime : undefined;
+        const { clocks, filed } = fileClocks(context.clocks, { regime, clockIds }, event.at ?? context.now);
+        for (const id of filed) enqueue.cancel(clockTimerId(id));
+        enqueue.assign({ clocks });
+      },
+    ),
+    /** SM-CLOCKS: `regulator.not_required` marks the regime's open clocks `not_required` and cancels their timers. */
+    waiveClocks: enqueueActions(({ context, event, enqueue }) => {
+      const { clocks, waived } = waiveClocks(context.clocks, String(event.payload?.regime));
+      for (const id of waived) enqueue.cancel(clockTimerId(id));
       enqueue.assign({ clocks });
     }),
     markClockOverdue: assign(({ context, event }) => ({
@@ -259,8 +282,11 @@ export const kit = setup({
 
 /** A state node config of a kit machine. */
 export type KitStateConfig = Parameters<typeof kit.createStateConfig>[0];
-/** A guard a kit transition may use. */
-export type KitGuard = NonNullable<Extract<KitTransition, { guard?: unknown }>['guard']>;
+/** A guard a kit transition may use (build one from a predicate with `guard`). */
+export type KitGuard = NonNullable<KitTransition['guard']>;
+/** A kit action a transition may name, with its params, e.g. `{ type: 'fileClocks', params: { clockIds } }`. */
+export type KitAction = Extract<Single<NonNullable<KitTransition['actions']>>, { type: string }>;
+type Single<T> = T extends readonly (infer One)[] ? One : T;
 type KitTransition = Exclude<
   NonNullable<NonNullable<KitStateConfig['on']>[string]>,
   string | readonly unknown[] | undefined

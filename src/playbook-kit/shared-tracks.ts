@@ -1,7 +1,17 @@
 import { z } from 'zod';
-import { type ClientEventDef, clientEvent, rationale, sha256, text } from './define';
-import type { KitContext, KitEvent, KitGuard, KitStateConfig } from './kit';
-import { type Deadline, done, step, track } from './steps';
+import { type ClientEventDef, clientEvent, rationale, type StateMeta, sha256, text } from './define';
+import type { KitContext, KitGuard, KitStateConfig } from './kit';
+import { notificationClocks } from './notification-clocks';
+import {
+  type Deadline,
+  done,
+  factRecorded,
+  guard,
+  lateFilingHasReason,
+  regimeIs,
+  step,
+  track,
+} from './steps';
 import { days, hours } from './time';
 
 /**
@@ -256,18 +266,19 @@ const messageId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a short id suc
  */
 export function messagesTrack({ audiences, denialAllowed, source }: MessagesOptions): SharedTrack {
   const meta = { owner: 'communications', source: `SM-COMMS; ${source}` };
-  const draftAllowed: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+  const draftAllowed = guard(({ context, event }) => {
     const p = event.payload as { messageId: string; stance: string; factsReferenced: string[] };
     if (context.messages[p.messageId]) return false;
     if (p.factsReferenced.some((type) => !(type in context.facts))) return false;
     return p.stance !== 'denial' || (denialAllowed?.({ context }) ?? false);
-  };
-  const approvable: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
+  });
+  const approvable = guard(({ context, event }) => {
     const message = context.messages[String(event.payload?.messageId)];
     return message?.state === 'draft' && message.draftedBy !== event.actor?.id;
-  };
-  const sendable: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) =>
-    context.messages[String(event.payload?.messageId)]?.state === 'approved';
+  });
+  const sendable = guard(
+    ({ context, event }) => context.messages[String(event.payload?.messageId)]?.state === 'approved',
+  );
   return {
     key: 'messages',
     support: true,
@@ -552,6 +563,10 @@ export function reviewTrack({ startWhen, source }: ReviewOptions): SharedTrack {
 
 // ── SM-CLOCKS ───────────────────────────────────────────────────────────────
 
+const knownClockIds = notificationClocks.map((clock) => clock.id) as [string, ...string[]];
+const regimeOf = (clockId: string) =>
+  notificationClocks.find((clock) => clock.id === clockId)?.regime.toLowerCase();
+
 export const clockEvents = (roles: Roles): ClientEventDef[] => [
   clientEvent({
     type: 'breach.aware',
@@ -590,40 +605,48 @@ export const clockEvents = (roles: Roles): ClientEventDef[] => [
     type: 'regulator.reported',
     title: 'Regulator report filed',
     description:
-      "A report filed with a regulator or card brand. It meets the regime's open clocks, late if past due; a late " +
-      'filing must give its delay reason (GDPR Art. 33(1)).',
+      "A report filed with a regulator or card brand. It meets the regime's open clocks, or only the ones `clockIds` " +
+      'names (one phase of a phased regime: the APPI preliminary report, not the confirmed one). A filing at or ' +
+      "after a clock's due time is late and must give its delay reason (GDPR Art. 33(1)).",
     roles,
-    payload: z.strictObject({
-      regime: text(100),
-      reference: text(200).optional(),
-      delayReason: text().optional(),
-    }),
-    examples: [{ regime: 'APPI', reference: 'PPC-2026-0001' }],
+    payload: z
+      .strictObject({
+        regime: text(100),
+        clockIds: z
+          .array(z.enum(knownClockIds))
+          .min(1)
+          .optional()
+          .describe("The clocks this filing meets, all of the regime's open ones when omitted."),
+        reference: text(200).optional(),
+        delayReason: text().optional(),
+      })
+      .refine(
+        ({ regime, clockIds }) => (clockIds ?? []).every((id) => regimeOf(id) === regime.toLowerCase()),
+        { message: "clockIds must name clocks of the filing's regime", path: ['clockIds'] },
+      ),
+    examples: [
+      { regime: 'APPI', reference: 'PPC-2026-0001' },
+      { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-2026-0001' },
+    ],
   }),
   clientEvent({
     type: 'regulator.not_required',
     title: 'Regulator report not required',
     description:
-      'The threshold analysis concluded that a regime does not require a report; the analysis is recorded.',
+      'The threshold analysis concluded that a regime does not require a report; the analysis is recorded and the ' +
+      "regime's open clocks become not required (their timers stop).",
     roles,
     payload: z.strictObject({ regime: text(100), option: z.literal('not_reportable'), rationale }),
     examples: [{ regime: 'GDPR', option: 'not_reportable', rationale: 'No EU data subjects affected.' }],
   }),
 ];
 
-/** A late filing without a reason is refused (GDPR Art. 33(1): reasons for the delay). */
-const filingAllowed: KitGuard = ({ context, event }: { context: KitContext; event: KitEvent }) => {
-  const regime = String(event.payload?.regime).toLowerCase();
-  const at = event.at ?? context.now;
-  const late = Object.values(context.clocks).some(
-    (clock) => clock.regime.toLowerCase() === regime && !clock.metAt && clock.dueAt < at,
-  );
-  return !late || typeof event.payload?.delayReason === 'string';
-};
-
 /**
  * SM-CLOCKS: anchor events start the notification clocks of the incident's jurisdictions (one delayed
- * `clock.due` each); a filing meets them, late if past due; a due time passing unfiled marks them overdue.
+ * `clock.due` each); a filing meets them (all of its regime, or the `clockIds` it names), late from the due
+ * instant on; a due time passing unfiled marks them overdue; `regulator.not_required` waives a regime's open
+ * clocks. Tracks that wait for a filing use `lateFilingHasReason`; tracks that wait for every clock use
+ * `clocksSettled`.
  */
 export function clocksTrack({ roles, source }: { roles: Roles; source: string }): SharedTrack {
   const meta = { owner: 'legal', source: `SM-CLOCKS; §3.2 clock table; ${source}` };
@@ -644,7 +667,7 @@ export function clocksTrack({ roles, source }: { roles: Roles; source: string })
         {
           watching: {
             description:
-              'Clocks run from their anchors until filed; an overdue clock stays flagged until filed late.',
+              'Clocks run from their anchors until filed or waived; an overdue clock stays flagged until filed late.',
             meta,
             on: Object.fromEntries([
               ...['breach.aware', 'breach.determined', 'materiality.determined'].map((type) => [
@@ -653,11 +676,17 @@ export function clocksTrack({ roles, source }: { roles: Roles; source: string })
               ]),
               [
                 'regulator.reported',
-                { guard: filingAllowed, actions: [{ type: 'note' }, { type: 'fileClocks' }] },
+                { guard: lateFilingHasReason(), actions: [{ type: 'note' }, { type: 'fileClocks' }] },
               ],
               [
                 'regulator.not_required',
-                { actions: [{ type: 'note' }, { type: 'decide', params: { id: 'reportability' } }] },
+                {
+                  actions: [
+                    { type: 'note' },
+                    { type: 'decide', params: { id: 'reportability' } },
+                    { type: 'waiveClocks' },
+                  ],
+                },
               ],
               ['clock.due', { actions: [{ type: 'markClockOverdue' }] }],
               ['incident.closed', { target: 'stopped', guard: close }],
@@ -666,5 +695,82 @@ export function clocksTrack({ roles, source }: { roles: Roles; source: string })
           stopped: done('The incident is closed; the clock record stays in the history.', meta),
         },
       ),
+  };
+}
+
+// ── APPI's two reports: a phased SM-CLOCKS filing ───────────────────────────
+
+export interface AppiReportsOptions {
+  /** Why APPI applies in this playbook, e.g. 'Unauthorised access is category (3), reportable even for one person'. */
+  reportable: string;
+  /** The track's description, and the owner and source of its steps. */
+  description: string;
+  meta: StateMeta;
+  roles?: Roles;
+}
+
+const appiPreliminary = ['appi-preliminary'];
+const appiConfirmed = ['appi-confirmed', 'appi-confirmed-improper'];
+
+/**
+ * APPI's two reports to the PPC as a playbook's own track: the preliminary report (速報, "promptly": about 3–5
+ * days) once `breach.determined` has started the clocks, then the confirmed report (確報: 30 days, 60 in
+ * improper-purpose cases). Each has its own event, which meets only its phase's clocks and is refused when late
+ * without a delay reason; `regulator.not_required` for APPI ends the track (and waives the clocks).
+ */
+export function appiReports({ reportable, description, meta, roles = ['legal'] }: AppiReportsOptions): {
+  events: ClientEventDef[];
+  track: KitStateConfig;
+} {
+  const filing = z.strictObject({ reference: text(200), delayReason: text().optional() });
+  return {
+    events: [
+      clientEvent({
+        type: 'appi.preliminary_reported',
+        title: 'APPI preliminary report filed',
+        description:
+          `The APPI preliminary report (速報) to the PPC, "promptly" (about 3–5 days). ${reportable}. Meets only the ` +
+          'preliminary clock; a late filing gives its delay reason.',
+        roles,
+        payload: filing,
+        examples: [{ reference: 'PPC-2026-0001' }],
+      }),
+      clientEvent({
+        type: 'appi.confirmed_reported',
+        title: 'APPI confirmed report filed',
+        description:
+          'The APPI confirmed report (確報): within 30 days, 60 in improper-purpose cases (category 3). Meets the ' +
+          'confirmed-report clock; a late filing gives its delay reason.',
+        roles,
+        payload: filing,
+        examples: [{ reference: 'PPC-2026-0001-final' }],
+      }),
+    ],
+    track: track(
+      { description, ...meta },
+      {
+        preliminary: step({
+          description:
+            'Record the determination (breach.determined; improperPurpose for unauthorised access) so the clocks ' +
+            `start, then file the preliminary report promptly; or record why APPI requires no report. ${reportable}.`,
+          on: {
+            'appi.preliminary_reported': {
+              target: 'confirmed',
+              guard: factRecorded('breach.determined'),
+              files: appiPreliminary,
+            },
+            'regulator.not_required': { target: 'not_required', guard: regimeIs('APPI') },
+          },
+          ...meta,
+        }),
+        confirmed: step({
+          description: 'File the confirmed report: 30 days, 60 in improper-purpose cases (category 3).',
+          on: { 'appi.confirmed_reported': { target: 'filed', files: appiConfirmed } },
+          ...meta,
+        }),
+        filed: done('APPI preliminary and confirmed reports filed.', meta),
+        not_required: done('APPI requires no report: the threshold analysis is on record.', meta),
+      },
+    ),
   };
 }

@@ -1,7 +1,8 @@
-import { and, cancel, not, raise, stateIn } from 'xstate';
+import { and, cancel, or, raise, stateIn, not as xstateNot } from 'xstate';
 import { endOfBusinessDays } from './business-days';
+import { clocksClosed, clocksFiled, type Filing, filingIsLate } from './clock-tracking';
 import type { StateMeta } from './define';
-import type { KitContext, KitEvent, KitGuard, KitStateConfig } from './kit';
+import type { KitAction, KitContext, KitEvent, KitGuard, KitStateConfig, Payload } from './kit';
 import { addMs, msUntil } from './time';
 
 /**
@@ -62,6 +63,13 @@ export type Go =
       /** Records the event as a decision (option, rationale, known facts) under this id, e.g. 'D-P1'. */
       decision?: string;
       reenter?: boolean;
+      /**
+       * A playbook's own filing event (SM-CLOCKS): it meets these clocks, and like `regulator.reported` it is
+       * refused when late without a `delayReason` (`lateFilingHasReason`, on top of `guard`).
+       */
+      files?: readonly string[];
+      /** Further kit actions, after the fact (and the decision, and any filing) is recorded. */
+      actions?: readonly KitAction[];
     };
 
 export interface StepSpec extends StateMeta {
@@ -72,12 +80,20 @@ export interface StepSpec extends StateMeta {
 
 function transitionOf(go: Go) {
   const spec = typeof go === 'string' ? { target: go } : go;
-  const actions = spec.decision
-    ? [{ type: 'note' as const }, { type: 'decide' as const, params: { id: spec.decision } }]
-    : [{ type: 'note' as const }];
+  const files = spec.files ?? [];
+  const guards = [
+    ...(spec.guard === undefined ? [] : [spec.guard]),
+    ...(files.length > 0 ? [lateFilingHasReason(...files)] : []),
+  ];
+  const actions: KitAction[] = [
+    { type: 'note' },
+    ...(spec.decision ? [{ type: 'decide' as const, params: { id: spec.decision } }] : []),
+    ...(files.length > 0 ? [{ type: 'fileClocks' as const, params: { clockIds: files } }] : []),
+    ...(spec.actions ?? []),
+  ];
   return {
     ...(spec.target === undefined ? {} : { target: spec.target }),
-    ...(spec.guard === undefined ? {} : { guard: spec.guard }),
+    ...(guards.length > 0 ? { guard: guards.length === 1 ? guards[0] : allOf(...guards) } : {}),
     ...(spec.reenter === undefined ? {} : { reenter: spec.reenter }),
     actions,
   };
@@ -118,59 +134,164 @@ export function track(
   return { description, meta, initial: initial ?? Object.keys(states)[0]!, states } as KitStateConfig;
 }
 
+/**
+ * The steps of a track whose parts run independently (e.g. individuals, public and regulator): a parallel
+ * `work` state whose regions each end in a final state, then `done` once all of them have.
+ */
+export function parallelSteps(
+  spec: StateMeta & { description: string; doneDescription: string },
+  regions: Record<string, KitStateConfig>,
+): Record<string, KitStateConfig> {
+  const { description, doneDescription, ...meta } = spec;
+  return {
+    work: {
+      type: 'parallel',
+      description: `${description} The parts run in any order.`,
+      meta,
+      states: regions,
+      onDone: 'done',
+    } as KitStateConfig,
+    done: done(doneDescription, meta),
+  };
+}
+
+/** A track made of `parallelSteps`. */
+export function parallelTrack(
+  spec: StateMeta & { description: string; doneDescription: string },
+  regions: Record<string, KitStateConfig>,
+): KitStateConfig {
+  const { doneDescription: _, ...trackSpec } = spec;
+  return track(trackSpec, parallelSteps(spec, regions));
+}
+
 // ── guards ──────────────────────────────────────────────────────────────────
 
+/** A plain predicate over the machine context and the event: callable, and a `KitGuard` through `guard`. */
+export type KitPredicate = (args: { context: KitContext; event: KitEvent }) => boolean;
+
+/** A `KitGuard` from a plain predicate. */
+export const guard = (predicate: KitPredicate): KitGuard => predicate;
+
+/** Every one of these guards holds (state guards from `statePaths` included). */
+export const allOf = (...guards: KitGuard[]): KitGuard => and(guards as never) as unknown as KitGuard;
+
+/** At least one of these guards holds. */
+export const anyOf = (...guards: KitGuard[]): KitGuard => or(guards as never) as unknown as KitGuard;
+
+/** This guard does not hold. */
+export const not = (negated: KitGuard): KitGuard => xstateNot(negated as never) as unknown as KitGuard;
+
+// ── context readers ──
+
+/** The last payload recorded for a client event, if any. */
+export const factPayload = (context: KitContext, type: string): Payload | undefined =>
+  context.facts[type]?.payload;
+
+/** A numeric field of an earlier fact's payload (undefined when not recorded or not a number). */
+export const factNumber = (context: KitContext, type: string, field: string): number | undefined => {
+  const value = factPayload(context, type)?.[field];
+  return typeof value === 'number' ? value : undefined;
+};
+
+/** The option of the latest decision with this id. */
+export const latestOption = (context: KitContext, id: string): string | undefined =>
+  context.decisions.findLast((decision) => decision.id === id)?.option;
+
+// ── event and fact guards ──
+
 /** The decision event named one of these options. */
-export const optionIs =
-  (...options: string[]): KitGuard =>
-  ({ event }: { event: KitEvent }) =>
-    options.includes(String(event.payload?.option));
+export const optionIs = (...options: string[]): KitGuard =>
+  guard(({ event }) => options.includes(String(event.payload?.option)));
 
 /** A payload field of the event has one of these values. */
-export const payloadIs =
-  (field: string, ...values: unknown[]): KitGuard =>
-  ({ event }: { event: KitEvent }) =>
-    values.includes(event.payload?.[field]);
+export const payloadIs = (field: string, ...values: unknown[]): KitGuard =>
+  guard(({ event }) => values.includes(event.payload?.[field]));
 
 /** A client event of this type has been recorded. */
-export const factRecorded =
-  (type: string): KitGuard =>
-  ({ context }: { context: KitContext }) =>
-    type in context.facts;
+export const factRecorded = (type: string): KitGuard => guard(({ context }) => type in context.facts);
 
-/** Evidence of this kind is in the locker (SM-EVIDENCE): evidence before change. */
-export const hasEvidence =
-  (...kinds: string[]): KitGuard =>
-  ({ context }: { context: KitContext }) =>
-    kinds.every((kind) => context.evidence.some((item) => item.kind === kind));
+/** The latest decision with this id chose one of these options. */
+export const decidedAs = (id: string, ...options: string[]): KitGuard =>
+  guard(({ context }) => options.includes(latestOption(context, id) ?? ''));
+
+/** Evidence of every one of these kinds is in the locker (SM-EVIDENCE): evidence before change. */
+export const hasEvidence = (...kinds: string[]): KitGuard =>
+  guard(({ context }) => kinds.every((kind) => context.evidence.some((item) => item.kind === kind)));
 
 /** Two-person rule: the sender is not the person who sent `type`. */
-export const notSameActorAs =
-  (type: string): KitGuard =>
-  ({ context, event }: { context: KitContext; event: KitEvent }) =>
-    event.actor !== undefined && context.facts[type]?.by !== event.actor.id;
+export const notSameActorAs = (type: string): KitGuard =>
+  guard(({ context, event }) => event.actor !== undefined && context.facts[type]?.by !== event.actor.id);
 
 /** The sender holds this role (a token may hold several). */
-export const actorHolds =
-  (role: string): KitGuard =>
-  ({ event }: { event: KitEvent }) =>
-    event.actor?.roles.includes(role) ?? false;
+export const actorHolds = (role: string): KitGuard =>
+  guard(({ event }) => event.actor?.roles.includes(role) ?? false);
+
+// ── SM-COMMS guards ──
 
 /** An approved message to this audience has been sent (SM-COMMS). */
-export const messageSentTo =
-  (audience: string): KitGuard =>
-  ({ context }: { context: KitContext }) =>
-    Object.values(context.messages).some((m) => m.audience === audience && m.state === 'sent');
+export const messageSentTo = (audience: string): KitGuard =>
+  guard(({ context }) =>
+    Object.values(context.messages).some((m) => m.audience === audience && m.state === 'sent'),
+  );
 
-/** The event sends an approved message to this audience (`message.sent` with its `messageId`). */
-export const sendsTo =
-  (audience: string): KitGuard =>
-  ({ context, event }: { context: KitContext; event: KitEvent }) => {
+/** What a message must be for `sendsTo`, beyond its audience. */
+export interface MessageRule {
+  /** Facts (event types) the message must cite, every one of them. */
+  citing?: readonly string[];
+  /** Facts only, no "trust us": a `factual` stance citing at least one recorded fact. */
+  factual?: boolean;
+}
+
+/** The event sends an approved message to this audience (`message.sent` with its `messageId`) that fits `rule`. */
+export const sendsTo = (audience: string, { citing = [], factual = false }: MessageRule = {}): KitGuard =>
+  guard(({ context, event }) => {
     const message = context.messages[String(event.payload?.messageId)];
-    return message?.audience === audience && message.state === 'approved';
-  };
+    return (
+      message?.audience === audience &&
+      message.state === 'approved' &&
+      citing.every((fact) => message.factsReferenced.includes(fact)) &&
+      (!factual || (message.stance === 'factual' && message.factsReferenced.length > 0))
+    );
+  });
 
-export { and, not, stateIn };
+// ── SM-CLOCKS guards ──
+
+/** The filing `regulator.reported` describes: its `regime` and the `clockIds` it names, if any. */
+const filingOf = (event: KitEvent): Filing => ({
+  regime: typeof event.payload?.regime === 'string' ? event.payload.regime : undefined,
+  clockIds: event.payload?.clockIds as string[] | undefined,
+});
+
+/** The event's `regime` is this one (case-insensitive), e.g. for `regulator.reported` or `regulator.not_required`. */
+export const regimeIs = (regime: string): KitGuard =>
+  guard(({ event }) => String(event.payload?.regime).toLowerCase() === regime.toLowerCase());
+
+/**
+ * SM-CLOCKS' late-filing rule (GDPR Art. 33(1): a late notice gives the reasons for its delay): a filing that
+ * meets a clock at or after its due time (see `filingIsLate`) must carry a `delayReason`. With ids, the filing
+ * meets those clocks (a playbook's own filing event); without, the ones `regulator.reported` names (its `regime`,
+ * or its `clockIds`). The clocks track refuses such a filing; every track that waits for one uses this guard too,
+ * so it never moves on a filing SM-CLOCKS refused.
+ */
+export const lateFilingHasReason = (...clockIds: string[]): KitGuard =>
+  guard(({ context, event }) => {
+    if (typeof event.payload?.delayReason === 'string') return true;
+    const at = event.at ?? context.now;
+    const filing = clockIds.length > 0 ? { clockIds } : filingOf(event);
+    return !clocksFiled(context.clocks, filing).some((clock) => filingIsLate(clock, at));
+  });
+
+/**
+ * Every notification clock that started has been filed or waived (`regulator.not_required`), and a filing or a
+ * waiver is on record: a reportable assessment is not done while a clock of the incident still runs.
+ */
+export const clocksSettled: KitGuard = guard(
+  ({ context }) =>
+    ('regulator.reported' in context.facts || 'regulator.not_required' in context.facts) &&
+    clocksClosed(context.clocks),
+);
+
+// ── state guards ──
 
 /** `#<machine>.<path>` state ids of one playbook, for `stateIn` guards across tracks. */
 export const statePaths =

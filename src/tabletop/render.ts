@@ -12,11 +12,11 @@ const cell = (value: unknown): string =>
 const table = (headers: string[], rows: unknown[][]): string =>
   rows.length === 0
     ? '_None._\n'
-    : [
+    : `${[
         `| ${headers.join(' | ')} |`,
         `|${headers.map(() => '---').join('|')}|`,
         ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-      ].join('\n') + '\n';
+      ].join('\n')}\n`;
 
 const minutes = (m: number | null) =>
   m === null ? 'not reached' : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;

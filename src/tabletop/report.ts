@@ -58,7 +58,7 @@ export interface ClockResult {
   anchorAt: string | null;
   dueAt: string | null;
   filedAt: string | null;
-  status: 'met' | 'late' | 'missed' | 'running' | 'never_started';
+  status: 'met' | 'late' | 'missed' | 'running' | 'not_required' | 'never_started';
   source: string;
   finding: string | null;
 }
@@ -216,11 +216,13 @@ function clockResults(run: ExerciseRun, definition: PlaybookDefinition): ClockRe
     const status: ClockResult['status'] =
       clock.state === 'met'
         ? 'met'
-        : clock.state === 'met_late'
-          ? 'late'
-          : clock.dueAt < endAt
-            ? 'missed'
-            : 'running';
+        : clock.state === 'not_required'
+          ? 'not_required'
+          : clock.state === 'met_late'
+            ? 'late'
+            : clock.dueAt < endAt
+              ? 'missed'
+              : 'running';
     return {
       id: clock.id,
       regime: clock.regime,

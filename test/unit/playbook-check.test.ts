@@ -3,7 +3,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { playbooks } from '../../playbooks';
 import { checkPlaybook } from '../../src/engine';
-import { clientEvent, definePlaybook, hours } from '../../src/playbook-kit';
+import { clientEvent, definePlaybook } from '../../src/playbook-kit';
 import { brokenPlaybook } from '../fixtures/broken-playbook';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 

@@ -5,23 +5,7 @@ import { minutes, type TrackedClocks } from '../../../src/playbook-kit';
 import { PlaybookDriver } from '../../support/playbook-driver';
 
 /** C8: a blogger publishes the leak (P0, a Friday here) and asks Docomo through its inquiry form. */
-const reportedAt = '2026-05-08T12:00:00+09:00';
-const c8Input = {
-  organisation: { name: 'NTT Docomo', country: 'JP' },
-  jurisdictions: ['PCI', 'US', 'JP'],
-  timeZone: 'Asia/Tokyo',
-  affiliates: ['NTT DOCOMO USA, Inc.'],
-  claimedFields: ['name', 'email', 'pan', 'expiry', 'date_of_birth', 'address'],
-  report: {
-    receivedAt: reportedAt,
-    channel: 'blog',
-    reporter: 'Blogger ("I believe in technology")',
-    claim:
-      'Personal data of Japanese customers, card numbers and expiry dates included, leaks from a US server.',
-    public: true,
-  },
-};
-const openedAt = '2026-05-08T03:05:00.000Z';
+const { openedAt, input: c8Input } = cardDataExposureV1.example;
 const opened = (input: Record<string, unknown> = c8Input, at = openedAt) =>
   new PlaybookDriver(cardDataExposureV1, input, at);
 

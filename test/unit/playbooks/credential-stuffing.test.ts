@@ -5,21 +5,7 @@ import { days, hours, minutes } from '../../../src/playbook-kit';
 import { PlaybookDriver } from '../../support/playbook-driver';
 
 /** C9: customer inquiries about iPhone X orders they did not place bring the attack to light on 5 Aug 2018. */
-const c9Input = {
-  organisation: { name: 'NTT Docomo', country: 'JP' },
-  jurisdictions: ['JP'],
-  timeZone: 'Asia/Tokyo',
-  service: 'docomo Online Shop',
-  detectedAt: '2018-08-05T09:45:00+09:00',
-  transactional: true,
-  report: {
-    receivedAt: '2018-08-05T09:30:00+09:00',
-    channel: 'phone',
-    reporter: 'Online Shop customer',
-    claim: 'An iPhone X was ordered on my account and I did not order it.',
-  },
-};
-const c9OpenedAt = '2018-08-05T01:00:00.000Z'; // 10:00 JST
+const { openedAt: c9OpenedAt, input: c9Input } = credentialStuffingV1.example;
 const c9 = () => new PlaybookDriver(credentialStuffingV1, c9Input, c9OpenedAt);
 
 /** C6: ≈150 National Lottery accounts taken over, <10 with activity, 10.5 M online account holders. */

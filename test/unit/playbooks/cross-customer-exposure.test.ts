@@ -33,6 +33,13 @@ const sendNotice = (driver: PlaybookDriver, id: string, audience: string, facts:
     .send('message.approved', { messageId: id })
     .send('message.sent', { messageId: id, channel: 'email' });
 
+const reportable = {
+  option: 'reportable',
+  affectedPeople: 1200,
+  appiCategories: ['over_1000'],
+  rationale: 'Over 1,000 people.',
+};
+
 describe('PB-8 cross-customer exposure', () => {
   it('passes the static graph check', () => {
     expect(checkPlaybook(crossCustomerExposureV1)).toEqual([]);
@@ -133,12 +140,7 @@ describe('PB-8 cross-customer exposure', () => {
 
   it('records the threshold analysis; a reportable finding waits for the filing', () => {
     const d = opened();
-    d.send('threshold.assessed', {
-      option: 'reportable',
-      affectedPeople: 1200,
-      appiCategories: ['over_1000'],
-      rationale: 'Over 1,000 people.',
-    });
+    d.send('threshold.assessed', reportable);
     expect(d.in('regulatory.file')).toBe(true);
     d.send(
       'breach.determined',
@@ -149,5 +151,26 @@ describe('PB-8 cross-customer exposure', () => {
     d.advanceBy(minutes(1));
     d.send('regulator.reported', { regime: 'APPI' });
     expect(d.in('regulatory.recorded')).toBe(true);
+  });
+
+  it('moves on a filing only when SM-CLOCKS accepts it: a late one needs its delay reason', () => {
+    const d = opened();
+    d.send('threshold.assessed', reportable);
+    d.send('breach.determined', { finding: 'confirmed', rationale: 'Confirmed.' });
+    d.advanceBy(hours(80)); // past the APPI preliminary report's 72 h policy target
+    expect(d.refusal('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'] })).toBe(
+      'event_not_allowed',
+    );
+    expect(d.in('regulatory.file')).toBe(true);
+    d.send('regulator.reported', {
+      regime: 'APPI',
+      clockIds: ['appi-preliminary'],
+      delayReason: 'The affected list took four days.',
+    });
+    expect(d.in('regulatory.recorded')).toBe(true);
+    expect((d.context.clocks as Record<string, { state: string }>)['appi-preliminary']?.state).toBe(
+      'met_late',
+    );
+    expect((d.context.clocks as Record<string, { state: string }>)['appi-confirmed']?.state).toBe('running');
   });
 });

@@ -6,17 +6,7 @@ import { actor } from '../../support/actors';
 import { PlaybookDriver } from '../../support/playbook-driver';
 
 /** C3: exfiltration from January 2017; the departures to BayCurrent raise the alarm on 1 March 2017 (09:00 JST). */
-const openedAt = '2017-03-01T00:00:00.000Z';
-const c3Input = {
-  organisation: { name: 'Future Architect', country: 'JP' },
-  jurisdictions: ['JP'],
-  timeZone: 'Asia/Tokyo',
-  trigger: 'departure_cluster',
-  exfiltrationStartedAt: '2017-01-10T09:00:00+09:00',
-  subject: { position: 'Executive officer', executive: true, dualEmploymentSuspected: true },
-  competitor: 'BayCurrent',
-  personalDataSuspected: true,
-};
+const { openedAt, input: c3Input } = insiderDataTheftV1.example;
 const opened = (input: object = c3Input) => new PlaybookDriver(insiderDataTheftV1, input, openedAt);
 
 const capture = (d: PlaybookDriver, kind: string, options: { at?: string } = {}) =>

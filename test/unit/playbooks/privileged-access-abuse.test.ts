@@ -6,27 +6,7 @@ import { actor } from '../../support/actors';
 import { PlaybookDriver } from '../../support/playbook-driver';
 
 /** C1: the threat call at 22:00 Beijing time on 1 March; the victim complains at 23:30 (15:30 UTC). */
-const complaintAt = '2018-03-01T15:30:00.000Z';
-const openedAt = '2018-03-01T15:35:00.000Z';
-const c1Input = {
-  organisation: { name: 'iCloud China operator', country: 'CN' },
-  jurisdictions: ['CN'],
-  timeZone: 'Asia/Shanghai',
-  trigger: 'customer_complaint',
-  customerAccount: 'Apple ID of @美国往事1999',
-  staff: { reference: 'Technical advisor the call was transferred to', employer: 'outsourcer' },
-  threat: {
-    demand: 'Add this QQ within 1 hour or all your ID and materials are exposed.',
-    deadline: '2018-03-01T23:00:00+08:00',
-    channel: 'QQ',
-  },
-  report: {
-    receivedAt: complaintAt,
-    channel: 'phone',
-    reporter: '@美国往事1999',
-    claim: 'Your technical advisor looked up my account, emailed my three addresses and is extorting me.',
-  },
-};
+const { openedAt, input: c1Input } = privilegedAccessAbuseV1.example;
 const opened = (input: object = c1Input) => new PlaybookDriver(privilegedAccessAbuseV1, input, openedAt);
 
 const capture = (d: PlaybookDriver, kind: string) =>

@@ -7,26 +7,9 @@ import { PlaybookDriver } from '../../support/playbook-driver';
 /**
  * C5: the day after the DOJ announced the Mabna charges (23 Mar 2018), a Japanese university hears from law
  * enforcement that its professors' accounts were among those targeted. The seed does not describe any victim's
- * own response: the counts below are exercise values at the campaign's ratio (≈8,000 of >100,000 compromised).
+ * own response: the counts in the playbook's example are exercise values at the campaign's ratio (≈8,000 of >100,000 compromised).
  */
-const noticeAt = '2018-03-24T09:30:00+09:00';
-const c5Input = {
-  organisation: { name: 'Example University', country: 'JP' },
-  jurisdictions: ['JP'],
-  timeZone: 'Asia/Tokyo',
-  trigger: 'law_enforcement_notice',
-  notifiedAccounts: 120,
-  staffAccounts: 4000,
-  leInvestigationActive: true,
-  report: {
-    receivedAt: noticeAt,
-    channel: 'police',
-    reporter: 'FBI, through the national police liaison',
-    claim:
-      "Professors' email accounts were compromised in the Mabna Institute campaign; account list attached.",
-  },
-};
-const openedAt = '2018-03-24T01:00:00.000Z'; // 10:00 JST
+const { openedAt, input: c5Input } = staffAccountCompromiseV1.example;
 const c5 = (input: Record<string, unknown> = c5Input) =>
   new PlaybookDriver(staffAccountCompromiseV1, input, openedAt);
 /** A phishing report with no law enforcement involved. */

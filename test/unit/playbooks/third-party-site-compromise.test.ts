@@ -5,23 +5,7 @@ import { days, hours, minutes, type TrackedClocks } from '../../../src/playbook-
 import { PlaybookDriver } from '../../support/playbook-driver';
 
 /** C4: the prefectural police point out the defaced mail-magazine site on 17 March (D0). */
-const noticeAt = '2018-03-17T10:00:00+09:00';
-const c4Input = {
-  organisation: { name: 'Kumamoto Prefecture', country: 'JP' },
-  jurisdictions: ['JP'],
-  timeZone: 'Asia/Tokyo',
-  site: '気になる!くまもと mail-magazine article site',
-  contractor: 'Contracted planning and production company (6 staff)',
-  publicBody: true,
-  report: {
-    receivedAt: noticeAt,
-    channel: 'police',
-    reporter: 'Kumamoto Prefectural Police',
-    claim:
-      'Part of the public pages of the mail-magazine site, including the present-campaign page, is defaced.',
-  },
-};
-const openedAt = '2018-03-17T01:10:00.000Z';
+const { openedAt, input: c4Input } = thirdPartySiteCompromiseV1.example;
 const opened = (input: Record<string, unknown> = c4Input) =>
   new PlaybookDriver(thirdPartySiteCompromiseV1, input, openedAt);
 
