@@ -27,7 +27,8 @@ const serve = (dataDir: string) => startServe(['--data-dir', dataDir], env);
 describe('the holdfast command', () => {
   it('lists playbooks', async () => {
     const { stdout } = await run(process.execPath, [bin, 'playbooks', 'list'], { env });
-    expect(stdout).toMatch(/^ransom-demand\tv1\t/m);
+    expect(stdout).toMatch(/^ransom-demand\tv1,v2\t/m);
+    expect(stdout.trim().split('\n')).toHaveLength(8);
   });
 
   it('serves on the embedded database, prints a first-start admin token once, and refuses a second process on the same folder', async () => {

@@ -131,7 +131,7 @@ describe('ransom-demand rules over HTTP', () => {
 
   it('describes the playbook with JSON Schemas of its input and payloads', async () => {
     const definition = (await app.admin.request('GET', '/v1/playbooks/ransom-demand')).body;
-    expect(definition.versions).toEqual([1]);
+    expect(definition.versions).toEqual([1, 2]);
     expect(definition.inputSchema.properties.demand).toBeDefined();
     const decided = definition.events.find((e: { type: string }) => e.type === 'payment.decided');
     expect(decided.roles).toEqual(['executive']);
