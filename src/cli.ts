@@ -237,7 +237,8 @@ dbOptions(
       {
         format: 'virtual time {bar} {value}/{total} h | {scenario}',
         stream: process.stderr,
-        noTTYOutput: false,
+        noTTYOutput: true,
+        notTTYSchedule: 1000,
       },
       Presets.shades_classic,
     );

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, holdfastBin } from '../support/processes';
+
+const run = promisify(execFile);
+const env = cleanEnv();
+const holdfast = (...args: string[]) =>
+  run(process.execPath, [holdfastBin, ...args], { env, maxBuffer: 16 * 1024 * 1024 }).then(
+    (result) => ({ code: 0, ...result }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+
+const dir = mkdtempSync(join(tmpdir(), 'holdfast-tabletop-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('holdfast tabletop', () => {
+  it('lists the bundled scenarios with their scripts', async () => {
+    const result = await holdfast('tabletop', 'list');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^jj-meds\transom-demand\tscripts: main,evidence-skipped\t/m);
+  });
+
+  it('runs a scenario headless and writes the report as Markdown, HTML and JSON', async () => {
+    const out = join(dir, 'aar');
+    const result = await holdfast('tabletop', 'run', 'jj-meds', '--script', 'evidence-skipped', '--out', out);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('# After-action report: Data-extortion email');
+    expect(result.stderr).toContain('virtual time');
+    const markdown = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(markdown).toMatch(/\| E2\.1 \(critical\) \| I2 \| .* \| missed \|/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<table>');
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(json.report.overview.scenario).toBe('jj-meds');
+  });
+
+  it('names the file, path and problem of a broken scenario, and an unknown script', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: tabletop/v1\nkind: Scenario\nmetadata: { id: x, title: X, playbook: ransom-demand }\n',
+    );
+    const broken = await holdfast('tabletop', 'run', file);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`${file}:`);
+    expect(broken.stderr).toContain('- clock: Invalid input');
+    const unknown = await holdfast('tabletop', 'run', 'jj-meds', '--script', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('jj-meds has no script "nope" (it has: evidence-skipped)');
+  });
+});
