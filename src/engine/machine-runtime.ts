@@ -167,7 +167,11 @@ export function allowedEvents(
   const actor = { ...probeActor, roles: ['admin', ...Object.keys(definition.roles)] };
   return definition.events
     .filter((event) =>
-      event.examples.some((payload) => snapshot.can({ type: event.type, payload, at, actor })),
+      event.examples.some((example) => {
+        // Probe exactly what POST …/events would apply: the example as the payload schema parses it.
+        const parsed = event.payload.safeParse(example);
+        return parsed.success && snapshot.can({ type: event.type, payload: parsed.data, at, actor });
+      }),
     )
     .map((event) => ({
       type: event.type,

@@ -32,6 +32,20 @@ describe('the playbook catalogue over HTTP', () => {
     expect(pb1).toMatchObject({ version: 2, versions: [1, 2] });
   });
 
+  it.each(playbooks.filter((p) => p.example).map((p) => [`${p.id}@${p.version}`, p] as const))(
+    'opens an incident from the seed example and lists what may be sent: %s',
+    async (_name, p) => {
+      const created = await ctx.admin.request('POST', '/v1/incidents', {
+        body: { playbookId: p.id, title: `${p.title} (example)`, input: p.example!.input },
+      });
+      expect(created.status).toBe(201);
+      const got = await ctx.admin.request('GET', `/v1/incidents/${created.body.id}`);
+      expect(got.status).toBe(200);
+      expect(got.body.allowedEvents.length).toBeGreaterThan(0);
+      expect(got.body.active.length).toBeGreaterThan(0);
+    },
+  );
+
   it('serves the latest version, or the one asked for', async () => {
     const latest = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand');
     expect(latest.body).toMatchObject({ version: 2, versions: [1, 2] });
