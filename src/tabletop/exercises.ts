@@ -10,7 +10,7 @@ import {
 } from '../engine';
 import { bundledScenarios } from './catalogue';
 import { type AfterActionReport, buildReport } from './report';
-import { allEvents, deliverInjects, type FiredInject, openExerciseIncident } from './runner';
+import { deliverInjects, ExerciseIncident, type FiredInject, openExerciseIncident } from './runner';
 import { durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
 import { offsetText } from './time-text';
 
@@ -133,7 +133,13 @@ export function createExerciseService(deps: ExerciseDeps) {
     };
     await store.insertExercise(row);
     const incident = await openExerciseIncident(engine, scenario, actor, id);
-    const fired = await deliverInjects(engine, scenario, incident.id, [], Date.parse(scenario.clock.start));
+    const fired = await deliverInjects(
+      engine,
+      scenario,
+      new ExerciseIncident(engine, incident.id),
+      [],
+      Date.parse(scenario.clock.start),
+    );
     const started = { ...row, incidentId: incident.id, firedInjects: fired };
     await store.updateExercise(id, started);
     return view(started, scenario);
@@ -161,8 +167,9 @@ export function createExerciseService(deps: ExerciseDeps) {
     }
     const target = Math.min(targetMs, endMs);
     const fired: FiredInject[] = [...row.firedInjects];
-    fired.push(...(await deliverInjects(engine, scenario, row.incidentId!, fired, target)));
-    await engine.advanceClock(row.incidentId!, new Date(target).toISOString());
+    const exerciseIncident = new ExerciseIncident(engine, row.incidentId!);
+    fired.push(...(await deliverInjects(engine, scenario, exerciseIncident, fired, target)));
+    await exerciseIncident.moveTo(target);
     const finished = target >= endMs;
     const next: ExerciseRow = {
       ...row,
@@ -191,7 +198,7 @@ export function createExerciseService(deps: ExerciseDeps) {
         scenario,
         script: 'facilitated',
         incident,
-        events: await allEvents(engine, row.incidentId!),
+        events: await new ExerciseIncident(engine, row.incidentId!).events(),
         injects: row.firedInjects,
         refused: [],
         startMs,

@@ -53,6 +53,41 @@ export const playerActor = (scenario: Scenario, roleId: string): Actor => {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** An exercise incident as the runner sees it: its virtual clock, and its event log read incrementally. */
+export class ExerciseIncident {
+  private clock: number | null = null;
+  private readonly log: EventRecord[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    readonly id: string,
+  ) {}
+
+  async clockMs(): Promise<number> {
+    if (this.clock === null) {
+      const row = await this.engine.loadIncident(this.id);
+      this.clock = Date.parse(row.clockNow ?? row.createdAt);
+    }
+    return this.clock;
+  }
+
+  /** Moves the virtual clock forward (never back), firing the incident's due timers in order. */
+  async moveTo(ms: number): Promise<void> {
+    if ((await this.clockMs()) >= ms) return;
+    await this.engine.advanceClock(this.id, iso(ms));
+    this.clock = ms;
+  }
+
+  /** The whole event log so far; only events after the last one read are fetched. */
+  async events(): Promise<EventRecord[]> {
+    for (;;) {
+      const page = await this.engine.listEvents(this.id, this.log.at(-1)?.seq ?? 0, 1000);
+      this.log.push(...page);
+      if (page.length < 1000) return this.log;
+    }
+  }
+}
+
 /** Opens the exercise incident at the scenario's start (virtual clock, exercise mode). */
 export async function openExerciseIncident(
   engine: Engine,
@@ -84,7 +119,7 @@ export async function openExerciseIncident(
 export async function deliverInjects(
   engine: Engine,
   scenario: Scenario,
-  incidentId: string,
+  incident: ExerciseIncident,
   fired: FiredInject[],
   toMs: number,
 ): Promise<FiredInject[]> {
@@ -99,11 +134,10 @@ export async function deliverInjects(
       .filter((c) => c.atMs <= toMs)
       .sort((a, b) => a.atMs - b.atMs);
     for (const { inj, atMs } of candidates) {
-      await moveClock(engine, incidentId, atMs);
-      const nowMs = await clockMs(engine, incidentId);
-      if (inj.when && !conditionHolds(inj.when, await allEvents(engine, incidentId), startMs, nowMs))
-        continue;
-      delivered.push(await fire(engine, scenario, incidentId, inj, startMs));
+      await incident.moveTo(atMs);
+      const nowMs = await incident.clockMs();
+      if (inj.when && !conditionHolds(inj.when, await incident.events(), startMs, nowMs)) continue;
+      delivered.push(await fire(engine, scenario, incident, inj, startMs));
       progressed = true;
       break;
     }
@@ -121,16 +155,16 @@ function firstChance(inj: Inject, startMs: number): number {
 async function fire(
   engine: Engine,
   scenario: Scenario,
-  incidentId: string,
+  incident: ExerciseIncident,
   inj: Inject,
   startMs: number,
 ): Promise<FiredInject> {
-  const nowMs = await clockMs(engine, incidentId);
+  const nowMs = await incident.clockMs();
   let emittedSeq: number | null = null;
   if (inj.emits) {
     try {
       const result = await engine.advanceIncident({
-        incidentId,
+        incidentId: incident.id,
         type: inj.emits.type,
         payload: inj.emits.payload,
         note: `inject ${inj.id}: ${inj.content.slice(0, 200)}`,
@@ -146,25 +180,6 @@ async function fire(
     }
   }
   return { id: inj.id, at: iso(nowMs), offsetMs: nowMs - startMs, emittedSeq };
-}
-
-async function moveClock(engine: Engine, incidentId: string, toMs: number) {
-  if ((await clockMs(engine, incidentId)) < toMs) await engine.advanceClock(incidentId, iso(toMs));
-}
-
-async function clockMs(engine: Engine, incidentId: string): Promise<number> {
-  const row = await engine.loadIncident(incidentId);
-  return Date.parse(row.clockNow ?? row.createdAt);
-}
-
-export async function allEvents(engine: Engine, incidentId: string): Promise<EventRecord[]> {
-  const events: EventRecord[] = [];
-  for (let after = 0; ; ) {
-    const page = await engine.listEvents(incidentId, after, 1000);
-    events.push(...page);
-    if (page.length < 1000) return events;
-    after = page[page.length - 1]!.seq;
-  }
 }
 
 const reasonOf = (error: unknown): string =>
@@ -199,6 +214,7 @@ export async function runScripted(
     throw new TabletopError(`${scenario.metadata.id} has no script "${options.script}" (it has: ${names})`);
   }
   const opened = await openExerciseIncident(engine, scenario);
+  const incident = new ExerciseIncident(engine, opened.id);
   const fired: FiredInject[] = [];
   const refused: RefusedMove[] = [];
   const progress = (ms: number) => options.onProgress?.(Math.min(ms, endMs) - startMs, endMs - startMs);
@@ -209,20 +225,20 @@ export async function runScripted(
       throw new TabletopError(
         `${scenario.metadata.id}: script move ${index + 1} is after the end of the exercise`,
       );
-    fired.push(...(await deliverInjects(engine, scenario, opened.id, fired, atMs)));
-    await moveClock(engine, opened.id, atMs);
+    fired.push(...(await deliverInjects(engine, scenario, incident, fired, atMs)));
+    await incident.moveTo(atMs);
     progress(atMs);
     await playMove(engine, scenario, opened.id, move, index, fired, refused);
-    fired.push(...(await deliverInjects(engine, scenario, opened.id, fired, atMs)));
+    fired.push(...(await deliverInjects(engine, scenario, incident, fired, atMs)));
   }
-  fired.push(...(await deliverInjects(engine, scenario, opened.id, fired, endMs)));
-  await moveClock(engine, opened.id, endMs);
+  fired.push(...(await deliverInjects(engine, scenario, incident, fired, endMs)));
+  await incident.moveTo(endMs);
   progress(endMs);
   return {
     scenario,
     script: options.script ?? 'main',
     incident: await engine.getIncident(opened.id, ['admin']),
-    events: await allEvents(engine, opened.id),
+    events: await incident.events(),
     injects: fired,
     refused,
     startMs,
