@@ -228,12 +228,6 @@ export const actorHolds = (role: string): KitGuard =>
 
 // ── SM-COMMS guards ──
 
-/** An approved message to this audience has been sent (SM-COMMS). */
-export const messageSentTo = (audience: string): KitGuard =>
-  guard(({ context }) =>
-    Object.values(context.messages).some((m) => m.audience === audience && m.state === 'sent'),
-  );
-
 /** What a message must be for `sendsTo`, beyond its audience. */
 export interface MessageRule {
   /** Facts (event types) the message must cite, every one of them. */

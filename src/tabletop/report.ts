@@ -1,6 +1,6 @@
 import type { EventRecord } from '../engine';
 import { clocksFor, type PlaybookDefinition, type TrackedClock } from '../playbook-kit';
-import { describeMatcher, explainMiss, firstMatch, valueMatches } from './facts';
+import { describeMatcher, explainMiss, firstMatch } from './facts';
 import type { ExerciseRun } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
 import { offsetText } from './time-text';
@@ -462,7 +462,7 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
     modules: scenario.modules,
     outcome: {
       status: run.incident.status,
-      activeAtEnd: run.incident.active.map((a) => a.path).filter((path) => !valueMatches(null, path)),
+      activeAtEnd: run.incident.active.map((a) => a.path),
     },
   };
 }
