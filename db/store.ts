@@ -46,42 +46,37 @@ const isUniqueViolation = (error: unknown): boolean => {
   return (cause as { code?: string }).code === '23505';
 };
 
-class IdempotencyRace extends Error {}
-
 export class PgIncidentStore implements IncidentStore {
   constructor(private readonly db: Db) {}
 
-  async insertIncident(write: IncidentWrite): Promise<void> {
+  async insertIncident(write: IncidentWrite): Promise<number> {
     const { changeSeq: _assigned, ...incident } = write.incident;
-    await this.db.transaction(async (tx) => {
-      await tx.insert(incidents).values(incident);
+    return this.db.transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(incidents)
+        .values(incident)
+        .returning({ changeSeq: incidents.changeSeq });
       await tx.insert(incidentEvents).values(write.event);
       if (write.timersToAdd.length > 0)
         await tx.insert(timers).values(withLiveFlag(write.incident, write.timersToAdd));
+      return inserted!.changeSeq;
     });
   }
 
-  async commitAdvance(expectedVersion: number, write: IncidentWrite): Promise<CommitResult> {
-    const { id, changeSeq: _assigned, ...fields } = write.incident;
+  async commitAdvance(
+    expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
+    write: IncidentWrite,
+  ): Promise<CommitResult> {
     try {
-      return await this.db.transaction(async (tx) => {
-        const updated = await tx
-          .update(incidents)
-          .set({ ...fields, changeSeq: sql`nextval('incident_change_seq')` })
-          .where(and(eq(incidents.id, id), eq(incidents.version, expectedVersion)))
-          .returning({ changeSeq: incidents.changeSeq });
-        if (updated.length === 0) return 'version_conflict';
-        try {
-          await tx.insert(incidentEvents).values(write.event);
-        } catch (error) {
-          if (isUniqueViolation(error)) throw new IdempotencyRace();
-          throw error;
-        }
-        await writeTimers(tx, write.incident, write.timersToAdd, write.timerIdsToRemove);
-        return 'committed';
-      });
+      const rows = rowsOf<{ change_seq: string | number }>(
+        await this.db.execute(advanceStatement(expected, write)),
+      );
+      const [row] = rows;
+      return row
+        ? { status: 'committed', changeSeq: Number(row.change_seq) }
+        : { status: 'version_conflict' };
     } catch (error) {
-      if (error instanceof IdempotencyRace) return 'idempotency_conflict';
+      if (isUniqueViolation(error)) return { status: 'idempotency_conflict' };
       throw error;
     }
   }
@@ -127,6 +122,17 @@ export class PgIncidentStore implements IncidentStore {
         .returning();
       return row ? toIncident(row) : null;
     });
+  }
+
+  async moveClockQuietly(incidentId: string, expectedChangeSeq: number, to: string): Promise<number | null> {
+    const [row] = rowsOf<{ change_seq: string | number }>(
+      await this.db.execute(sql`
+        update incidents set clock_now = ${to}::timestamptz, change_seq = nextval('incident_change_seq')
+        where id = ${incidentId} and change_seq = ${expectedChangeSeq}
+          and not exists (select 1 from timers where incident_id = ${incidentId} and due_at <= ${to}::timestamptz)
+        returning change_seq`),
+    );
+    return row ? Number(row.change_seq) : null;
   }
 
   async nextDueAt(): Promise<string | null> {
@@ -215,6 +221,61 @@ async function fireLocked(tx: Tx, incidentId: string, now: string, fire: FireTim
     await tx.insert(incidentEvents).values(firing.events);
   }
   await writeTimers(tx, firing.incident, firing.timersToAdd, firing.timerIdsToRemove);
+}
+
+/** `db.execute` answers with the rows (postgres.js) or with `{ rows }` (PGlite). */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+const snakeTimer = (timer: TimerRow) => ({
+  timer_id: timer.timerId,
+  event: timer.event,
+  label: timer.label,
+  due_at: timer.dueAt,
+});
+
+/**
+ * The whole advance in one statement (one round trip, atomic on its own): the incident update guarded by
+ * the version and change_seq the caller read, the event append, and the timer changes, all conditioned on
+ * the update having matched. A duplicate Idempotency-Key fails the event insert and so the whole statement.
+ * Timer ids re-armed in the same write are left to the upsert: one statement must not touch a row twice.
+ */
+function advanceStatement(expected: Pick<IncidentRow, 'version' | 'changeSeq'>, write: IncidentWrite) {
+  const { incident, event } = write;
+  const closed = incident.status === 'closed';
+  const add = closed ? [] : write.timersToAdd;
+  const addIds = add.map((timer) => timer.timerId);
+  const removeIds = write.timerIdsToRemove.filter((id) => !addIds.includes(id));
+  return sql`
+    with updated as (
+      update incidents set
+        status = ${incident.status}, overdue = ${incident.overdue}, state = ${jsonb(incident.state)},
+        snapshot = ${jsonb(incident.snapshot)}, version = ${incident.version}, head_hash = ${incident.headHash},
+        updated_at = ${incident.updatedAt}::timestamptz, closed_at = ${incident.closedAt}::timestamptz,
+        change_seq = nextval('incident_change_seq')
+      where id = ${incident.id} and version = ${expected.version} and change_seq = ${expected.changeSeq}
+      returning id, change_seq
+    ), appended as (
+      insert into incident_events (incident_id, seq, type, payload, actor, source, occurred_at, recorded_at,
+        state_after, note, idempotency_key, request_hash, prev_hash, hash)
+      select id, ${event.seq}, ${event.type}, ${jsonb(event.payload)}, ${event.actor}, ${event.source},
+        ${event.occurredAt}::timestamptz, ${event.recordedAt}::timestamptz, ${jsonb(event.stateAfter)},
+        ${event.note}, ${event.idempotencyKey}, ${event.requestHash}, ${event.prevHash}, ${event.hash}
+      from updated
+    ), dropped as (
+      delete from timers where incident_id = ${incident.id} and exists (select 1 from updated)
+        and (${closed} or timer_id in (select jsonb_array_elements_text(${jsonb(removeIds)})))
+        and timer_id not in (select jsonb_array_elements_text(${jsonb(addIds)}))
+    ), armed as (
+      insert into timers (incident_id, timer_id, event, label, due_at, live)
+      select updated.id, t.timer_id, t.event, t.label, t.due_at, ${incident.mode === 'live'}
+      from updated, jsonb_to_recordset(${jsonb(add.map(snakeTimer))}) as t(timer_id text, event jsonb, label text, due_at timestamptz)
+      on conflict (incident_id, timer_id) do update
+        set event = excluded.event, label = excluded.label, due_at = excluded.due_at
+    )
+    select change_seq from updated`;
 }
 
 /** Timer rows follow the incident: a closed incident keeps none; re-arming an id replaces its row. */

@@ -36,7 +36,10 @@ const areaOf = (file: string): Area | null => {
 const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: Area[] }> = {
   playbooks: { areas: ['playbooks', 'playbook-kit'], packages: ['xstate', 'zod'] },
   'playbook-kit': { areas: ['playbook-kit'], packages: ['xstate', 'zod', 'luxon', 'node:'] },
-  engine: { areas: ['engine', 'playbook-kit'], packages: ['xstate', 'canonicalize', 'node:crypto', 'uuid'] },
+  engine: {
+    areas: ['engine', 'playbook-kit'],
+    packages: ['xstate', 'canonicalize', 'node:crypto', 'uuid', 'lru-cache'],
+  },
   db: {
     areas: ['db'],
     packages: ['drizzle-orm', 'postgres', '@electric-sql/pglite', 'node:'],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { LRUCache } from 'lru-cache';
 import type { AnyMachineSnapshot } from 'xstate';
 import {
   type Actor,
@@ -45,6 +46,8 @@ export interface EngineDeps {
   newId: () => string;
   /** How often an advance without If-Match re-reads and retries after losing a race. */
   maxRetries?: number;
+  /** How many incidents this instance remembers as it last wrote them (default 2000; 0 turns it off). */
+  writeCacheSize?: number;
 }
 
 /** The public view of an incident (DESIGN.md section 4). */
@@ -95,11 +98,15 @@ export interface AdvanceCommand {
   idempotencyKey?: string;
 }
 
-export interface AdvanceResult {
-  incident: IncidentView;
+export interface AppliedEvent {
+  row: IncidentRow;
   event: EventRecord;
   /** True when an Idempotency-Key repeat returned the original result. */
   replayed: boolean;
+}
+
+export interface AdvanceResult extends AppliedEvent {
+  incident: IncidentView;
 }
 
 export interface SimulationResult {
@@ -114,9 +121,43 @@ export interface SimulationResult {
 
 export type Engine = ReturnType<typeof createEngine>;
 
+interface Prepared {
+  definition: PlaybookDefinition;
+  payload: unknown;
+  at: string;
+  result: StepResult;
+}
+
+/**
+ * Incidents as this instance last wrote them, so a write can skip reading the incident first. Only ever a
+ * guess: a write on a cached row commits only if the stored version and change_seq still match it.
+ */
+class WriteCache {
+  private readonly rows: LRUCache<string, IncidentRow> | null;
+
+  constructor(size: number) {
+    this.rows = size > 0 ? new LRUCache({ max: size }) : null;
+  }
+
+  get(id: string): IncidentRow | undefined {
+    return this.rows?.get(id);
+  }
+
+  remember(row: IncidentRow): IncidentRow {
+    if (row.status === 'closed') this.rows?.delete(row.id);
+    else this.rows?.set(row.id, row);
+    return row;
+  }
+
+  forget(id: string): void {
+    this.rows?.delete(id);
+  }
+}
+
 export function createEngine(deps: EngineDeps) {
   const { store, registry } = deps;
   const maxRetries = deps.maxRetries ?? 8;
+  const writeCache = new WriteCache(deps.writeCacheSize ?? 2000);
 
   const incidentNow = (row: Pick<IncidentRow, 'clockNow'>): string =>
     row.clockNow ?? deps.now().toISOString();
@@ -221,17 +262,18 @@ export function createEngine(deps: EngineDeps) {
       updatedAt: wallNow,
       closedAt: null,
     };
-    await store.insertIncident({
+    incident.changeSeq = await store.insertIncident({
       incident,
       event,
       timersToAdd: timerRows(id, opened.timers.add),
       timerIdsToRemove: [],
     });
+    writeCache.remember(incident);
     return view(incident, callerRoles);
   }
 
   /** Checks an event against the incident as it is now and computes the transition, writing nothing. */
-  function prepare(row: IncidentRow, command: AdvanceCommand) {
+  function prepare(row: IncidentRow, command: AdvanceCommand): Prepared {
     if (row.status === 'closed') {
       throw new EngineError('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
     }
@@ -267,8 +309,21 @@ export function createEngine(deps: EngineDeps) {
     return { definition, payload, at, result: step(definition, snapshot, machineEvent) };
   }
 
+  /** Applies an event and returns the rendered incident (what the API answers with). */
   async function advanceIncident(command: AdvanceCommand): Promise<AdvanceResult> {
+    const applied = await applyEvent(command);
+    return { ...applied, incident: await view(applied.row, command.actor.roles) };
+  }
+
+  /** Applies an event and returns the stored row and event, without rendering the view. */
+  async function applyEvent(command: AdvanceCommand): Promise<AppliedEvent> {
     const requestHash = hashRequest(command);
+    const cached = writeCache.get(command.incidentId);
+    if (cached) {
+      const applied = await applyOnCachedRow(cached, command, requestHash);
+      if (applied) return applied;
+      writeCache.forget(command.incidentId);
+    }
     for (let attempt = 0; ; attempt++) {
       const row = await loadIncident(command.incidentId, command.actor);
       if (command.idempotencyKey) {
@@ -278,17 +333,10 @@ export function createEngine(deps: EngineDeps) {
       if (command.ifMatch !== undefined && command.ifMatch !== row.version) {
         throw versionMismatch(row.version, command.ifMatch);
       }
-      const { definition, payload, at, result } = prepare(row, command);
-      const write = buildWrite(definition, row, command, payload, at, result, requestHash);
-      const outcome = await store.commitAdvance(row.version, write);
-      if (outcome === 'committed') {
-        return {
-          incident: await view(write.incident, command.actor.roles),
-          event: write.event,
-          replayed: false,
-        };
-      }
-      if (command.ifMatch !== undefined && outcome === 'version_conflict') {
+      const write = buildWrite(row, command, prepare(row, command), requestHash);
+      const outcome = await store.commitAdvance(row, write);
+      if (outcome.status === 'committed') return committed(write, outcome.changeSeq);
+      if (command.ifMatch !== undefined && outcome.status === 'version_conflict') {
         const latest = await loadIncident(row.id);
         throw versionMismatch(latest.version, command.ifMatch);
       }
@@ -304,12 +352,46 @@ export function createEngine(deps: EngineDeps) {
     }
   }
 
-  async function replay(
+  /**
+   * The advance without reading the incident first: the write is computed on the row as this instance last
+   * wrote it, and the commit's version and change_seq predicate proves it still current. On any doubt (the
+   * row changed elsewhere, a refusal, an Idempotency-Key seen before) it gives up and the caller re-reads, so
+   * every answer other than success comes from the stored incident.
+   */
+  async function applyOnCachedRow(
+    row: IncidentRow,
+    command: AdvanceCommand,
+    requestHash: string,
+  ): Promise<AppliedEvent | null> {
+    if (!canSeeMode(command.actor, row.mode)) return null;
+    if (command.ifMatch !== undefined && command.ifMatch !== row.version) return null;
+    if (command.idempotencyKey && (await store.findEventByIdempotencyKey(row.id, command.idempotencyKey))) {
+      return null;
+    }
+    let prepared: Prepared;
+    try {
+      prepared = prepare(row, command);
+    } catch (error) {
+      if (error instanceof EngineError) return null;
+      throw error;
+    }
+    const write = buildWrite(row, command, prepared, requestHash);
+    const outcome = await store.commitAdvance(row, write);
+    return outcome.status === 'committed' ? committed(write, outcome.changeSeq) : null;
+  }
+
+  function committed(write: IncidentWrite, changeSeq: number): AppliedEvent {
+    const row = { ...write.incident, changeSeq };
+    writeCache.remember(row);
+    return { row, event: write.event, replayed: false };
+  }
+
+  function replay(
     row: IncidentRow,
     earlier: EventRecord,
     requestHash: string,
     command: AdvanceCommand,
-  ) {
+  ): AppliedEvent {
     if (earlier.requestHash !== requestHash) {
       throw new EngineError(
         'idempotency_conflict',
@@ -317,16 +399,13 @@ export function createEngine(deps: EngineDeps) {
         { seq: earlier.seq },
       );
     }
-    return { incident: await view(row, command.actor.roles), event: earlier, replayed: true };
+    return { row, event: earlier, replayed: true };
   }
 
   function buildWrite(
-    definition: PlaybookDefinition,
     row: IncidentRow,
     command: AdvanceCommand,
-    payload: unknown,
-    at: string,
-    result: StepResult,
+    { definition, payload, at, result }: Prepared,
     requestHash: string,
   ): IncidentWrite {
     const recordedAt = deps.now().toISOString();
@@ -411,24 +490,22 @@ export function createEngine(deps: EngineDeps) {
    * its own due time. Live incidents run on the wall clock and cannot be moved.
    */
   async function advanceClock(incidentId: string, to: string): Promise<IncidentView> {
+    return view(await moveClock(incidentId, to), []);
+  }
+
+  /** `advanceClock` without rendering the view: the moved row. */
+  async function moveClock(incidentId: string, to: string): Promise<IncidentRow> {
+    const cached = writeCache.get(incidentId);
+    if (cached) {
+      const target = checkClockMove(cached, to);
+      const changeSeq = await store.moveClockQuietly(incidentId, cached.changeSeq, target);
+      if (changeSeq !== null) return writeCache.remember({ ...cached, clockNow: target, changeSeq });
+    }
     const row = await loadIncident(incidentId);
-    if (row.mode !== 'exercise') {
-      throw new EngineError(
-        'invalid_request',
-        `incident ${row.id} is live; only exercise incidents have a movable clock`,
-      );
-    }
-    if (Number.isNaN(Date.parse(to))) throw new EngineError('invalid_request', `"${to}" is not a time`);
-    if (row.clockNow && Date.parse(to) < Date.parse(row.clockNow)) {
-      throw new EngineError(
-        'invalid_request',
-        `the exercise clock is at ${row.clockNow}; it only moves forward`,
-      );
-    }
-    const target = new Date(to).toISOString();
+    const target = checkClockMove(row, to);
     const moved = await store.advanceClock(incidentId, target, fireUntil(target));
     if (!moved) throw new EngineError('not_found', `no incident ${incidentId}`);
-    return view(moved, []);
+    return writeCache.remember(moved);
   }
 
   async function getIncident(id: string, callerRoles: readonly string[]): Promise<IncidentView> {
@@ -445,7 +522,9 @@ export function createEngine(deps: EngineDeps) {
     limit: number,
     actor?: Actor,
   ): Promise<EventRecord[]> {
-    await loadIncident(incidentId, actor);
+    // Whether it exists and who may see it never change, so the write cache answers as well as a read.
+    const known = writeCache.get(incidentId);
+    if (!known || (actor && !canSeeMode(actor, known.mode))) await loadIncident(incidentId, actor);
     return store.listEvents(incidentId, after, limit);
   }
 
@@ -464,6 +543,7 @@ export function createEngine(deps: EngineDeps) {
   return {
     startIncident,
     advanceIncident,
+    applyEvent,
     simulate,
     getIncident,
     incidentView: view,
@@ -473,8 +553,27 @@ export function createEngine(deps: EngineDeps) {
     loadIncident,
     fireDueTimers,
     advanceClock,
+    moveClock,
     nextTimerDue: () => store.nextDueAt(),
   };
+}
+
+/** Refuses a clock move the incident cannot make; returns the target time in ISO 8601. */
+function checkClockMove(row: IncidentRow, to: string): string {
+  if (row.mode !== 'exercise') {
+    throw new EngineError(
+      'invalid_request',
+      `incident ${row.id} is live; only exercise incidents have a movable clock`,
+    );
+  }
+  if (Number.isNaN(Date.parse(to))) throw new EngineError('invalid_request', `"${to}" is not a time`);
+  if (row.clockNow && Date.parse(to) < Date.parse(row.clockNow)) {
+    throw new EngineError(
+      'invalid_request',
+      `the exercise clock is at ${row.clockNow}; it only moves forward`,
+    );
+  }
+  return new Date(to).toISOString();
 }
 
 /** Facilitator-only tokens reach exercise incidents only (DESIGN.md section 5); every other role sees both. */

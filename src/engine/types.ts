@@ -69,7 +69,10 @@ export interface IncidentFilter {
   limit: number;
 }
 
-export type CommitResult = 'committed' | 'version_conflict' | 'idempotency_conflict';
+export type CommitResult =
+  | { status: 'committed'; changeSeq: number }
+  | { status: 'version_conflict' }
+  | { status: 'idempotency_conflict' };
 
 /** What firing an incident's due timers produced: zero or more events, and the timer rows to change. */
 export interface TimerFiring {
@@ -84,9 +87,13 @@ export type FireTimers = (incident: IncidentRow, due: TimerRow[]) => TimerFiring
 
 /** What the engine needs from storage (implemented in db/). */
 export interface IncidentStore {
-  insertIncident(write: IncidentWrite): Promise<void>;
-  /** Applies the write only if the stored version is still `expectedVersion`. */
-  commitAdvance(expectedVersion: number, write: IncidentWrite): Promise<CommitResult>;
+  /** Inserts a new incident with its first event and timers; resolves to its change_seq. */
+  insertIncident(write: IncidentWrite): Promise<number>;
+  /** Applies the write, in one round trip, only if the stored incident is still the one read (`version` and `changeSeq`). */
+  commitAdvance(
+    expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
+    write: IncidentWrite,
+  ): Promise<CommitResult>;
   getIncident(id: string): Promise<IncidentRow | null>;
   listIncidents(filter: IncidentFilter): Promise<IncidentRow[]>;
   listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]>;
@@ -103,6 +110,11 @@ export interface IncidentStore {
    * `clock_now` to `to`, in one transaction.
    */
   advanceClock(incidentId: string, to: string, fire: FireTimers): Promise<IncidentRow | null>;
+  /**
+   * The common exercise clock move in one statement: sets `clock_now` to `to` if the incident is still at
+   * change_seq `expectedChangeSeq` and has no timer due by `to`. Resolves to the new change_seq, else null.
+   */
+  moveClockQuietly(incidentId: string, expectedChangeSeq: number, to: string): Promise<number | null>;
   /** The earliest due_at of any live timer, or null. */
   nextDueAt(): Promise<string | null>;
 }

@@ -74,7 +74,7 @@ export class ExerciseIncident {
   /** Moves the virtual clock forward (never back), firing the incident's due timers in order. */
   async moveTo(ms: number): Promise<void> {
     if ((await this.clockMs()) >= ms) return;
-    await this.engine.advanceClock(this.id, iso(ms));
+    await this.engine.moveClock(this.id, iso(ms));
     this.clock = ms;
   }
 
@@ -163,7 +163,7 @@ async function fire(
   let emittedSeq: number | null = null;
   if (inj.emits) {
     try {
-      const result = await engine.advanceIncident({
+      const result = await engine.applyEvent({
         incidentId: incident.id,
         type: inj.emits.type,
         payload: inj.emits.payload,
@@ -260,7 +260,7 @@ async function playMove(
     `${scenario.metadata.id}: script move ${index + 1} (T+${move.at}, ${move.as} sends ${move.event})` +
     (prompt ? `, after inject ${prompt.id}` : '');
   try {
-    await engine.advanceIncident({
+    await engine.applyEvent({
       incidentId,
       type: move.event,
       payload: move.payload,
