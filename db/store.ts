@@ -135,6 +135,14 @@ export class PgIncidentStore implements IncidentStore {
     return row ? Number(row.change_seq) : null;
   }
 
+  async countOpenIncidents() {
+    return this.db
+      .select({ playbookId: incidents.playbookId, mode: incidents.mode, count: sql<number>`count(*)::int` })
+      .from(incidents)
+      .where(eq(incidents.status, 'open'))
+      .groupBy(incidents.playbookId, incidents.mode);
+  }
+
   async nextDueAt(): Promise<string | null> {
     const [row] = await this.db
       .select({ dueAt: min(timers.dueAt) })

@@ -35,6 +35,7 @@ import type {
   IncidentRow,
   IncidentStore,
   IncidentWrite,
+  TimerFiring,
   TimerRow,
 } from './types';
 
@@ -48,6 +49,8 @@ export interface EngineDeps {
   maxRetries?: number;
   /** How many incidents this instance remembers as it last wrote them (default 2000; 0 turns it off). */
   writeCacheSize?: number;
+  /** Told of every committed write this instance makes, with the events it appended (metrics). */
+  onCommitted?: (incident: IncidentRow, events: EventRecord[]) => void;
 }
 
 /** The public view of an incident (DESIGN.md section 4). */
@@ -158,6 +161,9 @@ export function createEngine(deps: EngineDeps) {
   const { store, registry } = deps;
   const maxRetries = deps.maxRetries ?? 8;
   const writeCache = new WriteCache(deps.writeCacheSize ?? 2000);
+  const announce = (incident: IncidentRow, events: EventRecord[]) => {
+    if (events.length > 0) deps.onCommitted?.(incident, events);
+  };
 
   const incidentNow = (row: Pick<IncidentRow, 'clockNow'>): string =>
     row.clockNow ?? deps.now().toISOString();
@@ -269,6 +275,7 @@ export function createEngine(deps: EngineDeps) {
       timerIdsToRemove: [],
     });
     writeCache.remember(incident);
+    announce(incident, [event]);
     return view(incident, callerRoles);
   }
 
@@ -383,6 +390,7 @@ export function createEngine(deps: EngineDeps) {
   function committed(write: IncidentWrite, changeSeq: number): AppliedEvent {
     const row = { ...write.incident, changeSeq };
     writeCache.remember(row);
+    announce(row, [write.event]);
     return { row, event: write.event, replayed: false };
   }
 
@@ -459,14 +467,20 @@ export function createEngine(deps: EngineDeps) {
     };
   }
 
-  const fireUntil = (horizon: string) => (row: IncidentRow, due: TimerRow[]) =>
-    fireTimers(
-      registry.get(row.playbookId, row.playbookVersion),
-      row,
-      due,
-      horizon,
-      deps.now().toISOString(),
-    );
+  /** The firing of due timers up to `horizon`; `fired` keeps what it computed, announced once committed. */
+  const fireUntil =
+    (horizon: string, fired: TimerFiring[] = []) =>
+    (row: IncidentRow, due: TimerRow[]) => {
+      const firing = fireTimers(
+        registry.get(row.playbookId, row.playbookVersion),
+        row,
+        due,
+        horizon,
+        deps.now().toISOString(),
+      );
+      fired.push(firing);
+      return firing;
+    };
 
   /**
    * Fires every live timer due now, incident by incident; returns how many incidents it touched.
@@ -477,7 +491,9 @@ export function createEngine(deps: EngineDeps) {
       let touched = 0;
       for (;;) {
         const now = deps.now().toISOString();
-        if (!(await store.fireNextDue(now, fireUntil(now)))) return touched;
+        const fired: TimerFiring[] = [];
+        if (!(await store.fireNextDue(now, fireUntil(now, fired)))) return touched;
+        for (const firing of fired) announce(firing.incident, firing.events);
         touched++;
       }
     };
@@ -503,8 +519,10 @@ export function createEngine(deps: EngineDeps) {
     }
     const row = await loadIncident(incidentId);
     const target = checkClockMove(row, to);
-    const moved = await store.advanceClock(incidentId, target, fireUntil(target));
+    const fired: TimerFiring[] = [];
+    const moved = await store.advanceClock(incidentId, target, fireUntil(target, fired));
     if (!moved) throw new EngineError('not_found', `no incident ${incidentId}`);
+    for (const firing of fired) announce(moved, firing.events);
     return writeCache.remember(moved);
   }
 
@@ -555,6 +573,7 @@ export function createEngine(deps: EngineDeps) {
     advanceClock,
     moveClock,
     nextTimerDue: () => store.nextDueAt(),
+    openIncidentCounts: () => store.countOpenIncidents(),
   };
 }
 

@@ -117,6 +117,8 @@ export interface IncidentStore {
   moveClockQuietly(incidentId: string, expectedChangeSeq: number, to: string): Promise<number | null>;
   /** The earliest due_at of any live timer, or null. */
   nextDueAt(): Promise<string | null>;
+  /** Open incidents counted by playbook and mode. */
+  countOpenIncidents(): Promise<{ playbookId: string; mode: IncidentMode; count: number }[]>;
 }
 
 export interface TokenRecord {
