@@ -20,6 +20,15 @@ export interface Database {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * LISTENs on `channel`: `onMessage` gets each NOTIFY payload; `onReconnect` is called when the listening
+   * connection was re-established (notifications may have been missed). Resolves to an unlisten function.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onReconnect: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,6 +61,8 @@ async function openPglite(dataDir: string): Promise<Database> {
       ping: async () => {
         await db.execute(sql`select 1`);
       },
+      // One in-process session: nothing to reconnect.
+      listen: (channel, onMessage) => client.listen(channel, onMessage),
       close: async () => {
         await client.close();
         release();
@@ -75,6 +86,13 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     migrate: () => migratePostgresLocked(url),
     ping: async () => {
       await client`select 1`;
+    },
+    listen: async (channel, onMessage, onReconnect) => {
+      let connects = 0;
+      const listening = await client.listen(channel, onMessage, () => {
+        if (connects++ > 0) onReconnect();
+      });
+      return () => listening.unlisten();
     },
     close: () => client.end({ timeout: 5 }),
   };

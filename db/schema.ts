@@ -38,6 +38,8 @@ export const incidents = pgTable(
     changeSeq: bigint('change_seq', { mode: 'number' })
       .notNull()
       .default(sql`nextval('incident_change_seq')`),
+    /** The transaction of the last write (set by a trigger): `?since` polls by it (docs/decisions.md). */
+    changeXid: bigint('change_xid', { mode: 'number' }).notNull().default(0),
     /** Hash of the last event: the next event's prev_hash without reading the log. */
     headHash: text('head_hash').notNull(),
     clockNow: ts('clock_now'),
@@ -47,6 +49,7 @@ export const incidents = pgTable(
   },
   (t) => [
     index('incidents_change_seq_idx').on(t.changeSeq),
+    index('incidents_change_xid_idx').on(t.changeXid),
     index('incidents_listing_idx').on(t.mode, t.status, t.createdAt),
     index('incidents_overdue_idx').on(t.mode, t.createdAt).where(sql`${t.overdue}`),
   ],
@@ -71,9 +74,17 @@ export const incidentEvents = pgTable(
     requestHash: text('request_hash'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** The writing transaction and its place on the change sequence: the streams' cursor (not hashed). */
+    changeXid: bigint('change_xid', { mode: 'number' })
+      .notNull()
+      .default(sql`pg_current_xact_id()::text::bigint`),
+    changeSeq: bigint('change_seq', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('incident_change_seq')`),
   },
   (t) => [
     primaryKey({ columns: [t.incidentId, t.seq] }),
+    index('incident_events_change_idx').on(t.changeXid, t.changeSeq),
     uniqueIndex('incident_events_idempotency_idx')
       .on(t.incidentId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),

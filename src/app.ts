@@ -3,14 +3,18 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { EngineError } from './engine';
+import { accessLog } from './http/access-log';
 import { bearerAuth } from './http/auth';
 import type { AppDeps, AppEnv } from './http/context';
 import { docsRoutes } from './http/docs';
+import { metricsRoutes } from './http/metrics';
 import { problem } from './http/problem';
+import { dashboardRoutes } from './http/routes/dashboard';
 import { exerciseRoutes } from './http/routes/exercises';
 import { healthRoutes } from './http/routes/health';
 import { incidentRoutes } from './http/routes/incidents';
 import { playbookRoutes } from './http/routes/playbooks';
+import { streamRoutes } from './http/routes/streams';
 import { tokenRoutes } from './http/routes/tokens';
 
 export type { AppDeps } from './http/context';
@@ -31,6 +35,8 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  if (deps.accessLog) app.use('*', accessLog(deps.accessLog));
+  if (deps.metrics) app.use('*', deps.metrics.middleware);
   app.use(
     '*',
     bodyLimit({
@@ -42,11 +48,14 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', bearerAuth(deps.tokens));
 
   healthRoutes(app, deps);
+  if (deps.metrics) metricsRoutes(app, deps.metrics);
   playbookRoutes(app, deps);
   incidentRoutes(app, deps);
   tokenRoutes(app, deps);
   exerciseRoutes(app, deps);
+  streamRoutes(app, deps);
   docsRoutes(app);
+  dashboardRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
+import { PgChangeFeed, PgChangeStore } from '../db/changes';
 import { type Database, openDatabase } from '../db/client';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
 import { playbooks } from '../playbooks';
@@ -8,12 +9,15 @@ import { createApp } from './app';
 import type { Config } from './config';
 import {
   builtInRoles,
+  createChangeHub,
   createEngine,
   createTokenService,
   PlaybookRegistry,
   startTimerWorker,
   type TokenService,
+  VersionCache,
 } from './engine';
+import { createMetrics } from './http/metrics';
 import { createExerciseService } from './tabletop';
 
 export type Logger = pino.Logger;
@@ -57,11 +61,22 @@ export function createServices(
     adminToken: config.HOLDFAST_ADMIN_TOKEN,
     knownRoles: knownRoles(registry),
   });
+  const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
+  const versions = new VersionCache();
   const engine = createEngine({
     store: new PgIncidentStore(database.db),
     registry,
     now: () => new Date(),
     newId: randomUUID,
+    versions,
+    onCommitted: metrics.observeCommitted,
+  });
+  const changes = createChangeHub({
+    store: new PgChangeStore(database.db),
+    feed: new PgChangeFeed(database),
+    versions,
+    onTokenChange: tokens.forget,
+    onError: (error) => logger.error({ err: error }, 'change feed failed; retrying'),
   });
   const exercises = createExerciseService({
     engine,
@@ -75,11 +90,15 @@ export function createServices(
     registry,
     tokens,
     exercises,
+    changes,
+    streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
     logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),
+    metrics,
+    accessLog: logger,
   });
-  return { registry, tokens, engine, app };
+  return { registry, tokens, engine, app, metrics, changes };
 }
 
 /**
@@ -104,7 +123,8 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openMigratedDatabase(config);
-  const { app, tokens, engine } = createServices(database, config, logger);
+  const { app, tokens, engine, changes } = createServices(database, config, logger);
+  await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
   if (firstAdmin) {
     process.stdout.write(
@@ -133,7 +153,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port,
     close: async () => {
       await timerWorker.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await changes.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Streams never end by themselves.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
       await database.close();
     },
   };

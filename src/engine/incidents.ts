@@ -10,6 +10,7 @@ import {
   type Severity,
   severities,
 } from '../playbook-kit';
+import { VersionCache } from './changes';
 import { EngineError } from './errors';
 import { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 import {
@@ -49,6 +50,8 @@ export interface EngineDeps {
   maxRetries?: number;
   /** How many incidents this instance remembers as it last wrote them (default 2000; 0 turns it off). */
   writeCacheSize?: number;
+  /** Current versions of incidents, for answering If-None-Match without a query (shared with the change hub). */
+  versions?: VersionCache;
   /** Told of every committed write this instance makes, with the events it appended (metrics). */
   onCommitted?: (incident: IncidentRow, events: EventRecord[]) => void;
 }
@@ -161,7 +164,11 @@ export function createEngine(deps: EngineDeps) {
   const { store, registry } = deps;
   const maxRetries = deps.maxRetries ?? 8;
   const writeCache = new WriteCache(deps.writeCacheSize ?? 2000);
+  const versions = deps.versions ?? new VersionCache();
+  const noteVersion = (row: IncidentRow) =>
+    versions.note(row.id, { version: row.version, changeSeq: row.changeSeq, mode: row.mode });
   const announce = (incident: IncidentRow, events: EventRecord[]) => {
+    noteVersion(incident);
     if (events.length > 0) deps.onCommitted?.(incident, events);
   };
 
@@ -172,6 +179,7 @@ export function createEngine(deps: EngineDeps) {
   async function loadIncident(id: string, actor?: Actor): Promise<IncidentRow> {
     const row = await store.getIncident(id);
     if (!row) throw new EngineError('not_found', `no incident ${id}`);
+    noteVersion(row);
     if (actor && !canSeeMode(actor, row.mode)) {
       throw new EngineError('forbidden', 'facilitator tokens reach exercise incidents only');
     }
@@ -515,7 +523,11 @@ export function createEngine(deps: EngineDeps) {
     if (cached) {
       const target = checkClockMove(cached, to);
       const changeSeq = await store.moveClockQuietly(incidentId, cached.changeSeq, target);
-      if (changeSeq !== null) return writeCache.remember({ ...cached, clockNow: target, changeSeq });
+      if (changeSeq !== null) {
+        const row = { ...cached, clockNow: target, changeSeq };
+        noteVersion(row);
+        return writeCache.remember(row);
+      }
     }
     const row = await loadIncident(incidentId);
     const target = checkClockMove(row, to);
@@ -523,6 +535,7 @@ export function createEngine(deps: EngineDeps) {
     const moved = await store.advanceClock(incidentId, target, fireUntil(target, fired));
     if (!moved) throw new EngineError('not_found', `no incident ${incidentId}`);
     for (const firing of fired) announce(moved, firing.events);
+    noteVersion(moved);
     return writeCache.remember(moved);
   }
 
@@ -573,6 +586,8 @@ export function createEngine(deps: EngineDeps) {
     advanceClock,
     moveClock,
     nextTimerDue: () => store.nextDueAt(),
+    /** The incident's current version as this instance knows it without a query, if it does. */
+    knownVersion: (id: string) => versions.get(id),
     openIncidentCounts: () => store.countOpenIncidents(),
   };
 }

@@ -1,4 +1,5 @@
 export * from './cacao-export';
+export * from './changes';
 export * from './errors';
 export * from './hash-chain';
 export * from './incidents';

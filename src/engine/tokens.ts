@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Actor } from '../playbook-kit';
 import { EngineError } from './errors';
 import type { TokenRecord, TokenStore } from './types';
@@ -19,6 +20,11 @@ export type TokenService = ReturnType<typeof createTokenService>;
 
 export function createTokenService(deps: TokenServiceDeps) {
   const adminHash = deps.adminToken ? Buffer.from(hashSecret(deps.adminToken), 'hex') : null;
+  /**
+   * Active tokens by digest, so most requests authenticate without a query. A revocation on any instance
+   * reaches `forget` through the change feed at once; the TTL bounds the damage of a missed notice.
+   */
+  const active = new LRUCache<string, Actor>({ max: 10_000, ttl: 60_000 });
 
   /** The actor behind a bearer secret, or null. Secrets are compared as SHA-256 digests, in constant time. */
   async function authenticate(secret: string): Promise<Actor | null> {
@@ -26,8 +32,13 @@ export function createTokenService(deps: TokenServiceDeps) {
     if (adminHash && timingSafeEqual(adminHash, Buffer.from(digest, 'hex'))) {
       return { id: 'admin-token', name: 'admin (HOLDFAST_ADMIN_TOKEN)', roles: ['admin'] };
     }
+    const cached = active.get(digest);
+    if (cached) return cached;
     const token = await deps.store.findActiveTokenByHash(digest);
-    return token ? { id: token.id, name: token.name, roles: token.roles } : null;
+    if (!token) return null;
+    const actor = { id: token.id, name: token.name, roles: token.roles };
+    active.set(digest, actor);
+    return actor;
   }
 
   /** Creates a token; the secret is returned here and never again. */
@@ -62,6 +73,8 @@ export function createTokenService(deps: TokenServiceDeps) {
   async function revokeToken(id: string): Promise<TokenRecord> {
     const record = await deps.store.revokeToken(id);
     if (!record) throw new EngineError('not_found', `no token ${id}`);
+    const digests = [...active.entries()].filter(([, actor]) => actor.id === id).map(([digest]) => digest);
+    for (const digest of digests) active.delete(digest);
     return record;
   }
 
@@ -71,5 +84,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     revokeToken,
     listTokens: () => deps.store.listTokens(),
     countTokens: () => deps.store.countTokens(),
+    /** Drops a token (by digest) from the cache, or every token with null. */
+    forget: (digest: string | null) => (digest === null ? active.clear() : active.delete(digest)),
   };
 }

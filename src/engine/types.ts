@@ -161,3 +161,72 @@ export interface ExerciseStore {
     change: Pick<ExerciseRow, 'firedInjects' | 'status' | 'finishedAt' | 'incidentId'>,
   ): Promise<void>;
 }
+
+/**
+ * A place in the stream of committed changes: the writing transaction and the change sequence. Reads only
+ * return rows of transactions older than every transaction still running, so this order never skips one.
+ */
+export interface ChangeCursor {
+  xid: number;
+  seq: number;
+}
+
+/** What the database announces on every committed write to an incident (any instance's). */
+export interface ChangeNotice {
+  id: string;
+  version: number;
+  changeSeq: number;
+  xid: number;
+  mode: IncidentMode;
+  status: IncidentStatus;
+}
+
+/** One committed event as the streams send it: the event and the incident it belongs to. */
+export interface ChangeRecord {
+  cursor: ChangeCursor;
+  incidentId: string;
+  playbookId: string;
+  title: string;
+  mode: IncidentMode;
+  /** The incident's version after this event (its seq). */
+  version: number;
+  event: { seq: number; type: string; actor: string; source: EventSource; occurredAt: string };
+  state: unknown;
+}
+
+/** An incident as `?since` lists it (no snapshot), with its place in the change stream. */
+export interface ChangedIncident {
+  row: Omit<IncidentRow, 'snapshot'>;
+  cursor: ChangeCursor;
+}
+
+export interface ChangeStore {
+  /** The oldest transaction still running: a reader starting at (horizon, 0) misses nothing later. */
+  changeHorizon(): Promise<number>;
+  /**
+   * Committed events after `after`, in cursor order, of incidents matching the filter; and `horizon`, the
+   * oldest transaction still running (where a reader may start without missing anything later).
+   */
+  listChanges(
+    after: ChangeCursor,
+    filter: { mode?: IncidentMode; incidentId?: string },
+    limit: number,
+  ): Promise<{ changes: ChangeRecord[]; horizon: number }>;
+  /** Incidents whose last write comes after `after`, in cursor order; and the horizon as above. */
+  listIncidentsChangedSince(
+    after: ChangeCursor,
+    filter: Omit<IncidentFilter, 'limit'>,
+    limit: number,
+  ): Promise<{ incidents: ChangedIncident[]; horizon: number }>;
+}
+
+/** Notifications of committed changes from every instance (LISTEN/NOTIFY, or in-process on PGlite). */
+export interface ChangeFeed {
+  listen(handlers: {
+    incident(notice: ChangeNotice): void;
+    /** A token changed (revoked): its hash. */
+    token(tokenHash: string): void;
+    /** The feed reconnected: notices may have been missed. */
+    reconnected(): void;
+  }): Promise<() => Promise<void>>;
+}

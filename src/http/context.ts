@@ -1,7 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Engine, PlaybookRegistry, TokenService } from '../engine';
+import type { ChangeHub, Engine, PlaybookRegistry, TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
+import type { Metrics } from './metrics';
 
 /** What the routes need; wired by the composition root. */
 export interface AppDeps {
@@ -9,12 +10,26 @@ export interface AppDeps {
   registry: PlaybookRegistry;
   tokens: TokenService;
   exercises: ExerciseService;
+  /** This instance's view of committed changes: streams and `?since`. */
+  changes: ChangeHub;
+  /** Streams send a heartbeat comment after this long without a message (default 15 s). */
+  streamHeartbeatMs?: number;
   /** Resolves when the database answers; rejects otherwise. */
   checkReady: () => Promise<void>;
   /** Request bodies above this many bytes are refused with 413. */
   bodyLimitBytes: number;
   /** Logs unexpected errors (never sent to clients). */
   logError: (error: unknown, requestId: string) => void;
+  /** Request counts and latencies, served at `GET /metrics`; without it there is no `/metrics`. */
+  metrics?: Metrics;
+  /** Where the access log goes (one JSON line per request); without it, nothing is logged per request. */
+  accessLog?: RequestLogger;
+}
+
+/** The slice of a logger the access log needs (a pino logger is one). */
+export interface RequestLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 export type AppEnv = { Variables: { actor: Actor; requestId: string } };

@@ -214,7 +214,7 @@ describe('incidents over HTTP', () => {
     });
     const all = await app.admin.request('GET', '/v1/incidents');
     expect(all.body.items).toHaveLength(2);
-    expect(all.body.cursor).toMatch(/^\d+$/);
+    expect(all.body.cursor).toMatch(/^\d+\.\d+$/);
     const drills = await app.admin.request('GET', '/v1/incidents?playbookId=drill&status=open');
     expect(drills.body.items.map((i: { id: string }) => i.id)).toEqual([a.id]);
     expect((await app.admin.request('GET', '/v1/incidents?mode=exercise')).body.items).toEqual([]);

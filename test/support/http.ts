@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
 import { PlaybookRegistry } from '../../src/engine';
@@ -32,6 +32,8 @@ export interface Response {
 }
 
 export interface Client {
+  /** The bearer secret this client sends by default. */
+  token: string | null;
   request(
     method: string,
     path: string,
@@ -42,6 +44,7 @@ export interface Client {
 /** Calls the app in-process (app.request): real routing, middleware and database, no socket. */
 export function client(services: Services, defaultToken: string | null = ADMIN_TOKEN): Client {
   return {
+    token: defaultToken,
     async request(method, path, options = {}) {
       const token = options.token === undefined ? defaultToken : options.token;
       const headers: Record<string, string> = { ...options.headers };
@@ -88,7 +91,11 @@ export function useTestApp(overrides: Record<string, unknown> = {}) {
   beforeEach(async () => {
     await ctx.test.reset();
     ctx.services = testServices(ctx.test, overrides);
+    await ctx.services.changes.start();
     ctx.admin = client(ctx.services);
+  });
+  afterEach(async () => {
+    await ctx.services?.changes.stop();
   });
   return ctx;
 }

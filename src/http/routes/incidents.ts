@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { canSeeMode, EngineError, type EventRecord, type IncidentRow } from '../../engine';
+import {
+  canSeeMode,
+  EngineError,
+  type EventRecord,
+  formatCursor,
+  type IncidentRow,
+  parseCursor,
+} from '../../engine';
 import type { Actor } from '../../playbook-kit';
 import type { App, AppDeps, AppEnv } from '../context';
 import { assertStorableJson } from '../json-guard';
@@ -43,11 +50,20 @@ const listRoute = createRoute({
         .optional()
         .openapi({ description: 'true: only incidents with a missed notification deadline' }),
       limit: z.coerce.number().int().min(1).max(500).optional(),
+      since: z.string().max(40).optional().openapi({
+        description:
+          'A cursor from an earlier answer: only incidents changed after it, oldest change first, and the next cursor',
+      }),
     }),
   },
   responses: {
     200: json(
-      z.object({ items: z.array(IncidentSummarySchema), cursor: z.string().nullable() }),
+      z.object({
+        items: z.array(IncidentSummarySchema),
+        cursor: z
+          .string()
+          .openapi({ description: 'Pass as `since` to get only what changes after this answer' }),
+      }),
       'Incidents',
     ),
     304: { description: 'Not modified (If-None-Match)' },
@@ -147,7 +163,7 @@ const verifyRoute = createRoute({
   },
 });
 
-const summary = (row: IncidentRow) => ({
+const summary = (row: Omit<IncidentRow, 'snapshot'>) => ({
   id: row.id,
   playbookId: row.playbookId,
   playbookVersion: row.playbookVersion,
@@ -243,9 +259,20 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
       );
     }
     const overdue = query.overdue === undefined ? undefined : query.overdue === 'true';
-    const rows = await engine.listIncidents({ ...query, mode, overdue, limit: query.limit ?? 100 });
-    const items = rows.map(summary);
-    const cursor = rows.length > 0 ? String(Math.max(...rows.map((row) => row.changeSeq))) : null;
+    const filter = { status: query.status, playbookId: query.playbookId, mode, overdue };
+    const limit = query.limit ?? 100;
+    let items: ReturnType<typeof summary>[];
+    let cursor: string;
+    if (query.since !== undefined) {
+      const since = parseCursor(query.since, 'since');
+      const changed = await deps.changes.incidentsSince(since, filter, limit);
+      items = changed.incidents.map(({ row }) => summary(row));
+      cursor = formatCursor(changed.incidents.at(-1)?.cursor ?? since);
+    } else {
+      // Taken before the listing: whatever changes from here on is after this cursor.
+      cursor = formatCursor(await deps.changes.startingPoint());
+      items = (await engine.listIncidents({ ...filter, limit })).map(summary);
+    }
     const etag = `"${createHash('sha256')
       .update(items.map((item) => `${item.id}:${item.version}`).join(','))
       .digest('base64url')
@@ -256,7 +283,14 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(getRoute, async (c) => {
-    const row = await visibleIncident(c, c.req.valid('param').id);
+    const { id } = c.req.valid('param');
+    // A dashboard polling an unchanged incident: answered from the version cache, without a query.
+    const known = isUuid(id) ? engine.knownVersion(id) : undefined;
+    if (known && canSeeMode(c.var.actor, known.mode) && etagMatches(c, `"${known.version}"`)) {
+      c.header('ETag', `"${known.version}"`);
+      return c.body(null, 304);
+    }
+    const row = await visibleIncident(c, id);
     const etag = `"${row.version}"`;
     c.header('ETag', etag);
     if (etagMatches(c, etag)) return c.body(null, 304);

@@ -1,0 +1,148 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type {
+  ChangeCursor,
+  ChangedIncident,
+  ChangeFeed,
+  ChangeNotice,
+  ChangeRecord,
+  ChangeStore,
+  IncidentFilter,
+  IncidentMode,
+} from '../src/engine/types';
+import type { Database, Db } from './client';
+
+/** Timestamps and json come back as text or parsed, depending on the driver; bigints as text. */
+const iso = (value: unknown): string => new Date(value as string).toISOString();
+const isoOrNull = (value: unknown): string | null => (value === null ? null : iso(value));
+const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+
+/** `db.execute` answers with the rows (postgres.js) or with `{ rows }` (PGlite). */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** The oldest transaction still running: everything written by older ones is final. */
+const HORIZON = sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`;
+
+const and = (condition: SQL | false | undefined): SQL => (condition ? sql` and ${condition}` : sql``);
+
+type Raw = Record<string, unknown>;
+
+export class PgChangeStore implements ChangeStore {
+  constructor(private readonly db: Db) {}
+
+  async changeHorizon(): Promise<number> {
+    const [row] = rowsOf<{ horizon: string | number }>(await this.db.execute(HORIZON));
+    return Number(row?.horizon ?? 0);
+  }
+
+  async listChanges(
+    after: ChangeCursor,
+    filter: { mode?: IncidentMode; incidentId?: string },
+    limit: number,
+  ): Promise<{ changes: ChangeRecord[]; horizon: number }> {
+    const rows = rowsOf<Raw>(
+      await this.db.execute(sql`
+        with h as (${HORIZON})
+        select h.horizon, c.* from h left join lateral (
+          select e.change_xid, e.change_seq, e.incident_id, e.seq, e.type, e.actor, e.source, e.occurred_at,
+            e.state_after, i.playbook_id, i.title, i.mode
+          from incident_events e join incidents i on i.id = e.incident_id
+          where (e.change_xid, e.change_seq) > (${after.xid}, ${after.seq}) and e.change_xid < h.horizon
+            ${and(filter.mode !== undefined && sql`i.mode = ${filter.mode}`)}
+            ${and(filter.incidentId !== undefined && sql`e.incident_id = ${filter.incidentId}`)}
+          order by e.change_xid, e.change_seq
+          limit ${limit}
+        ) c on true`),
+    );
+    const changes = rows
+      .filter((row) => row.incident_id !== null)
+      .map(
+        (row): ChangeRecord => ({
+          cursor: { xid: Number(row.change_xid), seq: Number(row.change_seq) },
+          incidentId: row.incident_id as string,
+          playbookId: row.playbook_id as string,
+          title: row.title as string,
+          mode: row.mode as IncidentMode,
+          version: Number(row.seq),
+          event: {
+            seq: Number(row.seq),
+            type: row.type as string,
+            actor: row.actor as string,
+            source: row.source as ChangeRecord['event']['source'],
+            occurredAt: iso(row.occurred_at),
+          },
+          state: json(row.state_after),
+        }),
+      );
+    return { changes, horizon: Number(rows[0]?.horizon ?? 0) };
+  }
+
+  async listIncidentsChangedSince(
+    after: ChangeCursor,
+    filter: Omit<IncidentFilter, 'limit'>,
+    limit: number,
+  ): Promise<{ incidents: ChangedIncident[]; horizon: number }> {
+    const rows = rowsOf<Raw>(
+      await this.db.execute(sql`
+        with h as (${HORIZON})
+        select h.horizon, c.* from h left join lateral (
+          select id, playbook_id, playbook_version, title, severity, mode, exercise_id, status, overdue, state,
+            version, change_seq, change_xid, head_hash, clock_now, created_at, updated_at, closed_at
+          from incidents
+          where (change_xid, change_seq) > (${after.xid}, ${after.seq}) and change_xid < h.horizon
+            ${and(filter.status !== undefined && sql`status = ${filter.status}`)}
+            ${and(filter.playbookId !== undefined && sql`playbook_id = ${filter.playbookId}`)}
+            ${and(filter.mode !== undefined && sql`mode = ${filter.mode}`)}
+            ${and(filter.overdue !== undefined && sql`overdue = ${filter.overdue}`)}
+          order by change_xid, change_seq
+          limit ${limit}
+        ) c on true`),
+    );
+    const incidents = rows
+      .filter((row) => row.id !== null)
+      .map(
+        (row): ChangedIncident => ({
+          cursor: { xid: Number(row.change_xid), seq: Number(row.change_seq) },
+          row: {
+            id: row.id as string,
+            playbookId: row.playbook_id as string,
+            playbookVersion: Number(row.playbook_version),
+            title: row.title as string,
+            severity: row.severity as string,
+            mode: row.mode as IncidentMode,
+            exerciseId: (row.exercise_id as string | null) ?? null,
+            status: row.status as ChangedIncident['row']['status'],
+            overdue: row.overdue === true || row.overdue === 't',
+            state: json(row.state),
+            version: Number(row.version),
+            changeSeq: Number(row.change_seq),
+            headHash: row.head_hash as string,
+            clockNow: isoOrNull(row.clock_now),
+            createdAt: iso(row.created_at),
+            updatedAt: iso(row.updated_at),
+            closedAt: isoOrNull(row.closed_at),
+          },
+        }),
+      );
+    return { incidents, horizon: Number(rows[0]?.horizon ?? 0) };
+  }
+}
+
+/** The database's change notifications (see migration 0005): incident writes and token changes. */
+export class PgChangeFeed implements ChangeFeed {
+  constructor(private readonly database: Database) {}
+
+  async listen(handlers: Parameters<ChangeFeed['listen']>[0]): Promise<() => Promise<void>> {
+    const stopIncidents = await this.database.listen(
+      'holdfast_changes',
+      (payload) => handlers.incident(JSON.parse(payload) as ChangeNotice),
+      handlers.reconnected,
+    );
+    const stopTokens = await this.database.listen('holdfast_tokens', handlers.token, handlers.reconnected);
+    return async () => {
+      await stopIncidents();
+      await stopTokens();
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv, RequestLogger } from './context';
+import { routePattern } from './metrics';
+
+/**
+ * One structured line per request: request id, method, route pattern, status, duration and the
+ * token's name when the caller authenticated. Never the token, headers, query or body.
+ * 5xx lines are `error` (their cause is logged separately by onError with the same requestId).
+ */
+export function accessLog(log: RequestLogger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    let status: number | undefined;
+    try {
+      await next();
+      status = c.res.status;
+    } finally {
+      const fields = {
+        requestId: c.var.requestId,
+        method: c.req.method,
+        route: routePattern(c),
+        status: status ?? 500,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(c.var.actor ? { actor: c.var.actor.name } : {}),
+      };
+      if (fields.status >= 500) log.error(fields, 'request');
+      else log.info(fields, 'request');
+    }
+  };
+}

@@ -1,0 +1,121 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventRecord, IncidentMode, IncidentRow } from '../engine';
+import type { App } from './context';
+
+/** What `holdfast_open_incidents` is read from at scrape time (the engine's `openIncidentCounts`). */
+export type OpenIncidentCounts = () => Promise<{ playbookId: string; mode: IncidentMode; count: number }[]>;
+
+export interface Metrics {
+  /** Every holdfast metric plus the process's default metrics; `registry.metrics()` is the scrape. */
+  registry: Registry;
+  /** Counts requests by method, route pattern and status; times them by method and route pattern. */
+  middleware: MiddlewareHandler;
+  /** The engine's `onCommitted` hook: counts appended events, observes how late timers fired. */
+  observeCommitted: (incident: IncidentRow, events: EventRecord[]) => void;
+}
+
+/** Label for requests no route matched (a 404 of the router): never the raw path. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * The route pattern a request matched (`/v1/incidents/:id`), never the raw path: the last matched
+ * route that is an endpoint, not a middleware (`use` registers middleware for every method), so a
+ * request refused by a middleware (401, 413) is still labelled with the endpoint it aimed at.
+ */
+export function routePattern(c: Context): string {
+  const endpoint = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
+  return endpoint?.path ?? UNMATCHED_ROUTE;
+}
+
+const seconds = (from: number) => (performance.now() - from) / 1000;
+
+/** Process metrics (CPU, memory, event loop, GC) exist once per process, whatever number of apps it builds. */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts }): Metrics {
+  const own = new Registry();
+
+  const requests = new Counter({
+    name: 'holdfast_http_requests_total',
+    help: 'HTTP requests by method, matched route pattern and response status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [own],
+  });
+  const requestDuration = new Histogram({
+    name: 'holdfast_http_request_duration_seconds',
+    help: 'Time to produce the response (for streams: until the stream starts), by method and route pattern.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [own],
+  });
+  const advances = new Counter({
+    name: 'holdfast_advances_total',
+    help: 'Events committed to incident histories by this instance, by playbook, event type and source.',
+    labelNames: ['playbook', 'event', 'source'] as const,
+    registers: [own],
+  });
+  const timerLag = new Histogram({
+    name: 'holdfast_timer_lag_seconds',
+    help: 'How late a due timer fired: recorded_at minus occurred_at (its due time) of timer events.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
+    registers: [own],
+  });
+  new Gauge({
+    name: 'holdfast_open_incidents',
+    help: 'Open incidents by playbook and mode (live | exercise), read from the database at scrape time.',
+    labelNames: ['playbook', 'mode'] as const,
+    registers: [own],
+    async collect() {
+      this.reset(); // a playbook with no open incident left drops out instead of keeping its last count
+      try {
+        for (const row of await options.openIncidentCounts()) {
+          this.set({ playbook: row.playbookId, mode: row.mode }, row.count);
+        }
+      } catch {
+        // The database is down: the scrape still answers (process and request metrics), without this gauge.
+      }
+    },
+  });
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const started = performance.now();
+    let status: number | undefined;
+    try {
+      await next();
+      status = c.res.status;
+    } finally {
+      const route = routePattern(c);
+      const method = c.req.method;
+      requestDuration.observe({ method, route }, seconds(started));
+      requests.inc({ method, route, status: String(status ?? 500) });
+    }
+  };
+
+  const observeCommitted = (incident: IncidentRow, events: EventRecord[]) => {
+    for (const event of events) {
+      advances.inc({ playbook: incident.playbookId, event: event.type, source: event.source });
+      if (event.source === 'timer') {
+        const lag = (Date.parse(event.recordedAt) - Date.parse(event.occurredAt)) / 1000;
+        if (Number.isFinite(lag)) timerLag.observe(Math.max(0, lag));
+      }
+    }
+  };
+
+  return { registry: Registry.merge([processMetrics(), own]), middleware, observeCommitted };
+}
+
+/** `GET /metrics`, Prometheus text format. No bearer token (outside `/v1`): firewall it from the public. */
+export function metricsRoutes(app: App, metrics: Metrics): void {
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
+}

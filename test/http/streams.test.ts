@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type Client, tokenFor, useTestApp } from '../support/http';
+import { type SseMessage, sseReader } from '../support/sse';
+
+const app = useTestApp({ HOLDFAST_STREAM_HEARTBEAT_MS: 200 });
+
+const openDrill = async (client: Client = app.admin) => {
+  const created = await client.request('POST', '/v1/incidents', {
+    body: { playbookId: 'drill', title: 'Drill', input: { deadlineHours: 48 } },
+  });
+  expect(created.status).toBe(201);
+  return created.body as { id: string; version: number };
+};
+
+const openExercise = () =>
+  app.services.engine.startIncident(
+    {
+      playbookId: 'drill',
+      title: 'Drill exercise',
+      input: { deadlineHours: 48 },
+      actor: { id: 'facilitator', name: 'facilitator', roles: ['facilitator'] },
+      mode: 'exercise',
+      clockStart: '2030-01-01T00:00:00Z',
+    },
+    [],
+  );
+
+const note = async (id: string, text: string, client: Client = app.admin) => {
+  const sent = await client.request('POST', `/v1/incidents/${id}/events`, {
+    body: { type: 'note.added', payload: { text } },
+  });
+  expect(sent.status).toBe(200);
+  return sent.body.event as { seq: number };
+};
+
+/** Opens a stream through the app (the real route and middleware) and reads it as it arrives. */
+async function openStream(path: string, headers: Record<string, string> = {}, token = ADMIN_TOKEN) {
+  const response = await app.services.app.request(path, {
+    headers: { authorization: `Bearer ${token}`, ...headers },
+  });
+  expect(response.status, await peekError(response)).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const stream = sseReader(response);
+  await stream.comment('connected');
+  return stream;
+}
+
+const peekError = async (response: Response) =>
+  response.status === 200 ? '' : await response.clone().text();
+
+const parsed = (messages: SseMessage[]) => messages.map((message) => JSON.parse(message.data));
+
+describe('polling', () => {
+  it('answers If-None-Match with 304 without touching the database', async () => {
+    const observer = await tokenFor(app.services, app.admin, 'wall-screen', 'observer');
+    const incident = await openDrill();
+    const first = await observer.request('GET', `/v1/incidents/${incident.id}`);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+
+    const queries = countQueries();
+    const again = await observer.request('GET', `/v1/incidents/${incident.id}`, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(again.status).toBe(304);
+    expect(queries.stop()).toBe(0);
+
+    // A change makes the old ETag stale at once; the new version is cached again.
+    await note(incident.id, 'changed');
+    const changed = await observer.request('GET', `/v1/incidents/${incident.id}`, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe('"2"');
+  });
+
+  it('never answers 304 for an incident the caller may not see', async () => {
+    const facilitator = await tokenFor(app.services, app.admin, 'facilitator', 'facilitator');
+    const live = await openDrill();
+    await app.admin.request('GET', `/v1/incidents/${live.id}`);
+    const refused = await facilitator.request('GET', `/v1/incidents/${live.id}`, {
+      headers: { 'if-none-match': '"1"' },
+    });
+    expect(refused.status).toBe(403);
+  });
+
+  it('lists only the incidents changed after a cursor, and the next cursor', async () => {
+    const [a, b, c] = [await openDrill(), await openDrill(), await openDrill()];
+    const listing = await app.admin.request('GET', '/v1/incidents');
+    expect(listing.body.items).toHaveLength(3);
+    const cursor = listing.body.cursor as string;
+
+    const unchanged = await app.admin.request('GET', `/v1/incidents?since=${cursor}`);
+    expect(unchanged.body).toEqual({ items: [], cursor });
+
+    await note(b.id, 'b changed');
+    await note(a.id, 'a changed');
+    const changed = await app.admin.request('GET', `/v1/incidents?since=${cursor}`);
+    expect(changed.body.items.map((item: { id: string }) => item.id)).toEqual([b.id, a.id]);
+    expect(changed.body.items.map((item: { version: number }) => item.version)).toEqual([2, 2]);
+    expect(changed.body.cursor).not.toBe(cursor);
+
+    await note(a.id, 'a again');
+    const next = await app.admin.request('GET', `/v1/incidents?since=${changed.body.cursor}`);
+    expect(next.body.items.map((item: { id: string; version: number }) => [item.id, item.version])).toEqual([
+      [a.id, 3],
+    ]);
+    expect(next.body.items.some((item: { id: string }) => item.id === c.id)).toBe(false);
+  });
+
+  it('refuses a cursor it did not hand out', async () => {
+    for (const since of ['yesterday', '12', '1.2.3', '-1.0']) {
+      const answer = await app.admin.request('GET', `/v1/incidents?since=${since}`);
+      expect(answer.status, since).toBe(400);
+      expect(answer.body.detail ?? answer.body.message).toMatch(/since must be a cursor/);
+    }
+  });
+});
+
+describe('streams', () => {
+  it('sends one message per committed change and resumes after Last-Event-ID without a gap', async () => {
+    const incidents = [await openDrill(), await openDrill()];
+    const stream = await openStream('/v1/stream');
+    const sent: [string, number][] = [];
+    for (let i = 0; i < 50; i++) {
+      const incident = incidents[i % 2]!;
+      sent.push([incident.id, (await note(incident.id, `change ${i}`)).seq]);
+    }
+    const firstHalf = await stream.next(50);
+    expect(parsed(firstHalf).map((change) => [change.incidentId, change.version])).toEqual(sent);
+    expect(firstHalf.every((message) => message.event === 'change' && message.id)).toBe(true);
+    const ids = firstHalf.map((message) => message.id!);
+    expect(new Set(ids).size).toBe(50);
+    await stream.close();
+
+    // 50 more while nobody listens; resume from the 40th message: 10 replayed + 50 missed, in order.
+    for (let i = 50; i < 100; i++) {
+      const incident = incidents[i % 2]!;
+      sent.push([incident.id, (await note(incident.id, `change ${i}`)).seq]);
+    }
+    const resumed = await openStream('/v1/stream', { 'last-event-id': ids[39]! });
+    const replayed = await resumed.next(60);
+    expect(parsed(replayed).map((change) => [change.incidentId, change.version])).toEqual(sent.slice(40));
+    expect(await resumed.rest(300)).toEqual([]);
+
+    // And it stays live after the replay.
+    await note(incidents[0]!.id, 'live again');
+    const [live] = parsed(await resumed.next(1));
+    expect(live).toMatchObject({ incidentId: incidents[0]!.id, event: { type: 'note.added' } });
+    await resumed.close();
+  });
+
+  it('streams one incident by event seq and resumes from a seq', async () => {
+    const incident = await openDrill();
+    const other = await openDrill();
+    const stream = await openStream(`/v1/incidents/${incident.id}/stream`);
+    await note(other.id, 'elsewhere');
+    await note(incident.id, 'one');
+    await note(incident.id, 'two');
+    const messages = await stream.next(2);
+    expect(messages.map((message) => message.id)).toEqual(['2', '3']);
+    expect(parsed(messages).map((change) => change.event.type)).toEqual(['note.added', 'note.added']);
+    await stream.close();
+
+    const resumed = await openStream(`/v1/incidents/${incident.id}/stream`, { 'last-event-id': '0' });
+    expect((await resumed.next(3)).map((message) => message.id)).toEqual(['1', '2', '3']);
+    await resumed.close();
+  });
+
+  it('sends heartbeats while nothing happens', async () => {
+    const stream = await openStream('/v1/stream');
+    await stream.comment('heartbeat', 3000);
+    await stream.close();
+  });
+
+  it("follows the caller's role: observers see live incidents, facilitators only exercises", async () => {
+    const observer = await tokenFor(app.services, app.admin, 'observer', 'observer');
+    const facilitator = await tokenFor(app.services, app.admin, 'facilitator', 'facilitator');
+    const live = await openDrill();
+    const exercise = await openExercise();
+    const observerStream = await openStream('/v1/stream', {}, bearerOf(observer));
+    const facilitatorStream = await openStream('/v1/stream', {}, bearerOf(facilitator));
+    await note(exercise.id, 'exercise move');
+    await note(live.id, 'live move');
+    expect(parsed(await observerStream.next(1))[0].incidentId).toBe(live.id);
+    expect(parsed(await facilitatorStream.next(1))[0].incidentId).toBe(exercise.id);
+    expect(await observerStream.rest(200)).toEqual([]);
+    expect(await facilitatorStream.rest(0)).toEqual([]);
+    await observerStream.close();
+    await facilitatorStream.close();
+
+    const refused = await app.services.app.request('/v1/stream?mode=live', {
+      headers: { authorization: `Bearer ${bearerOf(facilitator)}` },
+    });
+    expect(refused.status).toBe(403);
+    const hidden = await app.services.app.request(`/v1/incidents/${live.id}/stream`, {
+      headers: { authorization: `Bearer ${bearerOf(facilitator)}` },
+    });
+    expect(hidden.status).toBe(403);
+  });
+
+  it('refuses a Last-Event-ID it did not hand out', async () => {
+    const incident = await openDrill();
+    for (const [path, id] of [
+      ['/v1/stream', 'abc'],
+      ['/v1/stream', '5'],
+      [`/v1/incidents/${incident.id}/stream`, '1.5'],
+    ] as const) {
+      const answer = await app.services.app.request(path, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'last-event-id': id },
+      });
+      expect(answer.status, `${path} ${id}`).toBe(400);
+    }
+  });
+});
+
+const bearerOf = (client: Client): string => client.token!;
+
+/** Counts statements sent to the test's PGlite database until `stop()`. */
+function countQueries() {
+  const pglite = (app.test.database.db as unknown as { $client: Record<string, unknown> }).$client;
+  let count = 0;
+  const originals = new Map<string, unknown>();
+  for (const method of ['query', 'exec', 'transaction']) {
+    const original = pglite[method] as (...args: unknown[]) => unknown;
+    originals.set(method, original);
+    pglite[method] = (...args: unknown[]) => {
+      count++;
+      return original.apply(pglite, args);
+    };
+  }
+  return {
+    stop(): number {
+      for (const [method, original] of originals) pglite[method] = original;
+      return count;
+    },
+  };
+}
