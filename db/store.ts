@@ -37,7 +37,7 @@ function toIncident(row: IncidentSelect): IncidentRow {
   };
 }
 
-function toEvent(row: EventSelect): EventRecord {
+function toEvent({ changeXid: _xid, changeSeq: _seq, ...row }: EventSelect): EventRecord {
   return { ...row, occurredAt: iso(row.occurredAt), recordedAt: iso(row.recordedAt) };
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import postgres from 'postgres';
+import { benchPolling } from './polling';
 import { benchTabletop } from './tabletop';
 import { benchTimers } from './timers';
 
@@ -22,6 +23,10 @@ const url = new URL(serverUrl);
 url.pathname = `/${name}`;
 try {
   const tabletop = await benchTabletop((line) => console.log(line));
+  const pollingUrl = new URL(url);
+  pollingUrl.pathname = `/${name}_polling`;
+  await admin.unsafe(`create database ${name}_polling`);
+  const polling = await benchPolling(pollingUrl.toString(), (line) => console.log(line));
   const timers = await benchTimers(url.toString(), timerCount, (line) => console.log(line));
   const machine = {
     cpus: cpus().length,
@@ -29,13 +34,15 @@ try {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   };
-  const result = { measuredAt: new Date().toISOString(), machine, timers, tabletop };
+  const result = { measuredAt: new Date().toISOString(), machine, timers, tabletop, polling };
   console.table(timers);
   console.table({ ...tabletop, runs: undefined });
+  console.table(polling);
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
   console.log('written to bench-results/latest.json');
 } finally {
   await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`drop database if exists ${name}_polling with (force)`);
   await admin.end();
 }

@@ -1,0 +1,168 @@
+import { performance } from 'node:perf_hooks';
+import { serve } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { Hono } from 'hono';
+import postgres from 'postgres';
+import { playbooks } from '../../playbooks';
+import { loadConfig } from '../../src/config';
+import { PlaybookRegistry } from '../../src/engine';
+import { startServer } from '../../src/main';
+
+export interface PollingBenchResult {
+  connections: number;
+  seconds: number;
+  bareHonoRequestsPerSecond: number;
+  notModifiedPollsPerSecond: number;
+  /** 304 polls per second ÷ the bare Hono route, same run. Goal ≥ 0.5. */
+  notModifiedRatio: number;
+  sinceP50MsWith10: number;
+  sinceP50MsWith10000: number;
+  /** `?since` poll cost with 10,000 open incidents ÷ with 10. Goal ≤ 1.5. */
+  sinceRatio: number;
+}
+
+const ADMIN = 'bench-admin-token-0123456789';
+
+async function load(url: string, headers: Record<string, string>, connections: number, seconds: number) {
+  const result = await autocannon({ url, headers, connections, duration: seconds });
+  if (result.non2xx > 0 && result['3xx'] === 0) throw new Error(`${url}: ${result.non2xx} failed requests`);
+  return result.requests.average;
+}
+
+/** The floor: a bare Hono route on the same HTTP server library, answering 304 to the same request. */
+async function bareHono(connections: number, seconds: number): Promise<number> {
+  const app = new Hono();
+  app.get('/v1/incidents/:id', (c) => {
+    c.header('ETag', '"1"');
+    return c.body(null, 304);
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    return await load(
+      `http://127.0.0.1:${port}/v1/incidents/x`,
+      { 'if-none-match': '"1"' },
+      connections,
+      seconds,
+    );
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/**
+ * Dashboards polling: 304 answers to `If-None-Match` against the bare route, and the cost of a `?since`
+ * poll (one changed incident each time) with 10 and with 10,000 open incidents, on Postgres (`url`, an empty
+ * scratch database) with one holdfast instance.
+ */
+export async function benchPolling(url: string, log: (line: string) => void): Promise<PollingBenchResult> {
+  const connections = 50;
+  const seconds = Number(process.env.BENCH_POLL_SECONDS ?? 10);
+  const bare = await bareHono(connections, seconds);
+  log(`bare Hono 304: ${Math.round(bare)} requests/s`);
+
+  const config = loadConfig(
+    { DATABASE_URL: url, PORT: 0, HOLDFAST_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', HOLDFAST_DB_POOL: 20 },
+    {},
+  );
+  const server = await startServer(config);
+  const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: auth,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  const playbook = new PlaybookRegistry(playbooks).get('credential-stuffing');
+  const open = async () => {
+    const opened = await api('POST', '/v1/incidents', {
+      playbookId: playbook.id,
+      title: 'Bench',
+      input: playbook.example?.input,
+    });
+    const id = opened.id as string;
+    await api('POST', `/v1/incidents/${id}/events`, {
+      type: 'incident.declared',
+      payload: { rationale: 'Declaration criteria met.' },
+    });
+    return (await api('GET', `/v1/incidents/${id}`)) as { id: string; version: number };
+  };
+  try {
+    const first = await open();
+    const polls = await load(
+      `${server.url}/v1/incidents/${first.id}`,
+      { authorization: auth.authorization, 'if-none-match': `"${first.version}"` },
+      connections,
+      seconds,
+    );
+    log(`holdfast 304 polls: ${Math.round(polls)} requests/s`);
+
+    for (let i = 1; i < 10; i++) await open();
+    const ids = ((await api('GET', '/v1/incidents?limit=10')).items as { id: string }[]).map((i) => i.id);
+    const sinceWith10 = await sincePollMs(api, ids);
+    log(`?since poll with 10 open incidents: p50 ${sinceWith10.toFixed(2)} ms`);
+
+    await cloneIncidents(url, first.id, 9_990);
+    const sinceWith10000 = await sincePollMs(api, ids);
+    log(`?since poll with 10,000 open incidents: p50 ${sinceWith10000.toFixed(2)} ms`);
+    return {
+      connections,
+      seconds,
+      bareHonoRequestsPerSecond: Math.round(bare),
+      notModifiedPollsPerSecond: Math.round(polls),
+      notModifiedRatio: round(polls / bare),
+      sinceP50MsWith10: round(sinceWith10),
+      sinceP50MsWith10000: round(sinceWith10000),
+      sinceRatio: round(sinceWith10000 / sinceWith10),
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Median time of a `?since` poll that finds the one incident changed since the previous poll. */
+async function sincePollMs(
+  api: (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>,
+  ids: string[],
+): Promise<number> {
+  let cursor = (await api('GET', '/v1/incidents?limit=1')).cursor as string;
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const id = ids[i % ids.length]!;
+    await api('POST', `/v1/incidents/${id}/events`, {
+      type: 'sitrep.published',
+      payload: { summary: `poll ${i}` },
+    });
+    const started = performance.now();
+    const answer = await api('GET', `/v1/incidents?since=${cursor}`);
+    times.push(performance.now() - started);
+    const items = answer.items as { id: string }[];
+    if (!items.some((item) => item.id === id)) throw new Error('?since missed the changed incident');
+    cursor = answer.cursor as string;
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** Copies one open incident `count` times in SQL (with fresh ids): many open incidents, quickly. */
+async function cloneIncidents(url: string, sourceId: string, count: number): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await client`
+      insert into incidents (id, playbook_id, playbook_version, title, severity, mode, exercise_id, status,
+        overdue, state, snapshot, version, head_hash, clock_now, created_at, updated_at, closed_at)
+      select gen_random_uuid(), playbook_id, playbook_version, title || ' ' || g, severity, mode, exercise_id,
+        status, overdue, state, snapshot, version, head_hash, clock_now, created_at, updated_at, closed_at
+      from incidents, generate_series(1, ${count}) g
+      where id = ${sourceId}`;
+    await client`analyze incidents`;
+  } finally {
+    await client.end();
+  }
+}
