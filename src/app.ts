@@ -37,13 +37,14 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   if (deps.accessLog) app.use('*', accessLog(deps.accessLog));
   if (deps.metrics) app.use('*', deps.metrics.middleware);
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: (c) =>
-        problem(c, 'payload_too_large', `request bodies are limited to ${deps.bodyLimitBytes} bytes`),
-    }),
+  const limitBody = bodyLimit({
+    maxSize: deps.bodyLimitBytes,
+    onError: (c) =>
+      problem(c, 'payload_too_large', `request bodies are limited to ${deps.bodyLimitBytes} bytes`),
+  });
+  // Only where a body is read: checking it builds the whole Request, a cost every poll would pay.
+  app.use('*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
   app.use('/v1/*', bearerAuth(deps.tokens));
 

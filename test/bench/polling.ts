@@ -24,7 +24,8 @@ export interface PollingBenchResult {
 const ADMIN = 'bench-admin-token-0123456789';
 
 async function load(url: string, headers: Record<string, string>, connections: number, seconds: number) {
-  const result = await autocannon({ url, headers, connections, duration: seconds });
+  // The load runs in a worker thread, so the server under test has this thread to itself.
+  const result = await autocannon({ url, headers, connections, duration: seconds, workers: 1 });
   if (result.non2xx > 0 && result['3xx'] === 0) throw new Error(`${url}: ${result.non2xx} failed requests`);
   return result.requests.average;
 }
@@ -89,7 +90,16 @@ export async function benchPolling(url: string, log: (line: string) => void): Pr
       type: 'incident.declared',
       payload: { rationale: 'Declaration criteria met.' },
     });
-    return (await api('GET', `/v1/incidents/${id}`)) as { id: string; version: number };
+    return settled(id);
+  };
+  /** The example's deadlines are long past: wait until the timers they set have fired. */
+  const settled = async (id: string) => {
+    for (let last = -1; ; ) {
+      const incident = (await api('GET', `/v1/incidents/${id}`)) as { id: string; version: number };
+      if (incident.version === last) return incident;
+      last = incident.version;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   };
   try {
     const first = await open();

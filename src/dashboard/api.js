@@ -1,0 +1,110 @@
+// The API client: bearer token from sessionStorage, ETag-aware GETs, problem+json errors.
+
+const TOKEN_KEY = 'holdfast.token';
+
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (value) => sessionStorage.setItem(TOKEN_KEY, value),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+/** An API answer that was not 2xx/304; `problem` is the RFC 9457 body when there was one. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail ?? problem?.message ?? `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = problem?.code ?? (status === 0 ? 'network' : 'http');
+    this.problem = problem ?? {};
+  }
+}
+
+/** Called on any 401: the page goes back to the token form. */
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(handler) {
+  onUnauthorized = handler;
+}
+
+export function authHeaders(extra = {}) {
+  const headers = { ...extra };
+  const secret = token.get();
+  if (secret) headers.authorization = `Bearer ${secret}`;
+  return headers;
+}
+
+async function problemOf(response) {
+  const text = await response.text().catch(() => '');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { detail: text.trim() || `${response.status} ${response.statusText}` };
+  }
+}
+
+/** fetch() with the token; throws ApiError on failure (status 0 = network error). */
+export async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      signal,
+      headers: authHeaders(body === undefined ? headers : { 'content-type': 'application/json', ...headers }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new ApiError(0, { detail: `the server cannot be reached (${error?.message ?? error})` });
+  }
+  if (response.status === 401) {
+    const problem = await problemOf(response);
+    onUnauthorized(problem.detail ?? 'the token was refused');
+    throw new ApiError(401, problem);
+  }
+  if (!response.ok && response.status !== 304) throw new ApiError(response.status, await problemOf(response));
+  return response;
+}
+
+/** Last body and ETag per path, for If-None-Match. */
+const cache = new Map();
+
+export function clearCache() {
+  cache.clear();
+}
+
+/**
+ * GET JSON with If-None-Match. Resolves to { data, changed, etag }: `changed` is false when the
+ * server answered 304 and `data` is the copy from the previous answer.
+ */
+export async function getJson(path, { signal } = {}) {
+  const cached = cache.get(path);
+  const response = await request(path, {
+    signal,
+    headers: cached?.etag ? { 'if-none-match': cached.etag } : {},
+  });
+  if (response.status === 304 && cached) return { data: cached.data, changed: false, etag: cached.etag };
+  const data = await response.json();
+  const etag = response.headers.get('etag');
+  if (etag) cache.set(path, { etag, data });
+  return { data, changed: true, etag };
+}
+
+export async function getText(path, { signal } = {}) {
+  const response = await request(path, { signal });
+  return response.text();
+}
+
+/**
+ * POST …/events with If-Match (the incident version the user was looking at) and an Idempotency-Key,
+ * so that a retry after a lost answer is recorded at most once.
+ */
+export async function sendEvent(incidentId, version, body, idempotencyKey) {
+  const headers = { 'if-match': `"${version}"` };
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  const response = await request(`/v1/incidents/${encodeURIComponent(incidentId)}/events`, {
+    method: 'POST',
+    body,
+    headers,
+  });
+  return response.json();
+}
