@@ -28,6 +28,7 @@ export interface AppDeps {
 
 /** The slice of a logger the access log needs (a pino logger is one). */
 export interface RequestLogger {
+  isLevelEnabled(level: 'info' | 'error'): boolean;
   info(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
