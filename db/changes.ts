@@ -9,17 +9,10 @@ import type {
   IncidentFilter,
   IncidentMode,
 } from '../src/engine/types';
-import type { Database, Db } from './client';
+import { type Database, type Db, iso, isoOrNull, rowsOf } from './client';
 
-/** Timestamps and json come back as text or parsed, depending on the driver; bigints as text. */
-const iso = (value: unknown): string => new Date(value as string).toISOString();
-const isoOrNull = (value: unknown): string | null => (value === null ? null : iso(value));
+/** json comes back as text or parsed, depending on the driver. */
 const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
-
-/** `db.execute` answers with the rows (postgres.js) or with `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 /** The oldest transaction still running: everything written by older ones is final. */
 const HORIZON = sql`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon`;

@@ -115,3 +115,12 @@ async function migratePostgresLocked(url: string): Promise<void> {
     await client.end({ timeout: 5 });
   }
 }
+
+/** `db.execute` answers with the rows (postgres.js) or with `{ rows }` (PGlite). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** Timestamps come back as Postgres text or as Dates, depending on the query; the engine speaks ISO 8601. */
+export const iso = (value: unknown): string => new Date(value as string).toISOString();
+export const isoOrNull = (value: unknown): string | null => (value === null ? null : iso(value));

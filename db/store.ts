@@ -14,15 +14,11 @@ import type {
   TokenRecord,
   TokenStore,
 } from '../src/engine/types';
-import type { Db } from './client';
+import { type Db, iso, isoOrNull, rowsOf } from './client';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 import { exercises, incidentEvents, incidents, timers, tokens } from './schema';
-
-/** Timestamps come back as Postgres text; the engine and the hash chain speak ISO 8601. */
-const iso = (value: string | Date): string => new Date(value).toISOString();
-const isoOrNull = (value: string | Date | null): string | null => (value === null ? null : iso(value));
 
 type IncidentSelect = typeof incidents.$inferSelect;
 type EventSelect = typeof incidentEvents.$inferSelect;
@@ -229,11 +225,6 @@ async function fireLocked(tx: Tx, incidentId: string, now: string, fire: FireTim
     await tx.insert(incidentEvents).values(firing.events);
   }
   await writeTimers(tx, firing.incident, firing.timersToAdd, firing.timerIdsToRemove);
-}
-
-/** `db.execute` answers with the rows (postgres.js) or with `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
