@@ -25,9 +25,16 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * request refused by a middleware (401, 413) is still labelled with the endpoint it aimed at.
  */
 export function routePattern(c: Context): string {
-  const endpoint = matchedRoutes(c).findLast((route) => route.method !== 'ALL');
-  return endpoint?.path ?? UNMATCHED_ROUTE;
+  let route = routeOf.get(c);
+  if (route === undefined) {
+    route = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL')?.path ?? UNMATCHED_ROUTE;
+    routeOf.set(c, route);
+  }
+  return route;
 }
+
+/** Metrics and the access log both label a request by its route: found once per request. */
+const routeOf = new WeakMap<Context, string>();
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jjMedsInput } from '../fixtures/jj-meds';
 import type { Body } from '../support/http';
 import { cleanEnv, killAll, type ServeProcess, startServe } from '../support/processes';
 
@@ -20,23 +21,6 @@ if (!hasChromium) {
 
 const ADMIN = 'dashboard-e2e-admin-token-0123';
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
-
-const demandInput = (receivedAt: string) => ({
-  demand: {
-    receivedAt,
-    channel: 'email',
-    claimedAssets: ['image files'],
-    proofOfAccess: false,
-    threatenedActions: ['publish_internet', 'send_to_police'],
-    amount: 1000,
-    currency: 'USD',
-    asset: 'BTC',
-    windowHours: 48,
-  },
-  organisation: { name: 'JJ Meds', country: 'CA' },
-  jurisdictions: ['CA'],
-  dataCategories: ['health', 'id_images'],
-});
 
 describe.skipIf(!hasChromium)('web dashboard in Chromium', () => {
   let dataDir: string;
@@ -93,7 +77,7 @@ describe.skipIf(!hasChromium)('web dashboard in Chromium', () => {
       body: JSON.stringify({
         playbookId: 'ransom-demand',
         title: 'JJ Meds: bitcoin demand for customer image files',
-        input: demandInput(new Date().toISOString()),
+        input: jjMedsInput(new Date().toISOString()),
       }),
     });
     expect(incident.status).toBe(201);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { jjMedsInput } from '../fixtures/jj-meds';
 import { type Client, client, tokenFor as newToken, type Response, useTestApp } from '../support/http';
 
 const app = useTestApp({ HOLDFAST_BODY_LIMIT_BYTES: 4096 });
@@ -281,22 +282,7 @@ describe('incidents over HTTP', () => {
   });
 });
 
-const jjInput = {
-  demand: {
-    receivedAt: '2018-03-08T10:00:00-05:00',
-    channel: 'email',
-    claimedAssets: ['image files'],
-    proofOfAccess: false,
-    threatenedActions: ['publish_internet', 'send_to_police'],
-    amount: 1000,
-    currency: 'USD',
-    asset: 'BTC',
-    windowHours: 48,
-  },
-  organisation: { name: 'JJ Meds', country: 'CA' },
-  jurisdictions: ['CA'],
-  dataCategories: ['health', 'id_images'],
-};
+const jjInput = jjMedsInput();
 
 describe('bad input gets a problem+json 4xx and changes nothing', () => {
   it.each([
