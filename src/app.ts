@@ -1,13 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { EngineError } from './engine';
-import { accessLog } from './http/access-log';
 import { bearerAuth } from './http/auth';
 import type { AppDeps, AppEnv } from './http/context';
 import { docsRoutes } from './http/docs';
 import { metricsRoutes } from './http/metrics';
+import { observeRequests } from './http/observe';
 import { problem } from './http/problem';
 import { dashboardRoutes } from './http/routes/dashboard';
 import { exerciseRoutes } from './http/routes/exercises';
@@ -34,9 +33,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }));
-  if (deps.accessLog) app.use('*', accessLog(deps.accessLog));
-  if (deps.metrics) app.use('*', deps.metrics.middleware);
+  app.use('*', observeRequests({ metrics: deps.metrics, log: deps.accessLog }));
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: (c) =>
@@ -77,7 +74,7 @@ export function createApp(deps: AppDeps) {
       if (error.status < 500)
         return problem(c, 'invalid_request', error.message || 'malformed request', {}, error.status);
     }
-    deps.logError(error, c.var.requestId ?? 'unknown');
+    deps.logError(error, c.get('requestId') ?? 'unknown');
     if (isUnavailable(error)) return problem(c, 'unavailable', 'the database is unavailable; retry shortly');
     return problem(c, 'internal', 'an unexpected error occurred; it has been logged');
   });

@@ -394,7 +394,7 @@ let diagramCounter = 0;
 let mermaidLoading;
 function loadMermaid() {
   mermaidLoading ??= new Promise((resolve, reject) => {
-    const script = h('script', { src: '/dashboard/vendor/mermaid.js' });
+    const script = h('script', { src: '/vendor/mermaid.js' });
     script.addEventListener('load', () => {
       globalThis.mermaid.initialize({
         startOnLoad: false,

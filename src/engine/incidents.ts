@@ -175,14 +175,15 @@ export function createEngine(deps: EngineDeps) {
   const incidentNow = (row: Pick<IncidentRow, 'clockNow'>): string =>
     row.clockNow ?? deps.now().toISOString();
 
-  /** Loads an incident; with `actor`, also refuses one the actor may not see (see `canSeeMode`). */
+  /**
+   * Loads an incident; with `actor`, one the actor may not see (see `canSeeMode`) is not found either, with
+   * the same answer as a missing id, so a facilitator token cannot even learn that a live incident exists.
+   */
   async function loadIncident(id: string, actor?: Actor): Promise<IncidentRow> {
     const row = await store.getIncident(id);
-    if (!row) throw new EngineError('not_found', `no incident ${id}`);
-    noteVersion(row);
-    if (actor && !canSeeMode(actor, row.mode)) {
-      throw new EngineError('forbidden', 'facilitator tokens reach exercise incidents only');
-    }
+    if (row) noteVersion(row);
+    if (!row || (actor && !canSeeMode(actor, row.mode)))
+      throw new EngineError('not_found', `no incident ${id}`);
     return row;
   }
 

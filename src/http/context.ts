@@ -33,5 +33,9 @@ export interface RequestLogger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export type AppEnv = { Variables: { actor: Actor; requestId: string } };
+export type AppEnv = {
+  /** What @hono/node-server passes to the app; absent under `app.request()` in tests. */
+  Bindings: { outgoing?: { setHeader(name: string, value: string): unknown } } | undefined;
+  Variables: { actor: Actor; requestId: string };
+};
 export type App = OpenAPIHono<AppEnv>;

@@ -1,5 +1,3 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventRecord, IncidentMode, IncidentRow } from '../engine';
 import type { App } from './context';
@@ -10,33 +8,11 @@ export type OpenIncidentCounts = () => Promise<{ playbookId: string; mode: Incid
 export interface Metrics {
   /** Every holdfast metric plus the process's default metrics; `registry.metrics()` is the scrape. */
   registry: Registry;
-  /** Counts requests by method, route pattern and status; times them by method and route pattern. */
-  middleware: MiddlewareHandler;
+  /** Counts a request by method, route pattern and status; times it by method and route pattern. */
+  observeRequest: (method: string, route: string, status: number, seconds: number) => void;
   /** The engine's `onCommitted` hook: counts appended events, observes how late timers fired. */
   observeCommitted: (incident: IncidentRow, events: EventRecord[]) => void;
 }
-
-/** Label for requests no route matched (a 404 of the router): never the raw path. */
-export const UNMATCHED_ROUTE = 'unmatched';
-
-/**
- * The route pattern a request matched (`/v1/incidents/:id`), never the raw path: the last matched
- * route that is an endpoint, not a middleware (`use` registers middleware for every method), so a
- * request refused by a middleware (401, 413) is still labelled with the endpoint it aimed at.
- */
-export function routePattern(c: Context): string {
-  let route = routeOf.get(c);
-  if (route === undefined) {
-    route = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL')?.path ?? UNMATCHED_ROUTE;
-    routeOf.set(c, route);
-  }
-  return route;
-}
-
-/** Metrics and the access log both label a request by its route: found once per request. */
-const routeOf = new WeakMap<Context, string>();
-
-const seconds = (from: number) => (performance.now() - from) / 1000;
 
 /** Process metrics (CPU, memory, event loop, GC) exist once per process, whatever number of apps it builds. */
 let processRegistry: Registry | undefined;
@@ -93,18 +69,23 @@ export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts 
     },
   });
 
-  const middleware: MiddlewareHandler = async (c, next) => {
-    const started = performance.now();
-    let status: number | undefined;
-    try {
-      await next();
-      status = c.res.status;
-    } finally {
-      const route = routePattern(c);
-      const method = c.req.method;
-      requestDuration.observe({ method, route }, seconds(started));
-      requests.inc({ method, route, status: String(status ?? 500) });
+  // prom-client hashes the labels on every call; a request reuses the children made for its labels.
+  const requestChildren = new Map<
+    string,
+    { count: Counter.Internal; duration: Histogram.Internal<'method' | 'route'> }
+  >();
+  const observeRequest = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${route} ${status}`;
+    let children = requestChildren.get(key);
+    if (!children) {
+      children = {
+        count: requests.labels({ method, route, status: String(status) }),
+        duration: requestDuration.labels({ method, route }),
+      };
+      requestChildren.set(key, children);
     }
+    children.count.inc();
+    children.duration.observe(seconds);
   };
 
   const observeCommitted = (incident: IncidentRow, events: EventRecord[]) => {
@@ -117,7 +98,7 @@ export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts 
     }
   };
 
-  return { registry: Registry.merge([processMetrics(), own]), middleware, observeCommitted };
+  return { registry: Registry.merge([processMetrics(), own]), observeRequest, observeCommitted };
 }
 
 /** `GET /metrics`, Prometheus text format. No bearer token (outside `/v1`): firewall it from the public. */

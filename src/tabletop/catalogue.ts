@@ -11,8 +11,19 @@ export interface BundledScenario {
   scenario: Scenario;
 }
 
-/** Every bundled scenario, validated (a broken bundled file fails loudly, naming the file). */
+let bundled: readonly BundledScenario[] | undefined;
+
+/**
+ * Every bundled scenario, validated (a broken bundled file fails loudly, naming the file). Read once per
+ * process: they ship with the code, and reading and validating them all takes a noticeable fraction of a
+ * second, which `GET /v1/scenarios` would otherwise spend on every request.
+ */
 export function bundledScenarios(): BundledScenario[] {
+  bundled ??= readBundledScenarios();
+  return [...bundled];
+}
+
+function readBundledScenarios(): BundledScenario[] {
   const found: BundledScenario[] = [];
   for (const playbook of readdirSync(playbooksDir, { withFileTypes: true })) {
     if (!playbook.isDirectory()) continue;

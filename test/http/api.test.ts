@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { jjMedsInput } from '../fixtures/jj-meds';
@@ -66,6 +68,40 @@ describe('health, docs and request ids', () => {
     expect(await page.text()).toContain('/openapi.json');
     const asset = await app.services.app.request('/docs/assets/swagger-ui-bundle.js');
     expect(asset.status).toBe(200);
+  });
+
+  it("puts X-Request-Id on every answer over a real socket too, where it is set on Node's response", async () => {
+    const incident = await openDrill();
+    const server = serve({ fetch: app.services.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const auth = { authorization: `Bearer ${app.admin.token}` };
+    try {
+      const read = await fetch(`${base}/v1/incidents/${incident.id}`, { headers: auth });
+      expect(read.status).toBe(200);
+      expect(read.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const etag = read.headers.get('etag')!;
+      // the cached 304 (no query) and an error keep the header; a caller's own plain id is echoed
+      const poll = await fetch(`${base}/v1/incidents/${incident.id}`, {
+        headers: { ...auth, 'if-none-match': etag, 'x-request-id': 'board-7' },
+      });
+      expect(poll.status).toBe(304);
+      expect(poll.headers.get('etag')).toBe(etag);
+      expect(poll.headers.get('x-request-id')).toBe('board-7');
+      const missing = await fetch(`${base}/nowhere`, {
+        headers: { 'x-request-id': 'bad id with spaces' },
+      });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(missing.headers.get('x-request-id')).not.toBe(read.headers.get('x-request-id'));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('routes with the RegExpRouter (no route pattern makes Hono fall back to the slower TrieRouter)', async () => {
+    await app.admin.request('GET', '/healthz', { token: null });
+    expect(app.services.app.router.name).toBe('SmartRouter + RegExpRouter');
   });
 
   it('puts X-Request-Id on errors too', async () => {
@@ -155,7 +191,8 @@ describe('auth and tokens', () => {
   it('keeps facilitator tokens away from live incidents', async () => {
     const incident = await openDrill();
     const facilitator = await tokenFor('fay', 'facilitator');
-    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}`), 403, 'forbidden');
+    // Not found, like an id that does not exist: a facilitator does not learn that the incident exists.
+    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}`), 404, 'not_found');
     expectProblem(await facilitator.request('GET', '/v1/incidents'), 403, 'forbidden');
     expect((await facilitator.request('GET', '/v1/incidents?mode=exercise')).body.items).toEqual([]);
   });
@@ -169,16 +206,16 @@ describe('facilitator tokens on live incidents', () => {
     const body = { type: 'note.added', payload: { text: 'x' } };
     expectProblem(
       await facilitator.request('POST', `/v1/incidents/${incident.id}/events`, { body }),
-      403,
-      'forbidden',
+      404,
+      'not_found',
     );
     expectProblem(
       await facilitator.request('POST', `/v1/incidents/${incident.id}/simulate`, { body }),
-      403,
-      'forbidden',
+      404,
+      'not_found',
     );
-    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}/events`), 403, 'forbidden');
-    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}/verify`), 403, 'forbidden');
+    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}/events`), 404, 'not_found');
+    expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}/verify`), 404, 'not_found');
     expect(await tableCounts()).toEqual(before);
   });
 });

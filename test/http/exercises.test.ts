@@ -72,12 +72,12 @@ describe('a facilitated exercise over the API', () => {
     expect((await send(commander, 'evidence.baseline_captured', { items: [] })).status).toBe(403);
 
     // The facilitator reaches exercises only.
-    expect((await facilitator.request('GET', `/v1/incidents/${live.body.id}`)).status).toBe(403);
+    expect((await facilitator.request('GET', `/v1/incidents/${live.body.id}`)).status).toBe(404);
     const touch = await facilitator.request('POST', `/v1/incidents/${live.body.id}/events`, {
       body: { type: 'triage.started', payload: {} },
     });
-    expect(touch.status).toBe(403);
-    expect(touch.body.code).toBe('forbidden');
+    expect(touch.status).toBe(404);
+    expect(touch.body.code).toBe('not_found');
     const liveAfter = await ctx.admin.request('GET', `/v1/incidents/${live.body.id}`);
     expect(liveAfter.body.version).toBe(live.body.version);
 

@@ -54,13 +54,14 @@ async function sendAsset(c: Context, name: string): Promise<Response> {
 }
 
 /**
- * `GET /`: the web dashboard; `GET /dashboard/<file>`: its assets; `GET /dashboard/vendor/mermaid.js`: Mermaid
- * from the installed package, so the page works without internet access. No bearer token: the page asks
+ * `GET /`: the web dashboard; `GET /dashboard/<file>`: its assets; `GET /vendor/mermaid.js`: Mermaid
+ * from the installed package, so the page works without internet access. (Not under `/dashboard/`: a fixed
+ * path beside `/dashboard/:file` would make Hono fall back from its RegExpRouter to the slower TrieRouter.) No bearer token: the page asks
  * for one and sends it with its API calls.
  */
 export function dashboardRoutes(app: App): void {
   app.get('/', (c) => sendAsset(c, 'index.html'));
-  app.get('/dashboard/vendor/mermaid.js', async (c) => {
+  app.get('/vendor/mermaid.js', async (c) => {
     mermaidSource ??= readFile(mermaidFile).catch((error: unknown) => {
       mermaidSource = undefined;
       throw error;

@@ -43,7 +43,12 @@ const listRoute = createRoute({
   request: {
     query: z.object({
       status: z.enum(['open', 'closed']).optional(),
-      playbookId: z.string().max(100).optional(),
+      // Postgres text cannot hold NUL: such a filter can match nothing, and must not reach the query.
+      playbookId: z
+        .string()
+        .max(100)
+        .refine((id) => !id.includes('\u0000'), 'must not contain NUL')
+        .optional(),
       mode: z.enum(['live', 'exercise']).optional(),
       overdue: z
         .enum(['true', 'false'])
@@ -132,7 +137,7 @@ const listEventsRoute = createRoute({
   request: {
     params: IdParam,
     query: z.object({
-      after: z.coerce.number().int().min(0).optional(),
+      after: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
       limit: z.coerce.number().int().min(1).max(1000).optional(),
     }),
   },
@@ -287,7 +292,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
   app.get('/v1/incidents/:id', async (c, next) => {
     const id = c.req.param('id');
     const known = c.req.header('if-none-match') && isUuid(id) ? engine.knownVersion(id) : undefined;
-    if (known && canSeeMode(c.var.actor, known.mode) && etagMatches(c, `"${known.version}"`)) {
+    if (known && canSeeMode(c.get('actor'), known.mode) && etagMatches(c, `"${known.version}"`)) {
       return c.body(null, 304, { ETag: `"${known.version}"` });
     }
     await next();
