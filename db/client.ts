@@ -77,8 +77,15 @@ async function openPglite(dataDir: string): Promise<Database> {
 /** Any fixed number: every holdfast instance migrating one database takes the same advisory lock. */
 const MIGRATION_LOCK_KEY = 7_310_452_881;
 
+/**
+ * Seconds before a connection that failed is tried again. postgres.js's default grows with every failure
+ * (shared by the pool) up to 20 s, and queries wait for it: after a minute without Postgres, requests hung
+ * for up to 20 s instead of getting a 503, and kept hanging after Postgres was back. Capped at half a second.
+ */
+const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2);
+
 async function openPostgres(url: string, max: number): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 5 });
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 5, backoff: reconnectBackoff });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
