@@ -22,7 +22,8 @@ export function docsRoutes(app: App): void {
   app.get('/docs', (c) => c.html(page));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
-    const type = assets[file];
+    // Own keys only: `constructor` or `__proto__` must not look like an asset.
+    const type = Object.hasOwn(assets, file) ? assets[file] : undefined;
     if (!type) return c.notFound();
     return c.body(await readFile(join(swaggerDir, file)), 200, {
       'content-type': type,

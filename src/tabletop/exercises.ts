@@ -7,10 +7,18 @@ import {
   type ExerciseRow,
   type ExerciseStore,
   type PlaybookRegistry,
+  parseOrThrow,
 } from '../engine';
+import type { PlaybookDefinition } from '../playbook-kit';
 import { bundledScenarios } from './catalogue';
 import { type AfterActionReport, buildReport } from './report';
-import { deliverInjects, ExerciseIncident, type FiredInject, openExerciseIncident } from './runner';
+import {
+  deliverInjects,
+  ExerciseIncident,
+  type FiredInject,
+  openExerciseIncident,
+  TabletopError,
+} from './runner';
 import { durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
 import { offsetText } from './time-text';
 
@@ -110,13 +118,15 @@ export function createExerciseService(deps: ExerciseDeps) {
     actor: Actor,
   ): Promise<ExerciseView> {
     const scenario = scenarioFrom(request);
+    let definition: PlaybookDefinition;
     try {
-      registry.get(scenario.metadata.playbook, scenario.metadata.playbookVersion);
+      definition = registry.get(scenario.metadata.playbook, scenario.metadata.playbookVersion);
     } catch (error) {
       if (error instanceof EngineError)
         throw new EngineError('invalid_request', `the scenario's ${error.message}`);
       throw error;
     }
+    checkAgainstPlaybook(scenario, definition);
     const id = deps.newId();
     const row: ExerciseRow = {
       id,
@@ -133,12 +143,14 @@ export function createExerciseService(deps: ExerciseDeps) {
     };
     await store.insertExercise(row);
     const incident = await openExerciseIncident(engine, scenario, actor, id);
-    const fired = await deliverInjects(
-      engine,
-      scenario,
-      new ExerciseIncident(engine, incident.id),
-      [],
-      Date.parse(scenario.clock.start),
+    const fired = await refusedInjectsAsConflicts(() =>
+      deliverInjects(
+        engine,
+        scenario,
+        new ExerciseIncident(engine, incident.id),
+        [],
+        Date.parse(scenario.clock.start),
+      ),
     );
     const started = { ...row, incidentId: incident.id, firedInjects: fired };
     await store.updateExercise(id, started);
@@ -168,7 +180,11 @@ export function createExerciseService(deps: ExerciseDeps) {
     const target = Math.min(targetMs, endMs);
     const fired: FiredInject[] = [...row.firedInjects];
     const exerciseIncident = new ExerciseIncident(engine, row.incidentId!);
-    fired.push(...(await deliverInjects(engine, scenario, exerciseIncident, fired, target)));
+    fired.push(
+      ...(await refusedInjectsAsConflicts(() =>
+        deliverInjects(engine, scenario, exerciseIncident, fired, target),
+      )),
+    );
     await exerciseIncident.moveTo(target);
     const finished = target >= endMs;
     const next: ExerciseRow = {
@@ -212,3 +228,33 @@ export function createExerciseService(deps: ExerciseDeps) {
 }
 
 export type ExerciseService = ReturnType<typeof createExerciseService>;
+
+/**
+ * What the playbook would refuse whatever its state, found before an exercise writes anything: the incident
+ * input, and injects that emit an event the playbook does not have, or with a payload it rejects.
+ */
+function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition): void {
+  parseOrThrow(definition.inputSchema, scenario.incident.input, 'incident.input');
+  for (const inject of scenario.injects) {
+    if (!inject.emits) continue;
+    const event = definition.events.find((e) => e.type === inject.emits!.type);
+    if (!event) {
+      throw new EngineError(
+        'invalid_request',
+        `inject ${inject.id} emits "${inject.emits.type}", which is not a client event of playbook ${definition.id}`,
+        { events: definition.events.map((e) => e.type) },
+      );
+    }
+    parseOrThrow(event.payload, inject.emits.payload, `injects.${inject.id}.emits.payload`);
+  }
+}
+
+/** An inject the playbook refuses in the incident's current state is the scenario's conflict, not a crash. */
+async function refusedInjectsAsConflicts<T>(deliver: () => Promise<T>): Promise<T> {
+  try {
+    return await deliver();
+  } catch (error) {
+    if (error instanceof TabletopError) throw new EngineError('event_not_allowed', error.message);
+    throw error;
+  }
+}

@@ -313,5 +313,12 @@ export function parseScenarioYaml(source: string, file = 'scenario.yaml'): Scena
       ),
     );
   }
-  return parseScenario(document.toJS(), file);
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // An alias to no anchor, or so many aliases that expanding them would exhaust memory (YAML bombs).
+    throw new ScenarioError(file, [(error as Error).message]);
+  }
+  return parseScenario(value, file);
 }

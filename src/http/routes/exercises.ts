@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EngineError } from '../../engine';
 import { bundledScenarios, isoDuration, reportHtml, reportMarkdown } from '../../tabletop';
 import type { App, AppDeps } from '../context';
+import { assertStorableJson } from '../json-guard';
 import { IdParam, isUuid, json, problemResponses } from '../schemas';
 
 const tags = ['tabletop'];
@@ -119,7 +120,9 @@ export function exerciseRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(startRoute, async (c) => {
     facilitator(c.var.actor.roles);
-    const exercise = await exercises.start(c.req.valid('json'), c.var.actor);
+    const body = c.req.valid('json');
+    assertStorableJson(body);
+    const exercise = await exercises.start(body, c.var.actor);
     c.header('Location', `/v1/exercises/${exercise.id}`);
     return c.json(exercise as never, 201);
   });

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EngineError } from '../../engine';
 import { requireAdmin } from '../auth';
 import type { App, AppDeps } from '../context';
+import { assertStorableJson } from '../json-guard';
 import { CreateTokenSchema, IdParam, isUuid, json, problemResponses, TokenSchema } from '../schemas';
 
 const tags = ['tokens'];
@@ -41,7 +42,9 @@ const revokeTokenRoute = createRoute({
 export function tokenRoutes(app: App, deps: AppDeps): void {
   app.openapi(createTokenRoute, async (c) => {
     requireAdmin(c);
-    const { name, roles } = c.req.valid('json');
+    const body = c.req.valid('json');
+    assertStorableJson(body);
+    const { name, roles } = body;
     const created = await deps.tokens.createToken(name, roles);
     c.header('Location', `/v1/tokens/${created.id}`);
     return c.json(created, 201);
