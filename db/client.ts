@@ -6,7 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import { lockDataDir } from './data-dir-lock';
 import * as schema from './schema';
 
@@ -86,7 +86,7 @@ const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5)
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 5, backoff: reconnectBackoff });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(preparingStatements(client), { schema }) as unknown as Db;
   return {
     kind: 'postgres',
     db,
@@ -103,6 +103,33 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * drizzle sends every query through postgres.js's `unsafe()` unprepared, and postgres.js first asks the server
+ * to describe an unprepared query that has parameters: two round trips for each statement, the advance's one
+ * included. Prepared (per connection, by query text), a statement is one round trip after its first use.
+ * The texts drizzle builds come from a bounded set of query shapes, so the statements each connection keeps
+ * stay few. Transactions get a client of their own from `begin`, which is treated the same way.
+ */
+function preparingStatements(client: Sql): Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, args?: unknown[], options?: object) =>
+          target.unsafe(query, args as never, { ...options, prepare: true });
+      }
+      if (property === 'begin') {
+        return (...args: unknown[]) => {
+          const run = args.pop() as (tx: Sql) => unknown;
+          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: Sql) =>
+            run(preparingStatements(tx)),
+          );
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /**

@@ -65,7 +65,7 @@ export class PgIncidentStore implements IncidentStore {
   ): Promise<CommitResult> {
     try {
       const rows = rowsOf<{ change_seq: string | number }>(
-        await this.db.execute(advanceStatement(expected, write)),
+        await this.db.execute(advanceStatement(expected, { ...write, events: [write.event] })),
       );
       const [row] = rows;
       return row
@@ -80,7 +80,8 @@ export class PgIncidentStore implements IncidentStore {
   async fireNextDue(now: string, fire: FireTimers): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       // Candidates come straight from the partial due_at index (bounded, whatever the planner's statistics
-      // say); the incident lock then skips any another worker holds, earliest due first.
+      // say); the incident lock then skips any another worker holds, earliest due first. The locked row comes
+      // back with the pick (a row lock returns the row's latest version, even one committed while waiting).
       const candidates = tx
         .select({ incidentId: timers.incidentId, dueAt: timers.dueAt })
         .from(timers)
@@ -89,7 +90,7 @@ export class PgIncidentStore implements IncidentStore {
         .limit(PICK_CANDIDATES)
         .as('candidates');
       const [picked] = await tx
-        .select({ id: incidents.id })
+        .select({ incident: incidents })
         .from(candidates)
         .innerJoin(incidents, eq(incidents.id, candidates.incidentId))
         .where(eq(incidents.status, 'open'))
@@ -97,7 +98,7 @@ export class PgIncidentStore implements IncidentStore {
         .limit(1)
         .for('update', { of: incidents, skipLocked: true });
       if (!picked) return false;
-      await fireLocked(tx, picked.id, now, fire);
+      await applyFiring(tx, toIncident(picked.incident), now, fire);
       return true;
     });
   }
@@ -205,29 +206,48 @@ const withLiveFlag = (incident: IncidentRow, rows: TimerRow[]) =>
 /** Applies a firing to an incident the transaction has locked. */
 async function fireLocked(tx: Tx, incidentId: string, now: string, fire: FireTimers): Promise<void> {
   const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
-  if (!row) return;
+  if (row) await applyFiring(tx, toIncident(row), now, fire);
+}
+
+/**
+ * Fires the due timers of an incident the transaction has locked: they are read by a statement of their own,
+ * begun after the lock was taken (a statement that waited for the lock still sees the timers as they were
+ * when it started, including ones the previous holder fired), then the incident, its new events and its
+ * timer changes are written in one statement, like an advance.
+ */
+async function applyFiring(tx: Tx, before: IncidentRow, now: string, fire: FireTimers): Promise<void> {
   const due = await tx
     .select()
     .from(timers)
-    .where(and(eq(timers.incidentId, incidentId), lte(timers.dueAt, now)))
+    .where(and(eq(timers.incidentId, before.id), lte(timers.dueAt, now)))
     .orderBy(asc(timers.dueAt), asc(timers.timerId));
-  const before = toIncident(row);
   const firing: TimerFiring = fire(
     before,
     due.map((timer) => ({ ...timer, event: timer.event as TimerRow['event'], dueAt: iso(timer.dueAt) })),
   );
-  if (firing.events.length > 0) {
-    const { id, changeSeq: _assigned, ...fields } = firing.incident;
-    await tx
-      .update(incidents)
-      .set({ ...fields, changeSeq: sql`nextval('incident_change_seq')` })
-      .where(and(eq(incidents.id, id), eq(incidents.version, before.version)));
-    await tx.insert(incidentEvents).values(firing.events);
+  if (firing.events.length === 0) {
+    await writeTimers(tx, firing.incident, firing.timersToAdd, firing.timerIdsToRemove);
+    return;
   }
-  await writeTimers(tx, firing.incident, firing.timersToAdd, firing.timerIdsToRemove);
+  await tx.execute(advanceStatement(before, firing));
 }
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+const snakeEvent = (event: EventRecord) => ({
+  seq: event.seq,
+  type: event.type,
+  payload: event.payload,
+  actor: event.actor,
+  source: event.source,
+  occurred_at: event.occurredAt,
+  recorded_at: event.recordedAt,
+  state_after: event.stateAfter,
+  note: event.note,
+  idempotency_key: event.idempotencyKey,
+  request_hash: event.requestHash,
+  prev_hash: event.prevHash,
+  hash: event.hash,
+});
 const snakeTimer = (timer: TimerRow) => ({
   timer_id: timer.timerId,
   event: timer.event,
@@ -241,8 +261,11 @@ const snakeTimer = (timer: TimerRow) => ({
  * the update having matched. A duplicate Idempotency-Key fails the event insert and so the whole statement.
  * Timer ids re-armed in the same write are left to the upsert: one statement must not touch a row twice.
  */
-function advanceStatement(expected: Pick<IncidentRow, 'version' | 'changeSeq'>, write: IncidentWrite) {
-  const { incident, event } = write;
+function advanceStatement(
+  expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
+  write: Omit<IncidentWrite, 'event'> & { events: EventRecord[] },
+) {
+  const { incident, events } = write;
   const closed = incident.status === 'closed';
   const add = closed ? [] : write.timersToAdd;
   const addIds = add.map((timer) => timer.timerId);
@@ -259,10 +282,11 @@ function advanceStatement(expected: Pick<IncidentRow, 'version' | 'changeSeq'>, 
     ), appended as (
       insert into incident_events (incident_id, seq, type, payload, actor, source, occurred_at, recorded_at,
         state_after, note, idempotency_key, request_hash, prev_hash, hash)
-      select id, ${event.seq}, ${event.type}, ${jsonb(event.payload)}, ${event.actor}, ${event.source},
-        ${event.occurredAt}::timestamptz, ${event.recordedAt}::timestamptz, ${jsonb(event.stateAfter)},
-        ${event.note}, ${event.idempotencyKey}, ${event.requestHash}, ${event.prevHash}, ${event.hash}
-      from updated
+      select updated.id, e.seq, e.type, e.payload, e.actor, e.source, e.occurred_at, e.recorded_at, e.state_after,
+        e.note, e.idempotency_key, e.request_hash, e.prev_hash, e.hash
+      from updated, jsonb_to_recordset(${jsonb(events.map(snakeEvent))}) as e(seq int, type text, payload jsonb,
+        actor text, source text, occurred_at timestamptz, recorded_at timestamptz, state_after jsonb, note text,
+        idempotency_key text, request_hash text, prev_hash text, hash text)
     ), dropped as (
       delete from timers where incident_id = ${incident.id} and exists (select 1 from updated)
         and (${closed} or timer_id in (select jsonb_array_elements_text(${jsonb(removeIds)})))

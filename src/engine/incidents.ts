@@ -26,6 +26,7 @@ import {
   type StepResult,
   step,
 } from './machine-runtime';
+import { oneAtATimePerKey } from './one-at-a-time';
 import type { PlaybookRegistry } from './registry';
 import { fireTimers } from './timers';
 import type {
@@ -109,6 +110,8 @@ export interface AppliedEvent {
   event: EventRecord;
   /** True when an Idempotency-Key repeat returned the original result. */
   replayed: boolean;
+  /** The machine snapshot the event led to, when this call computed it (the view then need not restore it). */
+  snapshot?: AnyMachineSnapshot;
 }
 
 export interface AdvanceResult extends AppliedEvent {
@@ -163,6 +166,7 @@ class WriteCache {
 export function createEngine(deps: EngineDeps) {
   const { store, registry } = deps;
   const maxRetries = deps.maxRetries ?? 8;
+  const oneWriterPerIncident = oneAtATimePerKey();
   const writeCache = new WriteCache(deps.writeCacheSize ?? 2000);
   const versions = deps.versions ?? new VersionCache();
   const noteVersion = (row: IncidentRow) =>
@@ -187,9 +191,12 @@ export function createEngine(deps: EngineDeps) {
     return row;
   }
 
-  async function view(row: IncidentRow, callerRoles: readonly string[]): Promise<IncidentView> {
+  async function view(
+    row: IncidentRow,
+    callerRoles: readonly string[],
+    snapshot = restoreSnapshot(registry.get(row.playbookId, row.playbookVersion), row.snapshot),
+  ): Promise<IncidentView> {
     const definition = registry.get(row.playbookId, row.playbookVersion);
-    const snapshot = restoreSnapshot(definition, row.snapshot);
     const timers = await store.listTimers(row.id);
     return {
       id: row.id,
@@ -328,11 +335,15 @@ export function createEngine(deps: EngineDeps) {
   /** Applies an event and returns the rendered incident (what the API answers with). */
   async function advanceIncident(command: AdvanceCommand): Promise<AdvanceResult> {
     const applied = await applyEvent(command);
-    return { ...applied, incident: await view(applied.row, command.actor.roles) };
+    return { ...applied, incident: await view(applied.row, command.actor.roles, applied.snapshot) };
   }
 
   /** Applies an event and returns the stored row and event, without rendering the view. */
-  async function applyEvent(command: AdvanceCommand): Promise<AppliedEvent> {
+  function applyEvent(command: AdvanceCommand): Promise<AppliedEvent> {
+    return oneWriterPerIncident(command.incidentId, () => applyEventNow(command));
+  }
+
+  async function applyEventNow(command: AdvanceCommand): Promise<AppliedEvent> {
     const requestHash = hashRequest(command);
     const cached = writeCache.get(command.incidentId);
     if (cached) {
@@ -349,9 +360,10 @@ export function createEngine(deps: EngineDeps) {
       if (command.ifMatch !== undefined && command.ifMatch !== row.version) {
         throw versionMismatch(row.version, command.ifMatch);
       }
-      const write = buildWrite(row, command, prepare(row, command), requestHash);
+      const prepared = prepare(row, command);
+      const write = buildWrite(row, command, prepared, requestHash);
       const outcome = await store.commitAdvance(row, write);
-      if (outcome.status === 'committed') return committed(write, outcome.changeSeq);
+      if (outcome.status === 'committed') return committed(write, outcome.changeSeq, prepared);
       if (command.ifMatch !== undefined && outcome.status === 'version_conflict') {
         const latest = await loadIncident(row.id);
         throw versionMismatch(latest.version, command.ifMatch);
@@ -393,14 +405,14 @@ export function createEngine(deps: EngineDeps) {
     }
     const write = buildWrite(row, command, prepared, requestHash);
     const outcome = await store.commitAdvance(row, write);
-    return outcome.status === 'committed' ? committed(write, outcome.changeSeq) : null;
+    return outcome.status === 'committed' ? committed(write, outcome.changeSeq, prepared) : null;
   }
 
-  function committed(write: IncidentWrite, changeSeq: number): AppliedEvent {
+  function committed(write: IncidentWrite, changeSeq: number, prepared: Prepared): AppliedEvent {
     const row = { ...write.incident, changeSeq };
     writeCache.remember(row);
     announce(row, [write.event]);
-    return { row, event: write.event, replayed: false };
+    return { row, event: write.event, replayed: false, snapshot: prepared.result.snapshot };
   }
 
   function replay(

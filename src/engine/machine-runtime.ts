@@ -165,13 +165,16 @@ export function allowedEvents(
 ): AllowedEvent[] {
   if (snapshot.status !== 'active') return [];
   const actor = { ...probeActor, roles: ['admin', ...Object.keys(definition.roles)] };
+  const handled = handledEventTypes(snapshot);
   return definition.events
-    .filter((event) =>
-      event.examples.some((example) => {
-        // Probe exactly what POST …/events would apply: the example as the payload schema parses it.
-        const parsed = event.payload.safeParse(example);
-        return parsed.success && snapshot.can({ type: event.type, payload: parsed.data, at, actor });
-      }),
+    .filter(
+      (event) =>
+        handled(event.type) &&
+        event.examples.some((example) => {
+          // Probe exactly what POST …/events would apply: the example as the payload schema parses it.
+          const parsed = event.payload.safeParse(example);
+          return parsed.success && snapshot.can({ type: event.type, payload: parsed.data, at, actor });
+        }),
     )
     .map((event) => ({
       type: event.type,
@@ -179,6 +182,19 @@ export function allowedEvents(
       roles: [...event.roles],
       permitted: mayActAs(callerRoles, event.roles),
     }));
+}
+
+/**
+ * Whether some active state has a transition for an event type. Only those can be accepted, and probing one
+ * event with `can()` costs a whole transition, so the probe is kept for them: most client events belong to
+ * steps the incident is not in.
+ */
+function handledEventTypes(snapshot: AnyMachineSnapshot): (type: string) => boolean {
+  const descriptors = new Set<string>();
+  for (const node of snapshot._nodes)
+    for (const descriptor of node.transitions.keys()) descriptors.add(descriptor);
+  const wildcards = [...descriptors].filter((d) => d === '*' || d.endsWith('.*')).map((d) => d.slice(0, -1));
+  return (type) => descriptors.has(type) || wildcards.some((prefix) => type.startsWith(prefix));
 }
 
 /** `admin` may send every event; otherwise the caller needs one of the event's roles. */
