@@ -27,11 +27,21 @@ function processMetrics(): Registry {
 export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts }): Metrics {
   const own = new Registry();
 
-  const requests = new Counter({
+  // Counted here and handed to prom-client at scrape time: prom-client hashes and validates the labels
+  // on every increment, a cost each request (each dashboard poll) would pay.
+  const requestCounts = new Map<
+    string,
+    { labels: { method: string; route: string; status: string }; n: number }
+  >();
+  new Counter({
     name: 'holdfast_http_requests_total',
     help: 'HTTP requests by method, matched route pattern and response status.',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [own],
+    collect() {
+      this.reset();
+      for (const { labels, n } of requestCounts.values()) this.inc(labels, n);
+    },
   });
   const requestDuration = new Histogram({
     name: 'holdfast_http_request_duration_seconds',
@@ -69,23 +79,12 @@ export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts 
     },
   });
 
-  // prom-client hashes the labels on every call; a request reuses the children made for its labels.
-  const requestChildren = new Map<
-    string,
-    { count: Counter.Internal; duration: Histogram.Internal<'method' | 'route'> }
-  >();
   const observeRequest = (method: string, route: string, status: number, seconds: number) => {
     const key = `${method} ${route} ${status}`;
-    let children = requestChildren.get(key);
-    if (!children) {
-      children = {
-        count: requests.labels({ method, route, status: String(status) }),
-        duration: requestDuration.labels({ method, route }),
-      };
-      requestChildren.set(key, children);
-    }
-    children.count.inc();
-    children.duration.observe(seconds);
+    const count = requestCounts.get(key);
+    if (count) count.n++;
+    else requestCounts.set(key, { labels: { method, route, status: String(status) }, n: 1 });
+    requestDuration.observe({ method, route }, seconds);
   };
 
   const observeCommitted = (incident: IncidentRow, events: EventRecord[]) => {

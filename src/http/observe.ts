@@ -67,9 +67,10 @@ export function observeRequests(options: {
 
 /**
  * The route pattern a request matched (`/v1/incidents/:id`), never the raw path: the last matched
- * route that is an endpoint, not a middleware (`use` registers middleware for every method), so a
+ * route that is an endpoint, not a middleware (registered for every method or every path), so a
  * request refused by a middleware (401, 413) is still labelled with the endpoint it aimed at.
  */
 function routePattern(c: Context): string {
-  return matchedRoutes(c).findLast((matched) => matched.method !== 'ALL')?.path ?? UNMATCHED_ROUTE;
+  const endpoint = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL' && !matched.path.endsWith('*'));
+  return endpoint?.path ?? UNMATCHED_ROUTE;
 }

@@ -48,6 +48,8 @@ describe('GET /metrics', () => {
       401,
     );
     expect((await app.admin.request('GET', `/v1/no-such-thing/${incident.id}`)).status).toBe(404);
+    // a POST passes the body-limit middleware (registered for POST on every path): still no route of its own
+    expect((await app.admin.request('POST', '/v1/no-such-thing', { body: {} })).status).toBe(404);
 
     const text = await scrape();
     const route = '/v1/incidents/:id';
@@ -59,6 +61,9 @@ describe('GET /metrics', () => {
     ).toBe(1);
     expect(
       sample(text, 'holdfast_http_requests_total', { method: 'POST', route: '/v1/incidents', status: '201' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'holdfast_http_requests_total', { method: 'POST', route: 'unmatched', status: '404' }),
     ).toBe(1);
     expect(sample(text, 'holdfast_http_request_duration_seconds_count', { method: 'GET', route })).toBe(3);
     expect(text).not.toContain(incident.id);
