@@ -120,9 +120,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+/** Serves holdfast; on `opened` when given (a migrated database the caller keeps and closes), else on its own. */
+export async function startServer(config: Config, opened?: Database): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
-  const database = await openMigratedDatabase(config);
+  const database = opened ?? (await openMigratedDatabase(config));
   const { app, tokens, engine, changes } = createServices(database, config, logger);
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
@@ -158,7 +159,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // Streams never end by themselves.
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
-      await database.close();
+      if (!opened) await database.close();
     },
   };
 }

@@ -71,6 +71,8 @@ export function observeRequests(options: {
  * request refused by a middleware (401, 413) is still labelled with the endpoint it aimed at.
  */
 function routePattern(c: Context): string {
-  const endpoint = matchedRoutes(c).findLast((matched) => matched.method !== 'ALL' && !matched.path.endsWith('*'));
+  const endpoint = matchedRoutes(c).findLast(
+    (matched) => matched.method !== 'ALL' && !matched.path.endsWith('*'),
+  );
   return endpoint?.path ?? UNMATCHED_ROUTE;
 }

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import postgres from 'postgres';
-import { loadConfig } from '../../src/config';
-import { createLogger, createServices, openMigratedDatabase, startServer } from '../../src/main';
+import { createLogger, createServices, startServer } from '../../src/main';
 import { median, round, runLoad } from './load';
+import { ADMIN, type BenchTarget } from './target';
 
 export interface AdvanceBenchResult {
   connections: number;
   seconds: number;
   /** Floor 1: a bare Hono route reading a small JSON body and answering JSON. */
   bareHonoPerSecond: number;
-  /** Floor 2: the same route doing one single-row versioned UPDATE with postgres.js (pool of 20). */
+  /** Floor 2: the same route doing one single-row versioned UPDATE (postgres.js, pool of 20; or PGlite). */
   updateFloorPerSecond: number;
   /** `POST /v1/incidents/:id/events` on distinct incidents (pool of 20). */
   advancesPerSecond: number;
@@ -26,27 +25,24 @@ export interface AdvanceBenchResult {
   hotIncidentStatuses: Record<string, number>;
 }
 
-const ADMIN = 'bench-admin-token-0123456789';
 const PLAYBOOK = 'credential-stuffing';
-const POOL = 20;
 /** A situation report: accepted again and again once declared, and it does not grow the incident's context. */
 const sitrep = (summary: string) => ({ type: 'sitrep.published', payload: { summary } });
 
 /**
- * Responders advancing incidents, on Postgres (`url`, an empty scratch database): throughput on distinct
- * incidents against the floors, latency with a long history against none, and one hot incident.
+ * Responders advancing incidents on an empty database: throughput on distinct incidents against the floors,
+ * latency with a long history against none, and one hot incident.
  */
-export async function benchAdvance(url: string, log: (line: string) => void): Promise<AdvanceBenchResult> {
+export async function benchAdvance(
+  target: BenchTarget,
+  log: (line: string) => void,
+): Promise<AdvanceBenchResult> {
   const connections = 50;
   const seconds = Number(process.env.BENCH_ADVANCE_SECONDS ?? 10);
-  const floors = await measureFloors(url, connections, seconds);
+  const floors = await measureFloors(target, connections, seconds);
   log(`bare Hono: ${floors.bare}/s; bare Hono + one versioned UPDATE: ${floors.update}/s`);
 
-  const config = loadConfig(
-    { DATABASE_URL: url, PORT: 0, HOLDFAST_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', HOLDFAST_DB_POOL: POOL },
-    {},
-  );
-  const server = await startServer(config);
+  const server = await startServer(target.config, target.database);
   const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${server.url}${path}`, { method, headers, body: JSON.stringify(body) });
@@ -65,7 +61,12 @@ export async function benchAdvance(url: string, log: (line: string) => void): Pr
         service: 'online shop',
         detectedAt: now,
         transactional: true,
-        report: { receivedAt: now, channel: 'phone', reporter: 'customer', claim: 'An order I did not place.' },
+        report: {
+          receivedAt: now,
+          channel: 'phone',
+          reporter: 'customer',
+          claim: 'An order I did not place.',
+        },
       },
     });
     await api('POST', `/v1/incidents/${id}/events`, {
@@ -106,7 +107,7 @@ export async function benchAdvance(url: string, log: (line: string) => void): Pr
     const fresh = await open();
     const long = await open();
     log('writing 10,000 events to one incident…');
-    await writeHistory(config, long, 10_000);
+    await writeHistory(target, long, 10_000);
     const latency = await alternatingLatency(server.url, headers, body, fresh, long);
     log(`advance p50: ${latency.none} ms with no history, ${latency.long} ms with 10,000 prior events`);
 
@@ -129,27 +130,24 @@ export async function benchAdvance(url: string, log: (line: string) => void): Pr
 }
 
 /** The two floors, on the same HTTP server library and the same load as holdfast's figure. */
-async function measureFloors(url: string, connections: number, seconds: number) {
-  const sql = postgres(url, { max: POOL, onnotice: () => {} });
-  await sql`create table bench_rows (id int primary key, version int not null)`;
-  await sql`insert into bench_rows select g, 1 from generate_series(1, 500) g`;
+async function measureFloors(target: BenchTarget, connections: number, seconds: number) {
+  const rowCount = 500;
+  const updates = await target.versionedUpdates(rowCount);
   const versions = new Map<number, number>();
   const app = new Hono();
   app.post('/bare/:id', async (c) => c.json({ id: c.req.param('id'), body: await c.req.json() }));
   app.post('/update/:id', async (c) => {
     const id = Number(c.req.param('id'));
     const body = await c.req.json();
-    const version = versions.get(id) ?? 1;
-    const [row] = await sql`
-      update bench_rows set version = version + 1 where id = ${id} and version = ${version} returning version`;
-    if (!row) return c.json({ error: 'conflict' }, 409);
-    versions.set(id, row.version as number);
-    return c.json({ id, version: row.version, body });
+    const version = await updates.update(id, versions.get(id) ?? 1);
+    if (version === null) return c.json({ error: 'conflict' }, 409);
+    versions.set(id, version);
+    return c.json({ id, version, body });
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const rows = Array.from({ length: 500 }, (_, i) => i + 1);
+  const rows = Array.from({ length: rowCount }, (_, i) => i + 1);
   const load = (prefix: string) =>
     runLoad({
       baseUrl,
@@ -167,22 +165,16 @@ async function measureFloors(url: string, connections: number, seconds: number) 
     return { bare: bare.okPerSecond, update: update.okPerSecond };
   } finally {
     await new Promise((resolve) => server.close(resolve));
-    await sql`drop table bench_rows`;
-    await sql.end();
+    await updates.close();
   }
 }
 
 /** `count` situation reports on one incident, through the engine of a second instance (quicker than HTTP). */
-async function writeHistory(config: ReturnType<typeof loadConfig>, id: string, count: number) {
-  const database = await openMigratedDatabase(config);
-  try {
-    const { engine } = createServices(database, config, createLogger('silent'));
-    const actor = { id: 'bench', name: 'bench', roles: ['admin'] };
-    for (let i = 0; i < count; i++) {
-      await engine.applyEvent({ incidentId: id, actor, ...sitrep(`history ${i}`), source: 'api' });
-    }
-  } finally {
-    await database.close();
+async function writeHistory(target: BenchTarget, id: string, count: number) {
+  const { engine } = createServices(target.database, target.config, createLogger('silent'));
+  const actor = { id: 'bench', name: 'bench', roles: ['admin'] };
+  for (let i = 0; i < count; i++) {
+    await engine.applyEvent({ incidentId: id, actor, ...sitrep(`history ${i}`), source: 'api' });
   }
 }
 

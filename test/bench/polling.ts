@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import postgres from 'postgres';
 import { playbooks } from '../../playbooks';
-import { loadConfig } from '../../src/config';
 import { PlaybookRegistry } from '../../src/engine';
 import { startServer } from '../../src/main';
 import { median, round } from './load';
+import { ADMIN, type BenchTarget } from './target';
 
 export interface PollingBenchResult {
   connections: number;
@@ -21,8 +21,6 @@ export interface PollingBenchResult {
   /** `?since` poll cost with 10,000 open incidents ÷ with 10. Goal ≤ 1.5. */
   sinceRatio: number;
 }
-
-const ADMIN = 'bench-admin-token-0123456789';
 
 async function load(url: string, headers: Record<string, string>, connections: number, seconds: number) {
   // The load runs in a worker thread, so the server under test has this thread to itself.
@@ -49,19 +47,18 @@ async function bareHono() {
 
 /**
  * Dashboards polling: 304 answers to `If-None-Match` against the bare route, and the cost of a `?since`
- * poll (one changed incident each time) with 10 and with 10,000 open incidents, on Postgres (`url`, an empty
- * scratch database) with one holdfast instance.
+ * poll (one changed incident each time) with 10 and with 10,000 open incidents, on an empty database with one
+ * holdfast instance.
  */
-export async function benchPolling(url: string, log: (line: string) => void): Promise<PollingBenchResult> {
+export async function benchPolling(
+  target: BenchTarget,
+  log: (line: string) => void,
+): Promise<PollingBenchResult> {
   const connections = 50;
   const seconds = Number(process.env.BENCH_POLL_SECONDS ?? 10);
   const floor = await bareHono();
 
-  const config = loadConfig(
-    { DATABASE_URL: url, PORT: 0, HOLDFAST_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', HOLDFAST_DB_POOL: 20 },
-    {},
-  );
-  const server = await startServer(config);
+  const server = await startServer(target.config, target.database);
   const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {
@@ -122,7 +119,7 @@ export async function benchPolling(url: string, log: (line: string) => void): Pr
     const sinceWith10 = await sincePollMs(api, ids);
     log(`?since poll with 10 open incidents: p50 ${sinceWith10.toFixed(2)} ms`);
 
-    await cloneIncidents(url, first.id, 9_990);
+    await cloneIncidents(target, first.id, 9_990);
     const sinceWith10000 = await sincePollMs(api, ids);
     log(`?since poll with 10,000 open incidents: p50 ${sinceWith10000.toFixed(2)} ms`);
     return {
@@ -140,7 +137,6 @@ export async function benchPolling(url: string, log: (line: string) => void): Pr
     await server.close();
   }
 }
-
 
 /** Median time of a `?since` poll that finds the one incident changed since the previous poll. */
 async function sincePollMs(
@@ -167,18 +163,13 @@ async function sincePollMs(
 }
 
 /** Copies one open incident `count` times in SQL (with fresh ids): many open incidents, quickly. */
-async function cloneIncidents(url: string, sourceId: string, count: number): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await client`
-      insert into incidents (id, playbook_id, playbook_version, title, severity, mode, exercise_id, status,
-        overdue, state, snapshot, version, head_hash, clock_now, created_at, updated_at, closed_at)
-      select gen_random_uuid(), playbook_id, playbook_version, title || ' ' || g, severity, mode, exercise_id,
-        status, overdue, state, snapshot, version, head_hash, clock_now, created_at, updated_at, closed_at
-      from incidents, generate_series(1, ${count}) g
-      where id = ${sourceId}`;
-    await client`analyze incidents`;
-  } finally {
-    await client.end();
-  }
+async function cloneIncidents(target: BenchTarget, sourceId: string, count: number): Promise<void> {
+  await target.database.db.execute(sql`
+    insert into incidents (id, playbook_id, playbook_version, title, severity, mode, exercise_id, status,
+      overdue, state, snapshot, version, head_hash, clock_now, created_at, updated_at, closed_at)
+    select gen_random_uuid(), playbook_id, playbook_version, title || ' ' || g, severity, mode, exercise_id,
+      status, overdue, state, snapshot, version, head_hash, clock_now, created_at, updated_at, closed_at
+    from incidents, generate_series(1, ${count}) g
+    where id = ${sourceId}`);
+  await target.database.db.execute(sql`analyze incidents`);
 }
