@@ -191,7 +191,8 @@ describe('the table', () => {
   it('has a row for every route the app serves, and serves every row', () => {
     const served = new Set(
       ctx.services.app.routes
-        .filter((route) => route.method !== 'ALL')
+        // middleware is registered for every method (ALL) or every path (the body limit on POST /*)
+        .filter((route) => route.method !== 'ALL' && !route.path.endsWith('*'))
         .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`),
     );
     expect([...served].filter((route) => !tabled.has(route))).toEqual([]);
