@@ -47,4 +47,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 export const round = (value: number) => Math.round(value * 1000) / 1000;
 
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -95,7 +95,7 @@ export async function benchPolling(
   try {
     const first = await open();
     // Alternating rounds, so that whatever else the machine is doing falls on the floor and holdfast alike.
-    const rounds = 4;
+    const rounds = 5;
     const bares: number[] = [];
     const ratios: number[] = [];
     let polls = 0;
