@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { statusOf } from '../../src/http/problem';
 import { bundledScenarios } from '../../src/tabletop';
 import { jjMedsInput } from '../fixtures/jj-meds';
 import { openTestPglite, type TestDatabase } from './databases';
@@ -42,17 +43,12 @@ export interface Seeds {
   playbookIds: string[];
 }
 
-const problemCodes = new Set([
-  'invalid_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'event_not_allowed',
-  'version_mismatch',
-  'incident_closed',
-  'idempotency_conflict',
-  'payload_too_large',
-]);
+/** The stable codes a 4xx may carry: every code the app maps to a status below 500. */
+const problemCodes = new Set(
+  Object.entries(statusOf)
+    .filter(([, status]) => status < 500)
+    .map(([code]) => code),
+);
 
 /**
  * Row versions of every table of the schema (found at start, so a new table is covered too): how many rows,
