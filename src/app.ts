@@ -6,7 +6,7 @@ import { bearerAuth } from './http/auth';
 import type { AppDeps, AppEnv } from './http/context';
 import { docsRoutes } from './http/docs';
 import { metricsRoutes } from './http/metrics';
-import { observeRequests } from './http/observe';
+import { observeRequests, requestRecorder } from './http/observe';
 import { problem } from './http/problem';
 import { dashboardRoutes } from './http/routes/dashboard';
 import { exerciseRoutes } from './http/routes/exercises';
@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.use('*', observeRequests({ metrics: deps.metrics, log: deps.accessLog }));
+  app.use('*', observeRequests(requestRecorder({ metrics: deps.metrics, log: deps.accessLog })));
   const limitBody = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: (c) =>

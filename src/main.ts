@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { serve } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { PgChangeFeed, PgChangeStore } from '../db/changes';
 import { type Database, openDatabase } from '../db/client';
@@ -18,6 +19,8 @@ import {
   VersionCache,
 } from './engine';
 import { createMetrics } from './http/metrics';
+import { notModifiedShortcut } from './http/not-modified';
+import { requestRecorder } from './http/observe';
 import { createExerciseService } from './tabletop';
 
 export type Logger = pino.Logger;
@@ -98,8 +101,32 @@ export function createServices(
     metrics,
     accessLog: logger,
   });
-  return { registry, tokens, engine, app, metrics, changes };
+  const answerKnownPoll = notModifiedShortcut({
+    engine,
+    tokens,
+    recorder: requestRecorder({ metrics, log: logger }),
+  });
+  return { registry, tokens, engine, app, metrics, changes, answerKnownPoll };
 }
+
+/**
+ * Node's HTTP server for the app, with `notModifiedShortcut` in front: a poll it can answer from the
+ * caches never enters the app. Not listening yet.
+ */
+export function createHttpServer(services: Services, logger: Logger): Server {
+  const app = getRequestListener(services.app.fetch);
+  return createServer((incoming, outgoing) => {
+    try {
+      if (services.answerKnownPoll(incoming, outgoing)) return;
+    } catch (error) {
+      logger.error({ err: error }, 'the not-modified shortcut failed; the app answers instead');
+      if (outgoing.headersSent) return;
+    }
+    void app(incoming, outgoing);
+  });
+}
+
+export type Services = ReturnType<typeof createServices>;
 
 /**
  * Without HOLDFAST_ADMIN_TOKEN, the first start on an empty tokens table creates an admin token and
@@ -124,7 +151,8 @@ export interface RunningServer {
 export async function startServer(config: Config, opened?: Database): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const database = opened ?? (await openMigratedDatabase(config));
-  const { app, tokens, engine, changes } = createServices(database, config, logger);
+  const services = createServices(database, config, logger);
+  const { tokens, engine, changes } = services;
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
   if (firstAdmin) {
@@ -132,7 +160,8 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
       `\nFirst start: created an admin token. It is shown only this once; keep it safe:\n\n  ${firstAdmin}\n\n`,
     );
   }
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
+  const server = createHttpServer(services, logger);
+  server.listen(config.PORT, config.HOST);
   const port = await new Promise<number>((resolve, reject) => {
     server.once('listening', () => {
       const address = server.address();

@@ -19,6 +19,8 @@ export interface TokenServiceDeps {
 
 export type TokenService = ReturnType<typeof createTokenService>;
 
+const adminActor: Actor = { id: 'admin-token', name: 'admin (HOLDFAST_ADMIN_TOKEN)', roles: ['admin'] };
+
 export function createTokenService(deps: TokenServiceDeps) {
   const adminHash = deps.adminToken ? Buffer.from(hashSecret(deps.adminToken), 'hex') : null;
   /**
@@ -35,17 +37,20 @@ export function createTokenService(deps: TokenServiceDeps) {
   /** The actor behind a bearer secret, or null. Secrets are compared as SHA-256 digests, in constant time. */
   async function authenticate(secret: string): Promise<Actor | null> {
     const digest = hashSecret(secret);
-    if (adminHash && timingSafeEqual(adminHash, Buffer.from(digest, 'hex'))) {
-      return { id: 'admin-token', name: 'admin (HOLDFAST_ADMIN_TOKEN)', roles: ['admin'] };
-    }
-    const cached = active.get(digest);
-    if (cached) return cached;
+    const known = knownActor(digest);
+    if (known) return known;
     const seen = revocations;
     const token = await deps.store.findActiveTokenByHash(digest);
     if (!token) return null;
     const actor = { id: token.id, name: token.name, roles: token.roles };
     if (revocations === seen) active.set(digest, actor);
     return actor;
+  }
+
+  /** The admin token's or a cached token's actor, without a query; undefined when only the database knows. */
+  function knownActor(digest: string): Actor | undefined {
+    if (adminHash && timingSafeEqual(adminHash, Buffer.from(digest, 'hex'))) return adminActor;
+    return active.get(digest);
   }
 
   /** Creates a token; the secret is returned here and never again. */
@@ -88,6 +93,8 @@ export function createTokenService(deps: TokenServiceDeps) {
 
   return {
     authenticate,
+    /** `authenticate` for the secrets it can answer without a query (the admin token, cached tokens). */
+    authenticateKnown: (secret: string): Actor | undefined => knownActor(hashSecret(secret)),
     createToken,
     revokeToken,
     listTokens: () => deps.store.listTokens(),

@@ -3,13 +3,17 @@ import { EngineError, type TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { AppEnv } from './context';
 
+/** The secret of an `Authorization: Bearer <token>` header, or undefined when the header is not one. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  return header?.match(/^Bearer\s+(\S{1,512})\s*$/i)?.[1];
+}
+
 /** `Authorization: Bearer <token>` on everything it guards; the caller becomes `c.var.actor`. */
 export function bearerAuth(tokens: TokenService): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization');
-    const match = header?.match(/^Bearer\s+(\S{1,512})\s*$/i);
-    if (!match) throw new EngineError('unauthorized', 'send Authorization: Bearer <token>');
-    const actor = await tokens.authenticate(match[1]!);
+    const secret = bearerSecret(c.req.header('authorization'));
+    if (!secret) throw new EngineError('unauthorized', 'send Authorization: Bearer <token>');
+    const actor = await tokens.authenticate(secret);
     if (!actor) throw new EngineError('unauthorized', 'the bearer token is unknown or revoked');
     c.set('actor', actor);
     await next();

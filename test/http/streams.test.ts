@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countPgliteQueries } from '../support/databases';
 import { ADMIN_TOKEN, type Client, tokenFor, useTestApp } from '../support/http';
 import { type SseMessage, sseReader } from '../support/sse';
 
@@ -58,7 +59,7 @@ describe('polling', () => {
     expect(first.status).toBe(200);
     const etag = first.headers.get('etag')!;
 
-    const queries = countQueries();
+    const queries = countPgliteQueries(app.test.database);
     const again = await observer.request('GET', `/v1/incidents/${incident.id}`, {
       headers: { 'if-none-match': etag },
     });
@@ -217,22 +218,3 @@ describe('streams', () => {
 const bearerOf = (client: Client): string => client.token!;
 
 /** Counts statements sent to the test's PGlite database until `stop()`. */
-function countQueries() {
-  const pglite = (app.test.database.db as unknown as { $client: Record<string, unknown> }).$client;
-  let count = 0;
-  const originals = new Map<string, unknown>();
-  for (const method of ['query', 'exec', 'transaction']) {
-    const original = pglite[method] as (...args: unknown[]) => unknown;
-    originals.set(method, original);
-    pglite[method] = (...args: unknown[]) => {
-      count++;
-      return original.apply(pglite, args);
-    };
-  }
-  return {
-    stop(): number {
-      for (const [method, original] of originals) pglite[method] = original;
-      return count;
-    },
-  };
-}

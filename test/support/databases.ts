@@ -72,3 +72,24 @@ export const storageBackends: { name: string; open: () => Promise<TestDatabase>;
   { name: 'pglite', open: openTestPglite, enabled: true },
   { name: 'postgres', open: () => openTestPostgres(), enabled: Boolean(TEST_DATABASE_URL) },
 ];
+
+/** Counts the statements sent to an embedded database until `stop()`, which puts its client back. */
+export function countPgliteQueries(database: Database) {
+  const pglite = (database.db as unknown as { $client: Record<string, unknown> }).$client;
+  let count = 0;
+  const originals = new Map<string, unknown>();
+  for (const method of ['query', 'exec', 'transaction']) {
+    const original = pglite[method] as (...args: unknown[]) => unknown;
+    originals.set(method, original);
+    pglite[method] = (...args: unknown[]) => {
+      count++;
+      return original.apply(pglite, args);
+    };
+  }
+  return {
+    stop(): number {
+      for (const [method, original] of originals) pglite[method] = original;
+      return count;
+    },
+  };
+}

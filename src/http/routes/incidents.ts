@@ -12,6 +12,7 @@ import {
 import type { Actor } from '../../playbook-kit';
 import type { App, AppDeps, AppEnv } from '../context';
 import { assertStorableJson } from '../json-guard';
+import { INCIDENT_ROUTE, ifNoneMatchHits, knownNotModified } from '../not-modified';
 import {
   CreateIncidentSchema,
   EventBodySchema,
@@ -215,10 +216,7 @@ function parseIdempotencyKey(header: string | undefined): string | undefined {
 }
 
 const etagMatches = (c: Context, etag: string): boolean =>
-  (c.req.header('if-none-match') ?? '')
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === etag || tag === '*');
+  ifNoneMatchHits(c.req.header('if-none-match'), etag);
 
 export function incidentRoutes(app: App, deps: AppDeps): void {
   const { engine, registry } = deps;
@@ -288,13 +286,12 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
   });
 
   // A dashboard polling an unchanged incident: answered from the version cache, without a query, and
-  // ahead of the documented route below (which does the rest) so it skips request validation too.
-  app.get('/v1/incidents/:id', async (c, next) => {
-    const id = c.req.param('id');
-    const known = c.req.header('if-none-match') && isUuid(id) ? engine.knownVersion(id) : undefined;
-    if (known && canSeeMode(c.get('actor'), known.mode) && etagMatches(c, `"${known.version}"`)) {
-      return c.body(null, 304, { ETag: `"${known.version}"` });
-    }
+  // ahead of the documented route below (which does the rest) so it skips request validation too. Over a
+  // socket, `notModifiedShortcut` answers most of these before the app; this serves the rest (a token
+  // not yet cached, `app.request`).
+  app.get(INCIDENT_ROUTE, async (c, next) => {
+    const etag = knownNotModified(engine, c.req.param('id'), c.var.actor, c.req.header('if-none-match'));
+    if (etag) return c.body(null, 304, { ETag: etag });
     await next();
   });
 
