@@ -628,6 +628,11 @@ export function canSeeMode(actor: Actor, mode: IncidentMode): boolean {
   return mode === 'exercise' || actor.roles.some((role) => role !== 'facilitator');
 }
 
+/** What a listing or stream shows when the caller names no mode: exercises for facilitator-only tokens, else live. */
+export function defaultModeFor(actor: Actor): IncidentMode {
+  return canSeeMode(actor, 'live') ? 'live' : 'exercise';
+}
+
 function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {
   return { ...facts, hash: hashEvent(facts) };
 }

@@ -4,6 +4,12 @@ import { z } from '@hono/zod-openapi';
 export const isUuid = (id: string): boolean =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
+/** `?mode=` of listings and streams. */
+export const ModeQuery = z.enum(['live', 'exercise']).optional().openapi({
+  description:
+    'live or exercise; without it, live, or exercise for facilitator-only tokens (which see exercises only)',
+});
+
 export const ProblemSchema = z
   .object({
     type: z.string(),

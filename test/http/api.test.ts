@@ -193,7 +193,11 @@ describe('auth and tokens', () => {
     const facilitator = await tokenFor('fay', 'facilitator');
     // Not found, like an id that does not exist: a facilitator does not learn that the incident exists.
     expectProblem(await facilitator.request('GET', `/v1/incidents/${incident.id}`), 404, 'not_found');
-    expectProblem(await facilitator.request('GET', '/v1/incidents'), 403, 'forbidden');
+    expectProblem(await facilitator.request('GET', '/v1/incidents?mode=live'), 403, 'forbidden');
+    // Without a mode, a facilitator's listing is its exercises (as its streams are), not a refusal.
+    const listing = await facilitator.request('GET', '/v1/incidents');
+    expect(listing.status).toBe(200);
+    expect(listing.body.items).toEqual([]);
     expect((await facilitator.request('GET', '/v1/incidents?mode=exercise')).body.items).toEqual([]);
   });
 });

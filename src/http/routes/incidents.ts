@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
   canSeeMode,
+  defaultModeFor,
   EngineError,
   type EventRecord,
   formatCursor,
@@ -22,6 +23,7 @@ import {
   IncidentSummarySchema,
   isUuid,
   json,
+  ModeQuery,
   problemResponses,
 } from '../schemas';
 
@@ -50,7 +52,7 @@ const listRoute = createRoute({
         .max(100)
         .refine((id) => !id.includes('\u0000'), 'must not contain NUL')
         .optional(),
-      mode: z.enum(['live', 'exercise']).optional(),
+      mode: ModeQuery,
       overdue: z
         .enum(['true', 'false'])
         .optional()
@@ -254,7 +256,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query');
-    const mode = query.mode ?? 'live';
+    const mode = query.mode ?? defaultModeFor(c.var.actor);
     if (!canSeeMode(c.var.actor, mode)) {
       throw new EngineError(
         'forbidden',

@@ -1,20 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import {
   type ChangeCursor,
   type ChangeRecord,
   canSeeMode,
   cursorAfter,
+  defaultModeFor,
   EngineError,
   type EventRecord,
   formatCursor,
-  type IncidentMode,
   type IncidentRow,
   parseCursor,
 } from '../../engine';
 import type { App, AppDeps, AppEnv } from '../context';
-import { IdParam, isUuid, problemResponses } from '../schemas';
+import { IdParam, isUuid, ModeQuery, problemResponses } from '../schemas';
 
 const tags = ['streams'];
 
@@ -33,9 +32,7 @@ const streamRoute = createRoute({
   summary: 'Server-Sent Events: one `change` message per committed event of any incident the caller may see',
   request: {
     query: z.object({
-      mode: z.enum(['live', 'exercise']).optional().openapi({
-        description: 'live (default) or exercise; facilitator-only tokens see exercises only',
-      }),
+      mode: ModeQuery,
     }),
     headers: lastEventIdHeader('Resume after this message id (a cursor): missed changes are replayed'),
   },
@@ -128,11 +125,8 @@ export function streamRoutes(app: App, deps: AppDeps): void {
   const { engine, changes } = deps;
   const heartbeatMs = deps.streamHeartbeatMs ?? 15_000;
 
-  const defaultMode = (c: Context<AppEnv>): IncidentMode =>
-    c.var.actor.roles.every((role) => role === 'facilitator') ? 'exercise' : 'live';
-
   app.openapi(streamRoute, async (c) => {
-    const mode = c.req.valid('query').mode ?? defaultMode(c);
+    const mode = c.req.valid('query').mode ?? defaultModeFor(c.var.actor);
     if (!canSeeMode(c.var.actor, mode)) {
       throw new EngineError(
         'forbidden',
