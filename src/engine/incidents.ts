@@ -191,12 +191,14 @@ export function createEngine(deps: EngineDeps) {
     return row;
   }
 
+  /** The incident as the API shows it to a caller with these roles; `restored`: its snapshot, if at hand. */
   async function view(
     row: IncidentRow,
     callerRoles: readonly string[],
-    snapshot = restoreSnapshot(registry.get(row.playbookId, row.playbookVersion), row.snapshot),
+    restored?: AnyMachineSnapshot,
   ): Promise<IncidentView> {
     const definition = registry.get(row.playbookId, row.playbookVersion);
+    const snapshot = restored ?? restoreSnapshot(definition, row.snapshot);
     const timers = await store.listTimers(row.id);
     return {
       id: row.id,
