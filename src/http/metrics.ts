@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventRecord, IncidentMode, IncidentRow } from '../engine';
 import type { App } from './context';
+import { registerRequestMetrics } from './request-stats';
 
 /** What `holdfast_open_incidents` is read from at scrape time (the engine's `openIncidentCounts`). */
 export type OpenIncidentCounts = () => Promise<{ playbookId: string; mode: IncidentMode; count: number }[]>;
@@ -27,29 +28,7 @@ function processMetrics(): Registry {
 export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts }): Metrics {
   const own = new Registry();
 
-  // Counted here and handed to prom-client at scrape time: prom-client hashes and validates the labels
-  // on every increment, a cost each request (each dashboard poll) would pay.
-  const requestCounts = new Map<
-    string,
-    { labels: { method: string; route: string; status: string }; n: number }
-  >();
-  new Counter({
-    name: 'holdfast_http_requests_total',
-    help: 'HTTP requests by method, matched route pattern and response status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [own],
-    collect() {
-      this.reset();
-      for (const { labels, n } of requestCounts.values()) this.inc(labels, n);
-    },
-  });
-  const requestDuration = new Histogram({
-    name: 'holdfast_http_request_duration_seconds',
-    help: 'Time to produce the response (for streams: until the stream starts), by method and route pattern.',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [own],
-  });
+  const recordRequest = registerRequestMetrics(own);
   const advances = new Counter({
     name: 'holdfast_advances_total',
     help: 'Events committed to incident histories by this instance, by playbook, event type and source.',
@@ -79,14 +58,6 @@ export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts 
     },
   });
 
-  const observeRequest = (method: string, route: string, status: number, seconds: number) => {
-    const key = `${method} ${route} ${status}`;
-    const count = requestCounts.get(key);
-    if (count) count.n++;
-    else requestCounts.set(key, { labels: { method, route, status: String(status) }, n: 1 });
-    requestDuration.observe({ method, route }, seconds);
-  };
-
   const observeCommitted = (incident: IncidentRow, events: EventRecord[]) => {
     for (const event of events) {
       advances.inc({ playbook: incident.playbookId, event: event.type, source: event.source });
@@ -97,7 +68,11 @@ export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts 
     }
   };
 
-  return { registry: Registry.merge([processMetrics(), own]), observeRequest, observeCommitted };
+  return {
+    registry: Registry.merge([processMetrics(), own]),
+    observeRequest: recordRequest,
+    observeCommitted,
+  };
 }
 
 /** `GET /metrics`, Prometheus text format. No bearer token (outside `/v1`): firewall it from the public. */

@@ -94,6 +94,9 @@ export async function benchPolling(
   };
   try {
     const first = await open();
+    // A wall screen's token, as dashboards poll with: read-only, looked up in the database once, then cached.
+    const screen = (await api('POST', '/v1/tokens', { name: 'wall-screen', roles: ['observer'] }))
+      .token as string;
     // Alternating rounds, so that whatever else the machine is doing falls on the floor and holdfast alike.
     const rounds = 5;
     const bares: number[] = [];
@@ -103,7 +106,7 @@ export async function benchPolling(
       const bare = await load(floor.url, { 'if-none-match': '"1"' }, connections, seconds / rounds);
       const ours = await load(
         `${server.url}/v1/incidents/${first.id}`,
-        { authorization: auth.authorization, 'if-none-match': `"${first.version}"` },
+        { authorization: `Bearer ${screen}`, 'if-none-match': `"${first.version}"` },
         connections,
         seconds / rounds,
       );

@@ -12,7 +12,7 @@ import {
   type IncidentRow,
   parseCursor,
 } from '../../engine';
-import type { App, AppDeps, AppEnv } from '../context';
+import type { App, AppDeps } from '../context';
 import { IdParam, isUuid, ModeQuery, problemResponses } from '../schemas';
 
 const tags = ['streams'];
