@@ -2,13 +2,13 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
 import { PlaybookRegistry } from '../../src/engine';
-import { createLogger, createRegistry, createServices } from '../../src/main';
+import { createLogger, createRegistry, createServices, type Services } from '../../src/main';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import { openTestPglite, type TestDatabase } from './databases';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-export type Services = ReturnType<typeof createServices>;
+export type { Services };
 
 /** The real app on a test database, with the bundled playbooks plus the drill fixture. */
 export function testServices(test: TestDatabase, overrides: Record<string, unknown> = {}): Services {
