@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createLogger, createServices, startServer } from '../../src/main';
 import { median, round, runLoad } from './load';
-import { ADMIN, type BenchTarget } from './target';
+import { ADMIN, adminApi, type BenchTarget } from './target';
 
 export interface AdvanceBenchResult {
   connections: number;
@@ -44,14 +44,10 @@ export async function benchAdvance(
 
   const server = await startServer(target.config, target.database);
   const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, { method, headers, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as { id: string; version: number };
-  };
+  const api = adminApi(server.url);
   const open = async () => {
     const now = new Date().toISOString();
-    const { id } = await api('POST', '/v1/incidents', {
+    const { id } = (await api('POST', '/v1/incidents', {
       playbookId: PLAYBOOK,
       title: 'Bench',
       input: {
@@ -68,7 +64,7 @@ export async function benchAdvance(
           claim: 'An order I did not place.',
         },
       },
-    });
+    })) as { id: string };
     await api('POST', `/v1/incidents/${id}/events`, {
       type: 'incident.declared',
       payload: { rationale: 'Declaration criteria met.' },

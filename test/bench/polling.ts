@@ -7,7 +7,7 @@ import { playbooks } from '../../playbooks';
 import { PlaybookRegistry } from '../../src/engine';
 import { startServer } from '../../src/main';
 import { median, round } from './load';
-import { ADMIN, type BenchTarget } from './target';
+import { adminApi, type BenchApi, type BenchTarget } from './target';
 
 export interface PollingBenchResult {
   connections: number;
@@ -59,16 +59,7 @@ export async function benchPolling(
   const floor = await bareHono();
 
   const server = await startServer(target.config, target.database);
-  const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: auth,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<Record<string, unknown>>;
-  };
+  const api = adminApi(server.url);
   const playbook = new PlaybookRegistry(playbooks).get('credential-stuffing');
   const open = async () => {
     const opened = await api('POST', '/v1/incidents', {
@@ -142,10 +133,7 @@ export async function benchPolling(
 }
 
 /** Median time of a `?since` poll that finds the one incident changed since the previous poll. */
-async function sincePollMs(
-  api: (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>,
-  ids: string[],
-): Promise<number> {
+async function sincePollMs(api: BenchApi, ids: string[]): Promise<number> {
   let cursor = (await api('GET', '/v1/incidents?limit=1')).cursor as string;
   const times: number[] = [];
   for (let i = 0; i < 200; i++) {

@@ -25,6 +25,22 @@ export interface VersionedUpdates {
 }
 
 export const ADMIN = 'bench-admin-token-0123456789';
+
+/** The JSON answer of one API call made with the admin token; anything but a 2xx throws. */
+export type BenchApi = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
+
+export function adminApi(baseUrl: string): BenchApi {
+  const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+  return async (method, path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+}
 const POOL = 20;
 
 export async function openBenchTarget(name: string, serverUrl: string | undefined): Promise<BenchTarget> {
