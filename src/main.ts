@@ -52,12 +52,17 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
   }
 }
 
+/** The wall clock. Tests pass their own, so nothing they assert depends on the day they run. */
+export type Clock = () => Date;
+const wallClock: Clock = () => new Date();
+
 /** Wires database, engine and HTTP for one process. */
 export function createServices(
   database: Database,
   config: Config,
   logger: Logger,
   registry: PlaybookRegistry = createRegistry(),
+  now: Clock = wallClock,
 ) {
   const tokens = createTokenService({
     store: new PgTokenStore(database.db),
@@ -69,7 +74,7 @@ export function createServices(
   const engine = createEngine({
     store: new PgIncidentStore(database.db),
     registry,
-    now: () => new Date(),
+    now,
     newId: randomUUID,
     versions,
     onCommitted: metrics.observeCommitted,
@@ -86,7 +91,7 @@ export function createServices(
     store: new PgExerciseStore(database.db),
     registry,
     newId: randomUUID,
-    now: () => new Date(),
+    now,
   });
   const app = createApp({
     engine,
@@ -174,7 +179,7 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
   const timerWorker = startTimerWorker({
     fireDueTimers: engine.fireDueTimers,
     nextDueAt: engine.nextTimerDue,
-    now: () => new Date(),
+    now: wallClock,
     onError: (error) => logger.error({ err: error }, 'timer worker failed; retrying'),
     onFired: (incidents) => logger.debug({ incidents }, 'timers fired'),
   });

@@ -35,7 +35,7 @@ const areaOf = (file: string): Area | null => {
 /** Allowed internal areas and allowed packages (prefix match) per area. */
 const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: Area[] }> = {
   playbooks: { areas: ['playbooks', 'playbook-kit'], packages: ['xstate', 'zod'] },
-  'playbook-kit': { areas: ['playbook-kit'], packages: ['xstate', 'zod', 'luxon', 'node:'] },
+  'playbook-kit': { areas: ['playbook-kit'], packages: ['xstate', 'zod', 'luxon', 'date-holidays', 'node:'] },
   engine: {
     areas: ['engine', 'playbook-kit'],
     packages: ['xstate', 'canonicalize', 'node:crypto', 'uuid', 'lru-cache'],

@@ -1,61 +1,56 @@
+import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 
 /**
- * Public holidays that stop a business-day clock, by jurisdiction (ISO dates, local). A starting set
- * for the jurisdictions of the seed cases; legal teams extend it. Weekends never count.
+ * Public holidays that stop a business-day clock, by jurisdiction, for every year (the `date-holidays`
+ * rules, not a list that ends). US: the federal holidays with their Friday/Monday observances; JP: the
+ * national holidays (祝日) with substitute days; CA: the federal statutory holidays (Canada Labour Code
+ * s.166), which the library's nationwide list lacks five of. Weekends never count. A jurisdiction without
+ * rules counts weekends only; `holidayCalendars` lists the ones with rules.
  */
-export const holidays: Readonly<Record<string, readonly string[]>> = {
-  US: [
-    '2026-01-01',
-    '2026-01-19',
-    '2026-02-16',
-    '2026-05-25',
-    '2026-06-19',
-    '2026-07-03',
-    '2026-09-07',
-    '2026-10-12',
-    '2026-11-11',
-    '2026-11-26',
-    '2026-12-25',
-    '2027-01-01',
-  ],
-  CA: [
-    '2026-01-01',
-    '2026-04-03',
-    '2026-05-18',
-    '2026-07-01',
-    '2026-09-07',
-    '2026-09-30',
-    '2026-10-12',
-    '2026-11-11',
-    '2026-12-25',
-    '2026-12-28',
-    '2027-01-01',
-  ],
-  JP: [
-    '2026-01-01',
-    '2026-01-12',
-    '2026-02-11',
-    '2026-02-23',
-    '2026-03-20',
-    '2026-04-29',
-    '2026-05-04',
-    '2026-05-05',
-    '2026-05-06',
-    '2026-07-20',
-    '2026-08-11',
-    '2026-09-21',
-    '2026-09-22',
-    '2026-09-23',
-    '2026-10-12',
-    '2026-11-03',
-    '2026-11-23',
-    '2027-01-01',
-  ],
+function calendar(country: string, extra: Record<string, string> = {}): Holidays {
+  const rules = new Holidays(country, { types: ['public'] });
+  for (const [rule, name] of Object.entries(extra)) rules.setHoliday(rule, { name, type: 'public' });
+  return rules;
+}
+
+const calendars: Readonly<Record<string, Holidays>> = {
+  US: calendar('US'),
+  JP: calendar('JP'),
+  CA: calendar('CA', {
+    'monday before 05-25': 'Victoria Day',
+    '09-30 since 2021': 'National Day for Truth and Reconciliation',
+    '2nd monday in October': 'Thanksgiving',
+    '11-11': 'Remembrance Day',
+    '12-25 and if saturday then next monday if sunday then next monday': 'Christmas Day',
+    '12-26 and if saturday then next monday if sunday then next tuesday': 'Boxing Day',
+  }),
 };
 
-const isBusinessDay = (day: DateTime, closed: ReadonlySet<string>) =>
-  day.weekday <= 5 && !closed.has(day.toISODate()!);
+/** The jurisdictions whose public holidays stop business-day clocks. */
+export const holidayCalendars: readonly string[] = Object.keys(calendars);
+
+/** The public holidays of a jurisdiction in a year, as local ISO dates. */
+export function publicHolidays(jurisdiction: string, year: number): string[] {
+  const found = calendars[jurisdiction]?.getHolidays(year) ?? [];
+  return [...new Set(found.filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)))].sort();
+}
+
+const closedDays = (jurisdiction: string | undefined) => {
+  const years = new Map<number, ReadonlySet<string>>();
+  return (day: DateTime): boolean => {
+    if (!jurisdiction) return false;
+    let closed = years.get(day.year);
+    if (!closed) {
+      closed = new Set(publicHolidays(jurisdiction, day.year));
+      years.set(day.year, closed);
+    }
+    return closed.has(day.toISODate()!);
+  };
+};
+
+const isBusinessDay = (day: DateTime, isHoliday: (day: DateTime) => boolean) =>
+  day.weekday <= 5 && !isHoliday(day);
 
 /**
  * The end (23:59:59.999 local) of the `count`-th business day after the day of `fromIso`, in `timeZone`:
@@ -68,7 +63,7 @@ export function endOfBusinessDays(
   timeZone: string,
   jurisdiction?: string,
 ): string {
-  const closed = new Set(jurisdiction ? (holidays[jurisdiction] ?? []) : []);
+  const closed = closedDays(jurisdiction);
   let day = DateTime.fromISO(fromIso, { zone: timeZone }).startOf('day');
   if (!day.isValid) throw new Error(`cannot count business days from "${fromIso}" in "${timeZone}"`);
   for (let counted = 0; counted < count; ) {

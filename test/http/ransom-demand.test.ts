@@ -1,16 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Client, tokenFor as newToken, useTestApp } from '../support/http';
+import { type Client, tokenFor as newToken, testClock, useTestApp } from '../support/http';
 
-/** The README's curl walkthrough, replayed exactly as written (JSON bodies taken from the README). */
+/**
+ * The README's curl walkthrough, replayed exactly as written (JSON bodies taken from the README), on a fixed
+ * clock: the demand arrived a minute before the incident is opened, as `$RECEIVED` says there.
+ */
+const received = '2026-11-21T09:00:00Z';
 const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
 const walkthrough = readme.slice(readme.indexOf('## A JJ Meds incident with curl'));
 const tokenBody = JSON.parse(walkthrough.match(/\$HF\/v1\/tokens -d '([^']+)'/)![1]!);
-const incidentBody = JSON.parse(walkthrough.match(/\$HF\/v1\/incidents -d '([^']+)'/)![1]!);
+const incidentBody = JSON.parse(
+  walkthrough.match(/\$HF\/v1\/incidents -d '([\s\S]+?)' \| tee/)![1]!.replace(`'"$RECEIVED"'`, received),
+);
 const sends = [...walkthrough.matchAll(/^send '([^']+)'/gm)].map((m) => JSON.parse(m[1]!));
 
-const app = useTestApp();
+const clock = testClock('2026-11-21T09:01:00Z');
+const app = useTestApp({}, clock.now);
 
 const tokenFor = (name: string, ...roles: string[]) => newToken(app.services, app.admin, name, ...roles);
 
@@ -22,6 +29,8 @@ const openJJMeds = async (as: Client = app.admin) => {
 
 describe('the README walkthrough', () => {
   it('finds the commands in the README', () => {
+    expect(walkthrough).toContain(`RECEIVED=$(date -u -d '1 minute ago' +%FT%TZ)`);
+    expect(incidentBody.input.demand.receivedAt).toBe(received);
     expect(sends.map((s) => s.type)).toEqual([
       'incident.declared',
       'site.taken_offline',

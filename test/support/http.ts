@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
 import { PlaybookRegistry } from '../../src/engine';
-import { createLogger, createRegistry, createServices, type Services } from '../../src/main';
+import { type Clock, createLogger, createRegistry, createServices, type Services } from '../../src/main';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import { openTestPglite, type TestDatabase } from './databases';
 
@@ -10,14 +10,36 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export type { Services };
 
+/**
+ * A clock a test sets: the app reads its time from here, never from the wall, so what a test asserts about
+ * deadlines holds on any day it runs.
+ */
+export function testClock(start: string) {
+  let current = Date.parse(start);
+  return {
+    now: (): Date => new Date(current),
+    set: (at: string) => {
+      current = Date.parse(at);
+    },
+    advance: (ms: number) => {
+      current += ms;
+    },
+  };
+}
+
 /** The real app on a test database, with the bundled playbooks plus the drill fixture. */
-export function testServices(test: TestDatabase, overrides: Record<string, unknown> = {}): Services {
+export function testServices(
+  test: TestDatabase,
+  overrides: Record<string, unknown> = {},
+  now?: Clock,
+): Services {
   const config = loadConfig({ HOLDFAST_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ...overrides }, {});
   return createServices(
     test.database,
     config,
     createLogger('silent'),
     new PlaybookRegistry([...playbooks, drillPlaybook]),
+    now,
   );
 }
 
@@ -80,7 +102,7 @@ export async function tokenFor(
  * One PGlite database per test file (slow to start), emptied before each test, with the app and an
  * admin client rebuilt on it. Read the fields inside tests, after the hooks ran.
  */
-export function useTestApp(overrides: Record<string, unknown> = {}) {
+export function useTestApp(overrides: Record<string, unknown> = {}, now?: Clock) {
   const ctx = {} as { test: TestDatabase; services: Services; admin: Client };
   beforeAll(async () => {
     ctx.test = await openTestPglite();
@@ -90,7 +112,7 @@ export function useTestApp(overrides: Record<string, unknown> = {}) {
   });
   beforeEach(async () => {
     await ctx.test.reset();
-    ctx.services = testServices(ctx.test, overrides);
+    ctx.services = testServices(ctx.test, overrides, now);
     await ctx.services.changes.start();
     ctx.admin = client(ctx.services);
   });

@@ -4,7 +4,9 @@ import {
   clockDueAt,
   clocksFor,
   endOfBusinessDays,
+  holidayCalendars,
   notificationClocks,
+  publicHolidays,
 } from '../../src/playbook-kit';
 
 const clock = (id: string) => notificationClocks.find((c) => c.id === id)!;
@@ -21,6 +23,55 @@ describe('business days', () => {
     ['2026-11-20T14:30:00Z', 1, 'Asia/Tokyo', 'JP', '2026-11-24T14:59:59.999Z'],
   ])('%s + %i business days in %s (%s holidays) ends %s', (from, count, zone, holidays, expected) => {
     expect(endOfBusinessDays(from, count, zone, holidays)).toBe(expected);
+  });
+
+  it.each([
+    // Thanksgiving 2031 (Thu 27 Nov): Wed 26, Fri 28, Mon 1, Tue 2 Dec. Holiday rules do not stop at a year.
+    ['2031-11-25T10:00:00-05:00', 4, 'America/New_York', 'US', '2031-12-03T04:59:59.999Z'],
+    // Golden Week 2031 in Tokyo: 29 Apr and 3–6 May are holidays (6 May substitutes for Sunday the 4th).
+    ['2031-05-01T10:00:00+09:00', 2, 'Asia/Tokyo', 'JP', '2031-05-07T14:59:59.999Z'],
+    // Canada's federal Thanksgiving 2040 is Monday 8 Oct: one business day after Friday the 5th ends Tuesday.
+    ['2040-10-05T10:00:00-04:00', 1, 'America/Toronto', 'CA', '2040-10-10T03:59:59.999Z'],
+  ])(
+    '%s + %i business days in %s (%s holidays, years ahead) ends %s',
+    (from, count, zone, holidays, expected) => {
+      expect(endOfBusinessDays(from, count, zone, holidays)).toBe(expected);
+    },
+  );
+
+  it('has the federal and national holidays of every year, matching the 2026 calendars', () => {
+    expect(holidayCalendars).toEqual(['US', 'JP', 'CA']);
+    const weekdays = (dates: string[]) =>
+      dates.filter((d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()));
+    expect(weekdays(publicHolidays('CA', 2026))).toEqual([
+      '2026-01-01',
+      '2026-04-03',
+      '2026-05-18',
+      '2026-07-01',
+      '2026-09-07',
+      '2026-09-30',
+      '2026-10-12',
+      '2026-11-11',
+      '2026-12-25',
+      '2026-12-28',
+    ]);
+    expect(weekdays(publicHolidays('US', 2026))).toEqual([
+      '2026-01-01',
+      '2026-01-19',
+      '2026-02-16',
+      '2026-05-25',
+      '2026-06-19',
+      '2026-07-03',
+      '2026-09-07',
+      '2026-10-12',
+      '2026-11-11',
+      '2026-11-26',
+      '2026-12-25',
+    ]);
+    for (const jurisdiction of holidayCalendars)
+      for (const year of [2027, 2035, 2099])
+        expect(publicHolidays(jurisdiction, year).length).toBeGreaterThan(4);
+    expect(publicHolidays('FR', 2027)).toEqual([]);
   });
 
   it('keeps the local wall-clock time across a DST change for calendar days', () => {
