@@ -50,6 +50,10 @@ export function cacaoPlaybook(
   const stepId = (node: AnyStateNode) =>
     id(node.type === 'parallel' ? 'parallel' : 'action', node.path.join('.') || '(root)');
 
+  /** The step that starts each state; a compound state registers its children before emitting them. */
+  const entries = new Map<AnyStateNode, string>();
+  const entryOf = (node: AnyStateNode) => entries.get(node)!;
+
   /** Emits `node` and its descendants; returns the id of the step that starts it. `next` follows it. */
   const emit = (node: AnyStateNode, next: string): string => {
     const children = Object.values(node.states);
@@ -72,28 +76,19 @@ export function cacaoPlaybook(
     }
     if (children.length > 0) {
       // A compound state: its children in sequence; a final child hands over to what follows the compound.
-      const entries = new Map<AnyStateNode, string>();
       for (const child of children) entries.set(child, child.type === 'final' ? next : stepId(child));
-      for (const child of children) emitLeafOrNested(child, node, entries, next);
+      for (const child of children) emitLeafOrNested(child, next);
       const initial = (node.initial?.target ?? [])[0] as AnyStateNode | undefined;
       return initial ? (entries.get(initial) ?? next) : next;
     }
-    return emitAction(node, [next], next);
+    return emitAction(node, [], next);
   };
 
-  const emitLeafOrNested = (
-    child: AnyStateNode,
-    parent: AnyStateNode,
-    entries: Map<AnyStateNode, string>,
-    next: string,
-  ) => {
+  const emitLeafOrNested = (child: AnyStateNode, next: string) => {
     if (child.type === 'final') return;
-    const successors = successorsOf(child, parent)
-      .map((target) => entries.get(target))
-      .filter((entry): entry is string => entry !== undefined);
-    const distinct = [...new Set(successors)];
+    const outcomes = successorsOf(child);
     if (Object.keys(child.states).length > 0) {
-      const continuation = distinct.length > 0 ? decisionStep(child, parent, entries, distinct) : next;
+      const continuation = outcomes.length > 0 ? decisionStep(child, outcomes) : next;
       const start = emit(child, continuation);
       if (start !== stepId(child)) {
         workflow[stepId(child)] = {
@@ -107,29 +102,26 @@ export function cacaoPlaybook(
       }
       return;
     }
-    emitAction(child, distinct.length > 0 ? distinct : [next], next, parent, entries);
+    emitAction(child, outcomes, next);
   };
 
-  /** A condition step choosing among `targets` after `node` (or the single target itself). */
-  const decisionStep = (
-    node: AnyStateNode,
-    parent: AnyStateNode,
-    entries: Map<AnyStateNode, string>,
-    targets: string[],
-  ): string => {
-    if (targets.length === 1) return targets[0]!;
-    const outcomes = [...entries].filter(([, entry]) => targets.includes(entry));
+  /** A condition step choosing among the states `node` leads to (or the single one's step itself). */
+  const decisionStep = (node: AnyStateNode, targets: AnyStateNode[]): string => {
+    // One outcome per step: final states of one compound all continue with the same step.
+    const outcomes: [AnyStateNode, string][] = [];
+    for (const target of targets) {
+      if (!outcomes.some(([, entry]) => entry === entryOf(target))) outcomes.push([target, entryOf(target)]);
+    }
+    if (outcomes.length === 1) return outcomes[0]![1];
     const why = (target: AnyStateNode) =>
       [...node.transitions]
         .filter(([, list]) =>
-          list.some((t) =>
-            ((t.target ?? []) as AnyStateNode[]).some((n) => childUnder(n, parent) === target),
-          ),
+          list.some((t) => ((t.target ?? []) as AnyStateNode[]).some((n) => isWithin(n, target))),
         )
         .map(([event]) => event)
         .join(' or ');
     const variable = `__${node.path.join('_').replace(/[^A-Za-z0-9_-]/g, '_')}_outcome__`;
-    if (targets.length === 2) {
+    if (outcomes.length === 2) {
       const [first, second] = outcomes;
       const conditionId = id('if-condition', node.path.join('.'));
       workflow[conditionId] = {
@@ -157,13 +149,8 @@ export function cacaoPlaybook(
     return switchId;
   };
 
-  const emitAction = (
-    node: AnyStateNode,
-    targets: string[],
-    next: string,
-    parent?: AnyStateNode,
-    entries?: Map<AnyStateNode, string>,
-  ): string => {
+  /** Emits a leaf state's action; `outcomes` are the states it leads to, none to go on with `next`. */
+  const emitAction = (node: AnyStateNode, outcomes: AnyStateNode[], next: string): string => {
     const meta = stateMeta(node);
     const stateTimersOf: StateTimer[] = timers.get(node) ?? [];
     const handled = [...node.transitions.keys()].filter((type) =>
@@ -180,10 +167,7 @@ export function cacaoPlaybook(
     ];
     const nominal = stateTimersOf.map((t) => t.nominalMs).filter((ms): ms is number => ms !== null && ms > 0);
     const actionId = stepId(node);
-    const continuation =
-      targets.length > 1 && parent && entries
-        ? decisionStep(node, parent, entries, targets)
-        : (targets[0] ?? next);
+    const continuation = outcomes.length > 0 ? decisionStep(node, outcomes) : next;
     workflow[actionId] = {
       type: 'action',
       name: humanise(node.path.join(' / ')),
@@ -248,27 +232,38 @@ export function cacaoPlaybook(
   };
 }
 
-/** The siblings (children of `parent`) that `node` or its descendants lead to. */
-function successorsOf(node: AnyStateNode, parent: AnyStateNode): AnyStateNode[] {
-  const result: AnyStateNode[] = [];
-  const visit = (source: AnyStateNode) => {
-    for (const transitions of source.transitions.values()) {
-      for (const transition of transitions) {
-        for (const target of (transition.target ?? []) as AnyStateNode[]) {
-          const sibling = childUnder(target, parent);
-          if (sibling && sibling !== node) result.push(sibling);
-        }
-      }
+/** The states `node`'s transitions enter, in document order. */
+function successorsOf(node: AnyStateNode): AnyStateNode[] {
+  const result = new Set<AnyStateNode>();
+  const transitions = [...[...node.transitions.values()].flat(), ...(node.always ?? [])];
+  for (const transition of transitions) {
+    for (const target of (transition.target ?? []) as AnyStateNode[]) {
+      const entered = enteredFrom(node, target);
+      if (entered) result.add(entered);
     }
-    for (const transition of source.always ?? []) {
-      for (const target of (transition.target ?? []) as AnyStateNode[]) {
-        const sibling = childUnder(target, parent);
-        if (sibling && sibling !== node) result.push(sibling);
-      }
-    }
-  };
-  visit(node);
-  return result;
+  }
+  return [...result].sort((a, b) => a.order - b.order);
+}
+
+/**
+ * The state a transition from `source` to `target` enters: a sibling of `source` or, when the transition
+ * leaves an enclosing compound state (a decision inside `payment.open` leading to `payment.refused`), a sibling
+ * of that ancestor. None when it stays inside `source` or crosses into another parallel region, which a
+ * branch of a CACAO `parallel` step cannot jump to.
+ */
+function enteredFrom(source: AnyStateNode, target: AnyStateNode): AnyStateNode | undefined {
+  for (let scope = source.parent; scope && scope.type !== 'parallel'; scope = scope.parent) {
+    const entered = childUnder(target, scope);
+    if (entered) return isWithin(source, entered) ? undefined : entered;
+  }
+  return undefined;
+}
+
+function isWithin(node: AnyStateNode, ancestor: AnyStateNode): boolean {
+  for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
+    if (current === ancestor) return true;
+  }
+  return false;
 }
 
 function childUnder(node: AnyStateNode, parent: AnyStateNode): AnyStateNode | undefined {

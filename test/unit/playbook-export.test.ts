@@ -65,6 +65,46 @@ describe.skipIf(!schemaDir)('CACAO 2.0 export', () => {
   });
 });
 
+/** The ids a step leads to, over every way on the exporter's step types have. */
+function successorIds(step: Record<string, unknown>): string[] {
+  const single = ['on_completion', 'on_success', 'on_failure', 'on_true', 'on_false']
+    .map((field) => step[field])
+    .filter((value): value is string => typeof value === 'string');
+  const nextSteps = (step.next_steps ?? []) as string[];
+  const cases = Object.values((step.cases ?? {}) as Record<string, string>);
+  return [...single, ...nextSteps, ...cases];
+}
+
+describe('CACAO workflow graph', () => {
+  it.each(playbooks.map((p) => [`${p.id}@${p.version}`, p] as const))(
+    'reaches every step from workflow_start, and every step it names exists: %s',
+    (_n, p) => {
+      const doc = cacaoPlaybook(p) as {
+        workflow: Record<string, Record<string, unknown>>;
+        workflow_start: string;
+      };
+      const reached = new Set<string>();
+      const dangling = new Set<string>();
+      const queue = [doc.workflow_start];
+      for (let stepId = queue.pop(); stepId !== undefined; stepId = queue.pop()) {
+        if (reached.has(stepId)) continue;
+        reached.add(stepId);
+        const step = doc.workflow[stepId];
+        if (!step) {
+          dangling.add(stepId);
+          continue;
+        }
+        queue.push(...successorIds(step));
+      }
+      expect([...dangling]).toEqual([]);
+      const unreached = Object.entries(doc.workflow)
+        .filter(([stepId]) => !reached.has(stepId))
+        .map(([, step]) => step.name);
+      expect(unreached).toEqual([]);
+    },
+  );
+});
+
 describe('CACAO mapping', () => {
   const pb1 = playbooks.find((p) => p.id === 'ransom-demand')!;
   const doc = cacaoPlaybook(pb1, { tlp: 'TLP:AMBER' }) as {
