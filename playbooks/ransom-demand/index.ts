@@ -1,7 +1,8 @@
-import { clockTimerLabels, definePlaybook } from '../../src/playbook-kit';
+import { clockTimerLabels, definePlaybook, withOwners } from '../../src/playbook-kit';
 import { clientEvents, rehearsalScheduled, roles } from './events';
 import { defaultSeverity, ransomDemandInput } from './input';
 import { ransomDemandMachine, ransomDemandMachineV2 } from './machine';
+import { owners } from './owners';
 import { timerLabels } from './setup';
 
 export type { RansomDemandContext } from './context';
@@ -49,7 +50,7 @@ export const ransomDemandV1 = definePlaybook({
   roles,
   inputSchema: ransomDemandInput,
   defaultSeverity,
-  events: clientEvents,
+  events: withOwners(clientEvents, owners),
   timerLabels: { ...timerLabels, ...clockTimerLabels },
   machine: ransomDemandMachine,
   example: { openedAt: '2018-03-08T10:05:00-05:00', input: jjMedsInput },
@@ -64,7 +65,7 @@ export const ransomDemandV2 = definePlaybook({
   ...ransomDemandV1,
   version: 2,
   summary: `${ransomDemandV1.summary} Version 2: the review ends with a tabletop rehearsal of the improved playbook.`,
-  events: [...clientEvents, rehearsalScheduled],
+  events: withOwners([...clientEvents, rehearsalScheduled], owners),
   machine: ransomDemandMachineV2,
   releasedAt: '2026-11-21T00:00:00.000Z',
 });

@@ -145,6 +145,8 @@ export const events = [
       methods: z.array(z.enum(['fido2', 'passkey', 'totp', 'push', 'sms'])).min(1),
     }),
     examples: [{ population: 'high_value_roles', methods: ['fido2', 'totp'] }],
+    // Containment enforces it for high-value roles; hardening for all staff, after containment is done.
+    owners: ['contain.mfa_rollout', 'harden.mfa_all_staff'],
   }),
 
   // ── investigate ────────────────────────────────────────────────────────────

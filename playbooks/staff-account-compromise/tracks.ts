@@ -192,7 +192,13 @@ const contain = track(
         'Waits until targeted and compromised accounts are separated: the reset-scope decision depends on it.',
       owner: 'technical_lead',
       source: `${PB3} Identify → Contain; ${C5}`,
-      on: { 'accounts.classified': 'reset' },
+      // Containment reacts to the classification identify records; it never takes one on its own.
+      on: {
+        'accounts.classified': {
+          target: 'reset',
+          guard: anyOf(inState('identify.classify'), inState('identify.verify')),
+        },
+      },
     }),
     reset: step({
       description:

@@ -16,6 +16,7 @@ import { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 import {
   type ActiveState,
   type AllowedEvent,
+  acceptsEvent,
   activeStates,
   allowedEvents,
   mayActAs,
@@ -324,7 +325,7 @@ export function createEngine(deps: EngineDeps) {
     const at = incidentNow(row);
     const snapshot = restoreSnapshot(definition, row.snapshot);
     const machineEvent = { type: command.type, payload, at, actor: command.actor };
-    if (!snapshot.can(machineEvent)) {
+    if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
       throw new EngineError(
         'event_not_allowed',
         `"${command.type}" is not accepted in the incident's current state (${describeValue(snapshot)}). ${clientEvent.description}`,

@@ -7,6 +7,7 @@ export * from './machine-runtime';
 export * from './playbook-check';
 export * from './playbook-description';
 export * from './playbook-diagram';
+export * from './playbook-explore';
 export * from './playbook-timers';
 export * from './registry';
 export * from './timers';

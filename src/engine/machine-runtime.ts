@@ -5,7 +5,15 @@ import {
   initialTransition,
   transition,
 } from 'xstate';
-import type { Actor, HoldfastEvent, IncidentInput, PlaybookDefinition, StateMeta } from '../playbook-kit';
+import {
+  type Actor,
+  type ClientEventDef,
+  type HoldfastEvent,
+  type IncidentInput,
+  isOwnedBy,
+  type PlaybookDefinition,
+  type StateMeta,
+} from '../playbook-kit';
 
 /** What a transition asked for, as data: the engine executes none of it inside a request. */
 export interface StepResult {
@@ -153,9 +161,27 @@ export interface AllowedEvent {
 const probeActor: Actor = { id: 'holdfast:probe', name: 'probe', roles: ['admin'] };
 
 /**
- * The client events the current state accepts: an event counts when the machine accepts it with at least
- * one of its example payloads. Rules that depend on the payload (e.g. the pay gate) are checked again,
- * with the real payload, when the event is posted.
+ * Whether the incident accepts a client event now: a transition of one of the event's owning steps takes it,
+ * with this payload and actor. Transitions elsewhere (clocks, bookkeeping, other tracks reacting) run along
+ * with it but never make it acceptable on their own.
+ */
+export function acceptsEvent(
+  definition: PlaybookDefinition,
+  snapshot: AnyMachineSnapshot,
+  clientEvent: ClientEventDef,
+  event: HoldfastEvent,
+): boolean {
+  if (snapshot.status !== 'active' || !clientEvent.owners?.length) return false;
+  const owners = clientEvent.owners;
+  return definition.machine
+    .getTransitionData(snapshot, event)
+    .some((transition) => isOwnedBy(owners, transition.source.path.join('.')));
+}
+
+/**
+ * The client events the current state accepts: an event counts when an owning step accepts it with at least
+ * one of its example payloads. Rules that depend on the payload (e.g. the pay gate) are checked again, with the
+ * real payload, when the event is posted.
  */
 export function allowedEvents(
   definition: PlaybookDefinition,
@@ -165,15 +191,19 @@ export function allowedEvents(
 ): AllowedEvent[] {
   if (snapshot.status !== 'active') return [];
   const actor = { ...probeActor, roles: ['admin', ...Object.keys(definition.roles)] };
-  const handled = handledEventTypes(snapshot);
+  const activePaths = snapshot._nodes.map((node: AnyStateNode) => node.path.join('.'));
   return definition.events
     .filter(
       (event) =>
-        handled(event.type) &&
+        // Probing costs a whole transition: only events an active owning state could take are probed.
+        activePaths.some((path) => isOwnedBy(event.owners ?? [], path)) &&
         event.examples.some((example) => {
           // Probe exactly what POST …/events would apply: the example as the payload schema parses it.
           const parsed = event.payload.safeParse(example);
-          return parsed.success && snapshot.can({ type: event.type, payload: parsed.data, at, actor });
+          return (
+            parsed.success &&
+            acceptsEvent(definition, snapshot, event, { type: event.type, payload: parsed.data, at, actor })
+          );
         }),
     )
     .map((event) => ({
@@ -182,19 +212,6 @@ export function allowedEvents(
       roles: [...event.roles],
       permitted: mayActAs(callerRoles, event.roles),
     }));
-}
-
-/**
- * Whether some active state has a transition for an event type. Only those can be accepted, and probing one
- * event with `can()` costs a whole transition, so the probe is kept for them: most client events belong to
- * steps the incident is not in.
- */
-function handledEventTypes(snapshot: AnyMachineSnapshot): (type: string) => boolean {
-  const descriptors = new Set<string>();
-  for (const node of snapshot._nodes)
-    for (const descriptor of node.transitions.keys()) descriptors.add(descriptor);
-  const wildcards = [...descriptors].filter((d) => d === '*' || d.endsWith('.*')).map((d) => d.slice(0, -1));
-  return (type) => descriptors.has(type) || wildcards.some((prefix) => type.startsWith(prefix));
 }
 
 /** `admin` may send every event; otherwise the caller needs one of the event's roles. */

@@ -1,13 +1,16 @@
 import type { AnyStateNode } from 'xstate';
 import { definitionProblems, type PlaybookDefinition } from '../playbook-kit';
 import { stateMeta } from './machine-runtime';
+import { exploreOwnership } from './playbook-explore';
 import { stateTimers } from './playbook-timers';
 
 /**
- * Static checks over a playbook, guards ignored (every transition counts as possible): the declared
- * shape (every client event with a title, description, payload schema, roles and valid examples), every
- * state reachable, every state able to finish its region (or leave it), every client event handled
- * somewhere, every timer labelled, every state described with an owner.
+ * Checks over a playbook. Static, guards ignored (every transition counts as possible): the declared shape
+ * (every client event with a title, description, payload schema, roles, valid examples and owning steps that
+ * exist, every state a guard names), every state reachable, every state able to finish its region (or leave
+ * it), every client event handled somewhere, every timer labelled, every state described with an owner.
+ * Then a bounded walk of the reachable configurations (`exploreOwnership`): no event accepted by bookkeeping
+ * alone, no guard that throws with a declared example.
  */
 export function checkPlaybook(definition: PlaybookDefinition): string[] {
   const root = definition.machine.root;
@@ -40,6 +43,7 @@ export function checkPlaybook(definition: PlaybookDefinition): string[] {
     if (!node.description?.trim()) problems.push(`state ${name(node)} has no description`);
     if (!stateMeta(node)?.owner) problems.push(`state ${name(node)} has no meta.owner`);
   }
+  problems.push(...exploreOwnership(definition));
   return problems;
 }
 

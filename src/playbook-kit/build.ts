@@ -1,4 +1,4 @@
-import { type AnyStateMachine, and, or, stateIn } from 'xstate';
+import { type AnyStateMachine, type AnyStateNode, and, or, stateIn } from 'xstate';
 import type { z } from 'zod';
 import { clockTimerLabels } from './clock-tracking';
 import {
@@ -103,6 +103,8 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
   });
 
   const deadlines = [...spec.deadlines, ...spec.shared.flatMap((s) => s.deadlines)];
+  const events = [...spec.shared.flatMap((s) => s.events), evidenceEvent(spec.evidenceRoles), ...spec.events];
+  const owned = withDerivedOwners(machine as unknown as AnyStateMachine, events, spec);
   return definePlaybook({
     id: spec.id,
     version: spec.version,
@@ -112,10 +114,38 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     roles: spec.roles,
     inputSchema: spec.inputSchema,
     defaultSeverity: spec.defaultSeverity,
-    events: [...spec.shared.flatMap((s) => s.events), evidenceEvent(spec.evidenceRoles), ...spec.events],
+    events: owned,
     timerLabels: { ...deadlineLabels(deadlines), ...clockTimerLabels },
     machine: machine as unknown as AnyStateMachine,
     example: spec.example,
     releasedAt: spec.releasedAt,
   }) as CataloguePlaybook<E>;
+}
+
+/**
+ * Who owns each event, unless it names its owners: a shared track's events belong to that track, the root's
+ * (evidence capture) to the whole machine, and a playbook's own event to the first of its own tracks that
+ * handles it. The owners are the states of that track that handle the event; states of other tracks react.
+ */
+function withDerivedOwners(
+  machine: AnyStateMachine,
+  events: readonly ClientEventDef[],
+  spec: Pick<CatalogueSpec, 'shared' | 'tracks'>,
+): ClientEventDef[] {
+  const all = (node: AnyStateNode): AnyStateNode[] => [node, ...Object.values(node.states).flatMap(all)];
+  const handlersIn = (track: string, type: string): string[] =>
+    all(machine.root.states[track]!)
+      .filter((node) => node.transitions.has(type))
+      .map((node) => node.path.join('.'));
+  const sharedTrackOf = new Map(
+    spec.shared.flatMap((shared) => shared.events.map((e) => [e.type, shared.key])),
+  );
+  return events.map((event) => {
+    if (event.owners) return event;
+    if (machine.root.transitions.has(event.type)) return { ...event, owners: [''] };
+    const track =
+      sharedTrackOf.get(event.type) ??
+      Object.keys(spec.tracks).find((key) => handlersIn(key, event.type).length > 0);
+    return track ? { ...event, owners: handlersIn(track, event.type) } : event;
+  });
 }

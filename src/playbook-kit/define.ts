@@ -1,5 +1,6 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
+import { stateReferenceProblems } from './state-references';
 
 /** Who sent an event: the token's id and name and the roles it holds. */
 export interface Actor {
@@ -41,6 +42,20 @@ export interface ClientEventDef {
   roles: readonly string[];
   payload: z.ZodType;
   examples: readonly unknown[];
+  /**
+   * The steps that own the event: state paths (`track.step`, a whole `track`, or `""` for the machine root).
+   * The engine accepts the event only when a transition of an owning state (or of a state inside one) takes
+   * it; other states may react to it (clocks, facts, escalations), never make it acceptable on their own.
+   */
+  owners?: readonly string[];
+}
+
+/** The events with their owning steps, from a table keyed by event type (for playbooks that name them by hand). */
+export function withOwners(
+  events: readonly ClientEventDef[],
+  owners: Readonly<Record<string, readonly string[]>>,
+): ClientEventDef[] {
+  return events.map((event) => (owners[event.type] ? { ...event, owners: owners[event.type] } : event));
 }
 
 export interface PlaybookDefinition {
@@ -111,10 +126,44 @@ export function definitionProblems(definition: PlaybookDefinition): string[] {
         );
     });
   }
+  problems.push(...ownershipProblems(definition));
+  if (definition.machine?.root) problems.push(...stateReferenceProblems(definition.machine));
   if (definition.example !== undefined) {
     const parsed = definition.inputSchema.safeParse(definition.example.input);
     if (!parsed.success)
       problems.push(`example input fails the input schema: ${oneLine(z.prettifyError(parsed.error))}`);
+  }
+  return problems;
+}
+
+/** A state of the machine by its dotted path (`""` is the root), if there is one. */
+export function stateAt(machine: AnyStateMachine, path: string): AnyStateNode | undefined {
+  let node: AnyStateNode | undefined = machine.root;
+  for (const key of path === '' ? [] : path.split('.')) node = node?.states[key];
+  return node;
+}
+
+/** Whether a transition declared on the state at `sourcePath` belongs to one of the owners. */
+export function isOwnedBy(owners: readonly string[], sourcePath: string): boolean {
+  return owners.some((owner) => owner === '' || sourcePath === owner || sourcePath.startsWith(`${owner}.`));
+}
+
+/** Every client event names owners that exist and handle it. */
+function ownershipProblems(definition: PlaybookDefinition): string[] {
+  if (!definition.machine?.root) return [];
+  const problems: string[] = [];
+  const all = (node: AnyStateNode): AnyStateNode[] => [node, ...Object.values(node.states).flatMap(all)];
+  for (const event of definition.events) {
+    if (!event.owners?.length) {
+      problems.push(`event "${event.type}" names no owning step`);
+      continue;
+    }
+    for (const owner of event.owners) {
+      const node = stateAt(definition.machine, owner);
+      if (!node) problems.push(`event "${event.type}" names owner "${owner}", which is not a state`);
+      else if (!all(node).some((state) => state.transitions.has(event.type)))
+        problems.push(`event "${event.type}" names owner "${owner}", where no state handles it`);
+    }
   }
   return problems;
 }
@@ -135,6 +184,7 @@ export function clientEvent<P extends z.ZodType>(def: {
   roles: readonly string[];
   payload: P;
   examples: readonly z.input<P>[];
+  owners?: readonly string[];
 }): ClientEventDef {
   return def;
 }

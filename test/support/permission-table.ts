@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { playbooks } from '../../playbooks';
-import { openSnapshot, PlaybookRegistry } from '../../src/engine';
+import { acceptsEvent, openSnapshot, PlaybookRegistry } from '../../src/engine';
 import type { PlaybookDefinition } from '../../src/playbook-kit';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 
@@ -180,7 +180,10 @@ function roleEvents(): Map<string, RoleEvent> {
         if (best && best.roles.length <= event.roles.length) continue;
         const payload = event.examples.find((example) => {
           const parsed = event.payload.safeParse(example);
-          return parsed.success && snapshotOf(p).can({ type: event.type, payload: parsed.data, at, actor });
+          return (
+            parsed.success &&
+            acceptsEvent(p, snapshotOf(p), event, { type: event.type, payload: parsed.data, at, actor })
+          );
         });
         if (payload !== undefined) {
           chosen.set(role, { role, playbookId: p.id, type: event.type, roles: event.roles, payload });

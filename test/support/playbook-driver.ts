@@ -1,5 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import {
+  acceptsEvent,
   activeStates,
   allowedEvents,
   mayActAs,
@@ -96,7 +97,7 @@ export class PlaybookDriver {
     const actor = options.actor ?? this.actorFor(type);
     if (!mayActAs(actor.roles, def.roles)) return `role: ${actor.roles.join(',')} may not send it`;
     const event = { type, payload: parsed.data, at: this.now, actor };
-    if (this.snapshot.status !== 'active' || !this.snapshot.can(event)) return 'event_not_allowed';
+    if (!acceptsEvent(this.definition, this.snapshot, def, event)) return 'event_not_allowed';
     this.apply(step(this.definition, this.snapshot, event), this.now);
     this.log.push({ type, source: 'client', at: this.now });
     return null;

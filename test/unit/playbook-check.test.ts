@@ -25,6 +25,7 @@ const exitOnParent = definePlaybook({
       roles: ['a'],
       payload: z.object({}),
       examples: [{}],
+      owners: ['waiting'],
     }),
   ],
   machine: setup({}).createMachine({

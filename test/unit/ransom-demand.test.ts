@@ -3,6 +3,7 @@ import { type AnyMachineSnapshot, type AnyStateNode, initialTransition, transiti
 import { playbooks } from '../../playbooks';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
 import type { RansomDemandContext } from '../../playbooks/ransom-demand/context';
+import { acceptsEvent } from '../../src/engine';
 import {
   type Actor,
   addMs,
@@ -139,14 +140,15 @@ class Run {
   }
 
   can(step: Step): boolean {
-    return this.snapshot.can(this.event(step));
+    const event = this.event(step);
+    return acceptsEvent(ransomDemandV1, this.snapshot, eventDef(event.type), event);
   }
 
   /** Sends one client event one minute (or at `at`) later; fails loudly if the state does not accept it. */
   send(step: Step, at?: string): this {
     const event = this.event(step, at);
     this.advance(event.at);
-    if (!this.snapshot.can(event)) {
+    if (!acceptsEvent(ransomDemandV1, this.snapshot, eventDef(event.type), event)) {
       throw new Error(`${event.type} is not accepted in ${JSON.stringify(this.snapshot.value)}`);
     }
     this.apply(event);

@@ -1,3 +1,4 @@
+import { stateIn } from 'xstate';
 import {
   type ClockAnchor,
   clockTimerId,
@@ -7,7 +8,7 @@ import {
   startClocks,
 } from '../../../src/playbook-kit';
 import type { RansomDemandContext, RansomDemandEvent } from '../context';
-import { pb } from '../setup';
+import { pb, sid } from '../setup';
 
 type Ctx = RansomDemandContext;
 
@@ -66,7 +67,9 @@ export const clocks = pb.createStateConfig({
       meta: { owner: 'legal', source: 'SM-CLOCKS' },
       on: {
         'breach.aware': { actions: startFor(() => ['aware']) },
+        // The clocks react to the steps that own these events; they never take one on their own.
         'breach.determined': {
+          guard: stateIn(sid('investigation.determination')),
           actions: startFor((event) =>
             (event as { payload: { finding: string } }).payload.finding === 'no_evidence'
               ? []
@@ -74,8 +77,12 @@ export const clocks = pb.createStateConfig({
           ),
         },
         'materiality.determined': { actions: startFor(() => ['material']) },
-        'payment.executed': { actions: startFor(() => ['payment']) },
+        'payment.executed': {
+          guard: stateIn(sid('payment.pay_path.awaiting_execution')),
+          actions: startFor(() => ['payment']),
+        },
         'regulator.reported': {
+          guard: stateIn(sid('legal.regulatory.filings')),
           actions: pb.enqueueActions(({ context, event, enqueue }) => {
             const { payload, at } = event as { payload: { regime: string }; at: string };
             const { clocks: next, filed } = fileClocks(context.clocks, payload.regime, at);
