@@ -414,36 +414,15 @@ function loadMermaid() {
   return mermaidLoading;
 }
 
-/**
- * Mermaid 11's layout throws ("Cannot set properties of undefined (setting 'rank')") on some statecharts
- * whose concurrent regions (`--`) hold compound states, as the ransom-demand diagram does. Then draw the
- * tracks as plain sibling composite states: the same states and edges, without the region dividers.
- */
-const dividersBreak = new Set();
-async function renderMermaid(mermaid, text, key) {
-  const withoutDividers = text
-    .split('\n')
-    .filter((line) => line.trim() !== '--')
-    .join('\n');
-  const render = async (source) => {
-    const renderId = `diagram-${++diagramCounter}`;
-    try {
-      return (await mermaid.render(renderId, source)).svg;
-    } finally {
-      // What a failed render may leave behind in <body>.
-      document.getElementById(renderId)?.remove();
-      document.getElementById(`d${renderId}`)?.remove();
-    }
-  };
-  if (!dividersBreak.has(key)) {
-    try {
-      return await render(text);
-    } catch (error) {
-      if (withoutDividers === text) throw error;
-      dividersBreak.add(key);
-    }
+async function renderMermaid(mermaid, text) {
+  const renderId = `diagram-${++diagramCounter}`;
+  try {
+    return (await mermaid.render(renderId, text)).svg;
+  } finally {
+    // What a failed render may leave behind in <body>.
+    document.getElementById(renderId)?.remove();
+    document.getElementById(`d${renderId}`)?.remove();
   }
-  return render(withoutDividers);
 }
 
 function randomKey() {
@@ -725,7 +704,7 @@ function incidentPage(id) {
         loadMermaid(),
       ]);
       if (!view.alive || version < diagramVersion) return;
-      const svg = await renderMermaid(mermaid, text, `${incident.playbookId}@${incident.playbookVersion}`);
+      const svg = await renderMermaid(mermaid, text);
       if (!view.alive || version < diagramVersion) return;
       diagramVersion = version;
       diagramShape = shape;

@@ -98,10 +98,12 @@ function toStepResult(
 
 /** `after` timers are named `xstate.after.<delayName>.<stateId>`; a delayed raise by its explicit id. */
 export function timerLabel(definition: PlaybookDefinition, timerId: string): string {
-  const key = timerId.startsWith('xstate.after.')
-    ? timerId.slice('xstate.after.'.length).split('.')[0]!
-    : timerId;
-  return definition.timerLabels[key] ?? timerId;
+  return definition.timerLabels[timerKey(timerId)] ?? timerId;
+}
+
+/** The delay name (or milliseconds) of an `xstate.after.*` timer id; any other id as it is. */
+export function timerKey(timerId: string): string {
+  return timerId.startsWith('xstate.after.') ? timerId.slice('xstate.after.'.length).split('.')[0]! : timerId;
 }
 
 export interface ActiveState {

@@ -1,6 +1,6 @@
 import type { AnyStateNode } from 'xstate';
 import type { PlaybookDefinition } from '../playbook-kit';
-import { humanise, timerLabel } from './machine-runtime';
+import { humanise, timerKey } from './machine-runtime';
 
 export interface DiagramOptions {
   /** Active state paths (e.g. an incident's `active[].path`), highlighted with the `active` class. */
@@ -24,38 +24,77 @@ interface Edge {
   text: string;
 }
 
-/** The top-level region (track) a node belongs to. */
-const trackOf = (node: AnyStateNode): string | undefined => node.path[0];
+const isLeaf = (node: AnyStateNode): boolean => Object.keys(node.states).length === 0;
 
-function edgesOf(definition: PlaybookDefinition, node: AnyStateNode): Edge[] {
-  const edges: Edge[] = [];
-  const add = (descriptor: string, targets: readonly AnyStateNode[] | undefined) => {
-    for (const to of targets ?? []) {
-      if (to === node && descriptor !== '') continue;
-      if (trackOf(to) !== trackOf(node)) continue;
-      edges.push({ from: node, to, text: descriptor });
-    }
-  };
-  for (const [descriptor, transitions] of node.transitions) {
-    const text = descriptor.startsWith('xstate.after.')
-      ? `after ${timerLabel(definition, descriptor)}`
-      : descriptor;
-    for (const transition of transitions) add(text, transition.target as AnyStateNode[] | undefined);
+/** What an edge says: the event, `after <timer label>`, or that the state it leaves is done. */
+function edgeText(definition: PlaybookDefinition, node: AnyStateNode, descriptor: string): string {
+  if (descriptor.startsWith('xstate.after.')) {
+    const key = timerKey(descriptor);
+    return `after ${definition.timerLabels[key] ?? humanise(key)}`;
   }
-  for (const transition of node.always ?? []) add('always', transition.target as AnyStateNode[] | undefined);
+  if (descriptor.startsWith('xstate.done.state.'))
+    return node.type === 'parallel' ? 'all parts done' : 'done';
+  return descriptor;
+}
+
+/**
+ * The leaf states a transition into `node` enters. Edges end on these, never on a composite state: Mermaid 11's
+ * layout throws ("Cannot set properties of undefined (setting 'rank')") on an edge into a composite state that
+ * no other edge crosses, when it sits in the first of several concurrent regions.
+ */
+function entryLeaves(node: AnyStateNode): AnyStateNode[] {
+  if (isLeaf(node)) return [node];
+  const entered = node.type === 'parallel' ? Object.values(node.states) : (node.initial?.target ?? []);
+  return (entered as AnyStateNode[]).flatMap(entryLeaves);
+}
+
+/** The deepest state that holds both `a` and `b` below it: the block an edge between them is written in. */
+function commonParent(a: AnyStateNode, b: AnyStateNode): AnyStateNode | undefined {
+  for (let current = a.parent; current; current = current.parent) {
+    if (isInside(b, current) && b !== current) return current;
+  }
+  return undefined;
+}
+
+/**
+ * Every edge, keyed by the state whose block it is written in. Edges across concurrent regions (guards and
+ * cross-track targets) are left out so the layout stays readable, and so are self-transitions.
+ */
+function edgesByBlock(definition: PlaybookDefinition): Map<AnyStateNode, Edge[]> {
+  const blocks = new Map<AnyStateNode, Edge[]>();
   const seen = new Set<string>();
-  return edges.filter((edge) => {
-    const key = `${edge.to.id}|${edge.text}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const visit = (node: AnyStateNode) => {
+    const transitions = [
+      ...[...node.transitions].flatMap(([descriptor, list]) =>
+        list.map((transition) => ({ text: edgeText(definition, node, descriptor), transition })),
+      ),
+      ...(node.always ?? []).map((transition) => ({ text: 'always', transition })),
+    ];
+    for (const { text, transition } of transitions) {
+      for (const target of (transition.target ?? []) as AnyStateNode[]) {
+        if (isInside(target, node)) continue;
+        for (const to of entryLeaves(target)) {
+          const block = commonParent(node, to);
+          if (block === undefined || block.type === 'parallel') continue;
+          const key = `${node.id}|${to.id}|${text}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          blocks.set(block, [...(blocks.get(block) ?? []), { from: node, to, text }]);
+        }
+      }
+    }
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(definition.machine.root);
+  return blocks;
 }
 
 /**
  * The playbook as a Mermaid `stateDiagram-v2`: tracks are concurrent regions (`--`), compound states are
- * composite states, each transition within a track is an edge labelled with its event (or timer label).
- * Transitions across tracks (guards and cross-track targets) are left out so the layout stays readable.
+ * composite states, each transition within a region is an edge labelled with its event (or timer label).
+ *
+ * Mermaid puts a state in the block where it is mentioned last, so every block writes its edges before the
+ * states it declares, and an edge is written in the block of the deepest state that holds both its ends.
  */
 export function mermaidDiagram(definition: PlaybookDefinition, options: DiagramOptions = {}): string {
   const lines = [
@@ -65,11 +104,11 @@ export function mermaidDiagram(definition: PlaybookDefinition, options: DiagramO
     'stateDiagram-v2',
   ];
   const write = (depth: number, text: string) => lines.push(`${'  '.repeat(depth)}${text}`);
+  const edges = edgesByBlock(definition);
 
   const emit = (node: AnyStateNode, depth: number) => {
     const id = diagramId(node.path);
-    const children = Object.values(node.states);
-    if (children.length === 0) {
+    if (isLeaf(node)) {
       write(depth, `state "${label(humanise(node.key))}" as ${id}`);
       return;
     }
@@ -87,22 +126,15 @@ export function mermaidDiagram(definition: PlaybookDefinition, options: DiagramO
       });
       return;
     }
-    const initial = (node.initial?.target ?? []) as AnyStateNode[];
-    for (const target of initial) write(depth, `[*] --> ${diagramId(target.path)}`);
-    for (const child of children) emit(child, depth);
+    for (const leaf of entryLeaves(node)) write(depth, `[*] --> ${diagramId(leaf.path)}`);
+    for (const edge of edges.get(node) ?? []) {
+      write(depth, `${diagramId(edge.from.path)} --> ${diagramId(edge.to.path)} : ${label(edge.text)}`);
+    }
     for (const child of children) {
-      for (const edge of allEdges(child)) {
-        write(depth, `${diagramId(edge.from.path)} --> ${diagramId(edge.to.path)} : ${label(edge.text)}`);
-      }
       if (child.type === 'final') write(depth, `${diagramId(child.path)} --> [*]`);
     }
+    for (const child of children) emit(child, depth);
   };
-
-  /** Edges of a leaf; a compound's edges are written inside it, except those leaving it. */
-  const allEdges = (node: AnyStateNode): Edge[] =>
-    Object.keys(node.states).length === 0
-      ? edgesOf(definition, node)
-      : edgesOf(definition, node).filter((edge) => !isInside(edge.to, node));
 
   write(1, `state "${label(definition.title)}" as ${diagramId([])} {`);
   emitChildren(definition.machine.root, 2);
