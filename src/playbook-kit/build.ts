@@ -66,11 +66,13 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
   const provisional = built(() => false);
   for (const shared of spec.shared) if (!shared.support) taskTracks[shared.key] = provisional[shared.key]!;
   const id = (path: string) => stateIn(`#${spec.id}.${path}`);
-  const close = and(
-    Object.entries(taskTracks).map(([key, config]) =>
+  // Command owns `incident.closed`: the support tracks close with it, never on their own.
+  const close = and([
+    id('command.active'),
+    ...Object.entries(taskTracks).map(([key, config]) =>
       or(finalKeys(config).map((final) => id(`${key}.${final}`))),
     ),
-  ) as unknown as KitGuard;
+  ]) as unknown as KitGuard;
   const shared = built(close);
 
   const order = [

@@ -5,6 +5,7 @@ import { useTestApp } from '../support/http';
 const app = useTestApp();
 
 const counsel = actor('counsel', 'legal', 'incident_commander');
+const tech = actor('tech', 'technical_lead');
 const input = {
   demand: {
     receivedAt: '2026-11-20T15:00:00Z',
@@ -34,6 +35,19 @@ describe('missed notification deadlines', () => {
       },
       counsel.roles,
     );
+    // The investigation owns the determination: the demand is preserved and the scope estimated first.
+    await engine.advanceIncident({
+      incidentId: incident.id,
+      type: 'evidence.demand_preserved',
+      payload: { sha256: 'f'.repeat(64), location: 'evidence://locker/demand.eml', headersCaptured: true },
+      actor: tech,
+    });
+    await engine.advanceIncident({
+      incidentId: incident.id,
+      type: 'scope.estimated',
+      payload: { dataCategories: ['health'], jurisdictions: ['CA'], summary: 'Member ID images' },
+      actor: tech,
+    });
     const determined = await engine.advanceIncident({
       incidentId: incident.id,
       type: 'breach.determined',
@@ -63,6 +77,19 @@ describe('missed notification deadlines', () => {
       [],
     );
 
+    // Legal owns the filing: the regimes profiled and PIPEDA assessed as requiring a report.
+    await engine.advanceIncident({
+      incidentId: incident.id,
+      type: 'jurisdictions.profiled',
+      payload: { jurisdictions: ['CA'], regimes: ['PIPEDA'], rationale: 'Canadian members only' },
+      actor: counsel,
+    });
+    await engine.advanceIncident({
+      incidentId: incident.id,
+      type: 'regulatory.assessed',
+      payload: { assessments: [{ regime: 'PIPEDA', required: true, rationale: 'RROSH: health data' }] },
+      actor: counsel,
+    });
     const filed = await engine.advanceIncident({
       incidentId: incident.id,
       type: 'regulator.reported',

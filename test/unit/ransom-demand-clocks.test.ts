@@ -43,6 +43,21 @@ function send(snapshot: AnyMachineSnapshot, type: string, payload: object, at: s
 
 const clocksOf = (snapshot: AnyMachineSnapshot) => (snapshot.context as RansomDemandContext).clocks;
 
+const example = (type: string) => ransomDemandV1.events.find((e) => e.type === type)!.examples[0] as object;
+
+/** Investigation at its determination step, which owns `breach.determined` (the demand preserved, scope estimated). */
+function atDetermination(snapshot: AnyMachineSnapshot, at = T0): AnyMachineSnapshot {
+  const preserved = send(snapshot, 'evidence.demand_preserved', example('evidence.demand_preserved'), at);
+  return send(preserved.snapshot, 'scope.estimated', example('scope.estimated'), at).snapshot;
+}
+
+/** Determined, and legal at its filings step, which owns `regulator.reported` (PIPEDA assessed as required). */
+function determinedAndFiling(finding: string, at = T0): AnyMachineSnapshot {
+  const determined = send(atDetermination(open(['CA'])), 'breach.determined', { finding, rationale: 'Seen' }, at);
+  const profiled = send(determined.snapshot, 'jurisdictions.profiled', example('jurisdictions.profiled'), at);
+  return send(profiled.snapshot, 'regulatory.assessed', example('regulatory.assessed'), at).snapshot;
+}
+
 describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
   it('accepts every jurisdiction code the clock library uses', () => {
     for (const code of notificationClocks.flatMap((clock) => clock.jurisdictions)) {
@@ -52,7 +67,7 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
 
   it('starts PIPEDA for a Canadian business when the breach is determined, with a labelled timer', () => {
     const { snapshot, actions } = send(
-      open(['CA']),
+      atDetermination(open(['CA'])),
       'breach.determined',
       { finding: 'likely', rationale: 'Actor holds proof' },
       T0,
@@ -69,7 +84,7 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
 
   it('starts no clock when the determination finds no evidence', () => {
     const { snapshot } = send(
-      open(['CA']),
+      atDetermination(open(['CA'])),
       'breach.determined',
       { finding: 'no_evidence', rationale: 'Logs complete, nothing found' },
       T0,
@@ -99,13 +114,13 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
     });
   });
 
+  it('starts no clock while the investigation has not reached its determination step', () => {
+    const early = send(open(['CA']), 'breach.determined', { finding: 'confirmed', rationale: 'Seen' }, T0);
+    expect(clocksOf(early.snapshot)).toEqual({});
+  });
+
   it('marks a clock met when its regime is reported in time, and cancels its timer', () => {
-    const determined = send(
-      open(['CA']),
-      'breach.determined',
-      { finding: 'confirmed', rationale: 'Exfiltration seen' },
-      T0,
-    ).snapshot;
+    const determined = determinedAndFiling('confirmed');
     const { snapshot, actions } = send(
       determined,
       'regulator.reported',
@@ -122,12 +137,7 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
   });
 
   it('marks a clock overdue when its due time passes unfiled, and met late when filed after', () => {
-    const determined = send(
-      open(['CA']),
-      'breach.determined',
-      { finding: 'confirmed', rationale: 'Exfiltration seen' },
-      T0,
-    ).snapshot;
+    const determined = determinedAndFiling('confirmed');
     const [overdue] = transition(machine, determined, {
       type: 'clock.due',
       clockId: 'pipeda-opc',

@@ -132,6 +132,7 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
         title: event.title,
         description: event.description,
         roles: event.roles,
+        owners: event.owners ?? [],
         payloadSchema: toJsonSchema(event.payload),
         examples: event.examples,
       })),
