@@ -47,6 +47,20 @@ describe('holdfast playbooks', () => {
       expect(result.stdout).toContain(`- ${problem}\n`);
   });
 
+  it('check fails on an event only bookkeeping takes and on a guard naming a state that does not exist', async () => {
+    const result = await holdfast('playbooks', 'check', '--module', 'test/fixtures/unowned-playbooks.ts');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAIL  bookkeeping-only@1');
+    expect(result.stdout).toMatch(
+      /- event task\.done is taken only by ledger\.counting, none of its owning steps \(work\.doing\): bookkeeping alone would accept it, e\.g\. in work\.todo, ledger\.counting/,
+    );
+    expect(result.stdout).toContain('FAIL  mistyped-path@1');
+    expect(result.stdout).toContain(
+      '- state review.waiting on task.done: a guard refers to state "#mistyped-path.wrok.doing", which does not exist\n',
+    );
+    expect(result.stdout).toContain(`${playbooks.length} of ${playbooks.length + 2} playbook versions pass`);
+  });
+
   it('exports CACAO and draws Mermaid; refuses an unknown format', async () => {
     const cacao = await holdfast(
       'playbooks',

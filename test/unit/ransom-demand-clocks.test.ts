@@ -53,7 +53,12 @@ function atDetermination(snapshot: AnyMachineSnapshot, at = T0): AnyMachineSnaps
 
 /** Determined, and legal at its filings step, which owns `regulator.reported` (PIPEDA assessed as required). */
 function determinedAndFiling(finding: string, at = T0): AnyMachineSnapshot {
-  const determined = send(atDetermination(open(['CA'])), 'breach.determined', { finding, rationale: 'Seen' }, at);
+  const determined = send(
+    atDetermination(open(['CA'])),
+    'breach.determined',
+    { finding, rationale: 'Seen' },
+    at,
+  );
   const profiled = send(determined.snapshot, 'jurisdictions.profiled', example('jurisdictions.profiled'), at);
   return send(profiled.snapshot, 'regulatory.assessed', example('regulatory.assessed'), at).snapshot;
 }
