@@ -8,6 +8,7 @@ import type {
   ChangeStore,
   IncidentFilter,
   IncidentMode,
+  OverdueItem,
 } from '../src/engine/types';
 import { type Database, type Db, iso, isoOrNull, rowsOf } from './client';
 
@@ -80,8 +81,8 @@ export class PgChangeStore implements ChangeStore {
       await this.db.execute(sql`
         with h as (${HORIZON})
         select h.horizon, c.* from h left join lateral (
-          select id, playbook_id, playbook_version, title, severity, mode, exercise_id, status, overdue, state,
-            version, change_seq, change_xid, head_hash, clock_now, created_at, updated_at, closed_at
+          select id, playbook_id, playbook_version, title, severity, mode, exercise_id, status, overdue,
+            overdue_items, state, version, change_seq, change_xid, head_hash, clock_now, created_at, updated_at, closed_at
           from incidents
           where (change_xid, change_seq) > (${after.xid}, ${after.seq}) and change_xid < h.horizon
             ${and(filter.status !== undefined && sql`status = ${filter.status}`)}
@@ -107,6 +108,7 @@ export class PgChangeStore implements ChangeStore {
             exerciseId: (row.exercise_id as string | null) ?? null,
             status: row.status as ChangedIncident['row']['status'],
             overdue: row.overdue === true || row.overdue === 't',
+            overdueItems: json(row.overdue_items) as OverdueItem[],
             state: json(row.state),
             version: Number(row.version),
             changeSeq: Number(row.change_seq),

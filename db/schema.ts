@@ -30,8 +30,10 @@ export const incidents = pgTable(
     mode: text('mode', { enum: ['live', 'exercise'] }).notNull(),
     exerciseId: uuid('exercise_id'),
     status: text('status', { enum: ['open', 'closed'] }).notNull(),
-    /** A notification clock passed its due time unfiled (derived from the machine context on every write). */
+    /** Something fell due with its step not done: a deadline item, or a notification clock passed unfiled. */
     overdue: boolean('overdue').notNull().default(false),
+    /** The playbook deadlines that passed with their step not done (engine `OverdueItem`s, kind `deadline`). */
+    overdueItems: jsonb('overdue_items').notNull().default([]),
     state: jsonb('state').notNull(),
     snapshot: jsonb('snapshot').notNull(),
     version: integer('version').notNull(),

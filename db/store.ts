@@ -9,6 +9,7 @@ import type {
   IncidentRow,
   IncidentStore,
   IncidentWrite,
+  OverdueItem,
   TimerFiring,
   TimerRow,
   TokenRecord,
@@ -26,6 +27,7 @@ type EventSelect = typeof incidentEvents.$inferSelect;
 function toIncident(row: IncidentSelect): IncidentRow {
   return {
     ...row,
+    overdueItems: row.overdueItems as OverdueItem[],
     clockNow: isoOrNull(row.clockNow),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
@@ -273,7 +275,8 @@ function advanceStatement(
   return sql`
     with updated as (
       update incidents set
-        status = ${incident.status}, overdue = ${incident.overdue}, state = ${jsonb(incident.state)},
+        status = ${incident.status}, overdue = ${incident.overdue}, overdue_items = ${jsonb(incident.overdueItems)},
+        state = ${jsonb(incident.state)},
         snapshot = ${jsonb(incident.snapshot)}, version = ${incident.version}, head_hash = ${incident.headHash},
         updated_at = ${incident.updatedAt}::timestamptz, closed_at = ${incident.closedAt}::timestamptz,
         change_seq = nextval('incident_change_seq')

@@ -28,6 +28,7 @@ import {
   step,
 } from './machine-runtime';
 import { oneAtATimePerKey } from './one-at-a-time';
+import { nextOverdueItems, type OverdueItem, overdueItems } from './overdue';
 import type { PlaybookRegistry } from './registry';
 import { fireTimers } from './timers';
 import type {
@@ -68,6 +69,8 @@ export interface IncidentView {
   mode: IncidentMode;
   status: IncidentRow['status'];
   overdue: boolean;
+  /** What fell due with its step not done, earliest first (`docs/decisions.md`, the overdue model). */
+  overdueItems: OverdueItem[];
   state: unknown;
   active: ActiveState[];
   allowedEvents: AllowedEvent[];
@@ -210,6 +213,7 @@ export function createEngine(deps: EngineDeps) {
       mode: row.mode,
       status: row.status,
       overdue: row.overdue,
+      overdueItems: row.status === 'open' ? overdueItems(row.overdueItems, snapshot.context) : [],
       state: row.state,
       active: row.status === 'open' ? activeStates(definition, snapshot) : [],
       allowedEvents:
@@ -277,6 +281,7 @@ export function createEngine(deps: EngineDeps) {
       exerciseId: command.exerciseId ?? null,
       status: opened.snapshot.status === 'done' ? 'closed' : 'open',
       overdue: hasOverdueClock(opened.snapshot.context),
+      overdueItems: [],
       state: opened.snapshot.value,
       snapshot: persistSnapshot(definition, opened.snapshot),
       version: 1,
@@ -458,10 +463,14 @@ export function createEngine(deps: EngineDeps) {
       requestHash: command.idempotencyKey ? requestHash : null,
       prevHash: row.headHash,
     });
+    const items = closed
+      ? []
+      : nextOverdueItems(definition, row.overdueItems, result.snapshot, result.timers);
     const incident: IncidentRow = {
       ...row,
       status: closed ? 'closed' : 'open',
-      overdue: hasOverdueClock(result.snapshot.context),
+      overdue: items.length > 0 || (!closed && hasOverdueClock(result.snapshot.context)),
+      overdueItems: items,
       state: result.snapshot.value,
       snapshot: persistSnapshot(definition, result.snapshot),
       version: seq,

@@ -1,6 +1,7 @@
 import { type Actor, hasOverdueClock, type PlaybookDefinition } from '../playbook-kit';
 import { hashEvent } from './hash-chain';
-import { persistSnapshot, restoreSnapshot, step } from './machine-runtime';
+import { persistSnapshot, restoreSnapshot, step, timerKey, timerLabel } from './machine-runtime';
+import { nextOverdueItems } from './overdue';
 import type { EventRecord, IncidentRow, TimerFiring, TimerRow } from './types';
 
 /** The actor of every timer fire. */
@@ -57,11 +58,14 @@ export function fireTimers(
       }
     }
     const closed = snapshot.status === 'done';
+    const items = closed
+      ? []
+      : nextOverdueItems(definition, current.overdueItems, snapshot, result.timers, timer);
     const facts = {
       incidentId: incident.id,
       seq: current.version + 1,
-      type: timer.event.type,
-      payload: {},
+      type: timerEventType(timer),
+      payload: timerEventPayload(definition, timer),
       actor: timerActor.name,
       source: 'timer' as const,
       occurredAt: timer.dueAt,
@@ -77,7 +81,8 @@ export function fireTimers(
     current = {
       ...current,
       status: closed ? 'closed' : 'open',
-      overdue: hasOverdueClock(snapshot.context),
+      overdue: items.length > 0 || (!closed && hasOverdueClock(snapshot.context)),
+      overdueItems: items,
       state: snapshot.value,
       snapshot: persistSnapshot(definition, snapshot),
       version: record.seq,
@@ -91,6 +96,25 @@ export function fireTimers(
     events,
     timersToAdd: [...fate.values()].filter((row): row is TimerRow => row !== null),
     timerIdsToRemove: [...fate.entries()].filter(([, row]) => row === null).map(([id]) => id),
+  };
+}
+
+/**
+ * What a timer's event is called in the log, the streams and reports: its own type, except XState's
+ * `xstate.after.<delay>.<state>`, which is a `deadline.passed` like the kit's deadlines.
+ */
+export function timerEventType(timer: Pick<TimerRow, 'event'>): string {
+  return timer.event.type.startsWith('xstate.') ? 'deadline.passed' : timer.event.type;
+}
+
+/** A timer event's payload: which timer, its label and when it was due (also when it fired late). */
+function timerEventPayload(definition: PlaybookDefinition, timer: TimerRow) {
+  const { type: _type, ...fields } = timer.event;
+  return {
+    ...fields,
+    timer: timerKey(timer.timerId),
+    label: timerLabel(definition, timer.timerId),
+    dueAt: timer.dueAt,
   };
 }
 

@@ -1,4 +1,7 @@
 import type { Actor } from '../playbook-kit';
+import type { OverdueItem } from './overdue';
+
+export type { OverdueItem };
 
 export type IncidentMode = 'live' | 'exercise';
 export type IncidentStatus = 'open' | 'closed';
@@ -14,8 +17,10 @@ export interface IncidentRow {
   mode: IncidentMode;
   exerciseId: string | null;
   status: IncidentStatus;
-  /** A notification clock passed its due time unfiled. */
+  /** Something fell due with its step not done: a deadline item, or a notification clock passed unfiled. */
   overdue: boolean;
+  /** The playbook deadlines that passed with their step not done (the clocks' items come from the context). */
+  overdueItems: OverdueItem[];
   state: unknown;
   snapshot: unknown;
   version: number;

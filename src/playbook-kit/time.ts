@@ -10,9 +10,13 @@ export function eventTime(event: { at?: unknown; input?: { at?: unknown } }): st
   return at;
 }
 
-/** Milliseconds from `now` until `target` (both ISO), never below zero: an overdue timer fires at once. */
+/**
+ * Milliseconds from `now` until `target` (both ISO); negative once `target` has passed. A timer keeps its real
+ * due time that way (a deadline already passed when the incident opens is due when it fell due, not at the
+ * opening), and the engine fires it at once, recorded at that due time.
+ */
 export function msUntil(target: string, now: string): number {
-  return Math.max(0, Date.parse(target) - Date.parse(now));
+  return Date.parse(target) - Date.parse(now);
 }
 
 /** `iso + ms` as an ISO string. */

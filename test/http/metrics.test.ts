@@ -119,7 +119,7 @@ describe('GET /metrics', () => {
     expect(
       sample(text, 'holdfast_advances_total', {
         playbook: 'drill',
-        event: 'xstate.after.deadline.drill.work',
+        event: 'deadline.passed',
         source: 'timer',
       }),
     ).toBe(1);

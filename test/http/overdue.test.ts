@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { jjMedsInput } from '../fixtures/jj-meds';
 import { actor } from '../support/actors';
-import { useTestApp } from '../support/http';
+import { type Body, testClock, useTestApp } from '../support/http';
 
-const app = useTestApp();
+const now = '2026-11-24T09:00:00.000Z';
+const clock = testClock(now);
+const app = useTestApp({}, clock.now);
 
 const counsel = actor('counsel', 'legal', 'incident_commander');
 const tech = actor('tech', 'technical_lead');
@@ -21,8 +24,73 @@ const input = {
   jurisdictions: ['CA'],
 };
 
-describe('missed notification deadlines', () => {
-  it('flags an incident whose PIPEDA clock passed unfiled, lists it with overdue=true, and clears it once filed late', async () => {
+const listOverdue = async (mode: string) =>
+  (await app.admin.request('GET', `/v1/incidents?mode=${mode}&overdue=true`)).body.items.map(
+    (i: { id: string }) => i.id,
+  );
+const labels = (incident: Body) => incident.overdueItems.map((item: { label: string }) => item.label);
+
+describe('missed deadlines are overdue, visibly', () => {
+  it('opens a demand received three days ago with its passed deadlines overdue, each timer event at its due time', async () => {
+    const received = '2026-11-21T09:00:00.000Z';
+    const created = await app.admin.request('POST', '/v1/incidents', {
+      body: { playbookId: 'ransom-demand', title: 'JJ Meds', input: jjMedsInput(received) },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    // Deadlines keep their real due times although they passed before the incident was opened.
+    const dueOf = (label: RegExp) =>
+      created.body.timers.find((t: { label: string }) => label.test(t.label))?.dueAt as string;
+    expect(dueOf(/^Ransom deadline/)).toBe('2026-11-23T09:00:00.000Z');
+    expect(dueOf(/^Police report due/)).toBe('2026-11-22T09:00:00.000Z');
+    expect(await listOverdue('live')).toEqual([]);
+
+    expect(await app.services.engine.fireDueTimers()).toBe(1);
+    const incident = (await app.admin.request('GET', `/v1/incidents/${id}`)).body;
+    expect(incident.overdue).toBe(true);
+    expect(labels(incident)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Ransom deadline/),
+        expect.stringMatching(/^Police report due/),
+      ]),
+    );
+    const police = incident.overdueItems.find((item: { label: string }) => /^Police/.test(item.label));
+    expect(police).toMatchObject({
+      kind: 'deadline',
+      dueAt: '2026-11-22T09:00:00.000Z',
+      since: '2026-11-22T09:00:00.000Z',
+      step: 'legal.law_enforcement.not_reported',
+    });
+    expect(await listOverdue('live')).toEqual([id]);
+
+    const timeline = (await app.admin.request('GET', `/v1/incidents/${id}/events`)).body.items;
+    const fired = timeline.filter((event: Body) => event.source === 'timer');
+    expect(fired.length).toBeGreaterThan(3);
+    for (const event of fired) {
+      expect(event.type).not.toMatch(/^xstate\./);
+      expect(event.occurredAt).toBe(event.payload.dueAt);
+      expect(event.recordedAt).toBe(now);
+      expect(event.payload.label).toEqual(expect.any(String));
+    }
+    expect(fired.map((event: Body) => event.payload.label)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Ransom deadline/),
+        expect.stringMatching(/^Police report due/),
+      ]),
+    );
+    const stream = JSON.stringify(fired);
+    expect(stream).not.toContain('xstate.');
+
+    // Reporting to the police is the step done: its item goes, the ransom deadline stays.
+    const reported = await app.admin.request('POST', `/v1/incidents/${id}/events`, {
+      body: { type: 'police.reported', payload: { agency: 'RCMP', summary: 'Extortion email' } },
+    });
+    expect(reported.status).toBe(200);
+    expect(labels(reported.body.incident)).not.toContainEqual(expect.stringMatching(/^Police/));
+    expect(labels(reported.body.incident)).toContainEqual(expect.stringMatching(/^Ransom deadline/));
+  });
+
+  it('flags a PIPEDA clock passed unfiled as an item of its own, and clears it once filed late', async () => {
     const { engine } = app.services;
     const incident = await engine.startIncident(
       {
@@ -61,21 +129,20 @@ describe('missed notification deadlines', () => {
         label: expect.stringMatching(/PIPEDA/),
       }),
     );
-    const listOverdue = async () =>
-      (await app.admin.request('GET', '/v1/incidents?mode=exercise&overdue=true')).body.items.map(
-        (i: { id: string }) => i.id,
-      );
-    expect(await listOverdue()).toEqual([]);
+    expect(determined.incident.overdueItems).toEqual([]);
+    expect(await listOverdue('exercise')).toEqual([]);
 
     const moved = await engine.advanceClock(incident.id, '2026-11-24T00:00:00Z');
     expect(moved.overdue).toBe(true);
-    expect((moved.context as { clocks: Record<string, { state: string }> }).clocks['pipeda-opc']?.state).toBe(
-      'overdue',
-    );
-    expect(await listOverdue()).toEqual([incident.id]);
-    expect((await app.admin.request('GET', '/v1/incidents?mode=exercise&overdue=false')).body.items).toEqual(
-      [],
-    );
+    expect(moved.overdueItems).toContainEqual({
+      kind: 'clock',
+      id: 'pipeda-opc',
+      label: expect.stringMatching(/PIPEDA/),
+      dueAt: '2026-11-23T15:00:00.000Z',
+      step: 'clocks',
+      since: '2026-11-23T15:00:00.000Z',
+    });
+    expect(await listOverdue('exercise')).toEqual([incident.id]);
 
     // Legal owns the filing: the regimes profiled and PIPEDA assessed as requiring a report.
     await engine.advanceIncident({
@@ -96,11 +163,10 @@ describe('missed notification deadlines', () => {
       payload: { regime: 'PIPEDA', reference: 'OPC-2026-1', recipient: 'Office of the Privacy Commissioner' },
       actor: counsel,
     });
-    expect(filed.incident.overdue).toBe(false);
+    expect(filed.incident.overdueItems.filter((item) => item.kind === 'clock')).toEqual([]);
     expect(
       (filed.incident.context as { clocks: Record<string, { state: string }> }).clocks['pipeda-opc']?.state,
     ).toBe('met_late');
-    expect(await listOverdue()).toEqual([]);
   });
 
   it('refuses a bad overdue filter', async () => {

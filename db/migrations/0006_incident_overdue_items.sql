@@ -1,0 +1,1 @@
+ALTER TABLE "incidents" ADD COLUMN "overdue_items" jsonb DEFAULT '[]'::jsonb NOT NULL;
