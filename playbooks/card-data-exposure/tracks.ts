@@ -30,6 +30,7 @@ import {
   step,
   text,
   track,
+  withRules,
 } from '../../src/playbook-kit';
 import { endOfReportDay, standsDownWhen } from './helpers';
 
@@ -137,11 +138,13 @@ const appi = appiReports({
 // ── events ──────────────────────────────────────────────────────────────────
 
 /** Free text that must not carry a card number: the data is verified, never spread (PCI DSS 3.3/3.4). */
+const cardNumber = /(?:\d[ -]?){13,19}/;
 const noPan = (max = 2000) =>
-  text(max).refine(
-    (value) => !/(?:\d[ -]?){13,19}/.test(value),
-    'must not contain a card number: record sample hashes, never the data',
-  );
+  withRules(text(max), {
+    check: (value) => !cardNumber.test(value),
+    message: 'must not contain a card number: record sample hashes, never the data',
+    jsonSchema: { not: { pattern: cardNumber.source } },
+  });
 
 export const cardBrands = z.enum(['visa', 'mastercard', 'amex', 'jcb', 'discover', 'unionpay']);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientEvent, instant, rationale, text } from '../../src/playbook-kit';
+import { clientEvent, instant, rationale, text, withRules } from '../../src/playbook-kit';
 
 const IC = 'incident_commander';
 const count = () => z.number().int().min(0);
@@ -89,20 +89,24 @@ export const events = [
       '(C9 ≈1,000 purchases; C6 <10) and fraudulent orders, by retrospective log analysis. May be re-sent as ' +
       'the counts firm up.',
     roles: ['technical_lead'],
-    payload: z
-      .strictObject({
+    // JSON Schema cannot compare two fields: the rules are in the published description.
+    payload: withRules(
+      z.strictObject({
         attemptedAccounts: count().optional(),
         successfulLogins: count(),
         accountsWithActivity: count(),
         fraudulentOrders: count().default(0),
         method: text(1000),
-      })
-      .refine((p) => p.accountsWithActivity <= p.successfulLogins, {
-        message: 'accounts with activity cannot exceed successful logins',
-      })
-      .refine((p) => p.attemptedAccounts === undefined || p.successfulLogins <= p.attemptedAccounts, {
-        message: 'successful logins cannot exceed attempted accounts',
       }),
+      {
+        check: (p) => p.accountsWithActivity <= p.successfulLogins,
+        message: 'accounts with activity cannot exceed successful logins',
+      },
+      {
+        check: (p) => p.attemptedAccounts === undefined || p.successfulLogins <= p.attemptedAccounts,
+        message: 'successful logins cannot exceed attempted accounts',
+      },
+    ),
     examples: [
       {
         successfulLogins: 1800,
@@ -218,16 +222,19 @@ export const events = [
       'Fraud ops `hold_shipments`: stop fraudulent orders before dispatch, with the carriers. C9: ≈1,000 ' +
       'iPhone X orders over ¥100,000 each; the orders were shaped not to be noticed quickly.',
     roles: ['fraud_ops'],
-    payload: z
-      .strictObject({
+    // JSON Schema cannot add or compare fields: the rule is in the published description.
+    payload: withRules(
+      z.strictObject({
         fraudulentOrders: z.number().int().min(1),
         held: count(),
         alreadyShipped: count(),
         carriers: z.array(text(200)).default([]),
-      })
-      .refine((p) => p.held + p.alreadyShipped <= p.fraudulentOrders, {
-        message: 'held and shipped orders cannot exceed the fraudulent orders',
       }),
+      {
+        check: (p) => p.held + p.alreadyShipped <= p.fraudulentOrders,
+        message: 'held and shipped orders cannot exceed the fraudulent orders',
+      },
+    ),
     examples: [{ fraudulentOrders: 1000, held: 40, alreadyShipped: 960, carriers: ['Carrier A'] }],
   }),
   clientEvent({
@@ -375,19 +382,23 @@ export const events = [
       'corpuses, required here), login notifications and a session list (OWASP), device fingerprinting.',
     roles: ['technical_lead'],
     payload: z.strictObject({
-      controls: z
-        .array(
-          z.enum([
-            'breached_password_screening',
-            'login_notifications',
-            'session_list',
-            'device_fingerprinting',
-          ]),
-        )
-        .min(1)
-        .refine((controls) => controls.includes('breached_password_screening'), {
-          message: 'breached-password screening is a NIST 800-63B SHALL',
-        }),
+      controls: withRules(
+        z
+          .array(
+            z.enum([
+              'breached_password_screening',
+              'login_notifications',
+              'session_list',
+              'device_fingerprinting',
+            ]),
+          )
+          .min(1),
+        {
+          check: (controls) => controls.includes('breached_password_screening'),
+          message: 'controls include breached_password_screening, a NIST 800-63B SHALL',
+          jsonSchema: { contains: { const: 'breached_password_screening' } },
+        },
+      ),
     }),
     examples: [{ controls: ['breached_password_screening', 'login_notifications', 'session_list'] }],
   }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientEvent, rationale, text } from '../../src/playbook-kit';
+import { clientEvent, ifThen, rationale, text, withRules } from '../../src/playbook-kit';
 
 const IC = 'incident_commander';
 
@@ -21,19 +21,26 @@ export const events = [
       'was an executive officer).',
     roles: [IC],
     payload: z.strictObject({
-      members: z
-        .array(
-          z.strictObject({
-            function: z.enum([...cellFunctions, 'le_liaison', 'other']),
-            name: text(200),
-          }),
-        )
-        .min(4)
-        .max(12)
-        .refine(
-          (members) => cellFunctions.every((f) => members.some((member) => member.function === f)),
-          'the cell needs security, HR, legal and an executive sponsor (CISA insider-threat team)',
-        ),
+      members: withRules(
+        z
+          .array(
+            z.strictObject({
+              function: z.enum([...cellFunctions, 'le_liaison', 'other']),
+              name: text(200),
+            }),
+          )
+          .min(4)
+          .max(12),
+        {
+          check: (members) => cellFunctions.every((f) => members.some((member) => member.function === f)),
+          message: 'the cell needs security, HR, legal and an executive sponsor (CISA insider-threat team)',
+          jsonSchema: {
+            allOf: cellFunctions.map((f) => ({
+              contains: { type: 'object', properties: { function: { const: f } } },
+            })),
+          },
+        },
+      ),
       subjectExcluded: z
         .literal(true)
         .describe('The subject and anyone in their reporting line are outside the cell.'),
@@ -120,18 +127,29 @@ export const events = [
       'Legal confirms trade-secret status under the Unfair Competition Prevention Act: secrecy management, ' +
       'usefulness and non-public nature must all hold.',
     roles: ['legal'],
-    payload: z
-      .strictObject({
+    payload: withRules(
+      z.strictObject({
         option: z.enum(['trade_secret', 'not_trade_secret']),
         secrecyManaged: z.boolean(),
         useful: z.boolean(),
         nonPublic: z.boolean(),
         rationale,
-      })
-      .refine(
-        (p) => p.option !== 'trade_secret' || (p.secrecyManaged && p.useful && p.nonPublic),
-        'a trade secret needs secrecy management, usefulness and non-public nature',
-      ),
+      }),
+      {
+        check: (p) => p.option !== 'trade_secret' || (p.secrecyManaged && p.useful && p.nonPublic),
+        message: 'a trade secret needs secrecy management, usefulness and non-public nature',
+        jsonSchema: ifThen(
+          { properties: { option: { const: 'trade_secret' } } },
+          {
+            properties: {
+              secrecyManaged: { const: true },
+              useful: { const: true },
+              nonPublic: { const: true },
+            },
+          },
+        ),
+      },
+    ),
     examples: [
       {
         option: 'trade_secret',
@@ -293,13 +311,21 @@ export const events = [
       'PB-4 Legal: a civil claim against the individual and, if evidenced, the receiving company (C3: filed Aug ' +
       '2017 against BayCurrent and the former employee). Naming the company needs evidence of its possession.',
     roles: ['legal', 'executive'],
-    payload: z
-      .strictObject({
+    payload: withRules(
+      z.strictObject({
         option: z.enum(['file', 'do_not_file']),
         defendants: z.array(z.enum(['individual', 'receiving_company'])).default([]),
         rationale,
-      })
-      .refine((p) => p.option !== 'file' || p.defendants.length > 0, 'a claim names at least one defendant'),
+      }),
+      {
+        check: (p) => p.option !== 'file' || p.defendants.length > 0,
+        message: 'a claim names at least one defendant',
+        jsonSchema: ifThen(
+          { properties: { option: { const: 'file' } } },
+          { required: ['defendants'], properties: { defendants: { type: 'array', minItems: 1 } } },
+        ),
+      },
+    ),
     examples: [{ option: 'file', defendants: ['individual'], rationale: 'Damages from the lost engineers.' }],
   }),
   clientEvent({

@@ -6,6 +6,7 @@ import {
   rationale,
   sha256,
   text,
+  withRules,
 } from '../../src/playbook-kit';
 import { dataCategory, jurisdiction } from './input';
 
@@ -38,6 +39,9 @@ const SUPPORT = 'customer_support';
 const note = text(4000);
 const strictObject = <S extends z.ZodRawShape>(shape: S) => z.object(shape).strict();
 
+/** What every baseline must hold before the containment gate opens. */
+const baselineKinds = ['account_export', 'system_image'] as const;
+
 const baselineItem = strictObject({
   kind: z.enum(['account_export', 'system_image', 'memory_capture', 'logs', 'config']),
   sha256,
@@ -60,16 +64,18 @@ export const payloads = {
   'site.taken_offline': strictObject({ scope: z.enum(['full', 'restricted']), rationale }),
   'site.kept_online': strictObject({ monitoring: note, rationale }),
   'evidence.baseline_captured': strictObject({
-    items: z.array(baselineItem).min(1),
-    note: note.optional(),
-  }).refine(
-    (p) => p.items.some((i) => i.kind === 'account_export') && p.items.some((i) => i.kind === 'system_image'),
-    {
+    items: withRules(z.array(baselineItem).min(1), {
+      check: (items) => baselineKinds.every((kind) => items.some((item) => item.kind === kind)),
       message:
         'the baseline needs an account/ID export and a system image (CISA item 9; C2 "export, then disable")',
-      path: ['items'],
-    },
-  ),
+      jsonSchema: {
+        allOf: baselineKinds.map((kind) => ({
+          contains: { type: 'object', properties: { kind: { const: kind } } },
+        })),
+      },
+    }),
+    note: note.optional(),
+  }),
   'evidence.gate_overridden': strictObject({ rationale }),
   'credentials.revoked': strictObject({
     scope: z.enum(['all_users_and_privileged', 'privileged_only', 'targeted']),

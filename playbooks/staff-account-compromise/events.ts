@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientEvent, rationale, text } from '../../src/playbook-kit';
+import { clientEvent, rationale, text, withRules } from '../../src/playbook-kit';
 
 const IC = 'incident_commander';
 const count = () => z.number().int().min(0);
@@ -37,19 +37,23 @@ export const events = [
       'PB-3 Identify: separate accounts that were only targeted from those compromised (C5: >100,000 professors ' +
       'targeted, ≈8,000 compromised), and count high-value roles among the compromised. Re-send as it firms up.',
     roles: ['technical_lead', 'ir_vendor'],
-    payload: z
-      .strictObject({
+    // JSON Schema cannot compare two fields: the rules are in the published description.
+    payload: withRules(
+      z.strictObject({
         targeted: count(),
         compromised: count(),
         highValueCompromised: count(),
         basis: text(1000),
-      })
-      .refine((p) => p.compromised <= p.targeted, {
-        message: 'compromised accounts are a subset of targeted ones',
-      })
-      .refine((p) => p.highValueCompromised <= p.compromised, {
-        message: 'high-value compromised accounts are a subset of compromised ones',
       }),
+      {
+        check: (p) => p.compromised <= p.targeted,
+        message: 'compromised accounts are a subset of targeted ones',
+      },
+      {
+        check: (p) => p.highValueCompromised <= p.compromised,
+        message: 'high-value compromised accounts are a subset of compromised ones',
+      },
+    ),
     examples: [
       {
         targeted: 1200,
@@ -206,15 +210,25 @@ export const events = [
     description:
       'PB-3 Notify: research partners and funders (contractual), and licensors where licensed content was abused.',
     roles: ['legal', IC],
-    payload: z
-      .strictObject({
+    payload: withRules(
+      z.strictObject({
         partners: z.array(text(200)).default([]),
         funders: z.array(text(200)).default([]),
         licensors: z.array(text(200)).default([]),
-      })
-      .refine((p) => p.partners.length + p.funders.length + p.licensors.length > 0, {
-        message: 'name at least one recipient',
       }),
+      {
+        check: (p) => p.partners.length + p.funders.length + p.licensors.length > 0,
+        message: 'name at least one recipient',
+        // Not "every list given is empty": an omitted list counts as empty.
+        jsonSchema: {
+          not: {
+            properties: Object.fromEntries(
+              ['partners', 'funders', 'licensors'].map((list) => [list, { type: 'array', maxItems: 0 }]),
+            ),
+          },
+        },
+      },
+    ),
     examples: [
       { partners: ['Partner University'], funders: ['Research council'], licensors: ['Publisher A'] },
     ],

@@ -1,5 +1,6 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
+import { trimmedAtLeast } from './payload-rules';
 import { stateReferenceProblems } from './state-references';
 
 /** Who sent an event: the token's id and name and the roles it holds. */
@@ -194,8 +195,15 @@ export const rationale = z
   .string()
   .trim()
   .min(3, 'a rationale of at least 3 characters is required')
-  .max(4000);
+  .max(4000)
+  .meta({ pattern: trimmedAtLeast(3) });
 /** A short free-text field. */
-export const text = (max = 2000) => z.string().trim().min(1).max(max);
+export const text = (max = 2000) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .meta({ pattern: trimmedAtLeast(1) });
 /** A SHA-256 digest of a preserved artefact. */
 export const sha256 = z.string().regex(/^[a-f0-9]{64}$/, 'a lower-case hex SHA-256 digest');

@@ -5,6 +5,7 @@ export * from './define';
 export * from './input';
 export * from './kit';
 export * from './notification-clocks';
+export * from './payload-rules';
 export * from './roles';
 export * from './shared-tracks';
 export * from './steps';

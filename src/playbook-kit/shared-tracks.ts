@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ClientEventDef, clientEvent, rationale, type StateMeta, sha256, text } from './define';
 import type { KitContext, KitGuard, KitStateConfig } from './kit';
 import { notificationClocks } from './notification-clocks';
+import { ifThen, withRules } from './payload-rules';
 import {
   type Deadline,
   done,
@@ -567,6 +568,36 @@ const knownClockIds = notificationClocks.map((clock) => clock.id) as [string, ..
 const regimeOf = (clockId: string) =>
   notificationClocks.find((clock) => clock.id === clockId)?.regime.toLowerCase();
 
+/** A `pattern` for `regime` as the filing compares it: trimmed, in any case ("appi", " APPI "). */
+const regimePattern = (regime: string) =>
+  `^\\s*${[...regime]
+    .map((char) =>
+      char.toLowerCase() === char.toUpperCase()
+        ? char.replace(/[\\^$.*+?()[\]{}|/]/, '\\$&')
+        : `[${char.toUpperCase()}${char.toLowerCase()}]`,
+    )
+    .join('')}\\s*$`;
+
+/** `clockIds`, when given, must all be clocks of the filing's regime: one `anyOf` branch per regime. */
+const clockIdsOfRegime = ifThen(
+  { required: ['clockIds'] },
+  {
+    anyOf: [...new Set(notificationClocks.map((clock) => clock.regime))].map((regime) => ({
+      properties: {
+        regime: { type: 'string', pattern: regimePattern(regime) },
+        clockIds: {
+          type: 'array',
+          items: {
+            enum: notificationClocks
+              .filter((clock) => clock.regime.toLowerCase() === regime.toLowerCase())
+              .map((clock) => clock.id),
+          },
+        },
+      },
+    })),
+  },
+);
+
 export const clockEvents = (roles: Roles): ClientEventDef[] => [
   clientEvent({
     type: 'breach.aware',
@@ -609,8 +640,8 @@ export const clockEvents = (roles: Roles): ClientEventDef[] => [
       'names (one phase of a phased regime: the APPI preliminary report, not the confirmed one). A filing at or ' +
       "after a clock's due time is late and must give its delay reason (GDPR Art. 33(1)).",
     roles,
-    payload: z
-      .strictObject({
+    payload: withRules(
+      z.strictObject({
         regime: text(100),
         clockIds: z
           .array(z.enum(knownClockIds))
@@ -619,11 +650,15 @@ export const clockEvents = (roles: Roles): ClientEventDef[] => [
           .describe("The clocks this filing meets, all of the regime's open ones when omitted."),
         reference: text(200).optional(),
         delayReason: text().optional(),
-      })
-      .refine(
-        ({ regime, clockIds }) => (clockIds ?? []).every((id) => regimeOf(id) === regime.toLowerCase()),
-        { message: "clockIds must name clocks of the filing's regime", path: ['clockIds'] },
-      ),
+      }),
+      {
+        check: ({ regime, clockIds }) =>
+          (clockIds ?? []).every((id) => regimeOf(id) === regime.toLowerCase()),
+        message: "clockIds must name clocks of the filing's regime",
+        path: ['clockIds'],
+        jsonSchema: clockIdsOfRegime,
+      },
+    ),
     examples: [
       { regime: 'APPI', reference: 'PPC-2026-0001' },
       { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-2026-0001' },

@@ -567,3 +567,128 @@ export function everyFieldWrong(value: unknown): unknown[] {
     .filter((path) => path.length > 0)
     .flatMap((path) => replacements.map((replacement) => setAt(value, path, replacement)));
 }
+
+/** Strings that probe a rule beyond a field's shape: blank, padded, digit runs (card numbers), short, plain. */
+const probeString: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ unit: 'binary-ascii', maxLength: 12 }),
+  fc.constantFrom('', ' ', '  \t ', '\n', ' x ', ' ab ', 'ab', 'abc', 'APPI', ' gdpr ', 'Visa WTDIC'),
+  fc.constantFrom('4111 1111 1111 1111', '4111-1111-1111-1111', '1234567890123', 'ref 12345678'),
+);
+
+/**
+ * Candidates for instances of a JSON Schema that are often valid: types, properties, bounds, enums, formats
+ * and patterns are honoured; rules in `allOf`, `contains`, `if`/`then` and `not` are left to chance (and to a
+ * validator that filters the candidates). Strings are ASCII, so lengths mean the same in JSON Schema and JS.
+ */
+export function validInstanceOf(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+  const s = schema ?? {};
+  if (depth > 6) return fc.constant(null);
+  if ('const' in s) return fc.constant(s.const);
+  if (Array.isArray(s.enum) && s.enum.length > 0) return fc.constantFrom(...s.enum);
+  const variants = s.anyOf ?? s.oneOf;
+  if (Array.isArray(variants) && variants.length > 0 && !s.type) {
+    return fc.oneof(...variants.map((v: JsonSchema) => validInstanceOf(v, depth + 1)));
+  }
+  const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') : s.type;
+  switch (type) {
+    case 'object': {
+      const required = new Set<string>(s.required ?? []);
+      const fields = Object.entries<JsonSchema>(s.properties ?? {}).map(([key, sub]) => {
+        const arb = validInstanceOf(sub, depth + 1);
+        return [key, required.has(key) ? arb : fc.option(arb, { nil: undefined })] as const;
+      });
+      return fc.tuple(...fields.map(([, arb]) => arb)).map((values) => {
+        const out: Record<string, unknown> = {};
+        fields.forEach(([key], i) => {
+          if (values[i] !== undefined) out[key] = values[i];
+        });
+        return out;
+      });
+    }
+    case 'array': {
+      const min = s.minItems ?? 0;
+      return fc.array(validInstanceOf(s.items ?? {}, depth + 1), {
+        minLength: min,
+        maxLength: Math.min(s.maxItems ?? min + 4, min + 4),
+      });
+    }
+    case 'string': {
+      if (s.format === 'date') return fc.constantFrom('2026-03-09', '2024-02-29', '2026-12-31');
+      if (s.format === 'date-time')
+        return fc.constantFrom('2026-03-09T09:00:00Z', '2026-03-09T09:00:00.5+09:00', '2024-02-29T23:59:59Z');
+      const min = s.minLength ?? 0;
+      const max = s.maxLength ?? Number.POSITIVE_INFINITY;
+      const candidates = s.pattern
+        ? fc.oneof(fc.stringMatching(new RegExp(s.pattern)), probeString)
+        : fc.oneof(probeString, fc.string({ unit: 'binary-ascii', minLength: min, maxLength: min + 8 }));
+      return candidates.filter((text) => text.length >= min && text.length <= max);
+    }
+    case 'integer': {
+      const low = Math.max(
+        s.minimum ?? -1000,
+        s.exclusiveMinimum === undefined ? -1e15 : s.exclusiveMinimum + 1,
+      );
+      const high = Math.min(s.maximum ?? low + 2000, Number.MAX_SAFE_INTEGER);
+      return fc.oneof(fc.integer({ min: low, max: Math.min(high, low + 2000) }), fc.constantFrom(low, high));
+    }
+    case 'number': {
+      const low = s.exclusiveMinimum ?? s.minimum ?? -1000;
+      return fc.double({
+        min: low,
+        max: s.maximum ?? low + 2000,
+        minExcluded: s.exclusiveMinimum !== undefined,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
+    }
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    default:
+      return fc.oneof(probeString, fc.integer(), fc.boolean(), fc.constant(null));
+  }
+}
+
+/**
+ * Candidates near a valid `value` of `schema`: some fields kept, some regenerated, optional ones dropped or
+ * added, array items replaced, dropped or added. Rules between fields are most often broken (and kept) here.
+ */
+export function nearInstanceOf(value: unknown, schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+  const s = schema ?? {};
+  const fresh = validInstanceOf(s, depth);
+  if (depth > 6) return fc.constant(value);
+  if (Array.isArray(value)) {
+    const itemSchema: JsonSchema = s.items ?? {};
+    const items = fc.tuple(...value.map((item) => nearInstanceOf(item, itemSchema, depth + 1)));
+    const edited = fc
+      .tuple(items, fc.nat(), validInstanceOf(itemSchema, depth + 1), fc.constantFrom('keep', 'drop', 'add'))
+      .map(([list, at, extra, edit]) => {
+        const copy = [...list];
+        if (edit === 'drop' && copy.length > 0) copy.splice(at % copy.length, 1);
+        if (edit === 'add') copy.splice(at % (copy.length + 1), 0, extra);
+        return copy;
+      });
+    return fc.oneof({ weight: 1, arbitrary: fresh }, { weight: 4, arbitrary: edited });
+  }
+  if (value !== null && typeof value === 'object' && s.properties) {
+    const current = value as Record<string, unknown>;
+    const required = new Set<string>(s.required ?? []);
+    const fields = Object.entries<JsonSchema>(s.properties).map(([key, sub]) => {
+      const options: fc.Arbitrary<unknown>[] = [validInstanceOf(sub, depth + 1)];
+      if (key in current)
+        options.push(fc.constant(current[key]), nearInstanceOf(current[key], sub, depth + 1));
+      if (!required.has(key)) options.push(fc.constant(undefined));
+      return [key, fc.oneof(...options)] as const;
+    });
+    const edited = fc.tuple(...fields.map(([, arb]) => arb)).map((values) => {
+      const out: Record<string, unknown> = {};
+      fields.forEach(([key], i) => {
+        if (values[i] !== undefined) out[key] = values[i];
+      });
+      return out;
+    });
+    return fc.oneof({ weight: 1, arbitrary: fresh }, { weight: 4, arbitrary: edited });
+  }
+  return fc.oneof(fc.constant(value), fresh);
+}

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { z as zod } from 'zod';
 import {
   activeStates,
   cacaoPlaybook,
@@ -9,6 +8,7 @@ import {
   restoreSnapshot,
   tlpLevels,
 } from '../../engine';
+import { jsonSchemaOf } from '../../playbook-kit';
 import type { App, AppDeps } from '../context';
 import { isUuid, json, problemResponses } from '../schemas';
 
@@ -77,9 +77,6 @@ const diagramRoute = createRoute({
   },
 });
 
-const toJsonSchema = (schema: zod.ZodType) =>
-  zod.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-
 export function playbookRoutes(app: App, deps: AppDeps): void {
   const { registry } = deps;
   app.openapi(listRoute, (c) =>
@@ -125,7 +122,7 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
       summary: p.summary,
       source: p.source,
       roles: p.roles,
-      inputSchema: toJsonSchema(p.inputSchema),
+      inputSchema: jsonSchemaOf(p.inputSchema),
       states: describeStates(p),
       events: p.events.map((event) => ({
         type: event.type,
@@ -133,7 +130,7 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
         description: event.description,
         roles: event.roles,
         owners: event.owners ?? [],
-        payloadSchema: toJsonSchema(event.payload),
+        payloadSchema: jsonSchemaOf(event.payload),
         examples: event.examples,
       })),
       timers: Object.entries(p.timerLabels).map(([key, label]) => ({ key, label })),
