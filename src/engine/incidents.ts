@@ -102,6 +102,8 @@ export interface AdvanceCommand {
   type: string;
   payload?: unknown;
   note?: string | null;
+  /** When it really happened (ISO 8601), if earlier than now; see `occurredAtOf`. */
+  occurredAt?: string;
   actor: Actor;
   source?: EventSource;
   /** The version the client saw (`If-Match`); stale → version_mismatch. */
@@ -327,8 +329,8 @@ export function createEngine(deps: EngineDeps) {
       );
     }
     const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
-    const at = incidentNow(row);
     const snapshot = restoreSnapshot(definition, row.snapshot);
+    const at = occurredAtOf(row, snapshot, incidentNow(row), command.occurredAt);
     const machineEvent = { type: command.type, payload, at, actor: command.actor };
     if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
       throw new EngineError(
@@ -617,6 +619,44 @@ export function createEngine(deps: EngineDeps) {
   };
 }
 
+/** How far ahead of the incident's clock a client's `occurredAt` may be: clocks of two hosts disagree a little. */
+export const OCCURRED_AT_SKEW_MS = 60_000;
+
+/**
+ * The incident-clock time an event happened: now, or the client's `occurredAt` when it names an earlier moment
+ * (a step done before it was typed in), so that clocks and deadlines count from when it really happened. Not
+ * before the incident was opened (on its own clock), not more than the skew ahead of now.
+ */
+function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: string, claimed?: string): string {
+  if (claimed === undefined) return now;
+  const at = Date.parse(claimed);
+  if (Number.isNaN(at)) throw new EngineError('invalid_request', `occurredAt "${claimed}" is not a time`);
+  const opened = openedAtOf(row, snapshot);
+  if (at < Date.parse(opened)) {
+    throw new EngineError(
+      'invalid_request',
+      `occurredAt ${claimed} is before the incident was opened (${opened})`,
+      {
+        openedAt: opened,
+      },
+    );
+  }
+  if (at > Date.parse(now) + OCCURRED_AT_SKEW_MS) {
+    throw new EngineError(
+      'invalid_request',
+      `occurredAt ${claimed} is in the future: the incident's clock is at ${now} (60 s of skew allowed)`,
+      { now },
+    );
+  }
+  return new Date(Math.min(at, Date.parse(now))).toISOString();
+}
+
+/** When the incident was opened on its own clock: the playbook context's `openedAt`, else the row's creation. */
+function openedAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot): string {
+  const openedAt = (snapshot.context as { openedAt?: unknown } | undefined)?.openedAt;
+  return typeof openedAt === 'string' ? openedAt : row.createdAt;
+}
+
 /** Refuses a clock move the incident cannot make; returns the target time in ISO 8601. */
 function checkClockMove(row: IncidentRow, to: string): string {
   if (row.mode !== 'exercise') {
@@ -658,6 +698,7 @@ function hashRequest(command: AdvanceCommand): string {
     type: command.type,
     payload: command.payload ?? {},
     note: command.note ?? null,
+    ...(command.occurredAt === undefined ? {} : { occurredAt: command.occurredAt }),
   });
   return createHash('sha256')
     .update(canonical ?? '')

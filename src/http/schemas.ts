@@ -57,6 +57,21 @@ export const TimerSchema = z.object({
   dueAt: z.string(),
 });
 
+export const OverdueItemSchema = z
+  .object({
+    kind: z.enum(['deadline', 'clock']),
+    id: z
+      .string()
+      .openapi({ description: 'The timer id of a deadline, the clock id of a notification clock' }),
+    label: z.string(),
+    dueAt: z
+      .string()
+      .openapi({ description: 'When it fell due (the latest time, for a recurring deadline)' }),
+    step: z.string().nullable().openapi({ description: 'The state path of the step that is not done' }),
+    since: z.string().openapi({ description: 'When the step first became overdue' }),
+  })
+  .openapi('OverdueItem');
+
 export const IncidentSchema = z
   .object({
     id: z.string().uuid(),
@@ -66,7 +81,10 @@ export const IncidentSchema = z
     severity: z.string(),
     mode: z.enum(['live', 'exercise']),
     status: z.enum(['open', 'closed']),
-    overdue: z.boolean().openapi({ description: 'A notification clock passed its due time unfiled' }),
+    overdue: z.boolean().openapi({
+      description: 'Something fell due with its step not done: a playbook deadline or a notification clock',
+    }),
+    overdueItems: z.array(OverdueItemSchema),
     state: z.unknown(),
     active: z.array(ActiveStateSchema),
     allowedEvents: z.array(AllowedEventSchema),
@@ -132,6 +150,16 @@ export const EventBodySchema = z
       .optional()
       .openapi({ example: { scope: 'full', rationale: 'Stop further access to the image files' } }),
     note: z.string().max(4000).optional(),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({
+        description:
+          'When it really happened, if earlier than now (e.g. the site went offline an hour before it was typed ' +
+          'in): clocks and deadlines count from it. Not before the incident was opened, not more than 60 s ahead ' +
+          "of the incident's clock. Default: now.",
+        example: '2026-11-21T09:40:00Z',
+      }),
   })
   .strict()
   .openapi('EventBody');

@@ -175,3 +175,55 @@ describe('missed deadlines are overdue, visibly', () => {
     expect(response.body.code).toBe('invalid_request');
   });
 });
+
+describe('events that happened before they were typed in', () => {
+  it('counts clocks and deadlines from occurredAt, within the incident life and a minute of skew', async () => {
+    const opened = '2026-11-24T08:00:00.000Z';
+    clock.set(opened);
+    const { body: incident } = await app.admin.request('POST', '/v1/incidents', {
+      body: { playbookId: 'ransom-demand', title: 'JJ Meds', input: jjMedsInput('2026-11-24T07:50:00Z') },
+    });
+    clock.set(now); // an hour later
+    const offline = (occurredAt: string) => ({
+      type: 'site.taken_offline',
+      payload: { scope: 'full', rationale: 'Stop further access to the image files' },
+      occurredAt,
+    });
+    const send = (body: object) => app.admin.request('POST', `/v1/incidents/${incident.id}/events`, { body });
+
+    const before = await send(offline('2026-11-24T07:59:59Z'));
+    expect(before.status).toBe(400);
+    expect(before.body.detail).toMatch(/before the incident was opened/);
+    const ahead = await send(offline('2026-11-24T09:01:01Z'));
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.detail).toMatch(/in the future/);
+    expect(await send({ ...offline('yesterday'), occurredAt: 'yesterday' })).toMatchObject({ status: 400 });
+    expect((await app.admin.request('GET', `/v1/incidents/${incident.id}`)).body.version).toBe(
+      incident.version,
+    );
+
+    const earlier = await send(offline('2026-11-24T08:20:00+00:00'));
+    expect(earlier.status).toBe(200);
+    expect(earlier.body.event).toMatchObject({ occurredAt: '2026-11-24T08:20:00.000Z', recordedAt: now });
+    // The customer notice is due 12 h after the site went offline: when it did, not when it was typed in.
+    const notice = earlier.body.incident.timers.find((t: { id: string }) =>
+      t.id.includes('customerNoticeDue'),
+    );
+    expect(notice.dueAt).toBe('2026-11-24T20:20:00.000Z');
+
+    // Within the skew, a time a little ahead is taken as now.
+    clock.set('2026-11-24T09:00:00.000Z');
+    const slightly = await send({
+      type: 'evidence.baseline_captured',
+      payload: {
+        items: [
+          { kind: 'account_export', sha256: 'a'.repeat(64), location: 'vault://ids.csv' },
+          { kind: 'system_image', sha256: 'b'.repeat(64), location: 'vault://web01.img' },
+        ],
+      },
+      occurredAt: '2026-11-24T09:00:30Z',
+    });
+    expect(slightly.status).toBe(200);
+    expect(slightly.body.event.occurredAt).toBe(now);
+  });
+});

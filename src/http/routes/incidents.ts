@@ -317,6 +317,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
       type: body.type,
       payload: body.payload,
       note: body.note ?? null,
+      occurredAt: body.occurredAt,
       actor: c.var.actor,
       ifMatch: parseIfMatch(headers['if-match']),
       idempotencyKey: parseIdempotencyKey(headers['idempotency-key']),
@@ -336,6 +337,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
       type: body.type,
       payload: body.payload,
       note: body.note ?? null,
+      occurredAt: body.occurredAt,
       actor: c.var.actor,
     });
     return c.json(result, 200);
