@@ -51,6 +51,7 @@ export const ransomDemandV1 = definePlaybook({
   inputSchema: ransomDemandInput,
   defaultSeverity,
   events: withOwners(clientEvents, owners),
+  internalEvents: ['customer_notice.overdue', 'recovery.completed', 'clock.due'],
   timerLabels: { ...timerLabels, ...clockTimerLabels },
   machine: ransomDemandMachine,
   example: { openedAt: '2018-03-08T10:05:00-05:00', input: jjMedsInput },

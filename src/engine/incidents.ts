@@ -23,6 +23,7 @@ import {
   openSnapshot,
   type PendingTimer,
   persistSnapshot,
+  publicTimerId,
   restoreSnapshot,
   type StepResult,
   step,
@@ -30,7 +31,7 @@ import {
 import { oneAtATimePerKey } from './one-at-a-time';
 import { nextOverdueItems, type OverdueItem, overdueItems } from './overdue';
 import type { PlaybookRegistry } from './registry';
-import { fireTimers } from './timers';
+import { fireTimers, timerEventType } from './timers';
 import type {
   EventRecord,
   EventSource,
@@ -215,7 +216,13 @@ export function createEngine(deps: EngineDeps) {
       mode: row.mode,
       status: row.status,
       overdue: row.overdue,
-      overdueItems: row.status === 'open' ? overdueItems(row.overdueItems, snapshot.context) : [],
+      overdueItems:
+        row.status === 'open'
+          ? overdueItems(row.overdueItems, snapshot.context).map((item) => ({
+              ...item,
+              id: publicTimerId(item.id),
+            }))
+          : [],
       state: row.state,
       active: row.status === 'open' ? activeStates(definition, snapshot) : [],
       allowedEvents:
@@ -223,9 +230,9 @@ export function createEngine(deps: EngineDeps) {
       timers: timers
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
         .map((timer) => ({
-          id: timer.timerId,
+          id: publicTimerId(timer.timerId),
           label: timer.label,
-          event: timer.event.type,
+          event: timerEventType(timer),
           dueAt: timer.dueAt,
         })),
       context: snapshot.context,
@@ -495,8 +502,12 @@ export function createEngine(deps: EngineDeps) {
       state: result.snapshot.value,
       status: result.snapshot.status === 'done' ? 'closed' : 'open',
       active: activeStates(definition, result.snapshot),
-      timersSet: result.timers.add,
-      timersCancelled: result.timers.remove,
+      timersSet: result.timers.add.map((timer) => ({
+        ...timer,
+        timerId: publicTimerId(timer.timerId),
+        event: { ...timer.event, type: timerEventType(timer) },
+      })),
+      timersCancelled: result.timers.remove.map(publicTimerId),
       effects: result.effects,
       context: result.snapshot.context,
     };

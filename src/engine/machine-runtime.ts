@@ -106,6 +106,16 @@ export function timerKey(timerId: string): string {
   return timerId.startsWith('xstate.after.') ? timerId.slice('xstate.after.'.length).split('.')[0]! : timerId;
 }
 
+/**
+ * A timer id as the API shows it: XState's `xstate.after.<delay>.<state id>` becomes `<delay>:<state id>`
+ * (still unique: one state arms a delay once); a delayed raise keeps its own id.
+ */
+export function publicTimerId(timerId: string): string {
+  if (!timerId.startsWith('xstate.after.')) return timerId;
+  const [delay, ...state] = timerId.slice('xstate.after.'.length).split('.');
+  return `${delay}:${state.join('.')}`;
+}
+
 export interface ActiveState {
   path: string;
   title: string;

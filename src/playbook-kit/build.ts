@@ -117,6 +117,7 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     inputSchema: spec.inputSchema,
     defaultSeverity: spec.defaultSeverity,
     events: owned,
+    internalEvents: ['deadline.passed', 'clock.due'],
     timerLabels: { ...deadlineLabels(deadlines), ...clockTimerLabels },
     machine: machine as unknown as AnyStateMachine,
     example: spec.example,

@@ -2,6 +2,7 @@ import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
 import { trimmedAtLeast } from './payload-rules';
 import { stateReferenceProblems } from './state-references';
+import { vocabularyProblems } from './vocabulary';
 
 /** Who sent an event: the token's id and name and the roles it holds. */
 export interface Actor {
@@ -73,6 +74,8 @@ export interface PlaybookDefinition {
   /** Severity when the request names none, from the validated input. */
   defaultSeverity: (input: unknown) => Severity;
   events: readonly ClientEventDef[];
+  /** Events the machine raises for itself (timer fires such as `deadline.passed`): handled, never sent by clients. */
+  internalEvents?: readonly string[];
   /** Human labels of timers: keyed by named delay (for `after`) or by the id of a delayed `raise`. */
   timerLabels: Readonly<Record<string, string>>;
   machine: AnyStateMachine;
@@ -129,6 +132,7 @@ export function definitionProblems(definition: PlaybookDefinition): string[] {
   }
   problems.push(...ownershipProblems(definition));
   if (definition.machine?.root) problems.push(...stateReferenceProblems(definition.machine));
+  problems.push(...vocabularyProblems(definition));
   if (definition.example !== undefined) {
     const parsed = definition.inputSchema.safeParse(definition.example.input);
     if (!parsed.success)

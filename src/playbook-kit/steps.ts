@@ -169,8 +169,16 @@ export function parallelTrack(
 /** A plain predicate over the machine context and the event: callable, and a `KitGuard` through `guard`. */
 export type KitPredicate = (args: { context: KitContext; event: KitEvent }) => boolean;
 
-/** A `KitGuard` from a plain predicate. */
-export const guard = (predicate: KitPredicate): KitGuard => predicate;
+/**
+ * A `KitGuard` from a plain predicate; `name` (e.g. `optionIs(pay)`) is what checks, release snapshots and
+ * diagrams show for it.
+ */
+export const guard = (predicate: KitPredicate, name?: string): KitGuard =>
+  name === undefined ? predicate : Object.defineProperty(predicate, 'name', { value: name });
+
+/** The options an `optionIs` guard accepts, kept on the guard so `playbooks check` can compare them with the event's. */
+export const optionsOf = (value: unknown): readonly string[] | undefined =>
+  (value as { options?: readonly string[] } | null)?.options;
 
 /** Every one of these guards holds (state guards from `statePaths` included). */
 export const allOf = (...guards: KitGuard[]): KitGuard => and(guards as never) as unknown as KitGuard;
@@ -201,30 +209,46 @@ export const latestOption = (context: KitContext, id: string): string | undefine
 
 /** The decision event named one of these options. */
 export const optionIs = (...options: string[]): KitGuard =>
-  guard(({ event }) => options.includes(String(event.payload?.option)));
+  Object.assign(
+    guard(({ event }) => options.includes(String(event.payload?.option)), `optionIs(${options.join(', ')})`),
+    { options },
+  );
 
 /** A payload field of the event has one of these values. */
 export const payloadIs = (field: string, ...values: unknown[]): KitGuard =>
-  guard(({ event }) => values.includes(event.payload?.[field]));
+  guard(
+    ({ event }) => values.includes(event.payload?.[field]),
+    `payloadIs(${field}: ${values.map(String).join(', ')})`,
+  );
 
 /** A client event of this type has been recorded. */
-export const factRecorded = (type: string): KitGuard => guard(({ context }) => type in context.facts);
+export const factRecorded = (type: string): KitGuard =>
+  guard(({ context }) => type in context.facts, `factRecorded(${type})`);
 
 /** The latest decision with this id chose one of these options. */
 export const decidedAs = (id: string, ...options: string[]): KitGuard =>
-  guard(({ context }) => options.includes(latestOption(context, id) ?? ''));
+  guard(
+    ({ context }) => options.includes(latestOption(context, id) ?? ''),
+    `decidedAs(${id}: ${options.join(', ')})`,
+  );
 
 /** Evidence of every one of these kinds is in the locker (SM-EVIDENCE): evidence before change. */
 export const hasEvidence = (...kinds: string[]): KitGuard =>
-  guard(({ context }) => kinds.every((kind) => context.evidence.some((item) => item.kind === kind)));
+  guard(
+    ({ context }) => kinds.every((kind) => context.evidence.some((item) => item.kind === kind)),
+    `hasEvidence(${kinds.join(', ')})`,
+  );
 
 /** Two-person rule: the sender is not the person who sent `type`. */
 export const notSameActorAs = (type: string): KitGuard =>
-  guard(({ context, event }) => event.actor !== undefined && context.facts[type]?.by !== event.actor.id);
+  guard(
+    ({ context, event }) => event.actor !== undefined && context.facts[type]?.by !== event.actor.id,
+    `notSameActorAs(${type})`,
+  );
 
 /** The sender holds this role (a token may hold several). */
 export const actorHolds = (role: string): KitGuard =>
-  guard(({ event }) => event.actor?.roles.includes(role) ?? false);
+  guard(({ event }) => event.actor?.roles.includes(role) ?? false, `actorHolds(${role})`);
 
 // ── SM-COMMS guards ──
 
@@ -238,15 +262,18 @@ export interface MessageRule {
 
 /** The event sends an approved message to this audience (`message.sent` with its `messageId`) that fits `rule`. */
 export const sendsTo = (audience: string, { citing = [], factual = false }: MessageRule = {}): KitGuard =>
-  guard(({ context, event }) => {
-    const message = context.messages[String(event.payload?.messageId)];
-    return (
-      message?.audience === audience &&
-      message.state === 'approved' &&
-      citing.every((fact) => message.factsReferenced.includes(fact)) &&
-      (!factual || (message.stance === 'factual' && message.factsReferenced.length > 0))
-    );
-  });
+  guard(
+    ({ context, event }) => {
+      const message = context.messages[String(event.payload?.messageId)];
+      return (
+        message?.audience === audience &&
+        message.state === 'approved' &&
+        citing.every((fact) => message.factsReferenced.includes(fact)) &&
+        (!factual || (message.stance === 'factual' && message.factsReferenced.length > 0))
+      );
+    },
+    `sendsTo(${[audience, ...citing.map((fact) => `citing ${fact}`), ...(factual ? ['factual'] : [])].join(', ')})`,
+  );
 
 // ── SM-CLOCKS guards ──
 
@@ -258,7 +285,10 @@ const filingOf = (event: KitEvent): Filing => ({
 
 /** The event's `regime` is this one (case-insensitive), e.g. for `regulator.reported` or `regulator.not_required`. */
 export const regimeIs = (regime: string): KitGuard =>
-  guard(({ event }) => String(event.payload?.regime).toLowerCase() === regime.toLowerCase());
+  guard(
+    ({ event }) => String(event.payload?.regime).toLowerCase() === regime.toLowerCase(),
+    `regimeIs(${regime})`,
+  );
 
 /**
  * SM-CLOCKS' late-filing rule (GDPR Art. 33(1): a late notice gives the reasons for its delay): a filing that
@@ -268,12 +298,15 @@ export const regimeIs = (regime: string): KitGuard =>
  * so it never moves on a filing SM-CLOCKS refused.
  */
 export const lateFilingHasReason = (...clockIds: string[]): KitGuard =>
-  guard(({ context, event }) => {
-    if (typeof event.payload?.delayReason === 'string') return true;
-    const at = event.at ?? context.now;
-    const filing = clockIds.length > 0 ? { clockIds } : filingOf(event);
-    return !clocksFiled(context.clocks, filing).some((clock) => filingIsLate(clock, at));
-  });
+  guard(
+    ({ context, event }) => {
+      if (typeof event.payload?.delayReason === 'string') return true;
+      const at = event.at ?? context.now;
+      const filing = clockIds.length > 0 ? { clockIds } : filingOf(event);
+      return !clocksFiled(context.clocks, filing).some((clock) => filingIsLate(clock, at));
+    },
+    `lateFilingHasReason(${clockIds.join(', ')})`,
+  );
 
 /**
  * Every notification clock that started has been filed or waived (`regulator.not_required`), and a filing or a
@@ -283,6 +316,7 @@ export const clocksSettled: KitGuard = guard(
   ({ context }) =>
     ('regulator.reported' in context.facts || 'regulator.not_required' in context.facts) &&
     clocksClosed(context.clocks),
+  'clocksSettled',
 );
 
 // ── state guards ──

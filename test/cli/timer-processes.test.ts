@@ -8,7 +8,7 @@ import { openDatabase } from '../../db/client';
 import { incidentEvents, timers } from '../../db/schema';
 import { PgIncidentStore } from '../../db/store';
 import { playbooks } from '../../playbooks';
-import { createEngine, PlaybookRegistry } from '../../src/engine';
+import { createEngine, PlaybookRegistry, timerKey } from '../../src/engine';
 import { actor } from '../support/actors';
 import { createScratchPostgres, TEST_DATABASE_URL } from '../support/databases';
 import type { Body } from '../support/http';
@@ -73,22 +73,18 @@ describe('timers across restarts and instances', () => {
     const second = await startServe(['--data-dir', dataDir], env);
     const fired = await waitFor(
       async () => {
-        const events = (await api(second.url, `/v1/incidents/${id}/events`)).body.items as {
-          type: string;
-          source: string;
-        }[];
-        const hits = events.filter((e) => e.source === 'timer' && e.type.includes('declarationOverdue'));
+        const events = (await api(second.url, `/v1/incidents/${id}/events`)).body.items as Body[];
+        const hits = events.filter((e) => e.source === 'timer' && e.payload.timer === 'declarationOverdue');
         return hits.length > 0 ? events : undefined;
       },
       15_000,
       'the overdue declaration timer',
     );
     await sleep(2500); // several more worker ticks: nothing may fire it again
-    const events = (await api(second.url, `/v1/incidents/${id}/events`)).body.items as {
-      type: string;
-      occurredAt: string;
-    }[];
-    const hits = events.filter((e) => e.type.includes('declarationOverdue'));
+    const events = (await api(second.url, `/v1/incidents/${id}/events`)).body.items as Body[];
+    const hits = events.filter(
+      (e) => e.type === 'deadline.passed' && e.payload.timer === 'declarationOverdue',
+    );
     expect(hits).toHaveLength(1);
     expect(hits[0]!.occurredAt).toBe(declaration.dueAt);
     expect(fired.length).toBeGreaterThanOrEqual(2);
@@ -167,7 +163,7 @@ describe('timers across restarts and instances', () => {
           .select({
             incidentId: incidentEvents.incidentId,
             seq: incidentEvents.seq,
-            type: incidentEvents.type,
+            timer: sql<string>`${incidentEvents.payload}->>'timer'`,
             occurredAt: incidentEvents.occurredAt,
           })
           .from(incidentEvents)
@@ -178,13 +174,13 @@ describe('timers across restarts and instances', () => {
           byIncident.set(event.incidentId, [...(byIncident.get(event.incidentId) ?? []), event]);
         for (const id of ids) {
           const events = byIncident.get(id) ?? [];
-          const types = events.map((e) => e.type);
-          expect(new Set(types).size, `a timer fired twice on ${id}`).toBe(types.length);
-          for (const timerId of dueByIncident.get(id)!) expect(types).toContain(timerId);
+          const fires = events.map((e) => e.timer);
+          expect(new Set(fires).size, `a timer fired twice on ${id}`).toBe(fires.length);
+          for (const timerId of dueByIncident.get(id)!) expect(fires).toContain(timerKey(timerId));
           const times = events.map((e) => Date.parse(e.occurredAt));
           expect(times, `out of order on ${id}`).toEqual([...times].sort((a, b) => a - b));
         }
-        const declarationsFired = fired.filter((e) => e.type.includes('declarationOverdue'));
+        const declarationsFired = fired.filter((e) => e.timer === 'declarationOverdue');
         expect(declarationsFired).toHaveLength(1000);
         for (const id of ids.slice(0, 25)) {
           expect((await api(servers[0]!.url, `/v1/incidents/${id}/verify`)).body.ok).toBe(true);

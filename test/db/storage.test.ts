@@ -44,9 +44,9 @@ for (const backend of storageBackends) {
       expect(first?.occurredAt).toBe('2026-03-08T10:00:00.000Z');
       expect(incident.timers).toEqual([
         {
-          id: 'xstate.after.deadline.drill.work',
+          id: 'deadline:drill.work',
           label: 'Drill deadline',
-          event: 'xstate.after.deadline.drill.work',
+          event: 'deadline.passed',
           dueAt: '2026-03-10T10:00:00.000Z',
         },
       ]);
@@ -62,14 +62,14 @@ for (const backend of storageBackends) {
       });
       expect(started.incident.timers.map((t) => [t.id, t.label, t.dueAt])).toEqual([
         ['reminder', 'Work reminder (1 h)', '2026-03-08T11:01:00.000Z'],
-        ['xstate.after.deadline.drill.work', 'Drill deadline', '2026-03-10T10:00:00.000Z'],
+        ['deadline:drill.work', 'Drill deadline', '2026-03-10T10:00:00.000Z'],
       ]);
       const finished = await drill.engine.advanceIncident({
         incidentId: incident.id,
         type: 'work.finished',
         actor: responder,
       });
-      expect(finished.incident.timers.map((t) => t.id)).toEqual(['xstate.after.deadline.drill.work']);
+      expect(finished.incident.timers.map((t) => t.id)).toEqual(['deadline:drill.work']);
       expect((await timerRows(incident.id)).map((row) => row.timerId)).toEqual([
         'xstate.after.deadline.drill.work',
       ]);

@@ -38,7 +38,8 @@ for (const backend of storageBackends) {
       const events = await drill.engine.listEvents(incident.id, 0, 10);
       expect(events[1]).toMatchObject({
         seq: 2,
-        type: 'xstate.after.deadline.drill.work',
+        type: 'deadline.passed',
+        payload: { timer: 'deadline', label: 'Drill deadline', dueAt: '2026-03-10T10:00:00.000Z' },
         source: 'timer',
         actor: 'timer',
         occurredAt: '2026-03-10T10:00:00.000Z',
@@ -60,7 +61,7 @@ for (const backend of storageBackends) {
       const fired = (await drill.engine.listEvents(incident.id, 0, 10)).filter((e) => e.source === 'timer');
       expect(fired.map((e) => [e.type, e.occurredAt])).toEqual([
         ['reminder.due', '2026-03-08T11:00:00.000Z'],
-        ['xstate.after.deadline.drill.work', '2026-03-08T11:30:00.000Z'],
+        ['deadline.passed', '2026-03-08T11:30:00.000Z'],
       ]);
     });
 

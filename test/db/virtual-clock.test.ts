@@ -74,7 +74,9 @@ describe('a PB-1 incident on a virtual clock', () => {
   it('shows the ransom warnings and the deadline at their virtual times, and replays to identical hashes', async () => {
     const first = await runScript(test);
     const timed = (name: string) =>
-      first.filter((e) => e.source === 'timer' && e.type.includes(`.${name}.`)).map((e) => e.occurredAt);
+      first
+        .filter((e) => e.source === 'timer' && (e.payload as { timer?: string }).timer === name)
+        .map((e) => e.occurredAt);
     expect(timed('ransomWarning24h')).toEqual([at(24)]);
     expect(timed('ransomWarning12h')).toEqual([at(36)]);
     expect(timed('ransomWarning1h')).toEqual([at(47)]);

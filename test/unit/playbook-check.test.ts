@@ -17,6 +17,7 @@ const exitOnParent = definePlaybook({
   inputSchema: z.object({}),
   defaultSeverity: () => 'low',
   timerLabels: {},
+  internalEvents: ['go.round'],
   events: [
     clientEvent({
       type: 'go.ahead',
