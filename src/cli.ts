@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -9,6 +9,8 @@ import {
   cacaoPlaybook,
   checkPlaybook,
   mermaidDiagram,
+  releaseSnapshot,
+  releaseSnapshotPath,
   restoreSnapshot,
   type TlpLevel,
   tlpLevels,
@@ -126,6 +128,22 @@ playbooksCommand
     }
     process.stdout.write(`${definitions.length - failed} of ${definitions.length} playbook versions pass\n`);
     if (failed > 0) process.exitCode = 1;
+  });
+
+playbooksCommand
+  .command('freeze')
+  .description(
+    'record the release snapshot of every registered playbook version that has none (playbooks/<id>/released/v<N>.json); ' +
+      'a recorded one is never rewritten: a changed version needs a new version number',
+  )
+  .action(() => {
+    for (const definition of createRegistry().all()) {
+      const file = resolve(import.meta.dirname, '..', releaseSnapshotPath(definition));
+      if (existsSync(file)) continue;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(releaseSnapshot(definition), null, 2)}\n`);
+      process.stdout.write(`recorded ${file}\n`);
+    }
   });
 
 const versionOption = () =>

@@ -9,6 +9,7 @@ export * from './playbook-check';
 export * from './playbook-description';
 export * from './playbook-diagram';
 export * from './playbook-explore';
+export * from './playbook-release';
 export * from './playbook-timers';
 export * from './registry';
 export * from './timers';

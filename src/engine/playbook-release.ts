@@ -50,6 +50,10 @@ export function releaseSnapshot(definition: PlaybookDefinition) {
   };
 }
 
+/** Where a version's release snapshot is committed, relative to the project root. */
+export const releaseSnapshotPath = (definition: Pick<PlaybookDefinition, 'id' | 'version'>): string =>
+  `playbooks/${definition.id}/released/v${definition.version}.json`;
+
 type GuardLike = unknown;
 
 /** A guard by name: a named guard, `stateIn(<state>)`, `and(…)` / `or(…)` / `not(…)`, or a function's name. */

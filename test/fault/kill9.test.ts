@@ -131,14 +131,16 @@ describe.skipIf(!TEST_DATABASE_URL)('fault: servers killed with -9 under load (P
     const fires = await timerFires(sql);
     expect(fires.filter((fire) => fire.n !== 1)).toEqual([]);
     for (const incident of all) {
-      const fired = fires.filter((fire) => fire.incidentId === incident.id && fire.type === incident.timerId);
+      const fired = fires.filter(
+        (fire) => fire.incidentId === incident.id && fire.timer === incident.timerId,
+      );
       expect(
         fired.map((fire) => fire.occurredAt),
         `declaration timer of ${incident.id}`,
       ).toEqual([incident.dueAt]);
     }
     for (const incident of blackout) {
-      const fired = fires.find((fire) => fire.incidentId === incident.id && fire.type === incident.timerId)!;
+      const fired = fires.find((fire) => fire.incidentId === incident.id && fire.timer === incident.timerId)!;
       expect(Date.parse(incident.dueAt)).toBeLessThan(backAt);
       expect(Date.parse(fired.recordedAt)).toBeGreaterThanOrEqual(backAt);
     }

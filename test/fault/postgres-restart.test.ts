@@ -181,7 +181,7 @@ describe.skipIf(unavailable !== null)('fault: Postgres restarted under load', ()
     );
     await sleep(2000);
     const fired = (await timerFires(sql)).filter((fire) => fire.incidentId === timed.id);
-    expect(fired.map((fire) => [fire.type, fire.occurredAt, fire.n])).toEqual([
+    expect(fired.map((fire) => [fire.timer, fire.occurredAt, fire.n])).toEqual([
       [timed.timerId, timed.dueAt, 1],
     ]);
     expect(Date.parse(fired[0]!.recordedAt)).toBeGreaterThanOrEqual(restarting);

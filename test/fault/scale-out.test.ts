@@ -130,7 +130,7 @@ describe.skipIf(!TEST_DATABASE_URL)('scale-out: three instances on one Postgres,
     for (const incident of opened) {
       expect(incident.dueAt).toBe(due);
       const fired = fires.filter((fire) => fire.incidentId === incident.id);
-      expect(fired.map((fire) => [fire.type, fire.occurredAt])).toEqual([[incident.timerId, due]]);
+      expect(fired.map((fire) => [fire.timer, fire.occurredAt])).toEqual([[incident.timerId, due]]);
     }
     expect(outcomes.filter((o) => o.failure).map((o) => o.failure)).toEqual([]);
     expect(load.hangs).toEqual([]);

@@ -345,18 +345,18 @@ export async function checkLog(sql: Sql, outcomes: Outcome[], incidentIds?: stri
   return { badAdvances, extraEvents, badVersions };
 }
 
-/** Timer fires in the log, per incident: how often each (timer event, due time) fired. */
+/** Timer fires in the log, per incident: how often each (timer, due time) fired. */
 export async function timerFires(
   sql: Sql,
-): Promise<{ incidentId: string; type: string; occurredAt: string; recordedAt: string; n: number }[]> {
+): Promise<{ incidentId: string; timer: string; occurredAt: string; recordedAt: string; n: number }[]> {
   const rows = await sql<
-    { incident_id: string; type: string; occurred_at: Date; recorded_at: Date; n: number }[]
+    { incident_id: string; timer: string; occurred_at: Date; recorded_at: Date; n: number }[]
   >`
-    select incident_id, type, occurred_at, min(recorded_at) as recorded_at, count(*)::int as n
-    from incident_events where source = 'timer' group by incident_id, type, occurred_at`;
+    select incident_id, payload->>'timer' as timer, occurred_at, min(recorded_at) as recorded_at, count(*)::int as n
+    from incident_events where source = 'timer' group by incident_id, payload->>'timer', occurred_at`;
   return rows.map((row) => ({
     incidentId: row.incident_id,
-    type: row.type,
+    timer: row.timer,
     occurredAt: row.occurred_at.toISOString(),
     recordedAt: row.recorded_at.toISOString(),
     n: row.n,
@@ -371,7 +371,10 @@ export async function overdueTimers(sql: Sql, graceMs: number): Promise<number> 
   return row!.n;
 }
 
-/** Opens a ransom-demand incident through `server` whose declaration timer falls due at `dueAt`. */
+/**
+ * Opens a ransom-demand incident through `server` whose declaration timer falls due at `dueAt`; `timerId` is
+ * the timer as its fire names it (`payload.timer` of its `deadline.passed`).
+ */
 export async function openIncident(
   server: string,
   title: string,
@@ -385,5 +388,5 @@ export async function openIncident(
     t.id.includes('declarationOverdue'),
   );
   if (!timer) throw new Error(`open ${title}: no declaration timer in ${created.text}`);
-  return { id: created.body.id, timerId: timer.id, dueAt: timer.dueAt };
+  return { id: created.body.id, timerId: timer.id.split(':')[0]!, dueAt: timer.dueAt };
 }
