@@ -144,4 +144,7 @@ export const exercises = pgTable('exercises', {
   /** Injects delivered so far: id, virtual time, offset, emitted event seq. */
   firedInjects: jsonb('fired_injects').notNull().default(sql`'[]'::jsonb`),
   report: jsonb('report'),
+  /** The clock move in progress, on whichever instance: one at a time per exercise. */
+  clockMoveBy: text('clock_move_by'),
+  clockMoveUntil: ts('clock_move_until'),
 });

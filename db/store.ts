@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, min, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
 import type {
   CommitResult,
   EventRecord,
@@ -394,6 +394,27 @@ export class PgExerciseStore implements ExerciseStore {
   async getExercise(id: string): Promise<ExerciseRow | null> {
     const [row] = await this.db.select().from(exercises).where(eq(exercises.id, id));
     return row ? toExercise(row) : null;
+  }
+
+  async claimClockMove(id: string, holder: string, now: string, until: string): Promise<boolean> {
+    const claimed = await this.db
+      .update(exercises)
+      .set({ clockMoveBy: holder, clockMoveUntil: until })
+      .where(
+        and(
+          eq(exercises.id, id),
+          or(isNull(exercises.clockMoveUntil), lte(exercises.clockMoveUntil, now)),
+        ),
+      )
+      .returning({ id: exercises.id });
+    return claimed.length > 0;
+  }
+
+  async releaseClockMove(id: string, holder: string): Promise<void> {
+    await this.db
+      .update(exercises)
+      .set({ clockMoveBy: null, clockMoveUntil: null })
+      .where(and(eq(exercises.id, id), eq(exercises.clockMoveBy, holder)));
   }
 
   async updateExercise(

@@ -4,6 +4,7 @@ export * from './errors';
 export * from './hash-chain';
 export * from './incidents';
 export * from './machine-runtime';
+export * from './one-at-a-time';
 export * from './overdue';
 export * from './playbook-check';
 export * from './playbook-description';

@@ -160,6 +160,13 @@ export interface ExerciseRow {
 export interface ExerciseStore {
   insertExercise(row: ExerciseRow): Promise<void>;
   getExercise(id: string): Promise<ExerciseRow | null>;
+  /**
+   * Takes the exercise's clock for one move, as `holder`, until `until` (a lease: a crashed mover's expires).
+   * Resolves false while another holder's lease runs at `now`.
+   */
+  claimClockMove(id: string, holder: string, now: string, until: string): Promise<boolean>;
+  /** Gives the clock back, if `holder` still has it. */
+  releaseClockMove(id: string, holder: string): Promise<void>;
   /** Records progress. */
   updateExercise(
     id: string,

@@ -6,6 +6,7 @@ import {
   EngineError,
   type ExerciseRow,
   type ExerciseStore,
+  oneAtATimePerKey,
   type PlaybookRegistry,
   parseOrThrow,
 } from '../engine';
@@ -60,6 +61,7 @@ export interface ExerciseDeps {
  */
 export function createExerciseService(deps: ExerciseDeps) {
   const { engine, store, registry } = deps;
+  const oneMoveAtATime = oneAtATimePerKey();
 
   function scenarioFrom(request: { scenarioId?: string; scenario?: unknown }): Scenario {
     if (request.scenarioId !== undefined) {
@@ -157,8 +159,41 @@ export function createExerciseService(deps: ExerciseDeps) {
     return view(started, scenario);
   }
 
-  /** Moves the virtual clock forward by `advance` (ISO 8601 duration) or to `to`, delivering injects on the way. */
-  async function moveClock(
+  /**
+   * Moves the virtual clock forward by `advance` (ISO 8601 duration) or to `to`, delivering injects on the way.
+   * One move at a time per exercise: moves on this instance queue (each applied in turn, from where the one
+   * before left the clock); a move while another instance holds the clock is refused with 412.
+   */
+  function moveClock(
+    id: string,
+    move: { advance?: string; to?: string },
+    actor: Actor,
+  ): Promise<ExerciseView> {
+    return oneMoveAtATime(id, async () => {
+      const holder = deps.newId();
+      const now = deps.now().getTime();
+      const claimed = await store.claimClockMove(
+        id,
+        holder,
+        new Date(now).toISOString(),
+        new Date(now + CLOCK_MOVE_LEASE_MS).toISOString(),
+      );
+      if (!claimed) {
+        if (!(await store.getExercise(id))) throw new EngineError('not_found', `no exercise ${id}`);
+        throw new EngineError(
+          'version_mismatch',
+          `another clock move of exercise ${id} is in progress; read the exercise again and retry`,
+        );
+      }
+      try {
+        return await moveClockNow(id, move, actor);
+      } finally {
+        await store.releaseClockMove(id, holder);
+      }
+    });
+  }
+
+  async function moveClockNow(
     id: string,
     move: { advance?: string; to?: string },
     actor: Actor,
@@ -228,6 +263,9 @@ export function createExerciseService(deps: ExerciseDeps) {
 }
 
 export type ExerciseService = ReturnType<typeof createExerciseService>;
+
+/** How long a clock move holds its exercise's clock at most: a crashed mover's hold runs out. */
+const CLOCK_MOVE_LEASE_MS = 5 * 60_000;
 
 /**
  * What the playbook would refuse whatever its state, found before an exercise writes anything: the incident

@@ -170,6 +170,8 @@ async function fire(
         note: `inject ${inj.id}: ${inj.content.slice(0, 200)}`,
         actor: simcellActor,
         source: 'inject',
+        // An inject is delivered once whatever the concurrency: a second delivery replays the first.
+        idempotencyKey: `inject:${inj.id}`,
       });
       emittedSeq = result.event.seq;
     } catch (error) {
