@@ -401,10 +401,7 @@ export class PgExerciseStore implements ExerciseStore {
       .update(exercises)
       .set({ clockMoveBy: holder, clockMoveUntil: until })
       .where(
-        and(
-          eq(exercises.id, id),
-          or(isNull(exercises.clockMoveUntil), lte(exercises.clockMoveUntil, now)),
-        ),
+        and(eq(exercises.id, id), or(isNull(exercises.clockMoveUntil), lte(exercises.clockMoveUntil, now))),
       )
       .returning({ id: exercises.id });
     return claimed.length > 0;

@@ -19,7 +19,6 @@ import {
   acceptsEvent,
   activeStates,
   allowedEvents,
-  mayActAs,
   openSnapshot,
   type PendingTimer,
   persistSnapshot,
@@ -30,6 +29,7 @@ import {
 } from './machine-runtime';
 import { oneAtATimePerKey } from './one-at-a-time';
 import { nextOverdueItems, type OverdueItem, overdueItems } from './overdue';
+import { canSeeMode, mayActAs } from './policy';
 import type { PlaybookRegistry } from './registry';
 import { fireTimers, timerEventType } from './timers';
 import type {
@@ -684,16 +684,6 @@ function checkClockMove(row: IncidentRow, to: string): string {
     );
   }
   return new Date(to).toISOString();
-}
-
-/** Facilitator-only tokens reach exercise incidents only (DESIGN.md section 5); every other role sees both. */
-export function canSeeMode(actor: Actor, mode: IncidentMode): boolean {
-  return mode === 'exercise' || actor.roles.some((role) => role !== 'facilitator');
-}
-
-/** What a listing or stream shows when the caller names no mode: exercises for facilitator-only tokens, else live. */
-export function defaultModeFor(actor: Actor): IncidentMode {
-  return canSeeMode(actor, 'live') ? 'live' : 'exercise';
 }
 
 function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {

@@ -12,6 +12,7 @@ export * from './playbook-diagram';
 export * from './playbook-explore';
 export * from './playbook-release';
 export * from './playbook-timers';
+export * from './policy';
 export * from './registry';
 export * from './timers';
 export * from './tokens';

@@ -14,6 +14,7 @@ import {
   type PlaybookDefinition,
   type StateMeta,
 } from '../playbook-kit';
+import { mayActAs } from './policy';
 
 /** What a transition asked for, as data: the engine executes none of it inside a request. */
 export interface StepResult {
@@ -224,9 +225,4 @@ export function allowedEvents(
       roles: [...event.roles],
       permitted: mayActAs(callerRoles, event.roles),
     }));
-}
-
-/** `admin` may send every event; otherwise the caller needs one of the event's roles. */
-export function mayActAs(callerRoles: readonly string[], eventRoles: readonly string[]): boolean {
-  return callerRoles.includes('admin') || eventRoles.some((role) => callerRoles.includes(role));
 }

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { EngineError, type TokenService } from '../engine';
+import { EngineError, requireAdmin as requireAdminRole, type TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { AppEnv } from './context';
 
@@ -21,7 +21,6 @@ export function bearerAuth(tokens: TokenService): MiddlewareHandler<AppEnv> {
 }
 
 export function requireAdmin(c: Context<AppEnv>): Actor {
-  const actor = c.var.actor;
-  if (!actor.roles.includes('admin')) throw new EngineError('forbidden', 'this needs the admin role');
-  return actor;
+  requireAdminRole(c.var.actor);
+  return c.var.actor;
 }

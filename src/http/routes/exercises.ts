@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EngineError } from '../../engine';
+import { EngineError, requireFacilitator } from '../../engine';
 import { bundledScenarios, isoDuration, reportHtml, reportMarkdown } from '../../tabletop';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
@@ -92,15 +92,10 @@ const reportRoute = createRoute({
   },
 });
 
-const mayFacilitate = (roles: readonly string[]) => roles.includes('admin') || roles.includes('facilitator');
-
 export function exerciseRoutes(app: App, deps: AppDeps): void {
   const { exercises } = deps;
   const assertUuid = (id: string) => {
     if (!isUuid(id)) throw new EngineError('not_found', `no exercise ${id}`);
-  };
-  const facilitator = (roles: readonly string[]) => {
-    if (!mayFacilitate(roles)) throw new EngineError('forbidden', 'this needs the facilitator or admin role');
   };
 
   app.openapi(listScenariosRoute, (c) =>
@@ -119,7 +114,7 @@ export function exerciseRoutes(app: App, deps: AppDeps): void {
   );
 
   app.openapi(startRoute, async (c) => {
-    facilitator(c.var.actor.roles);
+    requireFacilitator(c.var.actor);
     const body = c.req.valid('json');
     assertStorableJson(body);
     const exercise = await exercises.start(body, c.var.actor);
@@ -134,7 +129,7 @@ export function exerciseRoutes(app: App, deps: AppDeps): void {
   });
 
   app.openapi(clockRoute, async (c) => {
-    facilitator(c.var.actor.roles);
+    requireFacilitator(c.var.actor);
     const { id } = c.req.valid('param');
     assertUuid(id);
     return c.json((await exercises.moveClock(id, c.req.valid('json'), c.var.actor)) as never, 200);

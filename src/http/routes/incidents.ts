@@ -9,6 +9,7 @@ import {
   formatCursor,
   type IncidentRow,
   parseCursor,
+  requireMayOpen,
 } from '../../engine';
 import type { Actor } from '../../playbook-kit';
 import type { App, AppDeps, AppEnv } from '../context';
@@ -239,15 +240,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
     assertStorableJson(body);
     const actor: Actor = c.var.actor;
     const playbook = registry.get(body.playbookId);
-    if (!actor.roles.includes('admin') && !actor.roles.some((role) => role in playbook.roles)) {
-      throw new EngineError(
-        'forbidden',
-        `opening a ${playbook.id} incident needs admin or one of its roles`,
-        {
-          roles: Object.keys(playbook.roles),
-        },
-      );
-    }
+    requireMayOpen(actor, playbook);
     const incident = await engine.startIncident({ ...body, actor }, actor.roles);
     c.header('Location', `/v1/incidents/${incident.id}`);
     c.header('ETag', `"${incident.version}"`);
