@@ -2,36 +2,25 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { LRUCache } from 'lru-cache';
 import type { AnyMachineSnapshot } from 'xstate';
-import {
-  type Actor,
-  type ClientEventDef,
-  hasOverdueClock,
-  type PlaybookDefinition,
-  type Severity,
-  severities,
-} from '../playbook-kit';
+import type { Actor } from '../playbook-kit';
 import { VersionCache } from './changes';
 import { EngineError } from './errors';
-import { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
+import { verifyChain } from './hash-chain';
+import { type Decision, decide, fire, open, timerEventType } from './kernel';
 import {
   type ActiveState,
   type AllowedEvent,
-  acceptsEvent,
   activeStates,
   allowedEvents,
-  openSnapshot,
   type PendingTimer,
-  persistSnapshot,
   publicTimerId,
   restoreSnapshot,
   type StepResult,
-  step,
 } from './machine-runtime';
 import { oneAtATimePerKey } from './one-at-a-time';
-import { nextOverdueItems, type OverdueItem, overdueItems } from './overdue';
-import { canSeeMode, mayActAs } from './policy';
+import { type OverdueItem, overdueItems } from './overdue';
+import { canSeeMode } from './policy';
 import type { PlaybookRegistry } from './registry';
-import { fireTimers, timerEventType } from './timers';
 import type {
   EventRecord,
   EventSource,
@@ -39,7 +28,6 @@ import type {
   IncidentMode,
   IncidentRow,
   IncidentStore,
-  IncidentWrite,
   TimerFiring,
   TimerRow,
 } from './types';
@@ -136,13 +124,6 @@ export interface SimulationResult {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
-
-interface Prepared {
-  definition: PlaybookDefinition;
-  payload: unknown;
-  at: string;
-  result: StepResult;
-}
 
 /**
  * Incidents as this instance last wrote them, so a write can skip reading the incident first. Only ever a
@@ -248,105 +229,29 @@ export function createEngine(deps: EngineDeps) {
     callerRoles: readonly string[],
   ): Promise<IncidentView> {
     const definition = registry.get(command.playbookId, command.playbookVersion);
-    const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
-    const severity = command.severity ?? definition.defaultSeverity(input);
-    if (!(severities as readonly string[]).includes(severity)) {
-      throw new EngineError('invalid_request', `severity must be one of ${severities.join(', ')}`);
-    }
     const mode = command.mode ?? 'live';
-    const wallNow = deps.now().toISOString();
-    const now =
-      mode === 'exercise' && command.clockStart ? new Date(command.clockStart).toISOString() : wallNow;
-    const id = deps.newId();
-    const opened = openSnapshot(definition, {
-      input,
-      at: now,
+    const recordedAt = deps.now().toISOString();
+    const write = open(definition, {
+      id: deps.newId(),
+      title: command.title,
+      severity: command.severity,
+      input: command.input,
       actor: command.actor,
-      title: command.title,
-      severity: severity as Severity,
-    });
-    const event = sealEvent({
-      incidentId: id,
-      seq: 1,
-      type: 'incident.opened',
-      payload: { title: command.title, severity, input },
-      actor: command.actor.name,
-      source: 'api',
-      occurredAt: now,
-      recordedAt: wallNow,
-      stateAfter: opened.snapshot.value,
-      note: null,
-      idempotencyKey: null,
-      requestHash: null,
-      prevHash: GENESIS_HASH,
-    });
-    const incident: IncidentRow = {
-      id,
-      playbookId: definition.id,
-      playbookVersion: definition.version,
-      title: command.title,
-      severity,
       mode,
       exerciseId: command.exerciseId ?? null,
-      status: opened.snapshot.status === 'done' ? 'closed' : 'open',
-      overdue: hasOverdueClock(opened.snapshot.context),
-      overdueItems: [],
-      state: opened.snapshot.value,
-      snapshot: persistSnapshot(definition, opened.snapshot),
-      version: 1,
-      changeSeq: 0,
-      headHash: event.hash,
-      clockNow: mode === 'exercise' ? now : null,
-      createdAt: wallNow,
-      updatedAt: wallNow,
-      closedAt: null,
-    };
-    incident.changeSeq = await store.insertIncident({
-      incident,
-      event,
-      timersToAdd: timerRows(id, opened.timers.add),
-      timerIdsToRemove: [],
+      at: mode === 'exercise' && command.clockStart ? new Date(command.clockStart).toISOString() : recordedAt,
+      recordedAt,
     });
+    const incident = { ...write.incident, changeSeq: await store.insertIncident(write) };
     writeCache.remember(incident);
-    announce(incident, [event]);
+    announce(incident, [write.event]);
     return view(incident, callerRoles);
   }
 
-  /** Checks an event against the incident as it is now and computes the transition, writing nothing. */
-  function prepare(row: IncidentRow, command: AdvanceCommand): Prepared {
-    if (row.status === 'closed') {
-      throw new EngineError('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
-    }
+  /** Checks an event against the incident as it is now and computes what it writes, writing nothing. */
+  function prepare(row: IncidentRow, command: AdvanceCommand, requestHash = ''): Decision {
     const definition = registry.get(row.playbookId, row.playbookVersion);
-    const clientEvent = definition.events.find((event) => event.type === command.type);
-    if (!clientEvent) {
-      throw new EngineError(
-        'invalid_request',
-        `playbook ${definition.id}@${definition.version} has no client event "${command.type}"`,
-        { events: definition.events.map((event) => event.type) },
-      );
-    }
-    if (!mayActAs(command.actor.roles, clientEvent.roles)) {
-      throw new EngineError(
-        'forbidden',
-        `"${command.type}" needs one of the roles: ${clientEvent.roles.join(', ')}`,
-        {
-          roles: clientEvent.roles,
-        },
-      );
-    }
-    const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
-    const snapshot = restoreSnapshot(definition, row.snapshot);
-    const at = occurredAtOf(row, snapshot, incidentNow(row), command.occurredAt);
-    const machineEvent = { type: command.type, payload, at, actor: command.actor };
-    if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
-      throw new EngineError(
-        'event_not_allowed',
-        `"${command.type}" is not accepted in the incident's current state (${describeValue(snapshot)}). ${clientEvent.description}`,
-        { allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at) },
-      );
-    }
-    return { definition, payload, at, result: step(definition, snapshot, machineEvent) };
+    return decide(definition, row, { ...command, requestHash }, incidentNow(row), deps.now().toISOString());
   }
 
   /** Applies an event and returns the rendered incident (what the API answers with). */
@@ -377,10 +282,9 @@ export function createEngine(deps: EngineDeps) {
       if (command.ifMatch !== undefined && command.ifMatch !== row.version) {
         throw versionMismatch(row.version, command.ifMatch);
       }
-      const prepared = prepare(row, command);
-      const write = buildWrite(row, command, prepared, requestHash);
-      const outcome = await store.commitAdvance(row, write);
-      if (outcome.status === 'committed') return committed(write, outcome.changeSeq, prepared);
+      const decision = prepare(row, command, requestHash);
+      const outcome = await store.commitAdvance(row, decision.write);
+      if (outcome.status === 'committed') return committed(decision, outcome.changeSeq);
       if (command.ifMatch !== undefined && outcome.status === 'version_conflict') {
         const latest = await loadIncident(row.id);
         throw versionMismatch(latest.version, command.ifMatch);
@@ -413,23 +317,22 @@ export function createEngine(deps: EngineDeps) {
     if (command.idempotencyKey && (await store.findEventByIdempotencyKey(row.id, command.idempotencyKey))) {
       return null;
     }
-    let prepared: Prepared;
+    let decision: Decision;
     try {
-      prepared = prepare(row, command);
+      decision = prepare(row, command, requestHash);
     } catch (error) {
       if (error instanceof EngineError) return null;
       throw error;
     }
-    const write = buildWrite(row, command, prepared, requestHash);
-    const outcome = await store.commitAdvance(row, write);
-    return outcome.status === 'committed' ? committed(write, outcome.changeSeq, prepared) : null;
+    const outcome = await store.commitAdvance(row, decision.write);
+    return outcome.status === 'committed' ? committed(decision, outcome.changeSeq) : null;
   }
 
-  function committed(write: IncidentWrite, changeSeq: number, prepared: Prepared): AppliedEvent {
+  function committed({ write, result }: Decision, changeSeq: number): AppliedEvent {
     const row = { ...write.incident, changeSeq };
     writeCache.remember(row);
     announce(row, [write.event]);
-    return { row, event: write.event, replayed: false, snapshot: prepared.result.snapshot };
+    return { row, event: write.event, replayed: false, snapshot: result.snapshot };
   }
 
   function replay(
@@ -448,56 +351,10 @@ export function createEngine(deps: EngineDeps) {
     return { row, event: earlier, replayed: true };
   }
 
-  function buildWrite(
-    row: IncidentRow,
-    command: AdvanceCommand,
-    { definition, payload, at, result }: Prepared,
-    requestHash: string,
-  ): IncidentWrite {
-    const recordedAt = deps.now().toISOString();
-    const seq = row.version + 1;
-    const closed = result.snapshot.status === 'done';
-    const event = sealEvent({
-      incidentId: row.id,
-      seq,
-      type: command.type,
-      payload,
-      actor: command.actor.name,
-      source: command.source ?? 'api',
-      occurredAt: at,
-      recordedAt,
-      stateAfter: result.snapshot.value,
-      note: command.note ?? null,
-      idempotencyKey: command.idempotencyKey ?? null,
-      requestHash: command.idempotencyKey ? requestHash : null,
-      prevHash: row.headHash,
-    });
-    const items = closed
-      ? []
-      : nextOverdueItems(definition, row.overdueItems, result.snapshot, result.timers);
-    const incident: IncidentRow = {
-      ...row,
-      status: closed ? 'closed' : 'open',
-      overdue: items.length > 0 || (!closed && hasOverdueClock(result.snapshot.context)),
-      overdueItems: items,
-      state: result.snapshot.value,
-      snapshot: persistSnapshot(definition, result.snapshot),
-      version: seq,
-      headHash: event.hash,
-      updatedAt: recordedAt,
-      closedAt: closed ? at : null,
-    };
-    return {
-      incident,
-      event,
-      timersToAdd: timerRows(row.id, result.timers.add),
-      timerIdsToRemove: result.timers.remove,
-    };
-  }
-
   async function simulate(command: AdvanceCommand): Promise<SimulationResult> {
     const row = await loadIncident(command.incidentId, command.actor);
-    const { definition, result } = prepare(row, command);
+    const definition = registry.get(row.playbookId, row.playbookVersion);
+    const { result } = prepare(row, command);
     return {
       state: result.snapshot.value,
       status: result.snapshot.status === 'done' ? 'closed' : 'open',
@@ -517,7 +374,7 @@ export function createEngine(deps: EngineDeps) {
   const fireUntil =
     (horizon: string, fired: TimerFiring[] = []) =>
     (row: IncidentRow, due: TimerRow[]) => {
-      const firing = fireTimers(
+      const firing = fire(
         registry.get(row.playbookId, row.playbookVersion),
         row,
         due,
@@ -630,44 +487,6 @@ export function createEngine(deps: EngineDeps) {
   };
 }
 
-/** How far ahead of the incident's clock a client's `occurredAt` may be: clocks of two hosts disagree a little. */
-export const OCCURRED_AT_SKEW_MS = 60_000;
-
-/**
- * The incident-clock time an event happened: now, or the client's `occurredAt` when it names an earlier moment
- * (a step done before it was typed in), so that clocks and deadlines count from when it really happened. Not
- * before the incident was opened (on its own clock), not more than the skew ahead of now.
- */
-function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: string, claimed?: string): string {
-  if (claimed === undefined) return now;
-  const at = Date.parse(claimed);
-  if (Number.isNaN(at)) throw new EngineError('invalid_request', `occurredAt "${claimed}" is not a time`);
-  const opened = openedAtOf(row, snapshot);
-  if (at < Date.parse(opened)) {
-    throw new EngineError(
-      'invalid_request',
-      `occurredAt ${claimed} is before the incident was opened (${opened})`,
-      {
-        openedAt: opened,
-      },
-    );
-  }
-  if (at > Date.parse(now) + OCCURRED_AT_SKEW_MS) {
-    throw new EngineError(
-      'invalid_request',
-      `occurredAt ${claimed} is in the future: the incident's clock is at ${now} (60 s of skew allowed)`,
-      { now },
-    );
-  }
-  return new Date(Math.min(at, Date.parse(now))).toISOString();
-}
-
-/** When the incident was opened on its own clock: the playbook context's `openedAt`, else the row's creation. */
-function openedAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot): string {
-  const openedAt = (snapshot.context as { openedAt?: unknown } | undefined)?.openedAt;
-  return typeof openedAt === 'string' ? openedAt : row.createdAt;
-}
-
 /** Refuses a clock move the incident cannot make; returns the target time in ISO 8601. */
 function checkClockMove(row: IncidentRow, to: string): string {
   if (row.mode !== 'exercise') {
@@ -684,14 +503,6 @@ function checkClockMove(row: IncidentRow, to: string): string {
     );
   }
   return new Date(to).toISOString();
-}
-
-function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {
-  return { ...facts, hash: hashEvent(facts) };
-}
-
-function timerRows(incidentId: string, timers: PendingTimer[]): TimerRow[] {
-  return timers.map((timer) => ({ incidentId, ...timer }));
 }
 
 function hashRequest(command: AdvanceCommand): string {
@@ -712,31 +523,6 @@ function versionMismatch(current: number, expected: number): EngineError {
     `If-Match expected version ${expected} but the incident is at version ${current}`,
     { currentVersion: current },
   );
-}
-
-function describeValue(snapshot: AnyMachineSnapshot): string {
-  return JSON.stringify(snapshot.value);
-}
-
-/** Validates with a playbook's zod schema (input or payload) and returns the parsed value. */
-export function parseOrThrow(schema: ClientEventDef['payload'], value: unknown, what: string): unknown {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new EngineError(
-    'invalid_request',
-    `${what} is invalid: ${parsed.error.issues.map(formatIssue).join('; ')}`,
-    {
-      errors: parsed.error.issues.map((issue) => ({
-        path: [what, ...issue.path.map(String)].join('.'),
-        message: issue.message,
-      })),
-    },
-  );
-}
-
-function formatIssue(issue: { path: PropertyKey[]; message: string }): string {
-  const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,6 +3,7 @@ export * from './changes';
 export * from './errors';
 export * from './hash-chain';
 export * from './incidents';
+export * from './kernel';
 export * from './machine-runtime';
 export * from './one-at-a-time';
 export * from './overdue';

@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import { type Actor, isOwnedBy, type PlaybookDefinition } from '../playbook-kit';
+import { timerActor } from './kernel';
 import { openSnapshot, type PendingTimer, type StepResult, step } from './machine-runtime';
-import { timerActor } from './timers';
 
 /** How many configurations (distinct state values) one exploration visits at most. */
 const DEFAULT_LIMIT = 400;

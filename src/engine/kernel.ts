@@ -1,0 +1,406 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import {
+  type Actor,
+  type ClientEventDef,
+  hasOverdueClock,
+  type PlaybookDefinition,
+  type Severity,
+  severities,
+} from '../playbook-kit';
+import { EngineError } from './errors';
+import { GENESIS_HASH, hashEvent } from './hash-chain';
+import {
+  acceptsEvent,
+  allowedEvents,
+  openSnapshot,
+  type PendingTimer,
+  persistSnapshot,
+  restoreSnapshot,
+  type StepResult,
+  step,
+  timerKey,
+  timerLabel,
+} from './machine-runtime';
+import { nextOverdueItems } from './overdue';
+import { mayActAs } from './policy';
+import type {
+  EventRecord,
+  EventSource,
+  IncidentMode,
+  IncidentRow,
+  IncidentWrite,
+  TimerFiring,
+  TimerRow,
+} from './types';
+
+/**
+ * The pure heart of the engine: what opening an incident, deciding on an event and firing due timers
+ * write, computed from the definition, the stored row and the time, with no I/O. The use cases
+ * (`incidents.ts`) load, commit and retry; everything that decides lives here, and every write goes
+ * through `nextRow`.
+ */
+
+/** The facts of an event the kernel seals into the chain (everything but seq, hashes and the incident). */
+interface EventFacts {
+  type: string;
+  payload: unknown;
+  actor: string;
+  source: EventSource;
+  occurredAt: string;
+  recordedAt: string;
+  note: string | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+/**
+ * The row and the sealed event after one transition of `row`: version and hash chain advanced, state,
+ * snapshot and status from the machine, overdue items carried forward (`fired`: the timer this step fired).
+ */
+function nextRow(
+  definition: PlaybookDefinition,
+  row: IncidentRow,
+  result: StepResult,
+  facts: EventFacts,
+  fired?: PendingTimer,
+): { incident: IncidentRow; event: EventRecord } {
+  const seq = row.version + 1;
+  const closed = result.snapshot.status === 'done';
+  const event = sealEvent({
+    ...facts,
+    incidentId: row.id,
+    seq,
+    stateAfter: result.snapshot.value,
+    prevHash: row.headHash,
+  });
+  const items = closed
+    ? []
+    : nextOverdueItems(definition, row.overdueItems, result.snapshot, result.timers, fired);
+  const incident: IncidentRow = {
+    ...row,
+    status: closed ? 'closed' : 'open',
+    overdue: items.length > 0 || (!closed && hasOverdueClock(result.snapshot.context)),
+    overdueItems: items,
+    state: result.snapshot.value,
+    snapshot: persistSnapshot(definition, result.snapshot),
+    version: seq,
+    headHash: event.hash,
+    updatedAt: facts.recordedAt,
+    closedAt: closed ? facts.occurredAt : null,
+  };
+  return { incident, event };
+}
+
+export interface OpenCommand {
+  id: string;
+  title: string;
+  severity?: string;
+  input: unknown;
+  actor: Actor;
+  mode: IncidentMode;
+  exerciseId: string | null;
+  /** The incident clock at opening: the wall clock, or an exercise's start. */
+  at: string;
+  recordedAt: string;
+}
+
+/** The first write of an incident: its row at version 1, the `incident.opened` event and its first timers. */
+export function open(definition: PlaybookDefinition, command: OpenCommand): IncidentWrite {
+  const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
+  const severity = command.severity ?? definition.defaultSeverity(input);
+  if (!(severities as readonly string[]).includes(severity)) {
+    throw new EngineError('invalid_request', `severity must be one of ${severities.join(', ')}`);
+  }
+  const { id, at, recordedAt } = command;
+  const result = openSnapshot(definition, {
+    input,
+    at,
+    actor: command.actor,
+    title: command.title,
+    severity: severity as Severity,
+  });
+  const before: IncidentRow = {
+    id,
+    playbookId: definition.id,
+    playbookVersion: definition.version,
+    title: command.title,
+    severity,
+    mode: command.mode,
+    exerciseId: command.exerciseId,
+    status: 'open',
+    overdue: false,
+    overdueItems: [],
+    state: null,
+    snapshot: null,
+    version: 0,
+    changeSeq: 0,
+    headHash: GENESIS_HASH,
+    clockNow: command.mode === 'exercise' ? at : null,
+    createdAt: recordedAt,
+    updatedAt: recordedAt,
+    closedAt: null,
+  };
+  const { incident, event } = nextRow(definition, before, result, {
+    type: 'incident.opened',
+    payload: { title: command.title, severity, input },
+    actor: command.actor.name,
+    source: 'api',
+    occurredAt: at,
+    recordedAt,
+    note: null,
+    idempotencyKey: null,
+    requestHash: null,
+  });
+  return { incident, event, timersToAdd: timerRows(id, result.timers.add), timerIdsToRemove: [] };
+}
+
+export interface DecideCommand {
+  type: string;
+  payload?: unknown;
+  note?: string | null;
+  /** When it really happened (ISO 8601), if earlier than now; see `occurredAtOf`. */
+  occurredAt?: string;
+  actor: Actor;
+  source?: EventSource;
+  idempotencyKey?: string;
+  /** The hash of the request, kept with an Idempotency-Key to tell a repeat from a different request. */
+  requestHash: string;
+}
+
+export interface Decision {
+  write: IncidentWrite;
+  /** The machine snapshot the event leads to (views and simulations read it without restoring it). */
+  result: StepResult;
+}
+
+/**
+ * Whether the incident accepts the event now, and what accepting it writes; a refusal is an `EngineError`
+ * (closed, unknown event, role, payload, time, or no owning step takes it). `now`: the incident's clock.
+ */
+export function decide(
+  definition: PlaybookDefinition,
+  row: IncidentRow,
+  command: DecideCommand,
+  now: string,
+  recordedAt: string,
+): Decision {
+  if (row.status === 'closed') {
+    throw new EngineError('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
+  }
+  const clientEvent = definition.events.find((event) => event.type === command.type);
+  if (!clientEvent) {
+    throw new EngineError(
+      'invalid_request',
+      `playbook ${definition.id}@${definition.version} has no client event "${command.type}"`,
+      { events: definition.events.map((event) => event.type) },
+    );
+  }
+  if (!mayActAs(command.actor.roles, clientEvent.roles)) {
+    throw new EngineError(
+      'forbidden',
+      `"${command.type}" needs one of the roles: ${clientEvent.roles.join(', ')}`,
+      {
+        roles: clientEvent.roles,
+      },
+    );
+  }
+  const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
+  const snapshot = restoreSnapshot(definition, row.snapshot);
+  const at = occurredAtOf(row, snapshot, now, command.occurredAt);
+  const machineEvent = { type: command.type, payload, at, actor: command.actor };
+  if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
+    throw new EngineError(
+      'event_not_allowed',
+      `"${command.type}" is not accepted in the incident's current state (${JSON.stringify(snapshot.value)}). ${clientEvent.description}`,
+      { allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at) },
+    );
+  }
+  const result = step(definition, snapshot, machineEvent);
+  const { incident, event } = nextRow(definition, row, result, {
+    type: command.type,
+    payload,
+    actor: command.actor.name,
+    source: command.source ?? 'api',
+    occurredAt: at,
+    recordedAt,
+    note: command.note ?? null,
+    idempotencyKey: command.idempotencyKey ?? null,
+    requestHash: command.idempotencyKey ? command.requestHash : null,
+  });
+  return {
+    write: {
+      incident,
+      event,
+      timersToAdd: timerRows(row.id, result.timers.add),
+      timerIdsToRemove: result.timers.remove,
+    },
+    result,
+  };
+}
+
+/** The actor of every timer fire. */
+export const timerActor: Actor = { id: 'holdfast:timer', name: 'timer', roles: [] };
+
+/** A runaway playbook (a zero-delay timer re-arming itself) stops here instead of looping forever. */
+const MAX_FIRES_PER_BATCH = 10_000;
+
+const byDueAt = (a: TimerRow, b: TimerRow) =>
+  a.dueAt.localeCompare(b.dueAt) || a.timerId.localeCompare(b.timerId);
+
+/**
+ * Fires the timers due by `horizon` on an incident in due_at order, each as an event at its own due
+ * time (the incident's clock at that moment), including timers that those fires schedule before the
+ * horizon. A timer the machine no longer accepts, or one cancelled by an earlier fire, is dropped
+ * without a transition.
+ */
+export function fire(
+  definition: PlaybookDefinition,
+  incident: IncidentRow,
+  due: TimerRow[],
+  horizon: string,
+  recordedAt: string,
+): TimerFiring {
+  let snapshot = restoreSnapshot(definition, incident.snapshot);
+  let current = incident;
+  const events: EventRecord[] = [];
+  /** Final fate of each touched timer id: a row to (re)write, or null to delete. */
+  const fate = new Map<string, TimerRow | null>();
+  const cancelled = new Set<string>();
+
+  const queue = [...due].sort(byDueAt);
+  for (let fires = 0; queue.length > 0 && fires < MAX_FIRES_PER_BATCH; fires++) {
+    const timer = queue.shift()!;
+    if (cancelled.has(timer.timerId)) continue;
+    fate.set(timer.timerId, null);
+    const event = { payload: {}, ...timer.event, at: timer.dueAt, actor: timerActor };
+    if (snapshot.status !== 'active' || !snapshot.can(event)) continue;
+    const result = step(definition, snapshot, event);
+    snapshot = result.snapshot;
+    for (const id of result.timers.remove) {
+      fate.set(id, null);
+      cancelled.add(id);
+    }
+    for (const added of result.timers.add) {
+      const row = { incidentId: incident.id, ...added };
+      fate.set(added.timerId, row);
+      cancelled.delete(added.timerId);
+      const queued = queue.findIndex((t) => t.timerId === added.timerId);
+      if (queued >= 0) queue.splice(queued, 1);
+      if (row.dueAt <= horizon) {
+        queue.push(row);
+        queue.sort(byDueAt);
+      }
+    }
+    const next = nextRow(
+      definition,
+      current,
+      result,
+      {
+        type: timerEventType(timer),
+        payload: timerEventPayload(definition, timer),
+        actor: timerActor.name,
+        source: 'timer',
+        occurredAt: timer.dueAt,
+        recordedAt,
+        note: timer.label,
+        idempotencyKey: null,
+        requestHash: null,
+      },
+      timer,
+    );
+    events.push(next.event);
+    current = next.incident;
+  }
+  return {
+    incident: current,
+    events,
+    timersToAdd: [...fate.values()].filter((row): row is TimerRow => row !== null),
+    timerIdsToRemove: [...fate.entries()].filter(([, row]) => row === null).map(([id]) => id),
+  };
+}
+
+/**
+ * What a timer's event is called in the log, the streams and reports: its own type, except XState's
+ * `xstate.after.<delay>.<state>`, which is a `deadline.passed` like the kit's deadlines.
+ */
+export function timerEventType(timer: Pick<TimerRow, 'event'>): string {
+  return timer.event.type.startsWith('xstate.') ? 'deadline.passed' : timer.event.type;
+}
+
+/** A timer event's payload: which timer, its label and when it was due (also when it fired late). */
+function timerEventPayload(definition: PlaybookDefinition, timer: TimerRow) {
+  const { type: _type, ...fields } = timer.event;
+  return {
+    ...fields,
+    timer: timerKey(timer.timerId),
+    label: timerLabel(definition, timer.timerId),
+    dueAt: timer.dueAt,
+  };
+}
+
+/** How far ahead of the incident's clock a client's `occurredAt` may be: clocks of two hosts disagree a little. */
+export const OCCURRED_AT_SKEW_MS = 60_000;
+
+/**
+ * The incident-clock time an event happened: now, or the client's `occurredAt` when it names an earlier moment
+ * (a step done before it was typed in), so that clocks and deadlines count from when it really happened. Not
+ * before the incident was opened (on its own clock), not more than the skew ahead of now.
+ */
+function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: string, claimed?: string): string {
+  if (claimed === undefined) return now;
+  const at = Date.parse(claimed);
+  if (Number.isNaN(at)) throw new EngineError('invalid_request', `occurredAt "${claimed}" is not a time`);
+  const opened = openedAtOf(row, snapshot);
+  if (at < Date.parse(opened)) {
+    throw new EngineError(
+      'invalid_request',
+      `occurredAt ${claimed} is before the incident was opened (${opened})`,
+      {
+        openedAt: opened,
+      },
+    );
+  }
+  if (at > Date.parse(now) + OCCURRED_AT_SKEW_MS) {
+    throw new EngineError(
+      'invalid_request',
+      `occurredAt ${claimed} is in the future: the incident's clock is at ${now} (60 s of skew allowed)`,
+      { now },
+    );
+  }
+  return new Date(Math.min(at, Date.parse(now))).toISOString();
+}
+
+/** When the incident was opened on its own clock: the playbook context's `openedAt`, else the row's creation. */
+function openedAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot): string {
+  const openedAt = (snapshot.context as { openedAt?: unknown } | undefined)?.openedAt;
+  return typeof openedAt === 'string' ? openedAt : row.createdAt;
+}
+
+function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {
+  return { ...facts, hash: hashEvent(facts) };
+}
+
+function timerRows(incidentId: string, timers: PendingTimer[]): TimerRow[] {
+  return timers.map((timer) => ({ incidentId, ...timer }));
+}
+
+/** Validates with a playbook's zod schema (input or payload) and returns the parsed value. */
+export function parseOrThrow(schema: ClientEventDef['payload'], value: unknown, what: string): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new EngineError(
+    'invalid_request',
+    `${what} is invalid: ${parsed.error.issues.map(formatIssue).join('; ')}`,
+    {
+      errors: parsed.error.issues.map((issue) => ({
+        path: [what, ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+    },
+  );
+}
+
+function formatIssue(issue: { path: PropertyKey[]; message: string }): string {
+  const path = issue.path.map(String).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
