@@ -141,6 +141,19 @@ describe('import boundaries (DESIGN.md 2.1)', () => {
     expect(problem).toContain(expected);
   });
 
+  it('keeps the kernel pure: no use case, store, clock or I/O behind it', () => {
+    const pure = ['errors', 'hash-chain', 'machine-runtime', 'overdue', 'policy', 'types', 'playbook-timers'];
+    const kernel = files.filter(({ path }) => relative(root, path) === 'src/engine/kernel.ts');
+    expect(kernel).toHaveLength(1);
+    for (const { text } of kernel) {
+      for (const { spec } of importsOf(text)) {
+        if (spec.startsWith('./')) expect(pure, `kernel imports ${spec}`).toContain(spec.slice(2));
+        else expect(['xstate', '../playbook-kit'], `kernel imports ${spec}`).toContain(spec);
+      }
+      expect(text).not.toMatch(/Date\.now\(|new Date\(\s*\)|process\./);
+    }
+  });
+
   it('lets db import engine types only', () => {
     const file = (text: string) => [{ path: join(root, 'db/x.ts'), text }];
     expect(crossings(file("import type { IncidentRow } from '../src/engine/types';"))).toEqual([]);
