@@ -5,13 +5,11 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config';
 import {
-  activeStates,
   cacaoPlaybook,
   checkPlaybook,
   mermaidDiagram,
   releaseSnapshot,
   releaseSnapshotPath,
-  restoreSnapshot,
   type TlpLevel,
   tlpLevels,
 } from './engine';
@@ -177,13 +175,7 @@ dbOptions(
     const database = await openMigratedDatabase(config);
     try {
       const { engine } = createServices(database, config, createLogger('silent'));
-      const row = await engine.loadIncident(options.incident);
-      if (row.playbookId !== id)
-        throw new Error(`incident ${row.id} runs playbook ${row.playbookId}, not ${id}`);
-      const definition = registry.get(row.playbookId, row.playbookVersion);
-      const active =
-        row.status === 'open' ? activeStates(definition, restoreSnapshot(definition, row.snapshot)) : [];
-      process.stdout.write(mermaidDiagram(definition, { active: active.map((state) => state.path) }));
+      process.stdout.write(await engine.incidentDiagram(id, options.incident));
     } finally {
       await database.close();
     }

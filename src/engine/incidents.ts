@@ -19,6 +19,7 @@ import {
 } from './machine-runtime';
 import { oneAtATimePerKey } from './one-at-a-time';
 import { type OverdueItem, overdueItems } from './overdue';
+import { mermaidDiagram } from './playbook-diagram';
 import { canSeeMode } from './policy';
 import type { PlaybookRegistry } from './registry';
 import type {
@@ -454,6 +455,21 @@ export function createEngine(deps: EngineDeps) {
     return store.listEvents(incidentId, after, limit);
   }
 
+  /** The playbook's Mermaid diagram with the incident's active states marked; the incident must run `playbookId`. */
+  async function incidentDiagram(playbookId: string, incidentId: string, actor?: Actor): Promise<string> {
+    const row = await loadIncident(incidentId, actor);
+    if (row.playbookId !== playbookId) {
+      throw new EngineError(
+        'invalid_request',
+        `incident ${incidentId} runs playbook ${row.playbookId}, not ${playbookId}`,
+      );
+    }
+    const definition = registry.get(row.playbookId, row.playbookVersion);
+    const active =
+      row.status === 'open' ? activeStates(definition, restoreSnapshot(definition, row.snapshot)) : [];
+    return mermaidDiagram(definition, { active: active.map((state) => state.path) });
+  }
+
   async function verifyIncident(incidentId: string, actor?: Actor) {
     const row = await loadIncident(incidentId, actor);
     const events: EventRecord[] = [];
@@ -476,6 +492,7 @@ export function createEngine(deps: EngineDeps) {
     listIncidents,
     listEvents,
     verifyIncident,
+    incidentDiagram,
     loadIncident,
     fireDueTimers,
     advanceClock,

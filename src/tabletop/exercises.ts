@@ -62,6 +62,17 @@ export interface ExerciseDeps {
 export function createExerciseService(deps: ExerciseDeps) {
   const { engine, store, registry } = deps;
   const oneMoveAtATime = oneAtATimePerKey();
+  /** Scenarios are stored once and never change: each is parsed once per exercise, not on every request. */
+  const parsed = new Map<string, Scenario>();
+  const scenarioOf = (row: ExerciseRow): Scenario => {
+    let scenario = parsed.get(row.id);
+    if (!scenario) {
+      scenario = parseScenario(row.scenario, `exercise ${row.id}`);
+      if (parsed.size >= PARSED_SCENARIOS) parsed.delete(parsed.keys().next().value!);
+      parsed.set(row.id, scenario);
+    }
+    return scenario;
+  };
 
   function scenarioFrom(request: { scenarioId?: string; scenario?: unknown }): Scenario {
     if (request.scenarioId !== undefined) {
@@ -83,7 +94,7 @@ export function createExerciseService(deps: ExerciseDeps) {
     const row = await store.getExercise(id);
     if (!row?.incidentId) throw new EngineError('not_found', `no exercise ${id}`);
     if (actor) await engine.loadIncident(row.incidentId, actor);
-    return { row, scenario: parseScenario(row.scenario, `exercise ${id}`) };
+    return { row, scenario: scenarioOf(row) };
   }
 
   async function view(row: ExerciseRow, scenario: Scenario): Promise<ExerciseView> {
@@ -263,6 +274,9 @@ export function createExerciseService(deps: ExerciseDeps) {
 }
 
 export type ExerciseService = ReturnType<typeof createExerciseService>;
+
+/** How many exercises' parsed scenarios an instance keeps (the oldest goes first). */
+const PARSED_SCENARIOS = 200;
 
 /** How long a clock move holds its exercise's clock at most: a crashed mover's hold runs out. */
 const CLOCK_MOVE_LEASE_MS = 5 * 60_000;

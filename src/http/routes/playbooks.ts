@@ -1,13 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  activeStates,
-  cacaoPlaybook,
-  describeStates,
-  EngineError,
-  mermaidDiagram,
-  restoreSnapshot,
-  tlpLevels,
-} from '../../engine';
+import { cacaoPlaybook, describeStates, EngineError, mermaidDiagram, tlpLevels } from '../../engine';
 import { jsonSchemaOf } from '../../playbook-kit';
 import type { App, AppDeps } from '../context';
 import { isUuid, json, problemResponses } from '../schemas';
@@ -96,16 +88,7 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
     const { version, incident } = c.req.valid('query');
     if (incident === undefined) return c.text(mermaidDiagram(registry.get(id, version)), 200);
     if (!isUuid(incident)) throw new EngineError('not_found', `no incident ${incident}`);
-    const row = await deps.engine.loadIncident(incident, c.var.actor);
-    if (row.playbookId !== id) {
-      throw new EngineError(
-        'invalid_request',
-        `incident ${incident} runs playbook ${row.playbookId}, not ${id}`,
-      );
-    }
-    const p = registry.get(row.playbookId, row.playbookVersion);
-    const active = row.status === 'open' ? activeStates(p, restoreSnapshot(p, row.snapshot)) : [];
-    return c.text(mermaidDiagram(p, { active: active.map((state) => state.path) }), 200);
+    return c.text(await deps.engine.incidentDiagram(id, incident, c.var.actor), 200);
   });
 
   app.openapi(getRoute, (c) => {
