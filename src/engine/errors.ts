@@ -1,16 +1,22 @@
-/** Stable error codes of the HTTP contract; the engine raises them, http/ maps them to statuses. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'event_not_allowed'
-  | 'version_mismatch'
-  | 'incident_closed'
-  | 'idempotency_conflict'
-  | 'payload_too_large'
-  | 'unavailable'
-  | 'internal';
+/**
+ * The stable error codes of the HTTP contract, each with its status and title: defined here once; the engine,
+ * the tabletop and http raise them, http/problem.ts renders them, the OpenAPI document lists them.
+ */
+export const errorCodes = {
+  invalid_request: { status: 400, title: 'Invalid request' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  event_not_allowed: { status: 409, title: 'Event not allowed now' },
+  incident_closed: { status: 409, title: 'Incident closed' },
+  version_mismatch: { status: 412, title: 'Version mismatch' },
+  idempotency_conflict: { status: 422, title: 'Idempotency-Key reused with a different request' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
 
 export class EngineError extends Error {
   constructor(

@@ -1,34 +1,10 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorCode } from '../engine';
+import { type ErrorCode, errorCodes } from '../engine';
 
-const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  event_not_allowed: 409,
-  incident_closed: 409,
-  version_mismatch: 412,
-  idempotency_conflict: 422,
-  payload_too_large: 413,
-  unavailable: 503,
-  internal: 500,
-};
-
-const titleOf: Record<ErrorCode, string> = {
-  invalid_request: 'Invalid request',
-  unauthorized: 'Unauthorized',
-  forbidden: 'Forbidden',
-  not_found: 'Not found',
-  event_not_allowed: 'Event not allowed now',
-  incident_closed: 'Incident closed',
-  version_mismatch: 'Version mismatch',
-  idempotency_conflict: 'Idempotency-Key reused with a different request',
-  payload_too_large: 'Payload too large',
-  unavailable: 'Service unavailable',
-  internal: 'Internal error',
-};
+const statusOf = Object.fromEntries(
+  Object.entries(errorCodes).map(([code, { status }]) => [code, status]),
+) as Record<ErrorCode, ContentfulStatusCode>;
 
 /** An RFC 9457 problem+json response with holdfast's stable `code`. */
 export function problem(
@@ -40,7 +16,7 @@ export function problem(
 ): Response {
   const body = {
     type: `https://holdfast.dev/problems/${code}`,
-    title: titleOf[code],
+    title: errorCodes[code].title,
     status,
     detail,
     code,

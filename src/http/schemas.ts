@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { type ErrorCode, errorCodes } from '../engine';
 
 /** Ids that are not UUIDs cannot exist; routes answer them with 404 before touching the database. */
 export const isUuid = (id: string): boolean =>
@@ -16,19 +17,7 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.enum([
-      'invalid_request',
-      'unauthorized',
-      'forbidden',
-      'not_found',
-      'event_not_allowed',
-      'version_mismatch',
-      'incident_closed',
-      'idempotency_conflict',
-      'payload_too_large',
-      'unavailable',
-      'internal',
-    ]),
+    code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
   })
   .catchall(z.unknown())
   .openapi('Problem');
