@@ -7,7 +7,66 @@ import { IdParam, isUuid, json, problemResponses } from '../schemas';
 
 const tags = ['tabletop'];
 
-const ExerciseSchema = z.record(z.string(), z.unknown()).openapi('Exercise');
+const ExerciseSchema = z
+  .object({
+    id: z.string(),
+    scenarioId: z.string(),
+    title: z.string(),
+    playbookId: z.string(),
+    status: z.enum(['running', 'finished']),
+    incidentId: z.string(),
+    start: z.string().openapi({ description: 'The scenario start (T+00:00), virtual time' }),
+    clock: z.string().openapi({ description: "The exercise incident's virtual clock" }),
+    end: z.string(),
+    injects: z.array(
+      z.object({
+        id: z.string(),
+        module: z.string().nullable(),
+        at: z.string(),
+        offset: z.string().openapi({ example: 'T+01:45' }),
+        channel: z.string(),
+        from: z.string(),
+        to: z.array(z.string()),
+        content: z.string(),
+      }),
+    ),
+  })
+  .openapi('Exercise');
+
+const ScenarioSummarySchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    playbook: z.string(),
+    basedOn: z.array(z.string()),
+    scripts: z.array(z.string()).openapi({ description: 'main, then the alternative scripts' }),
+  })
+  .openapi('ScenarioSummary');
+
+const row = z.object({}).catchall(z.unknown());
+const ReportSchema = z
+  .object({
+    generatedAt: z.string(),
+    report: z
+      .object({
+        overview: z
+          .object({ scenario: z.string(), title: z.string(), playbook: z.string() })
+          .catchall(z.unknown()),
+        objectives: z.array(row).openapi({ description: 'Each objective rated P/S/M/U with its basis' }),
+        responses: z.array(row).openapi({ description: 'Each expected response: on time, late, missed' }),
+        clocks: z.array(row),
+        metrics: z.array(row),
+        decisions: z.array(row),
+        refusedMoves: z.array(row),
+        injects: z.array(row),
+        timeline: z.array(row),
+        improvements: z.array(row),
+        modules: z.array(row),
+        outcome: row,
+      })
+      .catchall(z.unknown()),
+  })
+  .openapi('AfterActionReport');
 
 const listScenariosRoute = createRoute({
   method: 'get',
@@ -15,7 +74,7 @@ const listScenariosRoute = createRoute({
   tags,
   summary: 'Bundled tabletop scenarios',
   responses: {
-    200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), 'Scenarios'),
+    200: json(z.object({ items: z.array(ScenarioSummarySchema) }), 'Scenarios'),
     ...problemResponses(401),
   },
 });
@@ -83,7 +142,7 @@ const reportRoute = createRoute({
     200: {
       description: 'The report',
       content: {
-        'application/json': { schema: z.record(z.string(), z.unknown()) },
+        'application/json': { schema: ReportSchema },
         'text/markdown': { schema: z.string() },
         'text/html': { schema: z.string() },
       },
@@ -119,20 +178,20 @@ export function exerciseRoutes(app: App, deps: AppDeps): void {
     assertStorableJson(body);
     const exercise = await exercises.start(body, c.var.actor);
     c.header('Location', `/v1/exercises/${exercise.id}`);
-    return c.json(exercise as never, 201);
+    return c.json(exercise, 201);
   });
 
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
     assertUuid(id);
-    return c.json((await exercises.get(id, c.var.actor)) as never, 200);
+    return c.json(await exercises.get(id, c.var.actor), 200);
   });
 
   app.openapi(clockRoute, async (c) => {
     requireFacilitator(c.var.actor);
     const { id } = c.req.valid('param');
     assertUuid(id);
-    return c.json((await exercises.moveClock(id, c.req.valid('json'), c.var.actor)) as never, 200);
+    return c.json(await exercises.moveClock(id, c.req.valid('json'), c.var.actor), 200);
   });
 
   app.openapi(reportRoute, async (c) => {
@@ -147,6 +206,6 @@ export function exerciseRoutes(app: App, deps: AppDeps): void {
       });
     }
     if (accept.includes('text/html')) return c.html(reportHtml(report, generatedAt), 200);
-    return c.json({ generatedAt, report } as never, 200);
+    return c.json({ generatedAt, report }, 200);
   });
 }
