@@ -75,6 +75,11 @@ export type Go =
 export interface StepSpec extends StateMeta {
   description: string;
   deadlines?: readonly Deadline[];
+  /**
+   * A window the step waits out (a leak watch, a monitoring period): when it ends the step moves on to `target`.
+   * Unlike a deadline it is not overdue work; list it in the playbook's `windows` for its delay and label.
+   */
+  endsAfter?: { window: Deadline; target: string };
   on?: Record<string, Go | readonly Go[]>;
 }
 
@@ -103,7 +108,7 @@ function transitionOf(go: Go) {
  * One step of a track: description and owner for views, the events that move it on (each recorded as a fact,
  * decisions also in the decision log), and deadlines that escalate while it is not done.
  */
-export function step({ description, deadlines = [], on = {}, ...meta }: StepSpec): KitStateConfig {
+export function step({ description, deadlines = [], endsAfter, on = {}, ...meta }: StepSpec): KitStateConfig {
   const transitions = Object.fromEntries(
     Object.entries(on).map(([type, go]) => [
       type,
@@ -116,9 +121,19 @@ export function step({ description, deadlines = [], on = {}, ...meta }: StepSpec
     ...(deadlines.length > 0
       ? { entry: deadlines.map(arm), exit: deadlines.map((deadline) => cancel(deadline.id)) }
       : {}),
+    ...(endsAfter ? { after: { [endsAfter.window.id]: { target: endsAfter.target } } } : {}),
     on: transitions,
   } as KitStateConfig;
 }
+
+/** Delays of windows (`endsAfter`), by id: due − the incident clock when the step was entered. */
+export const windowDelays = (windows: readonly Deadline[]) =>
+  Object.fromEntries(
+    windows.map((window) => [
+      window.id,
+      ({ context }: { context: KitContext }) => msUntil(dueAt(window, context), context.now),
+    ]),
+  );
 
 /** A track's final step. */
 export function done(description: string, meta: StateMeta): KitStateConfig {
@@ -220,6 +235,24 @@ export const payloadIs = (field: string, ...values: unknown[]): KitGuard =>
     ({ event }) => values.includes(event.payload?.[field]),
     `payloadIs(${field}: ${values.map(String).join(', ')})`,
   );
+
+/** A recorded fact's payload field has one of these values, e.g. a sanctions screen that came back clear. */
+export const factIs = (type: string, field: string, ...values: unknown[]): KitGuard =>
+  guard(
+    ({ context }) => values.includes(factPayload(context, type)?.[field]),
+    `factIs(${type}.${field}: ${values.map(String).join(', ')})`,
+  );
+
+/**
+ * `type` is recorded and no `earlier` fact is newer: a sign-off counts for the inputs it saw, and inputs recorded
+ * after it withdraw it.
+ */
+export const recordedSince = (type: string, earlier: string): KitGuard =>
+  guard(({ context }) => {
+    const fact = context.facts[type];
+    const before = context.facts[earlier];
+    return fact !== undefined && (before === undefined || Date.parse(fact.at) >= Date.parse(before.at));
+  }, `recordedSince(${type}, ${earlier})`);
 
 /** A client event of this type has been recorded. */
 export const factRecorded = (type: string): KitGuard =>
