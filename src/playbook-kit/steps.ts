@@ -60,8 +60,11 @@ export type Go =
   | {
       target?: string;
       guard?: KitGuard;
-      /** Records the event as a decision (option, rationale, known facts) under this id, e.g. 'D-P1'. */
-      decision?: string;
+      /**
+       * Records the event as a decision (option, rationale, known facts) under this id, e.g. 'D-P1'; with an
+       * `option`, for events that are themselves the choice (a site taken offline: 'offline').
+       */
+      decision?: string | { id: string; option: string };
       reenter?: boolean;
       /**
        * A playbook's own filing event (SM-CLOCKS): it meets these clocks, and like `regulator.reported` it is
@@ -92,7 +95,14 @@ function transitionOf(go: Go) {
   ];
   const actions: KitAction[] = [
     { type: 'note' },
-    ...(spec.decision ? [{ type: 'decide' as const, params: { id: spec.decision } }] : []),
+    ...(spec.decision
+      ? [
+          {
+            type: 'decide' as const,
+            params: typeof spec.decision === 'string' ? { id: spec.decision } : spec.decision,
+          },
+        ]
+      : []),
     ...(files.length > 0 ? [{ type: 'fileClocks' as const, params: { clockIds: files } }] : []),
     ...(spec.actions ?? []),
   ];
