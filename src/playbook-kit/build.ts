@@ -106,8 +106,7 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     states: states as Record<string, KitStateConfig>,
   });
   const windows = spec.windows ?? [];
-  const machine =
-    windows.length > 0 ? created.provide({ delays: windowDelays(windows) as never }) : created;
+  const machine = windows.length > 0 ? created.provide({ delays: windowDelays(windows) as never }) : created;
 
   const deadlines = [...spec.deadlines, ...windows, ...spec.shared.flatMap((s) => s.deadlines)];
   const events = [...spec.shared.flatMap((s) => s.events), evidenceEvent(spec.evidenceRoles), ...spec.events];

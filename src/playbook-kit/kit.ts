@@ -178,13 +178,13 @@ export const kit = setup({
       return { now, facts: { ...context.facts, [event.type]: fact } };
     }),
     /** Records a decision event: option, rationale, who, when, and which facts were known. */
-    decide: assign(({ context, event }, params: { id: string; option?: string }) => {
+    decide: assign(({ context, event }, params: { id: string; option?: string; field?: string }) => {
       const payload = event.payload ?? {};
       const decision: Decision = {
         ...stampOf(event, context.now),
         id: params.id,
         event: event.type,
-        option: params.option ?? String(payload.option ?? ''),
+        option: params.option ?? String(payload[params.field ?? 'option'] ?? ''),
         rationale: String(payload.rationale ?? ''),
         knownFacts: Object.keys(context.facts).filter((type) => type !== event.type),
       };

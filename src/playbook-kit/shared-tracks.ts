@@ -561,7 +561,9 @@ export function reviewTrack({ startWhen, source, rehearsal }: ReviewOptions): Sh
               payload: z.strictObject({
                 scheduledFor: z.iso
                   .date()
-                  .describe(`Date of the tabletop exercise, at most ${rehearsal.withinDays} days after the review.`),
+                  .describe(
+                    `Date of the tabletop exercise, at most ${rehearsal.withinDays} days after the review.`,
+                  ),
                 scenario: text(200).describe(`The scenario to run, e.g. "${rehearsal.scenario}".`),
               }),
               examples: [{ scheduledFor: '2026-12-31', scenario: rehearsal.scenario }],
@@ -598,7 +600,11 @@ export function reviewTrack({ startWhen, source, rehearsal }: ReviewOptions): Sh
                   description:
                     `Schedule a tabletop exercise of the updated playbook within ${rehearsal.withinDays} days, so ` +
                     'the improvements are tested before the next real incident.',
-                  checklist: ['Pick the scenario', 'Invite every role', `Date within ${rehearsal.withinDays} days`],
+                  checklist: [
+                    'Pick the scenario',
+                    'Invite every role',
+                    `Date within ${rehearsal.withinDays} days`,
+                  ],
                   on: { 'rehearsal.scheduled': 'done' },
                   ...meta,
                   source: `${meta.source}; HSEEP improvement planning (R24); NIST ID.IM-02`,

@@ -54,6 +54,13 @@ const arm = (deadline: Deadline) =>
     { id: deadline.id, delay: ({ context }) => msUntil(dueAt(deadline, context), context.now) },
   );
 
+/** A decision a transition records: its id, and where its option comes from when not the payload's `option`. */
+export interface DecisionSpec {
+  id: string;
+  option?: string;
+  field?: string;
+}
+
 /** Where a step's event leads: a sibling state, or a transition with a guard and a decision id. */
 export type Go =
   | string
@@ -61,10 +68,11 @@ export type Go =
       target?: string;
       guard?: KitGuard;
       /**
-       * Records the event as a decision (option, rationale, known facts) under this id, e.g. 'D-P1'; with an
-       * `option`, for events that are themselves the choice (a site taken offline: 'offline').
+       * Records the event as a decision (option, rationale, known facts) under this id, e.g. 'D-P1'. The option is
+       * the payload's `option`, or its `field` (a claim's `assessment`), or a fixed `option` for events that are
+       * themselves the choice (a site taken offline: 'offline').
        */
-      decision?: string | { id: string; option: string };
+      decision?: string | DecisionSpec;
       reenter?: boolean;
       /**
        * A playbook's own filing event (SM-CLOCKS): it meets these clocks, and like `regulator.reported` it is

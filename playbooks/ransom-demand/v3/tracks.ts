@@ -223,7 +223,11 @@ const containment = track(
       'and the IR vendor run at once; then eradication and its verification. C2: site offline, all IDs removed, ' +
       'security firm hired, in the same short window.',
     owner: 'technical_lead',
-    checklist: ['Isolate (CISA item 1)', 'Evidence before change (CISA item 9)', 'Revoke credentials (CISA item 11)'],
+    checklist: [
+      'Isolate (CISA item 1)',
+      'Evidence before change (CISA item 9)',
+      'Revoke credentials (CISA item 11)',
+    ],
     evidence: ['System images before the rebuild', 'Account/ID export before disable or delete'],
     source: `${PB1}; CISA #StopRansomware items 1, 9, 11 (R3, R4); NIST RS.MI-01/02`,
   },
@@ -241,13 +245,17 @@ const containment = track(
       },
       on: {
         'claim.assessed': {
-          actions: [{ type: 'note' }, { type: 'decide', params: { id: 'D0' } }],
+          actions: [{ type: 'note' }, { type: 'decide', params: { id: 'D0', field: 'assessment' } }],
         },
       },
       onDone: 'eradication',
       states: {
         site: track(
-          { description: 'D1: take the service offline, restrict it, or keep it online.', owner: IC, source: 'PB-1 CON-1' },
+          {
+            description: 'D1: take the service offline, restrict it, or keep it online.',
+            owner: IC,
+            source: 'PB-1 CON-1',
+          },
           {
             online: step({
               description:
@@ -287,7 +295,12 @@ const containment = track(
                 'CON-2 evidence gate: a system image and an export of every account/ID before anything is disabled ' +
                 'or deleted (C2 lesson: "export, then disable"). The IC alone may override it, with a rationale.',
               owner: 'technical_lead',
-              checklist: ['System image', 'Memory capture if feasible', 'Account/ID export', 'Logs and config'],
+              checklist: [
+                'System image',
+                'Memory capture if feasible',
+                'Account/ID export',
+                'Logs and config',
+              ],
               evidence: ['Account/ID export', 'System image'],
               source: 'PB-1 CON-2; CISA item 9 (R3/R4); C2 "export, then disable"',
               on: {
@@ -299,7 +312,7 @@ const containment = track(
                 'credentials.revoked': {
                   target: 'revoked',
                   guard: allOf(hasEvidence('account_export', 'system_image'), revocationMethodAllowed),
-                  decision: 'D2',
+                  decision: { id: 'D2', field: 'method' },
                 },
               },
             }),
@@ -312,7 +325,11 @@ const containment = track(
               source: 'PB-1 CON-3, D2; CISA item 11 (R3/R4)',
               on: {
                 'evidence.baseline_captured': { actions: [{ type: 'captureEvidenceItems' }] },
-                'credentials.revoked': { target: 'revoked', guard: revocationMethodAllowed, decision: 'D2' },
+                'credentials.revoked': {
+                  target: 'revoked',
+                  guard: revocationMethodAllowed,
+                  decision: { id: 'D2', field: 'method' },
+                },
               },
             }),
             revoked: done('Credentials revoked.', { owner: 'technical_lead', source: 'PB-1 CON-3' }),
@@ -322,7 +339,8 @@ const containment = track(
           { description: 'D3: engage an IR vendor, or record why not.', owner: IC, source: 'PB-1 CON-4, D3' },
           {
             not_engaged: step({
-              description: 'CON-4, D3: engage an IR vendor (C2: a security company) within 4 h, or record why not.',
+              description:
+                'CON-4, D3: engage an IR vendor (C2: a security company) within 4 h, or record why not.',
               owner: IC,
               source: 'PB-1 CON-4, D3, TM-CON4; C2 security firm hired',
               deadlines: [vendorEngagementDue],
@@ -344,7 +362,8 @@ const containment = track(
       on: { 'eradication.completed': 'verification' },
     }),
     verification: step({
-      description: 'CON-6: independent rescan or IOC sweep; vendor attestation (RS.MA-05). Recovery starts from here.',
+      description:
+        'CON-6: independent rescan or IOC sweep; vendor attestation (RS.MA-05). Recovery starts from here.',
       owner: 'ir_vendor',
       source: 'PB-1 CON-6; NIST RS.MA-05',
       on: { 'eradication.verified': { target: 'verified', guard: inState('command.active') } },
@@ -468,11 +487,15 @@ const communications = track(
               source: 'PB-1 COM-1; C2 MOM forum notice',
               on: {
                 'customers.notified': 'notified',
-                'site.taken_offline': { target: 'notice_due', guard: inState('containment.immediate.site.online') },
+                'site.taken_offline': {
+                  target: 'notice_due',
+                  guard: inState('containment.immediate.site.online'),
+                },
               },
             }),
             notice_due: step({
-              description: 'The site is offline: the customer notice is due 12 h after it went down (TM-COM1).',
+              description:
+                'The site is offline: the customer notice is due 12 h after it went down (TM-COM1).',
               owner: COMMS,
               source: 'PB-1 COM-1, TM-COM1',
               deadlines: [customerNoticeDue],
@@ -532,7 +555,9 @@ const regulatory = {
           'residents, APPI for Japan, PCI for card data, insurer and contracts. The profile joins the clock profile.',
         owner: LEGAL,
         source: 'PB-1 LEG-0; §3.2 "Which clocks apply"',
-        on: { 'jurisdictions.profiled': { target: 'harm_assessment', actions: [{ type: 'addJurisdictions' }] } },
+        on: {
+          'jurisdictions.profiled': { target: 'harm_assessment', actions: [{ type: 'addJurisdictions' }] },
+        },
       }),
       harm_assessment: step({
         description:
@@ -589,7 +614,11 @@ const legal = {
     },
     {
       law_enforcement: track(
-        { description: 'LEG-5: report to police with the demand record.', owner: 'le_liaison', source: 'PB-1 LEG-5' },
+        {
+          description: 'LEG-5: report to police with the demand record.',
+          owner: 'le_liaison',
+          source: 'PB-1 LEG-5',
+        },
         {
           not_reported: step({
             description:
@@ -600,7 +629,10 @@ const legal = {
             deadlines: [policeReportDue],
             on: { 'police.reported': 'reported' },
           }),
-          reported: done('Police reported; case number recorded.', { owner: 'le_liaison', source: 'PB-1 LEG-5' }),
+          reported: done('Police reported; case number recorded.', {
+            owner: 'le_liaison',
+            source: 'PB-1 LEG-5',
+          }),
         },
       ),
       breach_record: track(
@@ -669,7 +701,11 @@ const payment = track(
           source: 'PB-1 PAY-1; §2.3 gate items 1–6',
           on: {
             'payment.inputs_recorded': 'decision',
-            'payment.decided': { target: `${paymentStates}.refused`, guard: optionIs('refuse'), decision: 'D4' },
+            'payment.decided': {
+              target: `${paymentStates}.refused`,
+              guard: optionIs('refuse'),
+              decision: 'D4',
+            },
           },
         }),
         decision: step({
@@ -715,7 +751,8 @@ const payment = track(
       onDone: 'post_payment_watch',
       states: {
         awaiting_execution: step({
-          description: 'Approved; not paid yet. Paying (T_payment) starts the payment-notice clocks (SM-CLOCKS).',
+          description:
+            'Approved; not paid yet. Paying (T_payment) starts the payment-notice clocks (SM-CLOCKS).',
           owner: EXEC,
           source: 'PB-1 PAY-3b',
           on: { 'payment.executed': 'executed' },
@@ -733,7 +770,8 @@ const payment = track(
       },
     } as KitStateConfig,
     post_payment_watch: step({
-      description: 'PAY-3b: paying does not ensure the data will not be leaked (R4); watch until T_deadline + 30 d.',
+      description:
+        'PAY-3b: paying does not ensure the data will not be leaked (R4); watch until T_deadline + 30 d.',
       owner: IC,
       source: 'PB-1 PAY-3b; CISA #StopRansomware (R4)',
       endsAfter: { window: leakWatch, target: 'watch_ended' },
@@ -760,7 +798,8 @@ const recovery = track(
       on: { 'eradication.verified': { target: 'rebuild', guard: eradicationVerifiable } },
     }),
     rebuild: step({
-      description: 'REC-1 (RC.RP-02): clean rebuild, unused components removed, MFA for admins, least privilege.',
+      description:
+        'REC-1 (RC.RP-02): clean rebuild, unused components removed, MFA for admins, least privilege.',
       owner: TECH,
       source: 'PB-1 REC-1; NIST RC.RP-02',
       on: { 'rebuild.completed': 'restore' },
@@ -789,7 +828,13 @@ const recovery = track(
         'REC-5, D8 (RC.RP-04): return online only when the root cause is identified and communications are ready ' +
         '(checked by the machine), and eradication, credentials, backups, monitoring and filings are in order.',
       owner: EXEC,
-      checklist: ['Eradication verified', 'Root cause fixed', 'Credentials rotated', 'Backups verified', 'Monitoring live'],
+      checklist: [
+        'Eradication verified',
+        'Root cause fixed',
+        'Credentials rotated',
+        'Backups verified',
+        'Monitoring live',
+      ],
       source: 'PB-1 REC-5, D8; NIST RC.RP-04',
       on: {
         'service.restored': {
@@ -815,7 +860,13 @@ const recovery = track(
 export const tracks = { containment, investigation, communications, regulatory, legal, payment, recovery };
 
 /** Owners derivation cannot tell: a leak is news for the payment track and the regulatory assessment alike. */
-export const leakOwners = ['payment.open', 'payment.refused', 'payment.pay_path', 'payment.post_payment_watch', 'regulatory'];
+export const leakOwners = [
+  'payment.open',
+  'payment.refused',
+  'payment.pay_path',
+  'payment.post_payment_watch',
+  'regulatory',
+];
 /** The return decision belongs to recovery; communications moves on with it. */
 export const serviceRestoredOwners = ['recovery.return_decision'];
 /** Paying is the payment track's step; SM-CLOCKS starts the payment clocks with it. */
