@@ -74,8 +74,9 @@ export const ransomDemandV3 = ({ summary, source: sources, example }: Spec) =>
     evidenceRoles: ['technical_lead', 'ir_vendor', 'incident_commander'],
     shared: [
       commandTrack({
+        // Versions 1 and 2 named this timer so; tooling that watches declarations finds it under the same name.
         declareWithin: {
-          id: 'declarationDue',
+          id: 'declarationOverdue',
           label: 'Declaration due (30 min after the demand)',
           after: minutes(30),
           from: demandAt,
