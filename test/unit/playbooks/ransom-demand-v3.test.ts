@@ -220,6 +220,19 @@ describe('PB-1 ransom demand, version 3 (playbook kit)', () => {
     expect(escalated(d).filter((timer) => timer.startsWith('ransom'))).toEqual([]);
   });
 
+  it('escalates a late declaration (30 min after the demand) and a late police report (24 h)', () => {
+    const d = opened();
+    d.advanceBy(hours(1));
+    expect(d.context.escalations.find((e) => e.timer === 'declarationOverdue')?.dueAt).toBe(
+      '2018-03-08T15:30:00.000Z',
+    );
+    d.send('incident.declared').advanceTo('2018-03-09T15:00:00.000Z');
+    expect(escalated(d)).toContain('policeReportDue');
+    expect(escalated(d)).toContain('sitrepDue');
+    d.send('police.reported');
+    expect(d.in('legal.work.law_enforcement.reported')).toBe(true);
+  });
+
   it('escalates the customer notice 12 h after the site went offline', () => {
     const d = opened().send('incident.declared');
     d.advanceBy(hours(2)).send('site.taken_offline');
