@@ -57,6 +57,9 @@ const descriptions: Partial<Record<(typeof ownTypes)[number], string>> = {
     'all account/ID records before anything is disabled or deleted (C2 lesson: "export, then disable"), logs and config ' +
     '(RS.AN-07). Must include an account_export and a system_image. Each item goes into the evidence locker ' +
     '(SM-EVIDENCE); items captured one by one (`evidence.captured`) open the gate too.',
+  'eradication.verified':
+    'CON-6: independent rescan / IOC sweep and vendor attestation. Meets the recovery criteria (RS.MA-05): the ' +
+    'recovery track starts. Needs the incident declared.',
   'regulatory.assessed':
     'D7 (LEG-1): per regime, is a report required? PIPEDA real risk of significant harm (health and ID images → high ' +
     'sensitivity; threatened publication → high probability); GDPR risk / high risk; APPI categories. Required ' +
