@@ -43,26 +43,27 @@ export const ransomDeadlineAt = (context: KitContext) =>
   addMs(demandOf(context).receivedAt, hours(demandOf(context).windowHours));
 
 // ── deadlines (PB-1 "Timers"; policy defaults unless a law is named) ──────────
+// Timer ids are those of versions 1 and 2, so dashboards and tooling find them under the same names.
 
 /** TM-CON1: the offline decision within 1 h of opening. */
-const offlineDecisionDue: Deadline = {
-  id: 'offlineDecisionDue',
+const containmentDecisionOverdue: Deadline = {
+  id: 'containmentDecisionOverdue',
   label: 'Offline decision due (1 h after opening)',
   after: hours(1),
   from: fromOpening,
   source: 'PB-1 TM-CON1 (policy default)',
 };
 /** TM-CON4: the IR vendor engaged within 4 h of opening. */
-const vendorEngagementDue: Deadline = {
-  id: 'vendorEngagementDue',
+const vendorNotEngaged: Deadline = {
+  id: 'vendorNotEngaged',
   label: 'IR vendor engagement due (4 h after opening)',
   after: hours(4),
   from: fromOpening,
   source: 'PB-1 TM-CON4 (policy default)',
 };
 /** TM-INV2: stops the determination being left open, which would silently stall the PIPEDA clock. */
-const breachDeterminationDue: Deadline = {
-  id: 'breachDeterminationDue',
+const breachDeterminationPending: Deadline = {
+  id: 'breachDeterminationPending',
   label: 'Breach determination due (72 h after opening)',
   after: hours(72),
   from: fromOpening,
@@ -84,16 +85,16 @@ const updateDue: Deadline = {
   source: 'PB-1 TM-COM2; NIST RC.CO-03 (policy default)',
 };
 /** TM-LEG5: police report within 24 h of the demand (FBI R5: report regardless; OFAC R6: as soon as possible). */
-const policeReportDue: Deadline = {
-  id: 'policeReportDue',
+const lawEnforcementReportDue: Deadline = {
+  id: 'lawEnforcementReportDue',
   label: 'Police report due (24 h after the demand)',
   after: hours(24),
   from: demandAt,
   source: 'PB-1 TM-LEG5; FBI PSA (R5); OFAC advisory (R6) (policy default)',
 };
 /** PIPEDA "as soon as feasible": a 72 h target from the determination (or the assessment, if that came first). */
-const regulatorReportDue: Deadline = {
-  id: 'regulatorReportDue',
+const regulatorReportTarget: Deadline = {
+  id: 'regulatorReportTarget',
   label: 'Regulator report target (72 h after breach determination; PIPEDA "as soon as feasible")',
   after: hours(72),
   from: (context) => context.facts['breach.determined']?.at ?? context.facts['regulatory.assessed']?.at,
@@ -127,13 +128,13 @@ const paymentReportDue: Deadline = {
 };
 
 export const deadlines: Deadline[] = [
-  offlineDecisionDue,
-  vendorEngagementDue,
-  breachDeterminationDue,
+  containmentDecisionOverdue,
+  vendorNotEngaged,
+  breachDeterminationPending,
   customerNoticeDue,
   updateDue,
-  policeReportDue,
-  regulatorReportDue,
+  lawEnforcementReportDue,
+  regulatorReportTarget,
   ...ransomDeadlines,
   paymentReportDue,
 ];
@@ -142,14 +143,14 @@ export const deadlines: Deadline[] = [
 
 /** TM-PAY3: watch paste and leak sites until T_deadline + 30 d, paid or not. */
 const leakWatch: Deadline = {
-  id: 'leakWatchEnds',
+  id: 'leakWatchEnded',
   label: 'Leak watch ends (30 d after the ransom deadline)',
   at: (context) => addMs(ransomDeadlineAt(context), days(30)),
   source: 'PB-1 TM-PAY3 (policy default)',
 };
 /** TM-REC6: heightened monitoring for 30 d after the return to service. */
 const monitoringWindow: Deadline = {
-  id: 'monitoringWindowEnds',
+  id: 'monitoringWindowClosed',
   label: 'Heightened monitoring ends (30 d after return to service)',
   after: days(30),
   source: 'PB-1 TM-REC6 (policy default)',
@@ -267,7 +268,7 @@ const containment = track(
                 'Isolate rather than power down: volatile evidence (CISA item 2)',
               ],
               source: 'PB-1 CON-1, D1, TM-CON1; C2 site taken offline',
-              deadlines: [offlineDecisionDue],
+              deadlines: [containmentDecisionOverdue],
               on: {
                 'site.taken_offline': { target: 'offline', decision: { id: 'D1', option: 'offline' } },
                 'site.kept_online': { target: 'monitored', decision: { id: 'D1', option: 'online' } },
@@ -343,7 +344,7 @@ const containment = track(
                 'CON-4, D3: engage an IR vendor (C2: a security company) within 4 h, or record why not.',
               owner: IC,
               source: 'PB-1 CON-4, D3, TM-CON4; C2 security firm hired',
-              deadlines: [vendorEngagementDue],
+              deadlines: [vendorNotEngaged],
               on: {
                 'vendor.engaged': { target: 'engaged', decision: { id: 'D3', option: 'engage' } },
                 'vendor.declined': { target: 'declined', decision: { id: 'D3', option: 'in_house' } },
@@ -390,7 +391,7 @@ const investigation = {
             'silently stalled. The determination (SM-CLOCKS) may come at any point: a posted sample settles it.',
           owner: IC,
           source: 'PB-1 INV-2, D6, TM-INV2',
-          deadlines: [breachDeterminationDue],
+          deadlines: [breachDeterminationPending],
           on: { 'breach.determined': 'root_cause' },
         }),
         initial: 'preserve_demand',
@@ -579,7 +580,7 @@ const regulatory = {
           'Done when every required regime is reported.',
         owner: LEGAL,
         source: 'PB-1 LEG-2; §3.2; BSSR s.2(2) (R15)',
-        deadlines: [regulatorReportDue],
+        deadlines: [regulatorReportTarget],
         on: {
           'regulator.reported': [
             { target: 'done', guard: allOf(lateFilingHasReason(), requiredRegimesReported) },
@@ -626,7 +627,7 @@ const legal = {
               'record the case number. FBI: report regardless of payment.',
             owner: 'le_liaison',
             source: 'PB-1 LEG-5, TM-LEG5; FBI PSA (R5); OFAC (R6)',
-            deadlines: [policeReportDue],
+            deadlines: [lawEnforcementReportDue],
             on: { 'police.reported': 'reported' },
           }),
           reported: done('Police reported; case number recorded.', {

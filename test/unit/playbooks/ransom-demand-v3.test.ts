@@ -227,7 +227,7 @@ describe('PB-1 ransom demand, version 3 (playbook kit)', () => {
       '2018-03-08T15:30:00.000Z',
     );
     d.send('incident.declared').advanceTo('2018-03-09T15:00:00.000Z');
-    expect(escalated(d)).toContain('policeReportDue');
+    expect(escalated(d)).toContain('lawEnforcementReportDue');
     expect(escalated(d)).toContain('sitrepDue');
     d.send('police.reported');
     expect(d.in('legal.work.law_enforcement.reported')).toBe(true);
