@@ -4,7 +4,7 @@ import { credentialStuffingV1 } from './credential-stuffing';
 import { crossCustomerExposureV1 } from './cross-customer-exposure';
 import { insiderDataTheftV1 } from './insider-data-theft';
 import { privilegedAccessAbuseV1 } from './privileged-access-abuse';
-import { ransomDemandV1, ransomDemandV2 } from './ransom-demand';
+import { ransomDemandV1, ransomDemandV2, ransomDemandV3 } from './ransom-demand';
 import { staffAccountCompromiseV1 } from './staff-account-compromise';
 import { thirdPartySiteCompromiseV1 } from './third-party-site-compromise';
 
@@ -12,6 +12,7 @@ import { thirdPartySiteCompromiseV1 } from './third-party-site-compromise';
 export const playbooks: readonly PlaybookDefinition[] = [
   ransomDemandV1,
   ransomDemandV2,
+  ransomDemandV3,
   credentialStuffingV1,
   staffAccountCompromiseV1,
   insiderDataTheftV1,

@@ -4,6 +4,7 @@ import { defaultSeverity, ransomDemandInput } from './input';
 import { ransomDemandMachine, ransomDemandMachineV2 } from './machine';
 import { owners } from './owners';
 import { timerLabels } from './setup';
+import { ransomDemandV3 as buildV3 } from './v3/playbook';
 
 export type { RansomDemandContext } from './context';
 export type { RansomDemandInput } from './input';
@@ -69,4 +70,14 @@ export const ransomDemandV2 = definePlaybook({
   events: withOwners([...clientEvents, rehearsalScheduled], owners),
   machine: ransomDemandMachineV2,
   releasedAt: '2026-11-21T00:00:00.000Z',
+});
+
+/**
+ * PB-1, version 3: version 2's response on the playbook kit (shared command, review and clock tracks, kit context,
+ * deadlines on their steps, kit guards for the evidence and payment gates). Incidents opened on 1 or 2 stay there.
+ */
+export const ransomDemandV3 = buildV3({
+  summary: ransomDemandV2.summary,
+  source: ransomDemandV1.source,
+  example: { openedAt: '2018-03-08T10:05:00-05:00', input: jjMedsInput },
 });

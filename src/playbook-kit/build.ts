@@ -10,7 +10,7 @@ import {
 } from './define';
 import { type KitGuard, type KitStateConfig, kit, openContext } from './kit';
 import { evidenceEvent, evidenceRoot, type SharedTrack } from './shared-tracks';
-import { type Deadline, deadlineLabels } from './steps';
+import { type Deadline, deadlineLabels, windowDelays } from './steps';
 
 export interface CatalogueSpec {
   id: string;
@@ -28,6 +28,8 @@ export interface CatalogueSpec {
   events: readonly ClientEventDef[];
   /** The playbook's own deadlines, for their labels. */
   deadlines: readonly Deadline[];
+  /** Windows steps wait out (`endsAfter`): their delays and labels. */
+  windows?: readonly Deadline[];
   /** Shared tracks (command first), then the playbook's own tracks, in display order. */
   shared: readonly SharedTrack[];
   tracks: Readonly<Record<string, KitStateConfig>>;
@@ -83,7 +85,7 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
   ];
   const states = Object.fromEntries(order.map((key) => [key, shared[key] ?? spec.tracks[key]!]));
 
-  const machine = kit.createMachine({
+  const created = kit.createMachine({
     id: spec.id,
     type: 'parallel',
     description: spec.description,
@@ -103,8 +105,10 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     },
     states: states as Record<string, KitStateConfig>,
   });
+  const windows = spec.windows ?? [];
+  const machine = windows.length > 0 ? created.provide({ delays: windowDelays(windows) as never }) : created;
 
-  const deadlines = [...spec.deadlines, ...spec.shared.flatMap((s) => s.deadlines)];
+  const deadlines = [...spec.deadlines, ...windows, ...spec.shared.flatMap((s) => s.deadlines)];
   const events = [...spec.shared.flatMap((s) => s.events), evidenceEvent(spec.evidenceRoles), ...spec.events];
   const owned = withDerivedOwners(machine as unknown as AnyStateMachine, events, spec);
   return definePlaybook({

@@ -139,6 +139,8 @@ function anchorsOf(event: KitEvent): ClockAnchor[] {
       return payload.finding === 'no_evidence' ? [] : ['determined', 'knew', 'discovered'];
     case 'materiality.determined':
       return payload.option === 'material' ? ['material'] : [];
+    case 'payment.executed':
+      return ['payment'];
     default:
       return [];
   }
@@ -176,13 +178,13 @@ export const kit = setup({
       return { now, facts: { ...context.facts, [event.type]: fact } };
     }),
     /** Records a decision event: option, rationale, who, when, and which facts were known. */
-    decide: assign(({ context, event }, params: { id: string }) => {
+    decide: assign(({ context, event }, params: { id: string; option?: string; field?: string }) => {
       const payload = event.payload ?? {};
       const decision: Decision = {
         ...stampOf(event, context.now),
         id: params.id,
         event: event.type,
-        option: String(payload.option ?? ''),
+        option: params.option ?? String(payload[params.field ?? 'option'] ?? ''),
         rationale: String(payload.rationale ?? ''),
         knownFacts: Object.keys(context.facts).filter((type) => type !== event.type),
       };
@@ -276,6 +278,20 @@ export const kit = setup({
     captureEvidence: assign(({ context, event }) => {
       const payload = event.payload as { kind: string; sha256: string; location: string; note?: string };
       return { evidence: [...context.evidence, { ...stampOf(event, context.now), ...payload }] };
+    }),
+    /** SM-EVIDENCE for an event that preserves several items at once (`payload.items`, e.g. a baseline). */
+    captureEvidenceItems: assign(({ context, event }) => {
+      const items = (event.payload?.items ?? []) as { kind: string; sha256: string; location: string }[];
+      const stamp = stampOf(event, context.now);
+      return { evidence: [...context.evidence, ...items.map((item) => ({ ...stamp, ...item }))] };
+    }),
+    /**
+     * Jurisdictions found after opening (a legal profile, `payload.jurisdictions`) join the incident's: clocks
+     * started from then on count them too.
+     */
+    addJurisdictions: assign(({ context, event }) => {
+      const found = (event.payload?.jurisdictions ?? []) as string[];
+      return { jurisdictions: [...new Set([...context.jurisdictions, ...found])] };
     }),
   },
 });

@@ -42,13 +42,24 @@ export interface CommandOptions {
   source: string;
   /** What the declaration criteria are, for the `triage` step. */
   criteria: string;
+  /** A situation-report cadence while active (e.g. every 4 h): each report restarts it. Without it, none is due. */
+  sitrepEvery?: number;
 }
 
-export function commandTrack({ declareWithin, source, criteria }: CommandOptions): SharedTrack {
+export function commandTrack({ declareWithin, source, criteria, sitrepEvery }: CommandOptions): SharedTrack {
+  const sitrepDue: Deadline | undefined =
+    sitrepEvery === undefined
+      ? undefined
+      : {
+          id: 'sitrepDue',
+          label: `Situation report due (every ${sitrepEvery / 3_600_000} h while the incident is active)`,
+          after: sitrepEvery,
+          source: `${source} (policy default)`,
+        };
   return {
     key: 'command',
     support: true,
-    deadlines: [declareWithin],
+    deadlines: [declareWithin, ...(sitrepDue ? [sitrepDue] : [])],
     events: [
       clientEvent({
         type: 'incident.declared',
@@ -100,8 +111,9 @@ export function commandTrack({ declareWithin, source, criteria }: CommandOptions
             owner: IC,
             checklist: ['Situation report every 4 h while active', 'Close when every track is done'],
             source: `${source}; NIST RS.MA`,
+            ...(sitrepDue ? { deadlines: [sitrepDue] } : {}),
             on: {
-              'sitrep.published': { reenter: false },
+              'sitrep.published': sitrepDue ? { target: 'active', reenter: true } : { reenter: false },
               'incident.closed': { target: 'closed', guard: close },
             },
           }),
@@ -491,10 +503,15 @@ export interface ReviewOptions {
   /** When the review may start: usually recovery done. */
   startWhen: KitGuard;
   source: string;
+  /**
+   * After the improvement items, a tabletop rehearsal of the improved playbook is scheduled within this many
+   * days (HSEEP improvement planning, ID.IM-02), naming its scenario (e.g. "ransom-demand/jj-meds").
+   */
+  rehearsal?: { withinDays: number; scenario: string };
 }
 
 /** SM-REVIEW: after-action review within 14 days (policy default), improvement items fed into the playbook. */
-export function reviewTrack({ startWhen, source }: ReviewOptions): SharedTrack {
+export function reviewTrack({ startWhen, source, rehearsal }: ReviewOptions): SharedTrack {
   const reviewBy: Deadline = {
     id: 'reviewDue',
     label: 'Post-incident review due (14 d after recovery; policy default)',
@@ -532,6 +549,27 @@ export function reviewTrack({ startWhen, source }: ReviewOptions): SharedTrack {
           { items: [{ title: 'Alert on login failure spikes', owner: 'security', due: '2026-12-31' }] },
         ],
       }),
+      ...(rehearsal
+        ? [
+            clientEvent({
+              type: 'rehearsal.scheduled',
+              title: 'Rehearsal scheduled',
+              description:
+                `ID.IM-02, HSEEP improvement planning: a tabletop exercise of the updated playbook is on the calendar ` +
+                `within ${rehearsal.withinDays} days of the review, with the scenario to run.`,
+              roles: [IC],
+              payload: z.strictObject({
+                scheduledFor: z.iso
+                  .date()
+                  .describe(
+                    `Date of the tabletop exercise, at most ${rehearsal.withinDays} days after the review.`,
+                  ),
+                scenario: text(200).describe(`The scenario to run, e.g. "${rehearsal.scenario}".`),
+              }),
+              examples: [{ scheduledFor: '2026-12-31', scenario: rehearsal.scenario }],
+            }),
+          ]
+        : []),
     ],
     build: () =>
       track(
@@ -553,9 +591,26 @@ export function reviewTrack({ startWhen, source }: ReviewOptions): SharedTrack {
           improvements: step({
             description:
               'Improvement items with owners and due dates; a playbook version bump if the procedure changes.',
-            on: { 'improvements.tracked': 'done' },
+            on: { 'improvements.tracked': rehearsal ? 'rehearsal' : 'done' },
             ...meta,
           }),
+          ...(rehearsal
+            ? {
+                rehearsal: step({
+                  description:
+                    `Schedule a tabletop exercise of the updated playbook within ${rehearsal.withinDays} days, so ` +
+                    'the improvements are tested before the next real incident.',
+                  checklist: [
+                    'Pick the scenario',
+                    'Invite every role',
+                    `Date within ${rehearsal.withinDays} days`,
+                  ],
+                  on: { 'rehearsal.scheduled': 'done' },
+                  ...meta,
+                  source: `${meta.source}; HSEEP improvement planning (R24); NIST ID.IM-02`,
+                }),
+              }
+            : {}),
           done: done('Review done; improvements tracked.', meta),
         },
       ),
@@ -683,7 +738,17 @@ export const clockEvents = (roles: Roles): ClientEventDef[] => [
  * clocks. Tracks that wait for a filing use `lateFilingHasReason`; tracks that wait for every clock use
  * `clocksSettled`.
  */
-export function clocksTrack({ roles, source }: { roles: Roles; source: string }): SharedTrack {
+export interface ClocksOptions {
+  roles: Roles;
+  source: string;
+  /**
+   * A playbook's own events that also start clocks (e.g. `payment.executed`: the NYDFS extortion-payment notice),
+   * each with the state guard of the step that owns it: the clocks react, they never take the event alone.
+   */
+  anchorEvents?: readonly { type: string; when: KitGuard }[];
+}
+
+export function clocksTrack({ roles, source, anchorEvents = [] }: ClocksOptions): SharedTrack {
   const meta = { owner: 'legal', source: `SM-CLOCKS; §3.2 clock table; ${source}` };
   return {
     key: 'clocks',
@@ -723,6 +788,10 @@ export function clocksTrack({ roles, source }: { roles: Roles; source: string })
                   ],
                 },
               ],
+              ...anchorEvents.map(({ type, when }) => [
+                type,
+                { guard: when, actions: [{ type: 'note' }, { type: 'startClocks' }] },
+              ]),
               ['clock.due', { actions: [{ type: 'markClockOverdue' }] }],
               ['incident.closed', { target: 'stopped', guard: close }],
             ]),

@@ -54,14 +54,25 @@ const arm = (deadline: Deadline) =>
     { id: deadline.id, delay: ({ context }) => msUntil(dueAt(deadline, context), context.now) },
   );
 
+/** A decision a transition records: its id, and where its option comes from when not the payload's `option`. */
+export interface DecisionSpec {
+  id: string;
+  option?: string;
+  field?: string;
+}
+
 /** Where a step's event leads: a sibling state, or a transition with a guard and a decision id. */
 export type Go =
   | string
   | {
       target?: string;
       guard?: KitGuard;
-      /** Records the event as a decision (option, rationale, known facts) under this id, e.g. 'D-P1'. */
-      decision?: string;
+      /**
+       * Records the event as a decision (option, rationale, known facts) under this id, e.g. 'D-P1'. The option is
+       * the payload's `option`, or its `field` (a claim's `assessment`), or a fixed `option` for events that are
+       * themselves the choice (a site taken offline: 'offline').
+       */
+      decision?: string | DecisionSpec;
       reenter?: boolean;
       /**
        * A playbook's own filing event (SM-CLOCKS): it meets these clocks, and like `regulator.reported` it is
@@ -75,6 +86,11 @@ export type Go =
 export interface StepSpec extends StateMeta {
   description: string;
   deadlines?: readonly Deadline[];
+  /**
+   * A window the step waits out (a leak watch, a monitoring period): when it ends the step moves on to `target`.
+   * Unlike a deadline it is not overdue work; list it in the playbook's `windows` for its delay and label.
+   */
+  endsAfter?: { window: Deadline; target: string };
   on?: Record<string, Go | readonly Go[]>;
 }
 
@@ -87,7 +103,14 @@ function transitionOf(go: Go) {
   ];
   const actions: KitAction[] = [
     { type: 'note' },
-    ...(spec.decision ? [{ type: 'decide' as const, params: { id: spec.decision } }] : []),
+    ...(spec.decision
+      ? [
+          {
+            type: 'decide' as const,
+            params: typeof spec.decision === 'string' ? { id: spec.decision } : spec.decision,
+          },
+        ]
+      : []),
     ...(files.length > 0 ? [{ type: 'fileClocks' as const, params: { clockIds: files } }] : []),
     ...(spec.actions ?? []),
   ];
@@ -103,7 +126,7 @@ function transitionOf(go: Go) {
  * One step of a track: description and owner for views, the events that move it on (each recorded as a fact,
  * decisions also in the decision log), and deadlines that escalate while it is not done.
  */
-export function step({ description, deadlines = [], on = {}, ...meta }: StepSpec): KitStateConfig {
+export function step({ description, deadlines = [], endsAfter, on = {}, ...meta }: StepSpec): KitStateConfig {
   const transitions = Object.fromEntries(
     Object.entries(on).map(([type, go]) => [
       type,
@@ -116,9 +139,19 @@ export function step({ description, deadlines = [], on = {}, ...meta }: StepSpec
     ...(deadlines.length > 0
       ? { entry: deadlines.map(arm), exit: deadlines.map((deadline) => cancel(deadline.id)) }
       : {}),
+    ...(endsAfter ? { after: { [endsAfter.window.id]: { target: endsAfter.target } } } : {}),
     on: transitions,
   } as KitStateConfig;
 }
+
+/** Delays of windows (`endsAfter`), by id: due − the incident clock when the step was entered. */
+export const windowDelays = (windows: readonly Deadline[]) =>
+  Object.fromEntries(
+    windows.map((window) => [
+      window.id,
+      ({ context }: { context: KitContext }) => msUntil(dueAt(window, context), context.now),
+    ]),
+  );
 
 /** A track's final step. */
 export function done(description: string, meta: StateMeta): KitStateConfig {
@@ -220,6 +253,24 @@ export const payloadIs = (field: string, ...values: unknown[]): KitGuard =>
     ({ event }) => values.includes(event.payload?.[field]),
     `payloadIs(${field}: ${values.map(String).join(', ')})`,
   );
+
+/** A recorded fact's payload field has one of these values, e.g. a sanctions screen that came back clear. */
+export const factIs = (type: string, field: string, ...values: unknown[]): KitGuard =>
+  guard(
+    ({ context }) => values.includes(factPayload(context, type)?.[field]),
+    `factIs(${type}.${field}: ${values.map(String).join(', ')})`,
+  );
+
+/**
+ * `type` is recorded and no `earlier` fact is newer: a sign-off counts for the inputs it saw, and inputs recorded
+ * after it withdraw it.
+ */
+export const recordedSince = (type: string, earlier: string): KitGuard =>
+  guard(({ context }) => {
+    const fact = context.facts[type];
+    const before = context.facts[earlier];
+    return fact !== undefined && (before === undefined || Date.parse(fact.at) >= Date.parse(before.at));
+  }, `recordedSince(${type}, ${earlier})`);
 
 /** A client event of this type has been recorded. */
 export const factRecorded = (type: string): KitGuard =>

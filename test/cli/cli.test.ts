@@ -27,7 +27,7 @@ const serve = (dataDir: string) => startServe(['--data-dir', dataDir], env);
 describe('the holdfast command', () => {
   it('lists playbooks', async () => {
     const { stdout } = await run(process.execPath, [bin, 'playbooks', 'list'], { env });
-    expect(stdout).toMatch(/^ransom-demand\tv1,v2\t/m);
+    expect(stdout).toMatch(/^ransom-demand\tv1,v2,v3\t/m);
     expect(stdout.trim().split('\n')).toHaveLength(8);
   });
 

@@ -113,6 +113,6 @@ describe('holdfast playbooks', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`(v${incident.playbookVersion})`);
-    expect(result.stdout).toMatch(/^\s+class .*command__undeclared__intake.* active$/m);
+    expect(result.stdout).toMatch(/^\s+class .*command__triage.* active$/m);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { playbooks } from '../../playbooks';
-import { testClock, useTestApp } from '../support/http';
+import { ransomDemandV1, ransomDemandV2, ransomDemandV3 } from '../../playbooks/ransom-demand';
+import { loadConfig } from '../../src/config';
+import { PlaybookRegistry } from '../../src/engine';
+import { createLogger, createServices } from '../../src/main';
+import type { PlaybookDefinition } from '../../src/playbook-kit';
+import { ADMIN_TOKEN, type Client, client, testClock, useTestApp } from '../support/http';
 
 const clock = testClock('2026-01-01T00:00:00Z');
 const app = useTestApp({}, clock.now);
@@ -59,25 +64,46 @@ describe('an event is accepted only when its own step is active', () => {
     },
   );
 
-  it('refuses payment.executed, breach.determined and regulator.reported on a fresh ransom demand', async () => {
-    const playbook = latest.find((p) => p.id === 'ransom-demand')!;
+  /** Opens the seed example of a ransom-demand version and checks these events are refused and change nothing. */
+  const refusedOnAFreshDemand = async (admin: Client, playbook: PlaybookDefinition, types: string[]) => {
     clock.set(playbook.example!.openedAt);
-    const { body: incident } = await app.admin.request('POST', '/v1/incidents', {
+    const { body: incident } = await admin.request('POST', '/v1/incidents', {
       body: { playbookId: 'ransom-demand', title: 'JJ Meds', input: playbook.example!.input },
     });
-    for (const type of ['payment.executed', 'breach.determined', 'regulator.reported']) {
+    expect(incident.playbookVersion).toBe(playbook.version);
+    for (const type of types) {
       expect(incident.allowedEvents.map((e: { type: string }) => e.type)).not.toContain(type);
       for (const payload of playbook.events.find((e) => e.type === type)!.examples) {
-        const response = await app.admin.request('POST', `/v1/incidents/${incident.id}/events`, {
+        const response = await admin.request('POST', `/v1/incidents/${incident.id}/events`, {
           body: { type, payload },
         });
         expect(response.status, `${type}: ${JSON.stringify(response.body)}`).toBe(409);
         expect(response.body.code).toBe('event_not_allowed');
       }
     }
-    const timeline = (await app.admin.request('GET', `/v1/incidents/${incident.id}/events`)).body.items;
+    const timeline = (await admin.request('GET', `/v1/incidents/${incident.id}/events`)).body.items;
     expect(timeline.map((e: { type: string }) => e.type)).toEqual(['incident.opened']);
-    const clocks = (await app.admin.request('GET', `/v1/incidents/${incident.id}`)).body.context.clocks;
+    const clocks = (await admin.request('GET', `/v1/incidents/${incident.id}`)).body.context.clocks;
     expect(clocks).toEqual({});
+  };
+
+  it('refuses payment.executed, breach.determined and regulator.reported on a fresh ransom demand (version 2)', async () => {
+    const v2 = createServices(
+      app.test.database,
+      loadConfig({ HOLDFAST_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent' }, {}),
+      createLogger('silent'),
+      new PlaybookRegistry([ransomDemandV1, ransomDemandV2]),
+      clock.now,
+    );
+    await refusedOnAFreshDemand(client(v2), ransomDemandV2, [
+      'payment.executed',
+      'breach.determined',
+      'regulator.reported',
+    ]);
+  });
+
+  // Version 3 takes determinations and filings through SM-CLOCKS whenever they come, as every kit playbook does.
+  it('refuses payment.executed on a fresh ransom demand (version 3)', async () => {
+    await refusedOnAFreshDemand(app.admin, ransomDemandV3, ['payment.executed']);
   });
 });

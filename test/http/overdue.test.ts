@@ -59,7 +59,7 @@ describe('missed deadlines are overdue, visibly', () => {
       kind: 'deadline',
       dueAt: '2026-11-22T09:00:00.000Z',
       since: '2026-11-22T09:00:00.000Z',
-      step: 'legal.law_enforcement.not_reported',
+      step: 'legal.work.law_enforcement.not_reported',
     });
     expect(await listOverdue('live')).toEqual([id]);
 
@@ -144,7 +144,7 @@ describe('missed deadlines are overdue, visibly', () => {
     });
     expect(await listOverdue('exercise')).toEqual([incident.id]);
 
-    // Legal owns the filing: the regimes profiled and PIPEDA assessed as requiring a report.
+    // The regimes profiled and PIPEDA assessed as requiring a report; filed late, with its delay reason.
     await engine.advanceIncident({
       incidentId: incident.id,
       type: 'jurisdictions.profiled',
@@ -160,7 +160,7 @@ describe('missed deadlines are overdue, visibly', () => {
     const filed = await engine.advanceIncident({
       incidentId: incident.id,
       type: 'regulator.reported',
-      payload: { regime: 'PIPEDA', reference: 'OPC-2026-1', recipient: 'Office of the Privacy Commissioner' },
+      payload: { regime: 'PIPEDA', reference: 'OPC-2026-1', delayReason: 'The scope took four days' },
       actor: counsel,
     });
     expect(filed.incident.overdueItems.filter((item) => item.kind === 'clock')).toEqual([]);

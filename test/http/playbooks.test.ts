@@ -29,7 +29,7 @@ describe('the playbook catalogue over HTTP', () => {
         .sort(),
     ).toEqual([...ids].sort());
     const pb1 = body.items.find((item: { id: string }) => item.id === 'ransom-demand');
-    expect(pb1).toMatchObject({ version: 2, versions: [1, 2] });
+    expect(pb1).toMatchObject({ version: 3, versions: [1, 2, 3] });
   });
 
   it.each(playbooks.filter((p) => p.example).map((p) => [`${p.id}@${p.version}`, p] as const))(
@@ -48,7 +48,7 @@ describe('the playbook catalogue over HTTP', () => {
 
   it('serves the latest version, or the one asked for', async () => {
     const latest = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand');
-    expect(latest.body).toMatchObject({ version: 2, versions: [1, 2] });
+    expect(latest.body).toMatchObject({ version: 3, versions: [1, 2, 3] });
     expect(latest.body.events.map((e: { type: string }) => e.type)).toContain('rehearsal.scheduled');
     const v1 = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand?version=1');
     expect(v1.body.version).toBe(1);
@@ -115,7 +115,7 @@ describe('the playbook catalogue over HTTP', () => {
     const old = await openJjMeds(client(before));
     expect(old.playbookVersion).toBe(1);
 
-    // The new release registers v2 beside v1, over the same database.
+    // The new releases register v2 and v3 beside v1, over the same database.
     const after = client(ctx.services);
     const still = await after.request('GET', `/v1/incidents/${old.id}`);
     expect(still.body.playbookVersion).toBe(1);
@@ -133,6 +133,6 @@ describe('the playbook catalogue over HTTP', () => {
     expect(diagram.body).not.toContain('Rehearsal');
 
     const fresh = await openJjMeds(after);
-    expect(fresh.playbookVersion).toBe(2);
+    expect(fresh.playbookVersion).toBe(3);
   });
 });

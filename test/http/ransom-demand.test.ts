@@ -62,7 +62,11 @@ describe('the README walkthrough', () => {
     expect(incident.version).toBe(8);
     // Offline, credentials revoked and vendor engaged: containment has moved on to eradication.
     expect(incident.state).toMatchObject({ containment: 'eradication' });
-    expect(JSON.stringify(incident.state.payment)).toContain('leak_watch');
+    // Refused: the leak watch runs until 30 days after the ransom deadline.
+    expect(incident.state.payment).toBe('refused');
+    expect(incident.timers.map((t: { label: string }) => t.label)).toContainEqual(
+      expect.stringMatching(/^Leak watch ends/),
+    );
     // The customer notice went out, so its 12-hour reminder is gone; the ransom clock still runs.
     expect(incident.timers.map((t: { id: string }) => t.id)).not.toContain('customerNoticeDue');
 
@@ -140,20 +144,21 @@ describe('ransom-demand rules over HTTP', () => {
 
   it('describes the playbook with JSON Schemas of its input and payloads', async () => {
     const definition = (await app.admin.request('GET', '/v1/playbooks/ransom-demand')).body;
-    expect(definition.versions).toEqual([1, 2]);
+    expect(definition.versions).toEqual([1, 2, 3]);
     expect(definition.inputSchema.properties.demand).toBeDefined();
     const decided = definition.events.find((e: { type: string }) => e.type === 'payment.decided');
     expect(decided.roles).toEqual(['executive']);
     expect(decided.payloadSchema.required).toEqual(expect.arrayContaining(['option', 'rationale']));
     expect(definition.states.map((s: { key: string }) => s.key)).toEqual([
       'command',
+      'review',
       'containment',
       'investigation',
       'communications',
+      'regulatory',
       'legal',
       'payment',
       'recovery',
-      'review',
       'clocks',
     ]);
     expect(definition.timers.length).toBeGreaterThan(5);

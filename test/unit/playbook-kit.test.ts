@@ -9,12 +9,14 @@ import {
   clocksSettled,
   clocksTrack,
   commandTrack,
+  type Deadline,
   done,
   filingIsLate,
   hasOverdueClock,
   hours,
   incidentBasics,
   lateFilingHasReason,
+  minutes,
   pickRoles,
   step,
   type TrackedClocks,
@@ -276,5 +278,72 @@ describe('playbook kit', () => {
       expect(d.in('contain.throttle') && d.in('comms.affected_notices') && d.in('command.active')).toBe(true);
       expect(d.context.facts['incident.declared']).toMatchObject({ count: 1 });
     });
+  });
+});
+
+/** A kit playbook with a window a step waits out and a situation-report cadence. */
+const watchEnds: Deadline = {
+  id: 'watchEnds',
+  label: 'Watch ends (1 h)',
+  after: hours(1),
+  source: 'kit test',
+};
+const windowed = buildPlaybook({
+  ...probe,
+  id: 'kit-window-probe',
+  roles: pickRoles('incident_commander', 'legal'),
+  inputSchema: z.strictObject(incidentBasics),
+  description: 'Kit window probe.',
+  meta: { owner: 'incident_commander' },
+  events: [],
+  deadlines: [],
+  windows: [watchEnds],
+  evidenceRoles: ['legal'],
+  shared: [
+    commandTrack({
+      declareWithin: { id: 'declarationDue', label: 'Declaration due', after: hours(1), source: 'test' },
+      sitrepEvery: hours(4),
+      criteria: 'Test.',
+      source: 'kit test',
+    }),
+  ],
+  tracks: {
+    watch: track(
+      { description: 'Waits out a window.', ...meta },
+      {
+        watching: step({
+          description: 'Watches until the window ends.',
+          endsAfter: { window: watchEnds, target: 'over' },
+          ...meta,
+        }),
+        over: done('Watched.', meta),
+      },
+    ),
+  },
+  example: probe.example,
+});
+
+describe('playbook kit: windows and cadences', () => {
+  it('builds a sound playbook with the window labelled', () => {
+    expect(checkPlaybook(windowed)).toEqual([]);
+    expect(windowed.timerLabels.watchEnds).toBe('Watch ends (1 h)');
+  });
+
+  it('moves a step on when its window ends, without an escalation', () => {
+    const d = new PlaybookDriver(windowed, windowed.example.input, T0).send('incident.declared');
+    d.advanceBy(minutes(59));
+    expect(d.in('watch.watching')).toBe(true);
+    d.advanceBy(minutes(1));
+    expect(d.in('watch.over')).toBe(true);
+    expect(d.context.escalations.map((e) => e.timer)).not.toContain('watchEnds');
+  });
+
+  it('escalates a missing situation report, and each report restarts the cadence', () => {
+    const d = new PlaybookDriver(windowed, windowed.example.input, T0).send('incident.declared');
+    d.advanceBy(hours(3)).send('sitrep.published');
+    d.advanceBy(hours(3));
+    expect(d.context.escalations.map((e) => e.timer)).not.toContain('sitrepDue');
+    d.advanceBy(hours(1));
+    expect(d.context.escalations.find((e) => e.timer === 'sitrepDue')?.dueAt).toBe(addMs(T0, hours(7)));
   });
 });
