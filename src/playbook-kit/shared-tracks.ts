@@ -4,6 +4,7 @@ import type { KitContext, KitGuard, KitStateConfig } from './kit';
 import { notificationClocks } from './notification-clocks';
 import { ifThen, withRules } from './payload-rules';
 import {
+  allOf,
   type Deadline,
   done,
   factRecorded,
@@ -746,15 +747,27 @@ export interface ClocksOptions {
    * each with the state guard of the step that owns it: the clocks react, they never take the event alone.
    */
   anchorEvents?: readonly { type: string; when: KitGuard }[];
+  /**
+   * SM-CLOCKS events a step of the playbook owns (e.g. `breach.determined` by the investigation's determination
+   * step): their owning state paths, and the guard that one of them is active. The clocks then only react.
+   */
+  ownedBy?: Readonly<Record<string, { owners: readonly string[]; when: KitGuard }>>;
 }
 
-export function clocksTrack({ roles, source, anchorEvents = [] }: ClocksOptions): SharedTrack {
+export function clocksTrack({ roles, source, anchorEvents = [], ownedBy = {} }: ClocksOptions): SharedTrack {
   const meta = { owner: 'legal', source: `SM-CLOCKS; §3.2 clock table; ${source}` };
+  /** The guard of a clock event's transition: its own rule, and its owning step active when a step owns it. */
+  const reacting = (type: string, ...own: KitGuard[]) => {
+    const guards = [...own, ...(ownedBy[type] ? [ownedBy[type].when] : [])];
+    return guards.length === 0 ? {} : { guard: guards.length === 1 ? guards[0] : allOf(...guards) };
+  };
   return {
     key: 'clocks',
     support: true,
     deadlines: [],
-    events: clockEvents(roles),
+    events: clockEvents(roles).map((event) =>
+      ownedBy[event.type] ? { ...event, owners: ownedBy[event.type]!.owners } : event,
+    ),
     build: (close) =>
       track(
         {
@@ -772,15 +785,19 @@ export function clocksTrack({ roles, source, anchorEvents = [] }: ClocksOptions)
             on: Object.fromEntries([
               ...['breach.aware', 'breach.determined', 'materiality.determined'].map((type) => [
                 type,
-                { actions: [{ type: 'note' }, { type: 'startClocks' }] },
+                { ...reacting(type), actions: [{ type: 'note' }, { type: 'startClocks' }] },
               ]),
               [
                 'regulator.reported',
-                { guard: lateFilingHasReason(), actions: [{ type: 'note' }, { type: 'fileClocks' }] },
+                {
+                  ...reacting('regulator.reported', lateFilingHasReason()),
+                  actions: [{ type: 'note' }, { type: 'fileClocks' }],
+                },
               ],
               [
                 'regulator.not_required',
                 {
+                  ...reacting('regulator.not_required'),
                   actions: [
                     { type: 'note' },
                     { type: 'decide', params: { id: 'reportability' } },

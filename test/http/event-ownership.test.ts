@@ -103,7 +103,7 @@ describe('an event is accepted only when its own step is active', () => {
   });
 
   // Version 3 takes determinations and filings through SM-CLOCKS whenever they come, as every kit playbook does.
-  it('refuses payment.executed on a fresh ransom demand (version 3)', async () => {
-    await refusedOnAFreshDemand(app.admin, ransomDemandV3, ['payment.executed']);
+  it('refuses payment.executed and regulator.reported on a fresh ransom demand (version 3)', async () => {
+    await refusedOnAFreshDemand(app.admin, ransomDemandV3, ['payment.executed', 'regulator.reported']);
   });
 });

@@ -97,6 +97,15 @@ export const ransomDemandV3 = ({ summary, source: sources, example }: Spec) =>
         roles: ['legal', 'incident_commander'],
         source,
         anchorEvents: [{ type: 'payment.executed', when: paymentExecutedWhen }],
+        // The determination belongs to the investigation and the filings to the regulatory track: the clocks
+        // start and are met when those steps take the events, never on their own.
+        ownedBy: {
+          'breach.determined': {
+            owners: ['investigation.undetermined'],
+            when: inState('investigation.undetermined'),
+          },
+          'regulator.reported': { owners: ['regulatory.filings'], when: inState('regulatory.filings') },
+        },
       }),
     ],
     tracks,

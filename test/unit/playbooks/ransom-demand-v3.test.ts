@@ -190,9 +190,14 @@ describe('PB-1 ransom demand, version 3 (playbook kit)', () => {
   });
 
   it('starts the PIPEDA clock with the determination and files it with the report', () => {
+    const none = opened().send('incident.declared');
+    none.send('breach.determined', { finding: 'no_evidence', rationale: 'Nothing found yet.' });
+    expect(clocksOf(none)).toEqual({});
+    // The determination is the investigation's: once it moved on, SM-CLOCKS alone takes no second one.
+    expect(none.refusal('breach.determined', { finding: 'likely', rationale: 'Proof posted.' })).toBe(
+      'event_not_allowed',
+    );
     const d = opened().send('incident.declared');
-    d.send('breach.determined', { finding: 'no_evidence', rationale: 'Nothing found yet.' });
-    expect(clocksOf(d)).toEqual({});
     d.send('breach.determined', { finding: 'likely', rationale: 'The actor holds plausible proof.' });
     expect(clocksOf(d)['pipeda-opc']).toMatchObject({ state: 'running', dueAt: '2018-03-11T15:05:00.000Z' });
     d.send('jurisdictions.profiled').send('regulatory.assessed');
