@@ -11,7 +11,7 @@ import {
   reviewTrack,
   text,
 } from '../../src/playbook-kit';
-import { deadlines, events, PLAYBOOK_ID, recoveryOver, tracks, verifiedNotOurs } from './tracks';
+import { events, PLAYBOOK_ID, recoveryOver, tracks, verifiedNotOurs } from './tracks';
 
 const source = 'PB-7; C8 NTT Docomo USA and the "technically impossible" reply (S3)';
 
@@ -90,7 +90,6 @@ export const cardDataExposureV1 = buildPlaybook({
     source,
   },
   events,
-  deadlines,
   evidenceRoles: ['technical_lead', 'incident_commander'],
   shared: [
     commandTrack({

@@ -75,7 +75,6 @@ const customerNoticeDue: Deadline = {
   from: fromOpening,
   source: 'PB-7 Individuals; §3.2 rows 22–25 US state laws (expedient to 30 days); policy target 3 days',
 };
-export const deadlines = [isolationDue, sameDayStatementDue, deferredStatementDue, customerNoticeDue];
 
 // ── guards ──────────────────────────────────────────────────────────────────
 

@@ -14,7 +14,7 @@ import {
   text,
 } from '../../src/playbook-kit';
 import { events } from './events';
-import { deadlines, inState, PLAYBOOK_ID, tracks } from './tracks';
+import { inState, PLAYBOOK_ID, tracks } from './tracks';
 
 const source = 'PB-2; C9 docomo Online Shop (S4), C6 UK National Lottery (S2), C1 Hotmail takeover (S0/S1)';
 
@@ -119,7 +119,6 @@ export const credentialStuffingV1 = buildPlaybook({
     source,
   },
   events,
-  deadlines,
   evidenceRoles: ['technical_lead', 'fraud_ops', 'customer_support', 'incident_commander'],
   shared: [
     commandTrack({

@@ -50,7 +50,6 @@ const affectedNoticeDue: Deadline = {
   from: fromFact('incident.declared'),
   source: `${PB2} Timers: affected-user notice ≤72 h (policy default); OWASP notify users (R7)`,
 };
-export const deadlines = [throttlingDue, affectedNoticeDue];
 
 // ── guards ────────────────────────────────────────────────────────────────────
 

@@ -12,7 +12,7 @@ import {
   statePaths,
   text,
 } from '../../src/playbook-kit';
-import { deadlines, events, PLAYBOOK_ID, tracks } from './tracks';
+import { events, PLAYBOOK_ID, tracks } from './tracks';
 
 const source = 'PB-8; C7 IPA IT Passport exam (S2)';
 
@@ -68,7 +68,6 @@ export const crossCustomerExposureV1 = buildPlaybook({
     source,
   },
   events,
-  deadlines,
   evidenceRoles: ['technical_lead', 'contractor_contact', 'incident_commander'],
   shared: [
     commandTrack({

@@ -36,7 +36,6 @@ const functionDisableDue: Deadline = {
   from: fromOpening,
   source: 'PB-8 Contain (policy default)',
 };
-export const deadlines = [controllerNoticeDue, functionDisableDue];
 
 export const events = [
   clientEvent({

@@ -119,15 +119,3 @@ export const pressStatementDue: Deadline = {
   at: endOfToday,
   source: `PB-4 Comms; ${C3}: the notice responded to "today's reports"`,
 };
-
-export const deadlines: readonly Deadline[] = [
-  evidencePreservationDue,
-  containmentDecisionDue,
-  monitoringReviewDue,
-  policeConsultationTarget,
-  dismissalTarget,
-  civilActionTarget,
-  arrestTarget,
-  appiConfirmedReportDue,
-  pressStatementDue,
-];

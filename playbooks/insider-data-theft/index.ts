@@ -16,7 +16,7 @@ import {
   text,
   vendorTrack,
 } from '../../src/playbook-kit';
-import { deadlines, declarationDue } from './deadlines';
+import { declarationDue } from './deadlines';
 import { events } from './events';
 import { inState, PLAYBOOK_ID, tracks } from './tracks';
 
@@ -126,7 +126,6 @@ export const insiderDataTheftV1 = buildPlaybook({
     source,
   },
   events,
-  deadlines,
   evidenceRoles: ['technical_lead', 'ir_vendor', 'legal', 'hr', 'incident_commander'],
   shared: [
     commandTrack({

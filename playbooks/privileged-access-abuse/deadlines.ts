@@ -57,10 +57,3 @@ export const publicStatementLimit: Deadline = {
   from: viralSince,
   source: `PB-5 Comms: public statement ≤24–48 h once viral (policy); ${C1}: >3.19 M views`,
 };
-
-export const deadlines: readonly Deadline[] = [
-  victimContactDue,
-  accessSuspensionDue,
-  publicStatementTarget,
-  publicStatementLimit,
-];

@@ -14,7 +14,7 @@ import {
   type Severity,
   text,
 } from '../../src/playbook-kit';
-import { deadlines, declarationDue } from './deadlines';
+import { declarationDue } from './deadlines';
 import { events } from './events';
 import { inState, PLAYBOOK_ID, tracks } from './tracks';
 
@@ -114,7 +114,6 @@ export const privilegedAccessAbuseV1 = buildPlaybook({
     source,
   },
   events,
-  deadlines,
   evidenceRoles: ['technical_lead', 'customer_support', 'contractor_contact', 'hr', 'incident_commander'],
   shared: [
     commandTrack({

@@ -13,7 +13,7 @@ import {
   vendorTrack,
 } from '../../src/playbook-kit';
 import { events } from './events';
-import { deadlines, inState, LE_TRIGGERS, PLAYBOOK_ID, tracks } from './tracks';
+import { inState, LE_TRIGGERS, PLAYBOOK_ID, tracks } from './tracks';
 
 const source = 'PB-3; C5 Mabna Institute campaign against university accounts (S2; US DOJ, 23 Mar 2018)';
 
@@ -100,7 +100,6 @@ export const staffAccountCompromiseV1 = buildPlaybook({
     source,
   },
   events,
-  deadlines,
   evidenceRoles: ['technical_lead', 'ir_vendor', 'le_liaison', 'incident_commander'],
   shared: [
     commandTrack({

@@ -59,7 +59,6 @@ const mfaAllStaffDue: Deadline = {
   },
   source: `${PB3} D-S2 MFA mandate timeline; ${C5}: the S2 writer, "MFA for external access is essential"`,
 };
-export const deadlines = [resetDue, mfaAllStaffDue];
 
 // ── guards ────────────────────────────────────────────────────────────────────
 

@@ -13,7 +13,7 @@ import {
   text,
   vendorTrack,
 } from '../../src/playbook-kit';
-import { deadlines, events, PLAYBOOK_ID, requiredEvidence, tracks } from './tracks';
+import { events, PLAYBOOK_ID, requiredEvidence, tracks } from './tracks';
 
 const source = 'PB-6; C4 Kumamoto Prefecture mail-magazine site (S2)';
 
@@ -86,7 +86,6 @@ export const thirdPartySiteCompromiseV1 = buildPlaybook({
     source,
   },
   events,
-  deadlines,
   evidenceRoles: ['technical_lead', 'contractor_contact', 'ir_vendor', 'incident_commander'],
   shared: [
     commandTrack({

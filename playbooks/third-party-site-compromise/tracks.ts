@@ -65,7 +65,6 @@ const individualNoticeDue: Deadline = {
   from: fromOpening,
   source: 'APPI Art. 26(2) "promptly" (R14); §3.2 soft-clock policy target 3 days',
 };
-export const deadlines = [controllerNoticeDue, siteOfflineDue, individualNoticeDue];
 
 // ── guards ──────────────────────────────────────────────────────────────────
 

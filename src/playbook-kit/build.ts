@@ -10,7 +10,7 @@ import {
 } from './define';
 import { type KitGuard, type KitStateConfig, kit, openContext } from './kit';
 import { evidenceEvent, evidenceRoot, type SharedTrack } from './shared-tracks';
-import { type Deadline, deadlineLabels, windowDelays } from './steps';
+import { deadlineLabels, declaredTimers, windowDelays } from './steps';
 
 export interface CatalogueSpec {
   id: string;
@@ -26,10 +26,6 @@ export interface CatalogueSpec {
   meta: StateMeta;
   /** The playbook's own client events; the shared tracks bring theirs. */
   events: readonly ClientEventDef[];
-  /** The playbook's own deadlines, for their labels. */
-  deadlines: readonly Deadline[];
-  /** Windows steps wait out (`endsAfter`): their delays and labels. */
-  windows?: readonly Deadline[];
   /** Shared tracks (command first), then the playbook's own tracks, in display order. */
   shared: readonly SharedTrack[];
   tracks: Readonly<Record<string, KitStateConfig>>;
@@ -105,10 +101,9 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     },
     states: states as Record<string, KitStateConfig>,
   });
-  const windows = spec.windows ?? [];
+  const { deadlines, windows } = declaredTimers(created.root);
   const machine = windows.length > 0 ? created.provide({ delays: windowDelays(windows) as never }) : created;
 
-  const deadlines = [...spec.deadlines, ...windows, ...spec.shared.flatMap((s) => s.deadlines)];
   const events = [...spec.shared.flatMap((s) => s.events), evidenceEvent(spec.evidenceRoles), ...spec.events];
   const owned = withDerivedOwners(machine as unknown as AnyStateMachine, events, spec);
   return definePlaybook({
@@ -122,7 +117,7 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     defaultSeverity: spec.defaultSeverity,
     events: owned,
     internalEvents: ['deadline.passed', 'clock.due'],
-    timerLabels: { ...deadlineLabels(deadlines), ...clockTimerLabels },
+    timerLabels: { ...deadlineLabels([...deadlines, ...windows]), ...clockTimerLabels },
     machine: machine as unknown as AnyStateMachine,
     example: spec.example,
     releasedAt: spec.releasedAt,

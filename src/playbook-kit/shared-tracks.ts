@@ -27,7 +27,6 @@ export interface SharedTrack {
   support: boolean;
   build: (close: KitGuard) => KitStateConfig;
   events: ClientEventDef[];
-  deadlines: Deadline[];
   /** Handlers on the machine root, accepted in every state (e.g. evidence capture). */
   root?: Record<string, unknown>;
 }
@@ -60,7 +59,6 @@ export function commandTrack({ declareWithin, source, criteria, sitrepEvery }: C
   return {
     key: 'command',
     support: true,
-    deadlines: [declareWithin, ...(sitrepDue ? [sitrepDue] : [])],
     events: [
       clientEvent({
         type: 'incident.declared',
@@ -182,7 +180,6 @@ export function intakeTrack({ roles = {}, source }: IntakeOptions): SharedTrack 
   return {
     key: 'intake',
     support: false,
-    deadlines: [acknowledgeBy, triageBy],
     events: [
       clientEvent({
         type: 'report.acknowledged',
@@ -296,7 +293,6 @@ export function messagesTrack({ audiences, denialAllowed, source }: MessagesOpti
   return {
     key: 'messages',
     support: true,
-    deadlines: [],
     events: [
       clientEvent({
         type: 'message.drafted',
@@ -396,7 +392,6 @@ export function vendorTrack({ engageWithin, source }: VendorOptions): SharedTrac
   return {
     key: 'vendor',
     support: false,
-    deadlines: [engageBy],
     events: [
       vendor(
         'vendor.requested',
@@ -523,7 +518,6 @@ export function reviewTrack({ startWhen, source, rehearsal }: ReviewOptions): Sh
   return {
     key: 'review',
     support: false,
-    deadlines: [reviewBy],
     events: [
       clientEvent({
         type: 'review.held',
@@ -764,7 +758,6 @@ export function clocksTrack({ roles, source, anchorEvents = [], ownedBy = {} }: 
   return {
     key: 'clocks',
     support: true,
-    deadlines: [],
     events: clockEvents(roles).map((event) =>
       ownedBy[event.type] ? { ...event, owners: ownedBy[event.type]!.owners } : event,
     ),

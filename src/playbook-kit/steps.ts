@@ -88,7 +88,7 @@ export interface StepSpec extends StateMeta {
   deadlines?: readonly Deadline[];
   /**
    * A window the step waits out (a leak watch, a monitoring period): when it ends the step moves on to `target`.
-   * Unlike a deadline it is not overdue work; list it in the playbook's `windows` for its delay and label.
+   * Unlike a deadline it is not overdue work.
    */
   endsAfter?: { window: Deadline; target: string };
   on?: Record<string, Go | readonly Go[]>;
@@ -141,7 +141,34 @@ export function step({ description, deadlines = [], endsAfter, on = {}, ...meta 
       : {}),
     ...(endsAfter ? { after: { [endsAfter.window.id]: { target: endsAfter.target } } } : {}),
     on: transitions,
+    [stepTimers]: { deadlines, windows: endsAfter ? [endsAfter.window] : [] },
   } as KitStateConfig;
+}
+
+/**
+ * The deadlines and windows a step declares, kept on its state config (under a symbol, which a spread of the
+ * config keeps): a playbook's timers are declared once, on their step, and `buildPlaybook` reads their labels
+ * (and the windows' delays) from there.
+ */
+const stepTimers = Symbol('step timers');
+type StepTimers = { deadlines: readonly Deadline[]; windows: readonly Deadline[] };
+
+/** The deadlines and windows of every step under `root` (a machine's root state node). */
+export function declaredTimers(root: { config: object; states: Record<string, unknown> }): {
+  deadlines: Deadline[];
+  windows: Deadline[];
+} {
+  const found = { deadlines: [] as Deadline[], windows: [] as Deadline[] };
+  const walk = (node: { config: object; states: Record<string, unknown> }) => {
+    const declared = (node.config as { [stepTimers]?: StepTimers })[stepTimers];
+    if (declared) {
+      found.deadlines.push(...declared.deadlines);
+      found.windows.push(...declared.windows);
+    }
+    for (const child of Object.values(node.states)) walk(child as typeof node);
+  };
+  walk(root);
+  return found;
 }
 
 /** Delays of windows (`endsAfter`), by id: due − the incident clock when the step was entered. */

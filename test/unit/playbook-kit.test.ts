@@ -52,7 +52,6 @@ const probe = buildPlaybook({
       examples: [{ reference: 'VISA-1' }],
     }),
   ],
-  deadlines: [],
   evidenceRoles: ['legal'],
   shared: [
     commandTrack({
@@ -296,8 +295,6 @@ const windowed = buildPlaybook({
   description: 'Kit window probe.',
   meta: { owner: 'incident_commander' },
   events: [],
-  deadlines: [],
-  windows: [watchEnds],
   evidenceRoles: ['legal'],
   shared: [
     commandTrack({

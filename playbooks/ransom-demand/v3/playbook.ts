@@ -11,7 +11,6 @@ import { roles } from '../events';
 import { defaultSeverity, ransomDemandInput } from '../input';
 import { ownEvents } from './events';
 import {
-  deadlines,
   demandAt,
   inState,
   leakOwners,
@@ -19,7 +18,6 @@ import {
   paymentExecutedWhen,
   serviceRestoredOwners,
   tracks,
-  windows,
 } from './tracks';
 
 const source = 'PB-1 (domain reference §5); C2 JJ Meds (S2)';
@@ -69,8 +67,6 @@ export const ransomDemandV3 = ({ summary, source: sources, example }: Spec) =>
       source: `${source}; R1–R6, R15`,
     },
     events,
-    deadlines,
-    windows,
     evidenceRoles: ['technical_lead', 'ir_vendor', 'incident_commander'],
     shared: [
       commandTrack({

@@ -127,18 +127,6 @@ const paymentReportDue: Deadline = {
   source: 'PB-1 PAY-3b; NYDFS 500.17(c) (R22); CIRCIA NPRM (R23)',
 };
 
-export const deadlines: Deadline[] = [
-  containmentDecisionOverdue,
-  vendorNotEngaged,
-  breachDeterminationPending,
-  customerNoticeDue,
-  updateDue,
-  lawEnforcementReportDue,
-  regulatorReportTarget,
-  ...ransomDeadlines,
-  paymentReportDue,
-];
-
 // ── windows: waited out, not overdue work ─────────────────────────────────────
 
 /** TM-PAY3: watch paste and leak sites until T_deadline + 30 d, paid or not. */
@@ -155,8 +143,6 @@ const monitoringWindow: Deadline = {
   after: days(30),
   source: 'PB-1 TM-REC6 (policy default)',
 };
-
-export const windows: Deadline[] = [leakWatch, monitoringWindow];
 
 // ── guards ───────────────────────────────────────────────────────────────────
 
