@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../../db/client';
-import { MemoryDatabase, MemoryIncidentStore } from '../../db/memory-store';
+import {
+  MemoryDatabase,
+  MemoryExerciseStore,
+  MemoryIncidentStore,
+  MemoryTokenStore,
+} from '../../db/memory-store';
 import { timers } from '../../db/schema';
-import { PgIncidentStore } from '../../db/store';
-import type { IncidentStore, TimerRow } from '../../src/engine/types';
+import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../../db/store';
+import type { ExerciseStore, IncidentStore, TimerRow, TokenStore } from '../../src/engine/types';
 
 /** Set by .ci/run (and by anyone with a Postgres server): the Postgres suites run only with it. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -78,6 +83,8 @@ export interface TestStorage {
   sql: TestDatabase | null;
   /** A new incident store on this storage: two of them are two instances sharing one database. */
   incidentStore(): IncidentStore;
+  tokenStore(): TokenStore;
+  exerciseStore(): ExerciseStore;
   /** Puts a timer row in place behind the engine's back (one no transition armed). */
   plantTimer(timer: TimerRow): Promise<void>;
   /** Empties the storage. */
@@ -90,6 +97,8 @@ function onSql(test: TestDatabase): TestStorage {
     name: test.name,
     sql: test,
     incidentStore: () => new PgIncidentStore(test.database.db),
+    tokenStore: () => new PgTokenStore(test.database.db),
+    exerciseStore: () => new PgExerciseStore(test.database.db),
     plantTimer: async (timer) => void (await test.database.db.insert(timers).values(timer)),
     reset: () => test.reset(),
     dispose: () => test.dispose(),
@@ -102,6 +111,8 @@ export async function openTestMemory(): Promise<TestStorage> {
     name: 'memory',
     sql: null,
     incidentStore: () => new MemoryIncidentStore(data),
+    tokenStore: () => new MemoryTokenStore(data),
+    exerciseStore: () => new MemoryExerciseStore(data),
     plantTimer: async (timer) => {
       data.timersOf(timer.incidentId).set(timer.timerId, { ...structuredClone(timer), live: true });
     },
