@@ -68,8 +68,13 @@ export class MemoryDatabase {
     return result;
   }
 
-  /** An incident's timer table, created on first use. */
-  timersOf(incidentId: string): Map<string, StoredTimer> {
+  /** An incident's timers, in no particular order. */
+  timersOf(incidentId: string): StoredTimer[] {
+    return [...(this.timers.get(incidentId)?.values() ?? [])];
+  }
+
+  /** An incident's timer table to write to, created on first use. */
+  timerTable(incidentId: string): Map<string, StoredTimer> {
     let table = this.timers.get(incidentId);
     if (!table) {
       table = new Map();
@@ -151,13 +156,15 @@ export class MemoryIncidentStore implements IncidentStore {
       const ids = write.timersToAdd.map((timer) => timer.timerId);
       if (this.data.incidents.has(incident.id) || new Set(ids).size < ids.length)
         throw new UniqueViolation(`incident ${incident.id} or one of its timers repeats a key`);
+      const live = incident.mode === 'live';
+      const timers = write.timersToAdd.map((timer) => storedTimer(incident.id, timer, live));
+      const event = storedEvent(write.event);
       const changeSeq = this.data.nextChangeSeq();
       this.data.incidents.set(incident.id, storedIncident(incident, changeSeq));
-      this.data.events.set(incident.id, [storedEvent(write.event)]);
+      this.data.events.set(incident.id, [event]);
       this.data.nextChangeSeq(); // the event's own change_seq
-      const table = this.data.timersOf(incident.id);
-      for (const timer of write.timersToAdd)
-        table.set(timer.timerId, storedTimer(incident.id, timer, incident.mode === 'live'));
+      const table = this.data.timerTable(incident.id);
+      for (const timer of timers) table.set(timer.timerId, timer);
       return changeSeq;
     });
   }
@@ -211,7 +218,7 @@ export class MemoryIncidentStore implements IncidentStore {
       const incident = this.data.incidents.get(incidentId);
       if (!incident || incident.changeSeq !== expectedChangeSeq) return null;
       const by = millis(to);
-      for (const timer of this.data.timersOf(incidentId).values()) if (millis(timer.dueAt) <= by) return null;
+      for (const timer of this.data.timersOf(incidentId)) if (millis(timer.dueAt) <= by) return null;
       incident.clockNow = timestamp(to);
       incident.changeSeq = this.data.nextChangeSeq();
       return incident.changeSeq;
@@ -285,15 +292,14 @@ export class MemoryIncidentStore implements IncidentStore {
   }
 
   listTimers(incidentId: string): Promise<TimerRow[]> {
-    return this.data.transaction(() =>
-      [...this.data.timersOf(incidentId).values()].sort(byDue).map(timerRow),
-    );
+    return this.data.transaction(() => this.data.timersOf(incidentId).sort(byDue).map(timerRow));
   }
 
   /**
    * `advanceStatement` of db/store.ts: if the incident is still at `expected`, updates it, appends the
    * events and applies the timer changes; resolves to the new change_seq, or null when the guard failed.
-   * A repeated Idempotency-Key (or seq) throws UniqueViolation and changes nothing.
+   * A repeated Idempotency-Key (or seq) throws UniqueViolation. Everything is computed before anything is
+   * changed, so a write that throws changes nothing.
    */
   private advance(
     expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
@@ -303,8 +309,7 @@ export class MemoryIncidentStore implements IncidentStore {
     const stored = this.data.incidents.get(incident.id);
     if (!stored || stored.version !== expected.version || stored.changeSeq !== expected.changeSeq)
       return null;
-    const log = this.data.events.get(incident.id) ?? [];
-    const seen = log.slice();
+    const seen = [...(this.data.events.get(incident.id) ?? [])];
     for (const event of write.events) {
       const clash = seen.some(
         (other) =>
@@ -315,8 +320,7 @@ export class MemoryIncidentStore implements IncidentStore {
       seen.push(storedEvent(event));
     }
 
-    const changeSeq = this.data.nextChangeSeq();
-    Object.assign(stored, {
+    const changed = {
       status: incident.status,
       overdue: incident.overdue,
       overdueItems: json(incident.overdueItems),
@@ -326,11 +330,12 @@ export class MemoryIncidentStore implements IncidentStore {
       headHash: incident.headHash,
       updatedAt: timestamp(incident.updatedAt),
       closedAt: timestampOrNull(incident.closedAt),
-      changeSeq,
-    });
+    };
+    this.writeTimers(incident, write.timersToAdd, write.timerIdsToRemove);
+    const changeSeq = this.data.nextChangeSeq();
+    Object.assign(stored, changed, { changeSeq });
     for (const _event of write.events) this.data.nextChangeSeq(); // each event's own change_seq
     this.data.events.set(incident.id, seen);
-    this.writeTimers(incident, write.timersToAdd, write.timerIdsToRemove);
     return changeSeq;
   }
 
@@ -339,24 +344,25 @@ export class MemoryIncidentStore implements IncidentStore {
    * both removed and re-armed is re-armed); a replaced row keeps its `live` flag, like the upsert.
    */
   private writeTimers(incident: IncidentRow, add: TimerRow[], remove: string[]): void {
-    const table = this.data.timersOf(incident.id);
+    const table = this.data.timerTable(incident.id);
     if (incident.status === 'closed') {
       table.clear();
       return;
     }
-    const addIds = new Set(add.map((timer) => timer.timerId));
-    for (const id of remove) if (!addIds.has(id)) table.delete(id);
-    for (const timer of add) {
-      const live = table.get(timer.timerId)?.live ?? incident.mode === 'live';
-      table.set(timer.timerId, storedTimer(incident.id, timer, live));
-    }
+    const armed = add.map((timer) =>
+      storedTimer(incident.id, timer, table.get(timer.timerId)?.live ?? incident.mode === 'live'),
+    );
+    const armedIds = new Set(armed.map((timer) => timer.timerId));
+    for (const id of remove) if (!armedIds.has(id)) table.delete(id);
+    for (const timer of armed) table.set(timer.timerId, timer);
   }
 
   /** Fires the incident's timers due at `now`, in due order, and writes the result like an advance. */
   private applyFiring(incidentId: string, now: string, fire: FireTimers): void {
     const before = copy(this.data.incidents.get(incidentId)!);
     const at = millis(now);
-    const due = [...this.data.timersOf(incidentId).values()]
+    const due = this.data
+      .timersOf(incidentId)
       .filter((timer) => millis(timer.dueAt) <= at)
       .sort(byDue)
       .map(timerRow);

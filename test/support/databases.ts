@@ -114,7 +114,7 @@ export async function openTestMemory(): Promise<TestStorage> {
     tokenStore: () => new MemoryTokenStore(data),
     exerciseStore: () => new MemoryExerciseStore(data),
     plantTimer: async (timer) => {
-      data.timersOf(timer.incidentId).set(timer.timerId, { ...structuredClone(timer), live: true });
+      data.timerTable(timer.incidentId).set(timer.timerId, { ...structuredClone(timer), live: true });
     },
     reset: async () => {
       data = new MemoryDatabase();
