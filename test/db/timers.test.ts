@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { timers } from '../../db/schema';
 import { EngineError } from '../../src/engine';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
@@ -26,8 +24,7 @@ for (const backend of storageBackends) {
         },
         [],
       );
-    const rows = (incidentId: string) =>
-      drill.test.database.db.select().from(timers).where(eq(timers.incidentId, incidentId));
+    const rows = (incidentId: string) => drill.store.listTimers(incidentId);
 
     it('fires a due timer as an event at its due time, deletes its row, and keeps the chain intact', async () => {
       const incident = await open(48);
@@ -67,7 +64,7 @@ for (const backend of storageBackends) {
 
     it('drops a timer whose event the incident no longer accepts, without a transition', async () => {
       const incident = await open(48);
-      await drill.test.database.db.insert(timers).values({
+      await drill.test.plantTimer({
         incidentId: incident.id,
         timerId: 'stale',
         event: { type: 'nothing.listens' },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PgIncidentStore } from '../../db/store';
 import { createEngine, PlaybookRegistry } from '../../src/engine';
+import type { IncidentStore } from '../../src/engine/types';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
@@ -10,13 +10,15 @@ import { useDrillEngine } from '../support/drill-engine';
 const responder = actor('rita', 'responder');
 const t0 = Date.parse('2026-03-08T10:00:00.000Z');
 
-/** A store that counts how often the engine reads an incident row. */
-class CountingStore extends PgIncidentStore {
-  reads = 0;
-  override async getIncident(id: string) {
-    this.reads++;
-    return super.getIncident(id);
-  }
+/** The store, counting in `reads` how often the engine reads an incident row. */
+function countingReads(store: IncidentStore): IncidentStore & { reads: number } {
+  const counting = Object.assign(store, { reads: 0 });
+  const getIncident = store.getIncident.bind(store);
+  counting.getIncident = (id) => {
+    counting.reads++;
+    return getIncident(id);
+  };
+  return counting;
 }
 
 for (const backend of storageBackends) {
@@ -26,7 +28,7 @@ for (const backend of storageBackends) {
     /** Two engines over the one database, as two instances would be. */
     const twoInstances = () => {
       const make = () => {
-        const store = new CountingStore(drill.test.database.db);
+        const store = countingReads(drill.test.incidentStore());
         const engine = createEngine({
           store,
           registry: new PlaybookRegistry([drillPlaybook]),

@@ -2,6 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../../db/client';
+import {
+  MemoryDatabase,
+  MemoryExerciseStore,
+  MemoryIncidentStore,
+  MemoryTokenStore,
+} from '../../db/memory-store';
+import { timers } from '../../db/schema';
+import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../../db/store';
+import type { ExerciseStore, IncidentStore, TimerRow, TokenStore } from '../../src/engine/types';
 
 /** Set by .ci/run (and by anyone with a Postgres server): the Postgres suites run only with it. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -67,10 +76,71 @@ export async function openTestPostgres(maxConnections = 20): Promise<TestDatabas
   };
 }
 
-/** The storage backends a shared suite runs on: PGlite always, Postgres when TEST_DATABASE_URL is set. */
-export const storageBackends: { name: string; open: () => Promise<TestDatabase>; enabled: boolean }[] = [
-  { name: 'pglite', open: openTestPglite, enabled: true },
-  { name: 'postgres', open: () => openTestPostgres(), enabled: Boolean(TEST_DATABASE_URL) },
+/** Where a storage contract suite runs: the same engine behaviour on memory, PGlite and Postgres. */
+export interface TestStorage {
+  name: string;
+  /** The SQL database underneath (PGlite, Postgres); null in memory. */
+  sql: TestDatabase | null;
+  /** A new incident store on this storage: two of them are two instances sharing one database. */
+  incidentStore(): IncidentStore;
+  tokenStore(): TokenStore;
+  exerciseStore(): ExerciseStore;
+  /** Puts a timer row in place behind the engine's back (one no transition armed). */
+  plantTimer(timer: TimerRow): Promise<void>;
+  /** Empties the storage. */
+  reset(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+function onSql(test: TestDatabase): TestStorage {
+  return {
+    name: test.name,
+    sql: test,
+    incidentStore: () => new PgIncidentStore(test.database.db),
+    tokenStore: () => new PgTokenStore(test.database.db),
+    exerciseStore: () => new PgExerciseStore(test.database.db),
+    plantTimer: async (timer) => void (await test.database.db.insert(timers).values(timer)),
+    reset: () => test.reset(),
+    dispose: () => test.dispose(),
+  };
+}
+
+export async function openTestMemory(): Promise<TestStorage> {
+  let data = new MemoryDatabase();
+  return {
+    name: 'memory',
+    sql: null,
+    incidentStore: () => new MemoryIncidentStore(data),
+    tokenStore: () => new MemoryTokenStore(data),
+    exerciseStore: () => new MemoryExerciseStore(data),
+    plantTimer: async (timer) => {
+      data.timerTable(timer.incidentId).set(timer.timerId, { ...structuredClone(timer), live: true });
+    },
+    reset: async () => {
+      data = new MemoryDatabase();
+    },
+    dispose: async () => {},
+  };
+}
+
+/**
+ * The storage backends the contract suites run on: memory and PGlite always, Postgres when TEST_DATABASE_URL
+ * is set. `sql` marks the ones with a database underneath.
+ */
+export const storageBackends: {
+  name: string;
+  open: () => Promise<TestStorage>;
+  enabled: boolean;
+  sql: boolean;
+}[] = [
+  { name: 'memory', open: openTestMemory, enabled: true, sql: false },
+  { name: 'pglite', open: async () => onSql(await openTestPglite()), enabled: true, sql: true },
+  {
+    name: 'postgres',
+    open: async () => onSql(await openTestPostgres()),
+    enabled: Boolean(TEST_DATABASE_URL),
+    sql: true,
+  },
 ];
 
 /** Counts the statements sent to an embedded database until `stop()`, which puts its client back. */

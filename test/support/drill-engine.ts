@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { PgIncidentStore } from '../../db/store';
 import { createEngine, type Engine, PlaybookRegistry } from '../../src/engine';
+import type { IncidentStore } from '../../src/engine/types';
 import { drillPlaybook } from '../fixtures/drill-playbook';
-import type { TestDatabase } from './databases';
+import type { TestStorage } from './databases';
 
 /**
- * One database of `backend` per test file, emptied before each test, with an engine on the drill playbook
- * whose wall clock is `ctx.clock` (reset to `start` before each test; tests move it).
+ * One storage of `backend` per test file, emptied before each test, with an engine on the drill playbook
+ * whose wall clock is `ctx.clock` (reset to `start` before each test; tests move it); `ctx.store` is the
+ * engine's store.
  */
-export function useDrillEngine(backend: { open: () => Promise<TestDatabase> }, start: number) {
-  const ctx = { clock: start } as { test: TestDatabase; engine: Engine; clock: number };
+export function useDrillEngine(backend: { open: () => Promise<TestStorage> }, start: number) {
+  const ctx = { clock: start } as { test: TestStorage; store: IncidentStore; engine: Engine; clock: number };
   beforeAll(async () => {
     ctx.test = await backend.open();
   });
@@ -20,8 +21,9 @@ export function useDrillEngine(backend: { open: () => Promise<TestDatabase> }, s
   beforeEach(async () => {
     await ctx.test.reset();
     ctx.clock = start;
+    ctx.store = ctx.test.incidentStore();
     ctx.engine = createEngine({
-      store: new PgIncidentStore(ctx.test.database.db),
+      store: ctx.store,
       registry: new PlaybookRegistry([drillPlaybook]),
       now: () => new Date(ctx.clock),
       newId: randomUUID,

@@ -1,0 +1,500 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  EventRecord,
+  FireTimers,
+  IncidentRow,
+  IncidentStore,
+  IncidentWrite,
+  TimerRow,
+} from '../../src/engine/types';
+import { storageBackends, type TestStorage } from '../support/databases';
+
+/** The storage ports on their own, with hand-made rows: what every backend must answer alike. */
+
+const T0 = '2026-03-08T10:00:00Z';
+const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+const incidentRow = (change: Partial<IncidentRow> = {}): IncidentRow => ({
+  id: randomUUID(),
+  playbookId: 'drill',
+  playbookVersion: 1,
+  title: 'Drill',
+  severity: 'high',
+  mode: 'live',
+  exerciseId: null,
+  status: 'open',
+  overdue: false,
+  overdueItems: [],
+  state: { work: 'open' },
+  snapshot: { value: { work: 'open' }, context: { notes: [] } },
+  version: 1,
+  changeSeq: 0,
+  headHash: 'h1',
+  clockNow: null,
+  createdAt: T0,
+  updatedAt: T0,
+  closedAt: null,
+  ...change,
+});
+
+const eventRecord = (incidentId: string, seq: number, change: Partial<EventRecord> = {}): EventRecord => ({
+  incidentId,
+  seq,
+  type: seq === 1 ? 'incident.opened' : 'note.added',
+  payload: { n: seq },
+  actor: 'rita',
+  source: 'api',
+  occurredAt: T0,
+  recordedAt: T0,
+  stateAfter: { work: 'open' },
+  note: null,
+  idempotencyKey: null,
+  requestHash: null,
+  prevHash: `h${seq - 1}`,
+  hash: `h${seq}`,
+  ...change,
+});
+
+const timer = (incidentId: string, timerId: string, dueAt: string): TimerRow => ({
+  incidentId,
+  timerId,
+  event: { type: 'deadline.passed' },
+  label: `Timer ${timerId}`,
+  dueAt,
+});
+
+/** The next write of `row`: one version on, one event, the timer changes. */
+function nextWrite(
+  row: IncidentRow,
+  change: Partial<IncidentRow> = {},
+  timers: { add?: TimerRow[]; remove?: string[]; event?: Partial<EventRecord> } = {},
+): IncidentWrite {
+  const version = row.version + 1;
+  return {
+    incident: { ...row, version, headHash: `h${version}`, updatedAt: at(version), ...change },
+    event: eventRecord(row.id, version, {
+      occurredAt: at(version),
+      recordedAt: at(version),
+      ...timers.event,
+    }),
+    timersToAdd: timers.add ?? [],
+    timerIdsToRemove: timers.remove ?? [],
+  };
+}
+
+/** A firing that records one timer event per due timer and removes them. */
+const fireAll =
+  (seen: TimerRow[][] = []): FireTimers =>
+  (incident, due) => {
+    seen.push(due);
+    const events = due.map((t, i) =>
+      eventRecord(incident.id, incident.version + 1 + i, {
+        type: t.event.type,
+        source: 'timer',
+        actor: 'timer',
+        occurredAt: t.dueAt,
+        payload: { timer: t.timerId },
+      }),
+    );
+    const version = incident.version + events.length;
+    return {
+      incident: { ...incident, version, headHash: `h${version}` },
+      events,
+      timersToAdd: [],
+      timerIdsToRemove: due.map((t) => t.timerId),
+    };
+  };
+
+const incidentKeys = Object.keys(incidentRow()) as (keyof IncidentRow)[];
+const timerKeys = Object.keys(timer('', '', T0)) as (keyof TimerRow)[];
+const pick = <T>(row: T, keys: (keyof T)[]): T => Object.fromEntries(keys.map((key) => [key, row[key]])) as T;
+
+/**
+ * The store's rows in the ports' shape: what a row carries beyond IncidentRow and TimerRow (the SQL store
+ * passes its extra columns along: `change_xid`, `live`) is no part of the contract.
+ */
+function portShaped(store: IncidentStore): IncidentStore {
+  const { getIncident, listIncidents, listTimers, advanceClock } = {
+    getIncident: store.getIncident.bind(store),
+    listIncidents: store.listIncidents.bind(store),
+    listTimers: store.listTimers.bind(store),
+    advanceClock: store.advanceClock.bind(store),
+  };
+  const incident = (row: IncidentRow | null) => row && pick(row, incidentKeys);
+  return Object.assign(store, {
+    getIncident: async (id: string) => incident(await getIncident(id)),
+    listIncidents: async (filter: Parameters<IncidentStore['listIncidents']>[0]) =>
+      (await listIncidents(filter)).map((row) => pick(row, incidentKeys)),
+    listTimers: async (id: string) => (await listTimers(id)).map((row) => pick(row, timerKeys)),
+    advanceClock: async (id: string, to: string, fire: FireTimers) =>
+      incident(await advanceClock(id, to, fire)),
+  });
+}
+
+for (const backend of storageBackends) {
+  describe.skipIf(!backend.enabled)(`store contract on ${backend.name}`, () => {
+    let storage: TestStorage;
+    let store: IncidentStore;
+    beforeAll(async () => {
+      storage = await backend.open();
+    });
+    afterAll(async () => {
+      await storage?.dispose();
+    });
+    beforeEach(async () => {
+      await storage.reset();
+      store = portShaped(storage.incidentStore());
+    });
+
+    /** Inserts an incident with its first event and `timers`; resolves to the stored row. */
+    const open = async (change: Partial<IncidentRow> = {}, timers: (id: string) => TimerRow[] = () => []) => {
+      const incident = incidentRow(change);
+      const changeSeq = await store.insertIncident({
+        incident,
+        event: eventRecord(incident.id, 1),
+        timersToAdd: timers(incident.id),
+        timerIdsToRemove: [],
+      });
+      expect(changeSeq).toBeGreaterThan(0);
+      return (await store.getIncident(incident.id))!;
+    };
+    const timerIds = async (id: string) => (await store.listTimers(id)).map((t) => t.timerId);
+
+    it('stores an incident as written, timestamps in milliseconds, and hands out copies', async () => {
+      const incident = incidentRow({ clockNow: null });
+      const event = eventRecord(incident.id, 1);
+      const changeSeq = await store.insertIncident({
+        incident,
+        event,
+        timersToAdd: [],
+        timerIdsToRemove: [],
+      });
+      (incident.state as { work: string }).work = 'mutated after the insert';
+      const stored = await store.getIncident(incident.id);
+      expect(stored).toEqual({
+        ...incidentRow({ id: incident.id }),
+        changeSeq,
+        createdAt: '2026-03-08T10:00:00.000Z',
+        updatedAt: '2026-03-08T10:00:00.000Z',
+      });
+      (stored!.state as { work: string }).work = 'mutated after the read';
+      expect((await store.getIncident(incident.id))?.state).toEqual({ work: 'open' });
+      expect(await store.listEvents(incident.id, 0, 10)).toEqual([
+        { ...event, occurredAt: '2026-03-08T10:00:00.000Z', recordedAt: '2026-03-08T10:00:00.000Z' },
+      ]);
+      expect(await store.getIncident(randomUUID())).toBeNull();
+    });
+
+    it('commits an advance guarded by version and change_seq, each commit on one global change sequence', async () => {
+      const a = await open();
+      const b = await open();
+      expect(b.changeSeq).toBeGreaterThan(a.changeSeq);
+      const first = await store.commitAdvance(a, nextWrite(a));
+      expect(first.status).toBe('committed');
+      const seqA = (first as { changeSeq: number }).changeSeq;
+      expect(seqA).toBeGreaterThan(b.changeSeq);
+      const second = await store.commitAdvance(b, nextWrite(b));
+      expect((second as { changeSeq: number }).changeSeq).toBeGreaterThan(seqA);
+
+      // The row a was read at is stale now: same version, or same change_seq, is not enough.
+      expect(await store.commitAdvance(a, nextWrite(a))).toEqual({ status: 'version_conflict' });
+      const current = (await store.getIncident(a.id))!;
+      expect(current).toMatchObject({ version: 2, changeSeq: seqA, headHash: 'h2' });
+      expect(await store.commitAdvance({ version: 2, changeSeq: a.changeSeq }, nextWrite(current))).toEqual({
+        status: 'version_conflict',
+      });
+      expect(await store.commitAdvance({ version: 1, changeSeq: seqA }, nextWrite(current))).toEqual({
+        status: 'version_conflict',
+      });
+      expect((await store.listEvents(a.id, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+    });
+
+    it('writes only the columns an advance changes', async () => {
+      const row = await open({ mode: 'exercise', clockNow: at(0) });
+      const write = nextWrite(row, {
+        title: 'renamed',
+        clockNow: at(30),
+        overdue: true,
+        overdueItems: [
+          {
+            kind: 'deadline',
+            id: 'd',
+            label: 'D',
+            dueAt: at(1),
+            step: 'work',
+            since: at(1),
+          } as IncidentRow['overdueItems'][number],
+        ],
+        state: { work: 'started' },
+      });
+      const result = await store.commitAdvance(row, write);
+      expect(await store.getIncident(row.id)).toEqual({
+        ...row,
+        version: 2,
+        changeSeq: (result as { changeSeq: number }).changeSeq,
+        headHash: 'h2',
+        updatedAt: at(2),
+        overdue: true,
+        overdueItems: write.incident.overdueItems,
+        state: { work: 'started' },
+      });
+    });
+
+    it('refuses a repeated Idempotency-Key on the incident and writes nothing', async () => {
+      const row = await open();
+      const keyed = { event: { idempotencyKey: 'k-1', requestHash: 'r' } };
+      const first = await store.commitAdvance(row, nextWrite(row, {}, keyed));
+      expect(first.status).toBe('committed');
+      const current = (await store.getIncident(row.id))!;
+      expect(await store.commitAdvance(current, nextWrite(current, {}, keyed))).toEqual({
+        status: 'idempotency_conflict',
+      });
+      expect(await store.getIncident(row.id)).toEqual(current);
+      expect((await store.findEventByIdempotencyKey(row.id, 'k-1'))?.seq).toBe(2);
+      expect(await store.findEventByIdempotencyKey(row.id, 'k-2')).toBeNull();
+      // Keys are per incident.
+      const other = await open();
+      expect((await store.commitAdvance(other, nextWrite(other, {}, keyed))).status).toBe('committed');
+    });
+
+    it('settles two concurrent commits on the same row: one commits, the other conflicts', async () => {
+      const row = await open();
+      const results = await Promise.all([
+        store.commitAdvance(row, nextWrite(row, { state: { by: 'a' } })),
+        storage.incidentStore().commitAdvance(row, nextWrite(row, { state: { by: 'b' } })),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['committed', 'version_conflict']);
+      expect((await store.listEvents(row.id, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+    });
+
+    it('applies the timer changes of a write: re-armed ids replaced, removed ids deleted, none once closed', async () => {
+      const row = await open({}, (id) => [
+        timer(id, 'a', at(60)),
+        timer(id, 'b', at(30)),
+        timer(id, 'c', at(90)),
+      ]);
+      expect(await store.listTimers(row.id)).toEqual([
+        timer(row.id, 'b', '2026-03-08T10:30:00.000Z'),
+        timer(row.id, 'a', '2026-03-08T11:00:00.000Z'),
+        timer(row.id, 'c', '2026-03-08T11:30:00.000Z'),
+      ]);
+      await store.commitAdvance(
+        row,
+        nextWrite(
+          row,
+          {},
+          { add: [timer(row.id, 'a', at(10)), timer(row.id, 'c', at(5))], remove: ['b', 'c'] },
+        ),
+      );
+      expect((await store.listTimers(row.id)).map((t) => [t.timerId, t.dueAt])).toEqual([
+        ['c', at(5)],
+        ['a', at(10)],
+      ]);
+      const current = (await store.getIncident(row.id))!;
+      await store.commitAdvance(
+        current,
+        nextWrite(current, { status: 'closed', closedAt: at(3) }, { add: [timer(row.id, 'd', at(20))] }),
+      );
+      expect(await store.listTimers(row.id)).toEqual([]);
+      expect(await store.getIncident(row.id)).toMatchObject({ status: 'closed', closedAt: at(3) });
+    });
+
+    it('fires the open live incident with the earliest due timer, its due timers in due order', async () => {
+      const later = await open({}, (id) => [timer(id, 'x', at(20))]);
+      const earlier = await open({}, (id) => [
+        timer(id, 'late', at(15)),
+        timer(id, 'early', at(10)),
+        timer(id, 'future', at(120)),
+      ]);
+      await open({ mode: 'exercise' }, (id) => [timer(id, 'exercise', at(1))]);
+      expect(await store.nextDueAt()).toBe(at(10));
+
+      expect(await store.fireNextDue(at(5), fireAll())).toBe(false);
+      const seen: TimerRow[][] = [];
+      expect(await store.fireNextDue(at(30), fireAll(seen))).toBe(true);
+      expect(seen.map((due) => due.map((t) => [t.incidentId, t.timerId, t.dueAt]))).toEqual([
+        [
+          [earlier.id, 'early', at(10)],
+          [earlier.id, 'late', at(15)],
+        ],
+      ]);
+      const fired = (await store.getIncident(earlier.id))!;
+      expect(fired.version).toBe(3);
+      expect(fired.changeSeq).toBeGreaterThan(earlier.changeSeq);
+      expect((await store.listEvents(earlier.id, 1, 10)).map((e) => [e.seq, e.occurredAt])).toEqual([
+        [2, at(10)],
+        [3, at(15)],
+      ]);
+      expect(await timerIds(earlier.id)).toEqual(['future']);
+
+      expect(await store.fireNextDue(at(30), fireAll(seen))).toBe(true);
+      expect(seen[1]?.map((t) => t.timerId)).toEqual(['x']);
+      expect(await timerIds(later.id)).toEqual([]);
+      expect(await store.fireNextDue(at(30), fireAll())).toBe(false);
+      expect(await store.nextDueAt()).toBe(at(120));
+    });
+
+    it('writes only the timers of a firing with no events', async () => {
+      const row = await open({}, (id) => [timer(id, 'stale', at(1)), timer(id, 'kept', at(60))]);
+      expect(
+        await store.fireNextDue(at(5), (incident, due) => ({
+          incident: { ...incident, version: 99, state: { changed: true } },
+          events: [],
+          timersToAdd: [timer(row.id, 'new', at(30))],
+          timerIdsToRemove: due.map((t) => t.timerId),
+        })),
+      ).toBe(true);
+      expect(await store.getIncident(row.id)).toEqual(row);
+      expect(await timerIds(row.id)).toEqual(['new', 'kept']);
+    });
+
+    it('moves an exercise clock, firing the timers due by then first', async () => {
+      const row = await open({ mode: 'exercise', clockNow: at(0) }, (id) => [
+        timer(id, 'b', at(20)),
+        timer(id, 'a', at(10)),
+        timer(id, 'c', at(50)),
+      ]);
+      expect(await store.nextDueAt()).toBeNull();
+      const seen: TimerRow[][] = [];
+      const moved = await store.advanceClock(row.id, '2026-03-08T10:30:00Z', fireAll(seen));
+      expect(seen.map((due) => due.map((t) => t.timerId))).toEqual([['a', 'b']]);
+      expect(moved).toMatchObject({ version: 3, clockNow: at(30) });
+      expect(moved!.changeSeq).toBeGreaterThan(row.changeSeq);
+      expect(await store.getIncident(row.id)).toEqual(moved);
+      expect(await timerIds(row.id)).toEqual(['c']);
+
+      // Nothing due: the clock still moves, and change_seq with it.
+      const quiet = await store.advanceClock(row.id, at(40), fireAll());
+      expect(quiet).toMatchObject({ version: 3, clockNow: at(40) });
+      expect(quiet!.changeSeq).toBeGreaterThan(moved!.changeSeq);
+      expect(await store.advanceClock(randomUUID(), at(40), fireAll())).toBeNull();
+    });
+
+    it('moves a clock quietly only from the change_seq read and with no timer due by the target', async () => {
+      const row = await open({ mode: 'exercise', clockNow: at(0) }, (id) => [timer(id, 'a', at(30))]);
+      expect(await store.moveClockQuietly(row.id, row.changeSeq - 1, at(10))).toBeNull();
+      expect(await store.moveClockQuietly(row.id, row.changeSeq, at(30))).toBeNull();
+      const seq = await store.moveClockQuietly(row.id, row.changeSeq, '2026-03-08T10:29:59.999Z');
+      expect(seq).toBeGreaterThan(row.changeSeq);
+      expect(await store.getIncident(row.id)).toEqual({
+        ...row,
+        changeSeq: seq,
+        clockNow: '2026-03-08T10:29:59.999Z',
+      });
+      expect(await store.moveClockQuietly(row.id, row.changeSeq, at(20))).toBeNull();
+      expect(await store.moveClockQuietly(randomUUID(), seq!, at(20))).toBeNull();
+    });
+
+    it('lists incidents by filter, newest first (created_at, then id, descending)', async () => {
+      const ids = [randomUUID(), randomUUID(), randomUUID()].sort();
+      const made = [
+        await open({ id: ids[0], createdAt: at(1) }),
+        await open({ id: ids[2], createdAt: at(1), mode: 'exercise' }),
+        await open({ id: ids[1], createdAt: at(1), overdue: true }),
+        await open({ createdAt: at(5), playbookId: 'other' }),
+        await open({ createdAt: at(0), status: 'closed', closedAt: at(0) }),
+      ];
+      const list = async (filter: Parameters<IncidentStore['listIncidents']>[0]) =>
+        (await store.listIncidents(filter)).map((row) => made.findIndex((m) => m.id === row.id));
+      expect(await list({ limit: 10 })).toEqual([3, 1, 2, 0, 4]);
+      expect(await list({ limit: 2 })).toEqual([3, 1]);
+      expect(await list({ limit: 10, status: 'open' })).toEqual([3, 1, 2, 0]);
+      expect(await list({ limit: 10, status: 'closed' })).toEqual([4]);
+      expect(await list({ limit: 10, mode: 'exercise' })).toEqual([1]);
+      expect(await list({ limit: 10, playbookId: 'drill', mode: 'live' })).toEqual([2, 0, 4]);
+      expect(await list({ limit: 10, overdue: true })).toEqual([2]);
+      expect(await list({ limit: 10, overdue: false, playbookId: 'drill' })).toEqual([1, 0, 4]);
+      const counts = await store.countOpenIncidents();
+      expect(
+        counts.sort((a, b) => `${a.playbookId}${a.mode}`.localeCompare(`${b.playbookId}${b.mode}`)),
+      ).toEqual([
+        { playbookId: 'drill', mode: 'exercise', count: 1 },
+        { playbookId: 'drill', mode: 'live', count: 2 },
+        { playbookId: 'other', mode: 'live', count: 1 },
+      ]);
+    });
+
+    it('pages through events by seq', async () => {
+      let row = await open();
+      for (let i = 0; i < 4; i++) {
+        await store.commitAdvance(row, nextWrite(row));
+        row = (await store.getIncident(row.id))!;
+      }
+      const seqs = async (after: number, limit: number) =>
+        (await store.listEvents(row.id, after, limit)).map((e) => e.seq);
+      expect(await seqs(0, 10)).toEqual([1, 2, 3, 4, 5]);
+      expect(await seqs(0, 2)).toEqual([1, 2]);
+      expect(await seqs(2, 2)).toEqual([3, 4]);
+      expect(await seqs(4, 2)).toEqual([5]);
+      expect(await seqs(5, 2)).toEqual([]);
+      expect(await store.listEvents(randomUUID(), 0, 10)).toEqual([]);
+    });
+
+    it('keeps tokens: one active per name, revocation once, found by hash while active', async () => {
+      const tokens = storage.tokenStore();
+      const made = await tokens.createToken({
+        id: randomUUID(),
+        name: 'ci',
+        roles: ['lead'],
+        tokenHash: 'x1',
+      });
+      expect(made).toMatchObject({ name: 'ci', roles: ['lead'], revokedAt: null });
+      expect(made).not.toHaveProperty('tokenHash');
+      const codeOf = (error: unknown) =>
+        ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code;
+      const repeated = await tokens
+        .createToken({ id: randomUUID(), name: 'ci', roles: [], tokenHash: 'x2' })
+        .catch((e: unknown) => e);
+      expect(codeOf(repeated)).toBe('23505');
+      expect((await tokens.findActiveTokenByHash('x1'))?.id).toBe(made.id);
+      const revoked = await tokens.revokeToken(made.id);
+      expect(revoked?.revokedAt).toEqual(expect.any(String));
+      expect((await tokens.revokeToken(made.id))?.revokedAt).toBe(revoked?.revokedAt);
+      expect(await tokens.findActiveTokenByHash('x1')).toBeNull();
+      expect(await tokens.revokeToken(randomUUID())).toBeNull();
+      await tokens.createToken({ id: randomUUID(), name: 'ci', roles: [], tokenHash: 'x3' });
+      expect(await tokens.countTokens()).toBe(2);
+      expect((await tokens.listTokens()).map((t) => t.name)).toEqual(['ci', 'ci']);
+    });
+
+    it('keeps exercises and lends their clock to one mover at a time', async () => {
+      const exercises = storage.exerciseStore();
+      const id = randomUUID();
+      await exercises.insertExercise({
+        id,
+        scenarioId: 's',
+        scenario: { injects: [] },
+        scenarioHash: 'sha',
+        incidentId: null,
+        status: 'running',
+        startedAt: T0,
+        finishedAt: null,
+        firedInjects: [],
+      });
+      expect(await exercises.getExercise(id)).toMatchObject({ startedAt: at(0), status: 'running' });
+      expect(await exercises.claimClockMove(id, 'one', at(0), at(1))).toBe(true);
+      expect(await exercises.claimClockMove(id, 'two', at(0), at(1))).toBe(false);
+      await exercises.releaseClockMove(id, 'two');
+      expect(await exercises.claimClockMove(id, 'two', at(0), at(1))).toBe(false);
+      expect(await exercises.claimClockMove(id, 'two', at(1), at(2))).toBe(true);
+      await exercises.releaseClockMove(id, 'two');
+      expect(await exercises.claimClockMove(id, 'three', at(0), at(1))).toBe(true);
+      const incidentId = randomUUID();
+      const firedInjects = [{ id: 'i1', at: at(5), offsetMs: 300_000, emittedSeq: 2 }];
+      await exercises.updateExercise(id, { firedInjects, status: 'finished', finishedAt: at(9), incidentId });
+      expect(await exercises.getExercise(id)).toEqual({
+        id,
+        scenarioId: 's',
+        scenario: { injects: [] },
+        scenarioHash: 'sha',
+        incidentId,
+        status: 'finished',
+        startedAt: at(0),
+        finishedAt: at(9),
+        firedInjects,
+      });
+      expect(await exercises.getExercise(randomUUID())).toBeNull();
+    });
+  });
+}
