@@ -1,6 +1,7 @@
 import type { AnyStateNode } from 'xstate';
 import type { PlaybookDefinition } from '../playbook-kit';
 import { humanise, timerKey } from './machine-runtime';
+import { guardName } from './playbook-release';
 
 export interface DiagramOptions {
   /** Active state paths (e.g. an incident's `active[].path`), highlighted with the `active` class. */
@@ -38,6 +39,17 @@ function edgeText(definition: PlaybookDefinition, node: AnyStateNode, descriptor
 }
 
 /**
+ * An edge's text with the name of its guard when the guard has a short one (`payment.decided [optionIs(pay)]`);
+ * an unnamed guard, or a long composite one such as "every track done", stays off the diagram.
+ */
+function withGuard(text: string, guard: unknown): string {
+  const name = guardName(guard);
+  const shown =
+    name !== null && !['inline', 'guard'].includes(name) && name.length <= 60 && !name.includes('#');
+  return shown ? `${text} [${name}]` : text;
+}
+
+/**
  * The leaf states a transition into `node` enters. Edges end on these, never on a composite state: Mermaid 11's
  * layout throws ("Cannot set properties of undefined (setting 'rank')") on an edge into a composite state that
  * no other edge crosses, when it sits in the first of several concurrent regions.
@@ -66,9 +78,15 @@ function edgesByBlock(definition: PlaybookDefinition): Map<AnyStateNode, Edge[]>
   const visit = (node: AnyStateNode) => {
     const transitions = [
       ...[...node.transitions].flatMap(([descriptor, list]) =>
-        list.map((transition) => ({ text: edgeText(definition, node, descriptor), transition })),
+        list.map((transition) => ({
+          text: withGuard(edgeText(definition, node, descriptor), transition.guard),
+          transition,
+        })),
       ),
-      ...(node.always ?? []).map((transition) => ({ text: 'always', transition })),
+      ...(node.always ?? []).map((transition) => ({
+        text: withGuard('always', transition.guard),
+        transition,
+      })),
     ];
     for (const { text, transition } of transitions) {
       for (const target of (transition.target ?? []) as AnyStateNode[]) {

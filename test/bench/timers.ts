@@ -97,7 +97,12 @@ export async function benchTimers(
   const fired = await database.db
     .select({ occurredAt: incidentEvents.occurredAt, recordedAt: incidentEvents.recordedAt })
     .from(incidentEvents)
-    .where(and(eq(incidentEvents.source, 'timer'), like(incidentEvents.type, '%declarationOverdue%')));
+    .where(
+      and(
+        eq(incidentEvents.source, 'timer'),
+        sql`${incidentEvents.payload}->>'timer' = 'declarationOverdue'`,
+      ),
+    );
   if (fired.length !== count) throw new Error(`expected ${count} fires, saw ${fired.length}`);
   const lags = fired.map((e) => Date.parse(e.recordedAt) - Date.parse(e.occurredAt)).sort((a, b) => a - b);
   const drainSeconds =

@@ -42,6 +42,15 @@ describe('Mermaid diagram text', () => {
     for (const [id, block] of declaredIn) expect({ id, block: lastIn.get(id) }).toEqual({ id, block });
   });
 
+  it('names the guard of an edge when it has a short name, and leaves unnamed or long ones off', () => {
+    const cards = mermaidDiagram(playbooks.find((p) => p.id === 'card-data-exposure')!);
+    expect(cards).toContain('materiality.determined [optionIs(material)]');
+    expect(cards).toContain('logs.preserved [hasEvidence(server_logs)]');
+    expect(cards).not.toMatch(/\[(inline|guard)\]/);
+    // "Every track is done" is a long composite guard: the close edge shows the event alone.
+    expect(cards).toMatch(/command__closed : incident\.closed\n/);
+  });
+
   it('labels done and after transitions in words', () => {
     const text = mermaidDiagram(ransomDemand);
     expect(text).toContain('containment__immediate --> containment__eradication : all parts done\n');
