@@ -40,6 +40,13 @@ import type {
  * through `nextRow`.
  */
 
+/** A custom action a transition asked for (e.g. `escalate`), as data, with the incident-clock time it came at. */
+export interface Effect {
+  type: string;
+  params?: unknown;
+  at: string;
+}
+
 /** The facts of an event the kernel seals into the chain (everything but seq, hashes and the incident). */
 interface EventFacts {
   type: string;
@@ -105,7 +112,10 @@ export interface OpenCommand {
 }
 
 /** The first write of an incident: its row at version 1, the `incident.opened` event and its first timers. */
-export function open(definition: PlaybookDefinition, command: OpenCommand): IncidentWrite {
+export function open(
+  definition: PlaybookDefinition,
+  command: OpenCommand,
+): IncidentWrite & { effects: Effect[] } {
   const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
   const severity = command.severity ?? definition.defaultSeverity(input);
   if (!(severities as readonly string[]).includes(severity)) {
@@ -151,7 +161,13 @@ export function open(definition: PlaybookDefinition, command: OpenCommand): Inci
     idempotencyKey: null,
     requestHash: null,
   });
-  return { incident, event, timersToAdd: timerRows(id, result.timers.add), timerIdsToRemove: [] };
+  return {
+    incident,
+    event,
+    timersToAdd: timerRows(id, result.timers.add),
+    timerIdsToRemove: [],
+    effects: result.effects.map((effect) => ({ ...effect, at })),
+  };
 }
 
 export interface DecideCommand {
@@ -259,10 +275,11 @@ export function fire(
   due: TimerRow[],
   horizon: string,
   recordedAt: string,
-): TimerFiring {
+): TimerFiring & { effects: Effect[] } {
   let snapshot = restoreSnapshot(definition, incident.snapshot);
   let current = incident;
   const events: EventRecord[] = [];
+  const effects: Effect[] = [];
   /** Final fate of each touched timer id: a row to (re)write, or null to delete. */
   const fate = new Map<string, TimerRow | null>();
   const cancelled = new Set<string>();
@@ -276,6 +293,7 @@ export function fire(
     if (snapshot.status !== 'active' || !snapshot.can(event)) continue;
     const result = step(definition, snapshot, event);
     snapshot = result.snapshot;
+    effects.push(...result.effects.map((effect) => ({ ...effect, at: timer.dueAt })));
     for (const id of result.timers.remove) {
       fate.set(id, null);
       cancelled.add(id);
@@ -314,6 +332,7 @@ export function fire(
   return {
     incident: current,
     events,
+    effects,
     timersToAdd: [...fate.values()].filter((row): row is TimerRow => row !== null),
     timerIdsToRemove: [...fate.entries()].filter(([, row]) => row === null).map(([id]) => id),
   };

@@ -1,28 +1,31 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import {
-  acceptsEvent,
   activeStates,
   allowedEvents,
-  mayActAs,
-  openSnapshot,
-  type PendingTimer,
-  type StepResult,
-  step,
-  timerActor,
+  decide,
+  type Effect,
+  EngineError,
+  fire,
+  type IncidentRow,
+  type IncidentWrite,
+  open,
+  restoreSnapshot,
+  type TimerRow,
 } from '../../src/engine';
 import type { Actor, PlaybookDefinition } from '../../src/playbook-kit';
 
 /**
- * Drives a playbook the way the engine does, without a database: payloads parsed by the event's schema,
- * roles checked, `snapshot.can` before `transition`, timers kept as the engine keeps them and fired in
- * due order as the clock moves. For table tests of a playbook's paths.
+ * Drives a playbook through the engine's own kernel (`open`, `decide`, `fire`), without a database: an
+ * incident row kept in memory, refusals exactly as the API gives them, timers kept and fired in due order as
+ * the clock moves. For table tests of a playbook's paths; it cannot drift from the engine.
  */
 export class PlaybookDriver {
+  row: IncidentRow;
   snapshot: AnyMachineSnapshot;
   now: string;
-  readonly timers = new Map<string, PendingTimer>();
+  readonly timers = new Map<string, TimerRow>();
   /** Custom actions (effects) returned so far, e.g. `escalate`. */
-  readonly effects: { type: string; params?: unknown; at: string }[] = [];
+  readonly effects: Effect[] = [];
   /** Every event applied, in order, with its source. */
   readonly log: { type: string; source: 'client' | 'timer'; at: string }[] = [];
 
@@ -32,17 +35,21 @@ export class PlaybookDriver {
     openedAt: string,
     readonly opener: Actor = { id: 'opener', name: 'opener', roles: ['incident_commander'] },
   ) {
-    const parsed = definition.inputSchema.parse(input);
-    this.now = openedAt;
-    const opened = openSnapshot(definition, {
-      input: parsed,
-      at: openedAt,
-      actor: opener,
+    this.now = new Date(openedAt).toISOString();
+    const opened = open(definition, {
+      id: '00000000-0000-4000-8000-000000000000',
       title: `${definition.title} (test)`,
-      severity: definition.defaultSeverity(parsed),
+      input,
+      actor: opener,
+      mode: 'exercise',
+      exerciseId: null,
+      at: this.now,
+      recordedAt: this.now,
     });
-    this.snapshot = opened.snapshot;
-    this.apply(opened, openedAt);
+    this.row = opened.incident;
+    this.snapshot = restoreSnapshot(definition, this.row.snapshot);
+    this.commit(opened);
+    this.effects.push(...opened.effects);
   }
 
   get context(): Record<string, unknown> & {
@@ -88,34 +95,45 @@ export class PlaybookDriver {
     return this;
   }
 
-  /** The reason a client event would be refused, or null after applying it. */
+  /** The reason a client event would be refused (the engine's error code, or its message), or null after applying it. */
   refusal(type: string, payload?: unknown, options: { actor?: Actor; at?: string } = {}): string | null {
     if (options.at) this.advanceTo(options.at);
     const def = this.eventDef(type);
-    const parsed = def.payload.safeParse(payload ?? def.examples[0]);
-    if (!parsed.success) return `invalid payload: ${parsed.error.message}`;
     const actor = options.actor ?? this.actorFor(type);
-    if (!mayActAs(actor.roles, def.roles)) return `role: ${actor.roles.join(',')} may not send it`;
-    const event = { type, payload: parsed.data, at: this.now, actor };
-    if (!acceptsEvent(this.definition, this.snapshot, def, event)) return 'event_not_allowed';
-    this.apply(step(this.definition, this.snapshot, event), this.now);
-    this.log.push({ type, source: 'client', at: this.now });
-    return null;
+    try {
+      const { write, result } = decide(
+        this.definition,
+        this.row,
+        { type, payload: payload ?? def.examples[0], actor, requestHash: '' },
+        this.now,
+        this.now,
+      );
+      this.commit(write);
+      this.snapshot = result.snapshot;
+      this.effects.push(...result.effects.map((effect) => ({ ...effect, at: this.now })));
+      this.log.push({ type, source: 'client', at: this.now });
+      return null;
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      if (error.code === 'invalid_request') return `invalid payload: ${error.message}`;
+      if (error.code === 'forbidden') return `role: ${actor.roles.join(',')} may not send it`;
+      return error.code;
+    }
   }
 
   /** Moves the clock to `to`, firing due timers in order, each at its own due time. */
   advanceTo(to: string): this {
-    for (;;) {
-      const next = [...this.timers.values()]
-        .filter((timer) => timer.dueAt <= to)
-        .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.timerId.localeCompare(b.timerId))[0];
-      if (!next) break;
-      this.timers.delete(next.timerId);
-      this.now = next.dueAt > this.now ? next.dueAt : this.now;
-      const event = { payload: {}, ...next.event, at: next.dueAt, actor: timerActor };
-      if (this.snapshot.status !== 'active' || !this.snapshot.can(event)) continue;
-      this.apply(step(this.definition, this.snapshot, event), next.dueAt);
-      this.log.push({ type: next.event.type, source: 'timer', at: next.dueAt });
+    const due = [...this.timers.values()].filter((timer) => timer.dueAt <= to);
+    if (due.length > 0) {
+      const firing = fire(this.definition, this.row, due, to, to);
+      for (const id of due.map((timer) => timer.timerId)) this.timers.delete(id);
+      this.commit(firing);
+      this.snapshot = restoreSnapshot(this.definition, this.row.snapshot);
+      this.effects.push(...firing.effects);
+      for (const event of firing.events) {
+        this.log.push({ type: event.type, source: 'timer', at: event.occurredAt });
+        if (event.occurredAt > this.now) this.now = event.occurredAt;
+      }
     }
     if (to > this.now) this.now = to;
     return this;
@@ -126,11 +144,12 @@ export class PlaybookDriver {
     return this.advanceTo(new Date(Date.parse(this.now) + ms).toISOString());
   }
 
-  private apply(result: StepResult, at: string) {
-    this.snapshot = result.snapshot;
-    for (const id of result.timers.remove) this.timers.delete(id);
-    for (const timer of result.timers.add) this.timers.set(timer.timerId, timer);
-    for (const effect of result.effects) this.effects.push({ ...effect, at });
+  /** Keeps what a write leaves: the row, and the timer rows added and removed (a closed incident keeps none). */
+  private commit(write: Pick<IncidentWrite, 'incident' | 'timersToAdd' | 'timerIdsToRemove'>) {
+    this.row = write.incident;
+    for (const id of write.timerIdsToRemove) this.timers.delete(id);
+    for (const timer of write.timersToAdd) this.timers.set(timer.timerId, timer);
+    if (this.row.status === 'closed') this.timers.clear();
   }
 
   private eventDef(type: string) {
