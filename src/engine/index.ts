@@ -1,20 +1,47 @@
-export * from './cacao-export';
-export * from './changes';
-export * from './errors';
-export * from './hash-chain';
-export * from './incidents';
-export * from './kernel';
-export * from './machine-runtime';
-export * from './one-at-a-time';
-export * from './overdue';
-export * from './playbook-check';
-export * from './playbook-description';
-export * from './playbook-diagram';
-export * from './playbook-explore';
-export * from './playbook-release';
-export * from './playbook-timers';
-export * from './policy';
-export * from './registry';
-export * from './timers';
-export * from './tokens';
-export * from './types';
+/**
+ * What the engine offers the http layer, the tabletop, the CLI and the composition root, by name: the use
+ * cases, the kernel, the policy, the ports' types and the playbook tools. Anything else is internal.
+ */
+export { cacaoPlaybook, type TlpLevel, tlpLevels } from './cacao-export';
+export {
+  type ChangeHub,
+  createChangeHub,
+  cursorAfter,
+  formatCursor,
+  parseCursor,
+  VersionCache,
+} from './changes';
+export { EngineError, type ErrorCode, errorCodes } from './errors';
+export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
+export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
+export { decide, type Effect, fire, open, parseOrThrow } from './kernel';
+export {
+  acceptsEvent,
+  activeStates,
+  allowedEvents,
+  humanise,
+  openSnapshot,
+  restoreSnapshot,
+  timerKey,
+} from './machine-runtime';
+export { oneAtATimePerKey } from './one-at-a-time';
+export { checkPlaybook } from './playbook-check';
+export { describeStates } from './playbook-description';
+export { mermaidDiagram } from './playbook-diagram';
+export { releaseSnapshot, releaseSnapshotPath } from './playbook-release';
+export { canSeeMode, defaultModeFor, requireAdmin, requireFacilitator, requireMayOpen } from './policy';
+export { PlaybookRegistry } from './registry';
+export { startTimerWorker } from './timers';
+export { builtInRoles, createTokenService, hashSecret, type TokenService } from './tokens';
+export type {
+  Actor,
+  ChangeCursor,
+  ChangeRecord,
+  EventRecord,
+  ExerciseRow,
+  ExerciseStore,
+  IncidentMode,
+  IncidentRow,
+  IncidentWrite,
+  TimerRow,
+} from './types';
