@@ -86,6 +86,25 @@ export const IncidentSchema = z
   })
   .openapi('Incident');
 
+export const SimulationSchema = z
+  .object({
+    state: z.unknown(),
+    status: z.enum(['open', 'closed']),
+    active: z.array(ActiveStateSchema),
+    timersSet: z.array(
+      z.object({
+        timerId: z.string(),
+        event: z.object({ type: z.string() }).catchall(z.unknown()),
+        label: z.string(),
+        dueAt: z.string(),
+      }),
+    ),
+    timersCancelled: z.array(z.string()),
+    effects: z.array(z.object({ type: z.string(), params: z.unknown().optional() })),
+    context: z.unknown(),
+  })
+  .openapi('Simulation');
+
 export const IncidentSummarySchema = IncidentSchema.pick({
   id: true,
   playbookId: true,

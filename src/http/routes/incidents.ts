@@ -26,6 +26,7 @@ import {
   json,
   ModeQuery,
   problemResponses,
+  SimulationSchema,
 } from '../schemas';
 
 const tags = ['incidents'];
@@ -128,7 +129,7 @@ const simulateRoute = createRoute({
     body: { content: { 'application/json': { schema: EventBodySchema } }, required: true },
   },
   responses: {
-    200: json(z.record(z.string(), z.unknown()).openapi('Simulation'), 'What would happen'),
+    200: json(SimulationSchema, 'What would happen'),
     ...problemResponses(400, 401, 403, 404, 409, 413),
   },
 });
