@@ -6,7 +6,7 @@ import type { Actor } from '../playbook-kit';
 import { VersionCache } from './changes';
 import { EngineError } from './errors';
 import { verifyChain } from './hash-chain';
-import { type Decision, decide, fire, open, timerEventType } from './kernel';
+import { type DecideCommand, type Decision, decide, fire, open, timerEventType } from './kernel';
 import {
   type ActiveState,
   type AllowedEvent,
@@ -24,7 +24,6 @@ import { canSeeMode } from './policy';
 import type { PlaybookRegistry } from './registry';
 import type {
   EventRecord,
-  EventSource,
   IncidentFilter,
   IncidentMode,
   IncidentRow,
@@ -87,18 +86,11 @@ export interface StartIncidentCommand {
   exerciseId?: string;
 }
 
-export interface AdvanceCommand {
+/** An event for an incident: what the kernel decides on, and the precondition the client saw. */
+export interface AdvanceCommand extends Omit<DecideCommand, 'requestHash'> {
   incidentId: string;
-  type: string;
-  payload?: unknown;
-  note?: string | null;
-  /** When it really happened (ISO 8601), if earlier than now; see `occurredAtOf`. */
-  occurredAt?: string;
-  actor: Actor;
-  source?: EventSource;
   /** The version the client saw (`If-Match`); stale → version_mismatch. */
   ifMatch?: number;
-  idempotencyKey?: string;
 }
 
 export interface AppliedEvent {

@@ -48,17 +48,7 @@ export interface Effect {
 }
 
 /** The facts of an event the kernel seals into the chain (everything but seq, hashes and the incident). */
-interface EventFacts {
-  type: string;
-  payload: unknown;
-  actor: string;
-  source: EventSource;
-  occurredAt: string;
-  recordedAt: string;
-  note: string | null;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-}
+type EventFacts = Omit<EventRecord, 'incidentId' | 'seq' | 'stateAfter' | 'prevHash' | 'hash'>;
 
 /**
  * The row and the sealed event after one transition of `row`: version and hash chain advanced, state,

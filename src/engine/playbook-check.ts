@@ -1,5 +1,5 @@
 import type { AnyStateNode } from 'xstate';
-import { definitionProblems, type PlaybookDefinition } from '../playbook-kit';
+import { allStates, definitionProblems, type PlaybookDefinition } from '../playbook-kit';
 import { stateMeta } from './machine-runtime';
 import { exploreOwnership } from './playbook-explore';
 import { stateTimers } from './playbook-timers';
@@ -14,7 +14,7 @@ import { stateTimers } from './playbook-timers';
  */
 export function checkPlaybook(definition: PlaybookDefinition): string[] {
   const root = definition.machine.root;
-  const nodes = allNodes(root);
+  const nodes = allStates(root);
   const problems: string[] = definitionProblems(definition);
   const name = (node: AnyStateNode) => node.path.join('.') || '(root)';
 
@@ -45,16 +45,6 @@ export function checkPlaybook(definition: PlaybookDefinition): string[] {
   }
   problems.push(...exploreOwnership(definition));
   return problems;
-}
-
-function allNodes(root: AnyStateNode): AnyStateNode[] {
-  const nodes: AnyStateNode[] = [];
-  const walk = (node: AnyStateNode) => {
-    nodes.push(node);
-    for (const child of Object.values(node.states)) walk(child);
-  };
-  walk(root);
-  return nodes;
 }
 
 const targetsOf = (node: AnyStateNode): AnyStateNode[] =>
@@ -106,7 +96,7 @@ function canFinish(start: AnyStateNode, parent: AnyStateNode): boolean {
     if (seen.has(node)) continue;
     seen.add(node);
     if (node.type === 'final') return true;
-    for (const source of allNodes(node)) {
+    for (const source of allStates(node)) {
       for (const target of targetsOf(source)) {
         if (!isInside(target, parent)) return true;
         const sibling = childUnder(target, parent);

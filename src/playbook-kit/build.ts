@@ -1,7 +1,8 @@
-import { type AnyStateMachine, type AnyStateNode, and, or, stateIn } from 'xstate';
+import { type AnyStateMachine, and, or, stateIn } from 'xstate';
 import type { z } from 'zod';
 import { clockTimerLabels } from './clock-tracking';
 import {
+  allStates,
   type ClientEventDef,
   definePlaybook,
   type PlaybookDefinition,
@@ -134,9 +135,8 @@ function withDerivedOwners(
   events: readonly ClientEventDef[],
   spec: Pick<CatalogueSpec, 'shared' | 'tracks'>,
 ): ClientEventDef[] {
-  const all = (node: AnyStateNode): AnyStateNode[] => [node, ...Object.values(node.states).flatMap(all)];
   const handlersIn = (track: string, type: string): string[] =>
-    all(machine.root.states[track]!)
+    allStates(machine.root.states[track]!)
       .filter((node) => node.transitions.has(type))
       .map((node) => node.path.join('.'));
   const sharedTrackOf = new Map(

@@ -141,6 +141,12 @@ export function definitionProblems(definition: PlaybookDefinition): string[] {
   return problems;
 }
 
+/** A state and every state below it, depth first. */
+export const allStates = (node: AnyStateNode): AnyStateNode[] => [
+  node,
+  ...Object.values(node.states).flatMap(allStates),
+];
+
 /** A state of the machine by its dotted path (`""` is the root), if there is one. */
 export function stateAt(machine: AnyStateMachine, path: string): AnyStateNode | undefined {
   let node: AnyStateNode | undefined = machine.root;
@@ -157,7 +163,6 @@ export function isOwnedBy(owners: readonly string[], sourcePath: string): boolea
 function ownershipProblems(definition: PlaybookDefinition): string[] {
   if (!definition.machine?.root) return [];
   const problems: string[] = [];
-  const all = (node: AnyStateNode): AnyStateNode[] => [node, ...Object.values(node.states).flatMap(all)];
   for (const event of definition.events) {
     if (!event.owners?.length) {
       problems.push(`event "${event.type}" names no owning step`);
@@ -166,7 +171,7 @@ function ownershipProblems(definition: PlaybookDefinition): string[] {
     for (const owner of event.owners) {
       const node = stateAt(definition.machine, owner);
       if (!node) problems.push(`event "${event.type}" names owner "${owner}", which is not a state`);
-      else if (!all(node).some((state) => state.transitions.has(event.type)))
+      else if (!allStates(node).some((state) => state.transitions.has(event.type)))
         problems.push(`event "${event.type}" names owner "${owner}", where no state handles it`);
     }
   }

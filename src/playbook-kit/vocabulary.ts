@@ -1,5 +1,4 @@
-import type { AnyStateNode } from 'xstate';
-import type { PlaybookDefinition } from './define';
+import { allStates, type PlaybookDefinition } from './define';
 import { jsonSchemaOf } from './payload-rules';
 import { optionsOf } from './steps';
 
@@ -19,8 +18,7 @@ export function vocabularyProblems(definition: PlaybookDefinition): string[] {
   for (const type of internal)
     if (clientEvents.has(type))
       problems.push(`event "${type}" is declared both as a client and an internal event`);
-  const all = (node: AnyStateNode): AnyStateNode[] => [node, ...Object.values(node.states).flatMap(all)];
-  for (const node of all(definition.machine.root)) {
+  for (const node of allStates(definition.machine.root)) {
     const where = `state ${node.path.join('.') || '(root)'}`;
     const owner = (node.meta as { owner?: unknown } | undefined)?.owner;
     if (typeof owner === 'string' && !(owner in definition.roles))
