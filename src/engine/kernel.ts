@@ -7,7 +7,7 @@ import {
   type Severity,
   severities,
 } from '../playbook-kit';
-import { EngineError } from './errors';
+import { Refusal } from './errors';
 import { GENESIS_HASH, hashEvent } from './hash-chain';
 import {
   acceptsEvent,
@@ -109,7 +109,7 @@ export function open(
   const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
   const severity = command.severity ?? definition.defaultSeverity(input);
   if (!(severities as readonly string[]).includes(severity)) {
-    throw new EngineError('invalid_request', `severity must be one of ${severities.join(', ')}`);
+    throw new Refusal('invalid_request', `severity must be one of ${severities.join(', ')}`);
   }
   const { id, at, recordedAt } = command;
   const result = openSnapshot(definition, {
@@ -180,7 +180,7 @@ export interface Decision {
 }
 
 /**
- * Whether the incident accepts the event now, and what accepting it writes; a refusal is an `EngineError`
+ * Whether the incident accepts the event now, and what accepting it writes; a refusal is an `Refusal`
  * (closed, unknown event, role, payload, time, or no owning step takes it). `now`: the incident's clock.
  */
 export function decide(
@@ -191,18 +191,18 @@ export function decide(
   recordedAt: string,
 ): Decision {
   if (row.status === 'closed') {
-    throw new EngineError('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
+    throw new Refusal('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
   }
   const clientEvent = definition.events.find((event) => event.type === command.type);
   if (!clientEvent) {
-    throw new EngineError(
+    throw new Refusal(
       'invalid_request',
       `playbook ${definition.id}@${definition.version} has no client event "${command.type}"`,
       { events: definition.events.map((event) => event.type) },
     );
   }
   if (!mayActAs(command.actor.roles, clientEvent.roles)) {
-    throw new EngineError(
+    throw new Refusal(
       'forbidden',
       `"${command.type}" needs one of the roles: ${clientEvent.roles.join(', ')}`,
       {
@@ -215,7 +215,7 @@ export function decide(
   const at = occurredAtOf(row, snapshot, now, command.occurredAt);
   const machineEvent = { type: command.type, payload, at, actor: command.actor };
   if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
-    throw new EngineError(
+    throw new Refusal(
       'event_not_allowed',
       `"${command.type}" is not accepted in the incident's current state (${JSON.stringify(snapshot.value)}). ${clientEvent.description}`,
       { allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at) },
@@ -358,10 +358,10 @@ export const OCCURRED_AT_SKEW_MS = 60_000;
 function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: string, claimed?: string): string {
   if (claimed === undefined) return now;
   const at = Date.parse(claimed);
-  if (Number.isNaN(at)) throw new EngineError('invalid_request', `occurredAt "${claimed}" is not a time`);
+  if (Number.isNaN(at)) throw new Refusal('invalid_request', `occurredAt "${claimed}" is not a time`);
   const opened = openedAtOf(row, snapshot);
   if (at < Date.parse(opened)) {
-    throw new EngineError(
+    throw new Refusal(
       'invalid_request',
       `occurredAt ${claimed} is before the incident was opened (${opened})`,
       {
@@ -370,7 +370,7 @@ function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: strin
     );
   }
   if (at > Date.parse(now) + OCCURRED_AT_SKEW_MS) {
-    throw new EngineError(
+    throw new Refusal(
       'invalid_request',
       `occurredAt ${claimed} is in the future: the incident's clock is at ${now} (60 s of skew allowed)`,
       { now },
@@ -397,7 +397,7 @@ function timerRows(incidentId: string, timers: PendingTimer[]): TimerRow[] {
 export function parseOrThrow(schema: ClientEventDef['payload'], value: unknown, what: string): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new EngineError(
+  throw new Refusal(
     'invalid_request',
     `${what} is invalid: ${parsed.error.issues.map(formatIssue).join('; ')}`,
     {
