@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import {
   type Actor,
   type ClientEventDef,
+  contextFacts,
   hasOverdueClock,
   type PlaybookDefinition,
   type Severity,
@@ -76,7 +77,9 @@ function nextRow(
   const incident: IncidentRow = {
     ...row,
     status: closed ? 'closed' : 'open',
-    overdue: items.length > 0 || (!closed && hasOverdueClock(result.snapshot.context)),
+    overdue:
+      items.length > 0 ||
+      (!closed && hasOverdueClock(contextFacts(definition, result.snapshot.context).clocks)),
     overdueItems: items,
     state: result.snapshot.value,
     snapshot: persistSnapshot(definition, result.snapshot),
@@ -212,7 +215,7 @@ export function decide(
   }
   const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
   const snapshot = restoreSnapshot(definition, row.snapshot);
-  const at = occurredAtOf(row, snapshot, now, command.occurredAt);
+  const at = occurredAtOf(definition, row, snapshot, now, command.occurredAt);
   const machineEvent = { type: command.type, payload, at, actor: command.actor };
   if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
     throw new Refusal(
@@ -355,11 +358,17 @@ export const OCCURRED_AT_SKEW_MS = 60_000;
  * (a step done before it was typed in), so that clocks and deadlines count from when it really happened. Not
  * before the incident was opened (on its own clock), not more than the skew ahead of now.
  */
-function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: string, claimed?: string): string {
+function occurredAtOf(
+  definition: PlaybookDefinition,
+  row: IncidentRow,
+  snapshot: AnyMachineSnapshot,
+  now: string,
+  claimed?: string,
+): string {
   if (claimed === undefined) return now;
   const at = Date.parse(claimed);
   if (Number.isNaN(at)) throw new Refusal('invalid_request', `occurredAt "${claimed}" is not a time`);
-  const opened = openedAtOf(row, snapshot);
+  const opened = openedAtOf(definition, row, snapshot);
   if (at < Date.parse(opened)) {
     throw new Refusal(
       'invalid_request',
@@ -380,9 +389,8 @@ function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: strin
 }
 
 /** When the incident was opened on its own clock: the playbook context's `openedAt`, else the row's creation. */
-function openedAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot): string {
-  const openedAt = (snapshot.context as { openedAt?: unknown } | undefined)?.openedAt;
-  return typeof openedAt === 'string' ? openedAt : row.createdAt;
+function openedAtOf(definition: PlaybookDefinition, row: IncidentRow, snapshot: AnyMachineSnapshot): string {
+  return contextFacts(definition, snapshot.context).openedAt ?? row.createdAt;
 }
 
 function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {

@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { Actor } from '../../playbook-kit';
+import { type Actor, contextFacts } from '../../playbook-kit';
 import { Refusal } from '../errors';
 import { timerEventType } from '../kernel';
 import {
@@ -63,7 +63,7 @@ export function views(ctx: UseCaseContext) {
       status: row.status,
       overdue: row.overdue,
       overdueItems: open
-        ? overdueItems(row.overdueItems, snapshot.context).map((item) => ({
+        ? overdueItems(row.overdueItems, contextFacts(definition, snapshot.context).clocks).map((item) => ({
             ...item,
             id: publicTimerId(item.id),
           }))
