@@ -21,6 +21,7 @@ import {
 import { createMetrics } from './http/metrics';
 import { notModifiedShortcut } from './http/not-modified';
 import { requestRecorder } from './http/observe';
+import { closeIfBodyUnread } from './http/unread-body';
 import { createExerciseService } from './tabletop';
 
 export type Logger = pino.Logger;
@@ -127,6 +128,7 @@ export function createHttpServer(services: Services, logger: Logger): Server {
       logger.error({ err: error }, 'the not-modified shortcut failed; the app answers instead');
       if (outgoing.headersSent) return;
     }
+    closeIfBodyUnread(incoming, outgoing);
     void app(incoming, outgoing);
   });
 }
