@@ -11,7 +11,7 @@ export {
   parseCursor,
   VersionCache,
 } from './changes';
-export { type ErrorCode, errorCodes, Refusal } from './errors';
+export { clip, type ErrorCode, errorCodes, listIssues, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
 export { decide, type Effect, fire, open, parseOrThrow } from './kernel';

@@ -8,7 +8,7 @@ import {
   type Severity,
   severities,
 } from '../playbook-kit';
-import { Refusal } from './errors';
+import { listIssues, Refusal } from './errors';
 import { GENESIS_HASH, hashEvent } from './hash-chain';
 import {
   acceptsEvent,
@@ -405,19 +405,6 @@ function timerRows(incidentId: string, timers: PendingTimer[]): TimerRow[] {
 export function parseOrThrow(schema: ClientEventDef['payload'], value: unknown, what: string): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new Refusal(
-    'invalid_request',
-    `${what} is invalid: ${parsed.error.issues.map(formatIssue).join('; ')}`,
-    {
-      errors: parsed.error.issues.map((issue) => ({
-        path: [what, ...issue.path.map(String)].join('.'),
-        message: issue.message,
-      })),
-    },
-  );
-}
-
-function formatIssue(issue: { path: PropertyKey[]; message: string }): string {
-  const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
+  const { errors, errorCount, summary } = listIssues(what, parsed.error.issues);
+  throw new Refusal('invalid_request', `${what} is invalid: ${summary}`, { errors, errorCount });
 }

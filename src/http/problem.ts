@@ -1,10 +1,13 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ErrorCode, errorCodes } from '../engine';
+import { clip, type ErrorCode, errorCodes } from '../engine';
 
 const statusOf = Object.fromEntries(
   Object.entries(errorCodes).map(([code, { status }]) => [code, status]),
 ) as Record<ErrorCode, ContentfulStatusCode>;
+
+/** A detail never grows past this, whatever it quotes. */
+const MAX_DETAIL = 8000;
 
 /** An RFC 9457 problem+json response with holdfast's stable `code`. */
 export function problem(
@@ -18,7 +21,7 @@ export function problem(
     type: `https://holdfast.dev/problems/${code}`,
     title: errorCodes[code].title,
     status,
-    detail,
+    detail: clip(detail, MAX_DETAIL),
     code,
     ...extra,
   };
