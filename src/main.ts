@@ -78,6 +78,11 @@ export function createServices(
     now,
     newId: randomUUID,
     versions,
+    limits: {
+      maxItems: config.HOLDFAST_PAYLOAD_MAX_ITEMS,
+      maxStringLength: config.HOLDFAST_PAYLOAD_MAX_STRING,
+      maxStateBytes: config.HOLDFAST_CONTEXT_MAX_BYTES,
+    },
     onCommitted: metrics.observeCommitted,
   });
   const changes = createChangeHub({

@@ -12,6 +12,7 @@ export const errorCodes = {
   version_mismatch: { status: 412, title: 'Version mismatch' },
   idempotency_conflict: { status: 422, title: 'Idempotency-Key reused with a different request' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  incident_too_large: { status: 422, title: 'Incident too large' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const;

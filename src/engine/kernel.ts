@@ -10,6 +10,7 @@ import {
 } from '../playbook-kit';
 import { listIssues, Refusal } from './errors';
 import { GENESIS_HASH, hashEvent } from './hash-chain';
+import { checkPayloadSize, checkStateSize, defaultIncidentLimits, type IncidentLimits } from './limits';
 import {
   acceptsEvent,
   allowedEvents,
@@ -108,7 +109,9 @@ export interface OpenCommand {
 export function open(
   definition: PlaybookDefinition,
   command: OpenCommand,
+  limits: IncidentLimits = defaultIncidentLimits,
 ): IncidentWrite & { effects: Effect[] } {
+  checkPayloadSize(command.input, 'input', limits);
   const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
   const severity = command.severity ?? definition.defaultSeverity(input);
   if (!(severities as readonly string[]).includes(severity)) {
@@ -154,6 +157,7 @@ export function open(
     idempotencyKey: null,
     requestHash: null,
   });
+  checkStateSize(incident.snapshot, limits);
   return {
     incident,
     event,
@@ -184,7 +188,8 @@ export interface Decision {
 
 /**
  * Whether the incident accepts the event now, and what accepting it writes; a refusal is an `Refusal`
- * (closed, unknown event, role, payload, time, or no owning step takes it). `now`: the incident's clock.
+ * (closed, unknown event, role, payload, time, no owning step takes it, or the incident would outgrow
+ * `limits`). `now`: the incident's clock.
  */
 export function decide(
   definition: PlaybookDefinition,
@@ -192,6 +197,7 @@ export function decide(
   command: DecideCommand,
   now: string,
   recordedAt: string,
+  limits: IncidentLimits = defaultIncidentLimits,
 ): Decision {
   if (row.status === 'closed') {
     throw new Refusal('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
@@ -213,6 +219,7 @@ export function decide(
       },
     );
   }
+  checkPayloadSize(command.payload, 'payload', limits);
   const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
   const snapshot = restoreSnapshot(definition, row.snapshot);
   const at = occurredAtOf(definition, row, snapshot, now, command.occurredAt);
@@ -236,6 +243,7 @@ export function decide(
     idempotencyKey: command.idempotencyKey ?? null,
     requestHash: command.idempotencyKey ? command.requestHash : null,
   });
+  checkStateSize(incident.snapshot, limits);
   return {
     write: {
       incident,

@@ -38,7 +38,10 @@ const createIncidentRoute = createRoute({
   tags,
   summary: 'Open an incident from a playbook (latest version)',
   request: { body: { content: { 'application/json': { schema: CreateIncidentSchema } }, required: true } },
-  responses: { 201: json(IncidentSchema, 'The new incident'), ...problemResponses(400, 401, 403, 404, 413) },
+  responses: {
+    201: json(IncidentSchema, 'The new incident'),
+    ...problemResponses(400, 401, 403, 404, 413, 422),
+  },
 });
 
 const listRoute = createRoute({
@@ -131,7 +134,7 @@ const simulateRoute = createRoute({
   },
   responses: {
     200: json(SimulationSchema, 'What would happen'),
-    ...problemResponses(400, 401, 403, 404, 409, 413),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 422),
   },
 });
 
