@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { credentialStuffingV1 } from '../../playbooks/credential-stuffing';
+import { KEPT_RECORDS } from '../../src/playbook-kit';
 import { jjMedsInput } from '../fixtures/jj-meds';
 import { type Client, type Response, testClock, useTestApp } from '../support/http';
 
 /**
  * How big one incident may grow: arrays and strings of a payload, and the incident's state after an event (here
- * 64 KiB, to reach it quickly). A refusal is a 4xx problem naming the limit, and changes nothing.
+ * 64 KiB, to reach it quickly). A refusal is a 4xx problem naming the limit, and changes nothing. What repeated
+ * events append to context is kept short; the event log keeps it all.
  */
 
 const app = useTestApp({ HOLDFAST_CONTEXT_MAX_BYTES: 65_536 }, testClock('2026-11-21T09:01:00Z').now);
@@ -99,5 +101,19 @@ describe('payloads and incident state', () => {
       },
     });
     expectProblem(simulated, 422, 'incident_too_large');
+  });
+
+  it('keeps the newest evidence items of a repeated baseline in context, and every item in the log', async () => {
+    const id = await jjMeds();
+    for (let round = 0; round < 3; round++) {
+      expect((await send(id, 'evidence.baseline_captured', baseline(200))).status).toBe(200);
+    }
+    const { context } = await incident(id);
+    expect(context.evidence).toHaveLength(KEPT_RECORDS);
+    expect(context.omitted).toEqual({ evidence: 600 - KEPT_RECORDS });
+    const kinds = new Set(context.evidence.map((evidence: { kind: string }) => evidence.kind));
+    expect(kinds).toEqual(new Set(['account_export', 'system_image', 'logs', 'config']));
+    const logged = (await events(id)).filter((event) => event.type === 'evidence.baseline_captured');
+    expect(logged.map((event) => (event.payload.items as unknown[]).length)).toEqual([200, 200, 200]);
   });
 });
