@@ -108,6 +108,12 @@ export function createServices(
     streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
+    tokenLimits: {
+      eventsPerMinute: config.HOLDFAST_EVENTS_PER_MINUTE,
+      streamsPerToken: config.HOLDFAST_STREAMS_PER_TOKEN,
+      streamReplayMax: config.HOLDFAST_STREAM_REPLAY_MAX,
+    },
+    now,
     logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),
     metrics,
     accessLog: logger,

@@ -13,6 +13,7 @@ export const errorCodes = {
   idempotency_conflict: { status: 422, title: 'Idempotency-Key reused with a different request' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   incident_too_large: { status: 422, title: 'Incident too large' },
+  rate_limited: { status: 429, title: 'Too many requests' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const;

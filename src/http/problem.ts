@@ -9,7 +9,10 @@ const statusOf = Object.fromEntries(
 /** A detail never grows past this, whatever it quotes. */
 const MAX_DETAIL = 8000;
 
-/** An RFC 9457 problem+json response with holdfast's stable `code`. */
+/**
+ * An RFC 9457 problem+json response with holdfast's stable `code`. A `retryAfter` (seconds) in `extra` is
+ * also sent as `Retry-After`.
+ */
 export function problem(
   c: Context,
   code: ErrorCode,
@@ -27,6 +30,7 @@ export function problem(
   };
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="holdfast"';
+  if (typeof extra.retryAfter === 'number') headers['retry-after'] = String(extra.retryAfter);
   return c.body(JSON.stringify(body), status, headers);
 }
 
