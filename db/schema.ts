@@ -93,6 +93,25 @@ export const incidentEvents = pgTable(
   ],
 );
 
+/**
+ * Signed checkpoints of each incident's head (engine `Checkpoint`): the key that signs them is not in the
+ * database. Append-only, like the log.
+ */
+export const incidentCheckpoints = pgTable(
+  'incident_checkpoints',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    seq: integer('seq').notNull(),
+    hash: text('hash').notNull(),
+    signedAt: ts('signed_at').notNull(),
+    keyId: text('key_id').notNull(),
+    signature: text('signature').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.seq] })],
+);
+
 export const timers = pgTable(
   'timers',
   {
