@@ -16,6 +16,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface Database {
   kind: 'pglite' | 'postgres';
+  /** PGlite's data folder (`memory://…` when in memory); absent on Postgres. */
+  dataDir?: string;
   db: Db;
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
@@ -56,6 +58,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
       kind: 'pglite',
+      dataDir,
       db,
       migrate: () => migratePglite(db as never, { migrationsFolder }),
       ping: async () => {

@@ -13,6 +13,7 @@ import {
   createChangeHub,
   createEngine,
   createTokenService,
+  type Keyring,
   PlaybookRegistry,
   startTimerWorker,
   type TokenService,
@@ -21,6 +22,7 @@ import {
 import { createMetrics } from './http/metrics';
 import { notModifiedShortcut } from './http/not-modified';
 import { requestRecorder } from './http/observe';
+import { keyLocation, openKeyring } from './signing-keys';
 import { createExerciseService } from './tabletop';
 
 export type Logger = pino.Logger;
@@ -52,6 +54,25 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
   }
 }
 
+/** Keys of in-memory databases: a throwaway key that lives as long as its database, in this process. */
+const inMemoryKeys = new WeakMap<object, Keyring>();
+
+/**
+ * The checkpoint signing key: HOLDFAST_SIGNING_KEY_FILE, else `signing-key.pem` in the embedded database's
+ * folder (or in HOLDFAST_DATA_DIR on Postgres), created on first start.
+ */
+export function signingKeyring(database: Database, config: Config, logger: Logger): Keyring {
+  const location = keyLocation({
+    keyFile: config.HOLDFAST_SIGNING_KEY_FILE,
+    retiredDir: config.HOLDFAST_RETIRED_KEYS_DIR,
+    dataDir: database.dataDir ?? config.HOLDFAST_DATA_DIR,
+  });
+  if (location.keyFile) return openKeyring(location, logger);
+  const known = inMemoryKeys.get(database.db) ?? openKeyring(location, logger);
+  inMemoryKeys.set(database.db, known);
+  return known;
+}
+
 /** The wall clock. Tests pass their own, so nothing they assert depends on the day they run. */
 export type Clock = () => Date;
 const wallClock: Clock = () => new Date();
@@ -64,6 +85,7 @@ export function createServices(
   registry: PlaybookRegistry = createRegistry(),
   now: Clock = wallClock,
 ) {
+  const keyring = signingKeyring(database, config, logger);
   const tokens = createTokenService({
     store: new PgTokenStore(database.db),
     adminToken: config.HOLDFAST_ADMIN_TOKEN,
@@ -99,6 +121,7 @@ export function createServices(
     tokens,
     exercises,
     changes,
+    keyring,
     streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
@@ -111,7 +134,7 @@ export function createServices(
     tokens,
     recorder: requestRecorder({ metrics, log: logger }),
   });
-  return { registry, tokens, engine, app, metrics, changes, answerKnownPoll };
+  return { registry, tokens, engine, app, metrics, changes, keyring, answerKnownPoll };
 }
 
 /**

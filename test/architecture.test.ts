@@ -28,7 +28,7 @@ const areaOf = (file: string): Area | null => {
   if (path.startsWith('db/')) return 'db';
   if (path === 'src/app.ts') return 'app';
   if (path === 'src/config.ts') return 'config';
-  if (path === 'src/main.ts' || path === 'src/cli.ts') return 'composition';
+  if (path === 'src/main.ts' || path === 'src/cli.ts' || path === 'src/signing-keys.ts') return 'composition';
   return null;
 };
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ChangeHub, Engine, PlaybookRegistry, TokenService } from '../engine';
+import type { ChangeHub, Engine, Keyring, PlaybookRegistry, TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
 import type { Metrics } from './metrics';
@@ -10,6 +10,8 @@ export interface AppDeps {
   registry: PlaybookRegistry;
   tokens: TokenService;
   exercises: ExerciseService;
+  /** The checkpoint signing key and the public keys it trusts (`GET /v1/keys`). */
+  keyring: Keyring;
   /** This instance's view of committed changes: streams and `?since`. */
   changes: ChangeHub;
   /** Streams send a heartbeat comment after this long without a message (default 15 s). */
