@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { PgChangeFeed, PgChangeStore } from '../db/changes';
+import { PgCheckpointStore } from '../db/checkpoint-store';
 import { type Database, openDatabase } from '../db/client';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
 import { playbooks } from '../playbooks';
@@ -10,6 +11,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import {
   builtInRoles,
+  createAudit,
   createChangeHub,
   createEngine,
   createTokenService,
@@ -108,6 +110,12 @@ export function createServices(
     onTokenChange: tokens.forget,
     onError: (error) => logger.error({ err: error }, 'change feed failed; retrying'),
   });
+  const audit = createAudit({
+    store: new PgIncidentStore(database.db),
+    checkpoints: new PgCheckpointStore(database.db),
+    keyring,
+    now,
+  });
   const exercises = createExerciseService({
     engine,
     store: new PgExerciseStore(database.db),
@@ -134,7 +142,7 @@ export function createServices(
     tokens,
     recorder: requestRecorder({ metrics, log: logger }),
   });
-  return { registry, tokens, engine, app, metrics, changes, keyring, answerKnownPoll };
+  return { registry, tokens, engine, app, metrics, changes, keyring, audit, answerKnownPoll };
 }
 
 /**
