@@ -3,12 +3,13 @@ import type {
   EventRecord,
   ExerciseRow,
   ExerciseStore,
-  FireTimers,
   IncidentFilter,
   IncidentMode,
+  IncidentPick,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
+  LockedIncident,
   TimerFiring,
   TimerRow,
   TokenRecord,
@@ -184,33 +185,37 @@ export class MemoryIncidentStore implements IncidentStore {
     }
   }
 
-  fireNextDue(now: string, fire: FireTimers): Promise<boolean> {
+  withLockedIncident(
+    pick: IncidentPick,
+    work: (locked: LockedIncident) => TimerFiring,
+  ): Promise<IncidentRow | null> {
     return this.data.transaction(() => {
-      const at = millis(now);
-      let picked: { incident: IncidentRow; dueAt: number } | null = null;
-      for (const [incidentId, table] of this.data.timers) {
-        const incident = this.data.incidents.get(incidentId);
-        if (incident?.status !== 'open') continue;
-        for (const timer of table.values()) {
-          const dueAt = millis(timer.dueAt);
-          if (timer.live && dueAt <= at && (!picked || dueAt < picked.dueAt)) picked = { incident, dueAt };
-        }
-      }
-      if (!picked) return false;
-      this.applyFiring(picked.incident.id, now, fire);
-      return true;
+      const incidentId = 'id' in pick ? pick.id : this.earliestDue(pick.dueBy);
+      const stored = incidentId === null ? undefined : this.data.incidents.get(incidentId);
+      if (!stored) return null;
+      const before = copy(stored);
+      const by = millis(pick.dueBy);
+      const due = this.data
+        .timersOf(before.id)
+        .filter((timer) => millis(timer.dueAt) <= by)
+        .sort(byDue)
+        .map(timerRow);
+      return this.writeFiring(before, work({ incident: copy(before), due }));
     });
   }
 
-  advanceClock(incidentId: string, to: string, fire: FireTimers): Promise<IncidentRow | null> {
-    return this.data.transaction(() => {
-      if (!this.data.incidents.has(incidentId)) return null;
-      this.applyFiring(incidentId, to, fire);
-      const incident = this.data.incidents.get(incidentId)!;
-      incident.clockNow = timestamp(to);
-      incident.changeSeq = this.data.nextChangeSeq();
-      return copy(incident);
-    });
+  /** The open incident with the earliest live timer due by `dueBy` (every operation runs alone: none is locked). */
+  private earliestDue(dueBy: string): string | null {
+    const at = millis(dueBy);
+    let picked: { incidentId: string; dueAt: number } | null = null;
+    for (const [incidentId, table] of this.data.timers) {
+      if (this.data.incidents.get(incidentId)?.status !== 'open') continue;
+      for (const timer of table.values()) {
+        const dueAt = millis(timer.dueAt);
+        if (timer.live && dueAt <= at && (!picked || dueAt < picked.dueAt)) picked = { incidentId, dueAt };
+      }
+    }
+    return picked?.incidentId ?? null;
   }
 
   moveClockQuietly(incidentId: string, expectedChangeSeq: number, to: string): Promise<number | null> {
@@ -357,21 +362,17 @@ export class MemoryIncidentStore implements IncidentStore {
     for (const timer of armed) table.set(timer.timerId, timer);
   }
 
-  /** Fires the incident's timers due at `now`, in due order, and writes the result like an advance. */
-  private applyFiring(incidentId: string, now: string, fire: FireTimers): void {
-    const before = copy(this.data.incidents.get(incidentId)!);
-    const at = millis(now);
-    const due = this.data
-      .timersOf(incidentId)
-      .filter((timer) => millis(timer.dueAt) <= at)
-      .sort(byDue)
-      .map(timerRow);
-    const firing: TimerFiring = fire(before, due);
-    if (firing.events.length === 0) {
-      this.writeTimers(firing.incident, firing.timersToAdd, firing.timerIdsToRemove);
-      return;
+  /** `writeFiring` of db/store.ts: the events and the incident like an advance, else the timers; then the clock. */
+  private writeFiring(before: IncidentRow, firing: TimerFiring): IncidentRow {
+    if (firing.events.length > 0) this.advance(before, firing);
+    else this.writeTimers(before, firing.timersToAdd, firing.timerIdsToRemove);
+    const stored = this.data.incidents.get(before.id)!;
+    const clockNow = timestampOrNull(firing.incident.clockNow);
+    if (clockNow !== stored.clockNow) {
+      stored.clockNow = clockNow;
+      stored.changeSeq = this.data.nextChangeSeq();
     }
-    this.advance(before, firing);
+    return copy(stored);
   }
 }
 

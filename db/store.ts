@@ -4,11 +4,12 @@ import type {
   EventRecord,
   ExerciseRow,
   ExerciseStore,
-  FireTimers,
   IncidentFilter,
+  IncidentPick,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
+  LockedIncident,
   OverdueItem,
   TimerFiring,
   TimerRow,
@@ -34,6 +35,12 @@ function toIncident(row: IncidentSelect): IncidentRow {
     closedAt: isoOrNull(row.closedAt),
   };
 }
+
+const toTimer = (row: typeof timers.$inferSelect): TimerRow => ({
+  ...row,
+  event: row.event as TimerRow['event'],
+  dueAt: iso(row.dueAt),
+});
 
 function toEvent({ changeXid: _xid, changeSeq: _seq, ...row }: EventSelect): EventRecord {
   return { ...row, occurredAt: iso(row.occurredAt), recordedAt: iso(row.recordedAt) };
@@ -79,47 +86,23 @@ export class PgIncidentStore implements IncidentStore {
     }
   }
 
-  async fireNextDue(now: string, fire: FireTimers): Promise<boolean> {
+  async withLockedIncident(
+    pick: IncidentPick,
+    work: (locked: LockedIncident) => TimerFiring,
+  ): Promise<IncidentRow | null> {
     return this.db.transaction(async (tx) => {
-      // Candidates come straight from the partial due_at index (bounded, whatever the planner's statistics
-      // say); the incident lock then skips any another worker holds, earliest due first. The locked row comes
-      // back with the pick (a row lock returns the row's latest version, even one committed while waiting).
-      const candidates = tx
-        .select({ incidentId: timers.incidentId, dueAt: timers.dueAt })
-        .from(timers)
-        .where(and(eq(timers.live, true), lte(timers.dueAt, now)))
-        .orderBy(asc(timers.dueAt))
-        .limit(PICK_CANDIDATES)
-        .as('candidates');
-      const [picked] = await tx
-        .select({ incident: incidents })
-        .from(candidates)
-        .innerJoin(incidents, eq(incidents.id, candidates.incidentId))
-        .where(eq(incidents.status, 'open'))
-        .orderBy(asc(candidates.dueAt))
-        .limit(1)
-        .for('update', { of: incidents, skipLocked: true });
-      if (!picked) return false;
-      await applyFiring(tx, toIncident(picked.incident), now, fire);
-      return true;
-    });
-  }
-
-  async advanceClock(incidentId: string, to: string, fire: FireTimers): Promise<IncidentRow | null> {
-    return this.db.transaction(async (tx) => {
-      const [locked] = await tx
-        .select({ id: incidents.id })
-        .from(incidents)
-        .where(eq(incidents.id, incidentId))
-        .for('update');
+      const locked = 'id' in pick ? await lockIncident(tx, pick.id) : await lockEarliestDue(tx, pick.dueBy);
       if (!locked) return null;
-      await fireLocked(tx, incidentId, to, fire);
-      const [row] = await tx
-        .update(incidents)
-        .set({ clockNow: to, changeSeq: sql`nextval('incident_change_seq')` })
-        .where(eq(incidents.id, incidentId))
-        .returning();
-      return row ? toIncident(row) : null;
+      // The due timers are read by a statement of their own, begun after the lock was taken: a statement that
+      // waited for the lock still sees the timers as they were when it started, including ones the previous
+      // holder fired.
+      const due = await tx
+        .select()
+        .from(timers)
+        .where(and(eq(timers.incidentId, locked.id), lte(timers.dueAt, pick.dueBy)))
+        .orderBy(asc(timers.dueAt), asc(timers.timerId));
+      const firing = work({ incident: locked, due: due.map(toTimer) });
+      return writeFiring(tx, locked, firing);
     });
   }
 
@@ -195,7 +178,7 @@ export class PgIncidentStore implements IncidentStore {
       .from(timers)
       .where(eq(timers.incidentId, incidentId))
       .orderBy(asc(timers.dueAt));
-    return rows.map((row) => ({ ...row, event: row.event as TimerRow['event'], dueAt: iso(row.dueAt) }));
+    return rows.map(toTimer);
   }
 }
 
@@ -205,33 +188,57 @@ const PICK_CANDIDATES = 256;
 const withLiveFlag = (incident: IncidentRow, rows: TimerRow[]) =>
   rows.map((row) => ({ ...row, live: incident.mode === 'live' }));
 
-/** Applies a firing to an incident the transaction has locked. */
-async function fireLocked(tx: Tx, incidentId: string, now: string, fire: FireTimers): Promise<void> {
-  const [row] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
-  if (row) await applyFiring(tx, toIncident(row), now, fire);
+/**
+ * The open live incident with the earliest timer due by `dueBy` that no other transaction holds. Candidates
+ * come straight from the partial due_at index (bounded, whatever the planner's statistics say); the incident
+ * lock then skips any another worker holds, earliest due first. The locked row comes back with the pick (a row
+ * lock returns the row's latest version, even one committed while waiting).
+ */
+async function lockEarliestDue(tx: Tx, dueBy: string): Promise<IncidentRow | null> {
+  const candidates = tx
+    .select({ incidentId: timers.incidentId, dueAt: timers.dueAt })
+    .from(timers)
+    .where(and(eq(timers.live, true), lte(timers.dueAt, dueBy)))
+    .orderBy(asc(timers.dueAt))
+    .limit(PICK_CANDIDATES)
+    .as('candidates');
+  const [picked] = await tx
+    .select({ incident: incidents })
+    .from(candidates)
+    .innerJoin(incidents, eq(incidents.id, candidates.incidentId))
+    .where(eq(incidents.status, 'open'))
+    .orderBy(asc(candidates.dueAt))
+    .limit(1)
+    .for('update', { of: incidents, skipLocked: true });
+  return picked ? toIncident(picked.incident) : null;
+}
+
+async function lockIncident(tx: Tx, id: string): Promise<IncidentRow | null> {
+  const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+  return row ? toIncident(row) : null;
 }
 
 /**
- * Fires the due timers of an incident the transaction has locked: they are read by a statement of their own,
- * begun after the lock was taken (a statement that waited for the lock still sees the timers as they were
- * when it started, including ones the previous holder fired), then the incident, its new events and its
- * timer changes are written in one statement, like an advance.
+ * Writes a firing on the incident the transaction holds locked: the incident and its events like an advance
+ * when there are events, else only the timer changes; then the clock, if the firing moved it. Returns the
+ * incident as written.
  */
-async function applyFiring(tx: Tx, before: IncidentRow, now: string, fire: FireTimers): Promise<void> {
-  const due = await tx
-    .select()
-    .from(timers)
-    .where(and(eq(timers.incidentId, before.id), lte(timers.dueAt, now)))
-    .orderBy(asc(timers.dueAt), asc(timers.timerId));
-  const firing: TimerFiring = fire(
-    before,
-    due.map((timer) => ({ ...timer, event: timer.event as TimerRow['event'], dueAt: iso(timer.dueAt) })),
-  );
-  if (firing.events.length === 0) {
-    await writeTimers(tx, firing.incident, firing.timersToAdd, firing.timerIdsToRemove);
-    return;
+async function writeFiring(tx: Tx, before: IncidentRow, firing: TimerFiring): Promise<IncidentRow> {
+  let written = before;
+  if (firing.events.length > 0) {
+    const [row] = rowsOf<{ change_seq: string | number }>(await tx.execute(advanceStatement(before, firing)));
+    written = { ...firing.incident, clockNow: before.clockNow, changeSeq: Number(row!.change_seq) };
+  } else {
+    await writeTimers(tx, before, firing.timersToAdd, firing.timerIdsToRemove);
   }
-  await tx.execute(advanceStatement(before, firing));
+  const clockNow = isoOrNull(firing.incident.clockNow);
+  if (clockNow === before.clockNow) return written;
+  const [moved] = await tx
+    .update(incidents)
+    .set({ clockNow, changeSeq: sql`nextval('incident_change_seq')` })
+    .where(eq(incidents.id, before.id))
+    .returning({ changeSeq: incidents.changeSeq });
+  return { ...written, clockNow, changeSeq: moved!.changeSeq };
 }
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;

@@ -87,8 +87,18 @@ export interface TimerFiring {
   timerIdsToRemove: string[];
 }
 
-/** Computes the firing of `due` (in due_at order) on a locked incident. */
-export type FireTimers = (incident: IncidentRow, due: TimerRow[]) => TimerFiring;
+/** Which incident a unit of work locks; it is handed the incident's timers due by `dueBy`, in due order. */
+export type IncidentPick =
+  /** The open live incident with the earliest timer due by `dueBy` that no other worker holds locked. */
+  | { dueBy: string }
+  /** This incident, waiting for its lock if another holds it. */
+  | { id: string; dueBy: string };
+
+/** An incident locked for a unit of work, and its timers due by the pick's time. */
+export interface LockedIncident {
+  incident: IncidentRow;
+  due: TimerRow[];
+}
 
 /** What the engine needs from storage (implemented in db/). */
 export interface IncidentStore {
@@ -105,16 +115,16 @@ export interface IncidentStore {
   findEventByIdempotencyKey(incidentId: string, key: string): Promise<EventRecord | null>;
   listTimers(incidentId: string): Promise<TimerRow[]>;
   /**
-   * Locks one open live incident with a timer due at `now` (FOR UPDATE SKIP LOCKED, earliest due
-   * first), applies `fire` to it and its due timers, and writes the result in the same transaction.
-   * Resolves false when no unlocked incident has a due timer.
+   * The unit of work of timers and clock moves: locks the picked incident, hands it and its due timers to
+   * `work`, and writes what `work` returns in the same transaction: the timer changes always, the events and
+   * the incident when there are events, and `clock_now` when the returned incident moved it. Resolves to the
+   * incident as written, or null when nothing was picked (no such incident; no unlocked one with a timer due).
+   * Whatever `work` throws rolls the transaction back and is thrown again.
    */
-  fireNextDue(now: string, fire: FireTimers): Promise<boolean>;
-  /**
-   * Exercise clock: locks the incident, applies `fire` to its timers due at `to`, and sets its
-   * `clock_now` to `to`, in one transaction.
-   */
-  advanceClock(incidentId: string, to: string, fire: FireTimers): Promise<IncidentRow | null>;
+  withLockedIncident(
+    pick: IncidentPick,
+    work: (locked: LockedIncident) => TimerFiring,
+  ): Promise<IncidentRow | null>;
   /**
    * The common exercise clock move in one statement: sets `clock_now` to `to` if the incident is still at
    * change_seq `expectedChangeSeq` and has no timer due by `to`. Resolves to the new change_seq, else null.

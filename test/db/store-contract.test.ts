@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type {
   EventRecord,
-  FireTimers,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
@@ -84,9 +83,11 @@ function nextWrite(
 }
 
 /** A firing that records one timer event per due timer and removes them. */
+type Work = Parameters<IncidentStore['withLockedIncident']>[1];
+
 const fireAll =
-  (seen: TimerRow[][] = []): FireTimers =>
-  (incident, due) => {
+  (seen: TimerRow[][] = []): Work =>
+  ({ incident, due }) => {
     seen.push(due);
     const events = due.map((t, i) =>
       eventRecord(incident.id, incident.version + 1 + i, {
@@ -106,6 +107,14 @@ const fireAll =
     };
   };
 
+/** A clock move: the firing of `work`, with the incident's clock at `to`. */
+const moveClockTo =
+  (to: string, work: Work): Work =>
+  (locked) => {
+    const firing = work(locked);
+    return { ...firing, incident: { ...firing.incident, clockNow: to } };
+  };
+
 const incidentKeys = Object.keys(incidentRow()) as (keyof IncidentRow)[];
 const timerKeys = Object.keys(timer('', '', T0)) as (keyof TimerRow)[];
 const pick = <T>(row: T, keys: (keyof T)[]): T => Object.fromEntries(keys.map((key) => [key, row[key]])) as T;
@@ -115,11 +124,11 @@ const pick = <T>(row: T, keys: (keyof T)[]): T => Object.fromEntries(keys.map((k
  * passes its extra columns along: `change_xid`, `live`) is no part of the contract.
  */
 function portShaped(store: IncidentStore): IncidentStore {
-  const { getIncident, listIncidents, listTimers, advanceClock } = {
+  const { getIncident, listIncidents, listTimers, withLockedIncident } = {
     getIncident: store.getIncident.bind(store),
     listIncidents: store.listIncidents.bind(store),
     listTimers: store.listTimers.bind(store),
-    advanceClock: store.advanceClock.bind(store),
+    withLockedIncident: store.withLockedIncident.bind(store),
   };
   const incident = (row: IncidentRow | null) => row && pick(row, incidentKeys);
   return Object.assign(store, {
@@ -127,8 +136,8 @@ function portShaped(store: IncidentStore): IncidentStore {
     listIncidents: async (filter: Parameters<IncidentStore['listIncidents']>[0]) =>
       (await listIncidents(filter)).map((row) => pick(row, incidentKeys)),
     listTimers: async (id: string) => (await listTimers(id)).map((row) => pick(row, timerKeys)),
-    advanceClock: async (id: string, to: string, fire: FireTimers) =>
-      incident(await advanceClock(id, to, fire)),
+    withLockedIncident: async (pick: Parameters<IncidentStore['withLockedIncident']>[0], work: Work) =>
+      incident(await withLockedIncident(pick, work)),
   });
 }
 
@@ -310,9 +319,9 @@ for (const backend of storageBackends) {
       await open({ mode: 'exercise' }, (id) => [timer(id, 'exercise', at(1))]);
       expect(await store.nextDueAt()).toBe(at(10));
 
-      expect(await store.fireNextDue(at(5), fireAll())).toBe(false);
+      expect(await store.withLockedIncident({ dueBy: at(5) }, fireAll())).toBeNull();
       const seen: TimerRow[][] = [];
-      expect(await store.fireNextDue(at(30), fireAll(seen))).toBe(true);
+      const written = await store.withLockedIncident({ dueBy: at(30) }, fireAll(seen));
       expect(seen.map((due) => due.map((t) => [t.incidentId, t.timerId, t.dueAt]))).toEqual([
         [
           [earlier.id, 'early', at(10)],
@@ -320,6 +329,7 @@ for (const backend of storageBackends) {
         ],
       ]);
       const fired = (await store.getIncident(earlier.id))!;
+      expect(written).toEqual(fired);
       expect(fired.version).toBe(3);
       expect(fired.changeSeq).toBeGreaterThan(earlier.changeSeq);
       expect((await store.listEvents(earlier.id, 1, 10)).map((e) => [e.seq, e.occurredAt])).toEqual([
@@ -328,23 +338,23 @@ for (const backend of storageBackends) {
       ]);
       expect(await timerIds(earlier.id)).toEqual(['future']);
 
-      expect(await store.fireNextDue(at(30), fireAll(seen))).toBe(true);
+      expect((await store.withLockedIncident({ dueBy: at(30) }, fireAll(seen)))?.id).toBe(later.id);
       expect(seen[1]?.map((t) => t.timerId)).toEqual(['x']);
       expect(await timerIds(later.id)).toEqual([]);
-      expect(await store.fireNextDue(at(30), fireAll())).toBe(false);
+      expect(await store.withLockedIncident({ dueBy: at(30) }, fireAll())).toBeNull();
       expect(await store.nextDueAt()).toBe(at(120));
     });
 
     it('writes only the timers of a firing with no events', async () => {
       const row = await open({}, (id) => [timer(id, 'stale', at(1)), timer(id, 'kept', at(60))]);
       expect(
-        await store.fireNextDue(at(5), (incident, due) => ({
+        await store.withLockedIncident({ dueBy: at(5) }, ({ incident, due }) => ({
           incident: { ...incident, version: 99, state: { changed: true } },
           events: [],
           timersToAdd: [timer(row.id, 'new', at(30))],
           timerIdsToRemove: due.map((t) => t.timerId),
         })),
-      ).toBe(true);
+      ).toEqual(row);
       expect(await store.getIncident(row.id)).toEqual(row);
       expect(await timerIds(row.id)).toEqual(['new', 'kept']);
     });
@@ -357,7 +367,10 @@ for (const backend of storageBackends) {
       ]);
       expect(await store.nextDueAt()).toBeNull();
       const seen: TimerRow[][] = [];
-      const moved = await store.advanceClock(row.id, '2026-03-08T10:30:00Z', fireAll(seen));
+      const moved = await store.withLockedIncident(
+        { id: row.id, dueBy: at(30) },
+        moveClockTo('2026-03-08T10:30:00Z', fireAll(seen)),
+      );
       expect(seen.map((due) => due.map((t) => t.timerId))).toEqual([['a', 'b']]);
       expect(moved).toMatchObject({ version: 3, clockNow: at(30) });
       expect(moved!.changeSeq).toBeGreaterThan(row.changeSeq);
@@ -365,10 +378,26 @@ for (const backend of storageBackends) {
       expect(await timerIds(row.id)).toEqual(['c']);
 
       // Nothing due: the clock still moves, and change_seq with it.
-      const quiet = await store.advanceClock(row.id, at(40), fireAll());
+      const quiet = await store.withLockedIncident(
+        { id: row.id, dueBy: at(40) },
+        moveClockTo(at(40), fireAll()),
+      );
       expect(quiet).toMatchObject({ version: 3, clockNow: at(40) });
       expect(quiet!.changeSeq).toBeGreaterThan(moved!.changeSeq);
-      expect(await store.advanceClock(randomUUID(), at(40), fireAll())).toBeNull();
+      expect(await store.getIncident(row.id)).toEqual(quiet);
+      expect(
+        await store.withLockedIncident({ id: randomUUID(), dueBy: at(40) }, moveClockTo(at(40), fireAll())),
+      ).toBeNull();
+    });
+
+    it('writes nothing when the unit of work throws', async () => {
+      const row = await open({ mode: 'exercise', clockNow: at(0) }, (id) => [timer(id, 'a', at(10))]);
+      const refused = store.withLockedIncident({ id: row.id, dueBy: at(30) }, () => {
+        throw new Error('refused');
+      });
+      await expect(refused).rejects.toThrow('refused');
+      expect(await store.getIncident(row.id)).toEqual(row);
+      expect(await timerIds(row.id)).toEqual(['a']);
     });
 
     it('moves a clock quietly only from the change_seq read and with no timer due by the target', async () => {

@@ -1,0 +1,67 @@
+import { EngineError } from '../errors';
+import { fire } from '../kernel';
+import type { EventRecord, IncidentRow } from '../types';
+import type { UseCaseContext } from './context';
+import type { IncidentView, views } from './views';
+
+/**
+ * Moving an exercise incident's virtual clock: its timers due by the target fire in order, each at its own
+ * due time, and the clock lands on the target, in one unit of work. Live incidents run on the wall clock.
+ */
+export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof views>) {
+  const { store, writeCache } = ctx;
+
+  async function advanceClock(incidentId: string, to: string): Promise<IncidentView> {
+    return incidentView(await moveClock(incidentId, to), []);
+  }
+
+  /** `advanceClock` without rendering the view: the moved row. */
+  async function moveClock(incidentId: string, to: string): Promise<IncidentRow> {
+    const target = clockTarget(to);
+    const cached = writeCache.get(incidentId);
+    if (cached) {
+      // The common move (nothing falls due) in one statement, guarded by the change_seq this instance wrote.
+      checkClockMove(cached, target);
+      const changeSeq = await store.moveClockQuietly(incidentId, cached.changeSeq, target);
+      if (changeSeq !== null) {
+        const row = { ...cached, clockNow: target, changeSeq };
+        ctx.noteVersion(row);
+        return writeCache.remember(row);
+      }
+    }
+    let events: EventRecord[] = [];
+    const moved = await store.withLockedIncident({ id: incidentId, dueBy: target }, ({ incident, due }) => {
+      checkClockMove(incident, target);
+      const firing = fire(ctx.definitionOf(incident), incident, due, target, ctx.wallNow());
+      events = firing.events;
+      return { ...firing, incident: { ...firing.incident, clockNow: target } };
+    });
+    if (!moved) throw new EngineError('not_found', `no incident ${incidentId}`);
+    ctx.announce(moved, events);
+    return writeCache.remember(moved);
+  }
+
+  return { advanceClock, moveClock };
+}
+
+/** The time a clock move names, in ISO 8601. */
+function clockTarget(to: string): string {
+  if (Number.isNaN(Date.parse(to))) throw new EngineError('invalid_request', `"${to}" is not a time`);
+  return new Date(to).toISOString();
+}
+
+/** Refuses a clock move the incident cannot make. */
+function checkClockMove(row: IncidentRow, target: string): void {
+  if (row.mode !== 'exercise') {
+    throw new EngineError(
+      'invalid_request',
+      `incident ${row.id} is live; only exercise incidents have a movable clock`,
+    );
+  }
+  if (row.clockNow && Date.parse(target) < Date.parse(row.clockNow)) {
+    throw new EngineError(
+      'invalid_request',
+      `the exercise clock is at ${row.clockNow}; it only moves forward`,
+    );
+  }
+}

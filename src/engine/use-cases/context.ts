@@ -1,0 +1,66 @@
+import type { Actor } from '../../playbook-kit';
+import { VersionCache } from '../changes';
+import { EngineError } from '../errors';
+import { canSeeMode } from '../policy';
+import type { PlaybookRegistry } from '../registry';
+import type { EventRecord, IncidentRow, IncidentStore } from '../types';
+import { WriteCache } from '../write-cache';
+
+export interface EngineDeps {
+  store: IncidentStore;
+  registry: PlaybookRegistry;
+  /** The wall clock, for live incidents and `recorded_at`. */
+  now: () => Date;
+  newId: () => string;
+  /** How often an advance without If-Match re-reads and retries after losing a race. */
+  maxRetries?: number;
+  /** How many incidents this instance remembers as it last wrote them (default 2000; 0 turns it off). */
+  writeCacheSize?: number;
+  /** Current versions of incidents, for answering If-None-Match without a query (shared with the change hub). */
+  versions?: VersionCache;
+  /** Told of every committed write this instance makes, with the events it appended (metrics). */
+  onCommitted?: (incident: IncidentRow, events: EventRecord[]) => void;
+}
+
+/** What every use case shares: the ports, the clock, and what this instance knows of the incidents it wrote. */
+export type UseCaseContext = ReturnType<typeof useCaseContext>;
+
+export function useCaseContext(deps: EngineDeps) {
+  const { store, registry } = deps;
+  const writeCache = new WriteCache(deps.writeCacheSize ?? 2000);
+  const versions = deps.versions ?? new VersionCache();
+
+  const noteVersion = (row: IncidentRow) =>
+    versions.note(row.id, { version: row.version, changeSeq: row.changeSeq, mode: row.mode });
+
+  return {
+    deps,
+    store,
+    registry,
+    writeCache,
+    versions,
+    noteVersion,
+    definitionOf: (row: Pick<IncidentRow, 'playbookId' | 'playbookVersion'>) =>
+      registry.get(row.playbookId, row.playbookVersion),
+    /** The wall clock now, as ISO 8601. */
+    wallNow: () => deps.now().toISOString(),
+    /** The incident's own now: its virtual clock for an exercise, the wall clock otherwise. */
+    incidentNow: (row: Pick<IncidentRow, 'clockNow'>): string => row.clockNow ?? deps.now().toISOString(),
+    /** Records a committed write: its version for If-None-Match, its events for the metrics. */
+    announce(incident: IncidentRow, events: EventRecord[]) {
+      noteVersion(incident);
+      if (events.length > 0) deps.onCommitted?.(incident, events);
+    },
+    /**
+     * Loads an incident; with `actor`, one the actor may not see (see `canSeeMode`) is not found either, with
+     * the same answer as a missing id, so a facilitator token cannot even learn that a live incident exists.
+     */
+    async loadIncident(id: string, actor?: Actor): Promise<IncidentRow> {
+      const row = await store.getIncident(id);
+      if (row) noteVersion(row);
+      if (!row || (actor && !canSeeMode(actor, row.mode)))
+        throw new EngineError('not_found', `no incident ${id}`);
+      return row;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { Actor } from '../../playbook-kit';
+import { open } from '../kernel';
+import type { IncidentMode } from '../types';
+import type { UseCaseContext } from './context';
+import type { IncidentView, views } from './views';
+
+export interface StartIncidentCommand {
+  playbookId: string;
+  /** Default: the latest version. */
+  playbookVersion?: number;
+  title: string;
+  severity?: string;
+  input?: unknown;
+  actor: Actor;
+  mode?: IncidentMode;
+  /** Exercise incidents: the virtual time they open at (default: now). */
+  clockStart?: string;
+  /** Exercise incidents: the exercise they belong to. */
+  exerciseId?: string;
+}
+
+/** Opening an incident: the kernel's opening, stored with its first event and timers. */
+export function start(ctx: UseCaseContext, { incidentView }: ReturnType<typeof views>) {
+  async function startIncident(
+    command: StartIncidentCommand,
+    callerRoles: readonly string[],
+  ): Promise<IncidentView> {
+    const definition = ctx.registry.get(command.playbookId, command.playbookVersion);
+    const mode = command.mode ?? 'live';
+    const recordedAt = ctx.wallNow();
+    const write = open(definition, {
+      id: ctx.deps.newId(),
+      title: command.title,
+      severity: command.severity,
+      input: command.input,
+      actor: command.actor,
+      mode,
+      exerciseId: command.exerciseId ?? null,
+      at: mode === 'exercise' && command.clockStart ? new Date(command.clockStart).toISOString() : recordedAt,
+      recordedAt,
+    });
+    const incident = { ...write.incident, changeSeq: await ctx.store.insertIncident(write) };
+    ctx.writeCache.remember(incident);
+    ctx.announce(incident, [write.event]);
+    return incidentView(incident, callerRoles);
+  }
+
+  return { startIncident };
+}

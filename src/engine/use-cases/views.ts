@@ -1,0 +1,126 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Actor } from '../../playbook-kit';
+import { EngineError } from '../errors';
+import { timerEventType } from '../kernel';
+import {
+  type ActiveState,
+  type AllowedEvent,
+  activeStates,
+  allowedEvents,
+  publicTimerId,
+  restoreSnapshot,
+} from '../machine-runtime';
+import { type OverdueItem, overdueItems } from '../overdue';
+import { mermaidDiagram } from '../playbook-diagram';
+import { canSeeMode } from '../policy';
+import type { EventRecord, IncidentFilter, IncidentMode, IncidentRow } from '../types';
+import type { UseCaseContext } from './context';
+
+/** The public view of an incident (DESIGN.md section 4). */
+export interface IncidentView {
+  id: string;
+  playbookId: string;
+  playbookVersion: number;
+  title: string;
+  severity: string;
+  mode: IncidentMode;
+  status: IncidentRow['status'];
+  overdue: boolean;
+  /** What fell due with its step not done, earliest first (`docs/decisions.md`, the overdue model). */
+  overdueItems: OverdueItem[];
+  state: unknown;
+  active: ActiveState[];
+  allowedEvents: AllowedEvent[];
+  timers: { id: string; label: string; event: string; dueAt: string }[];
+  context: unknown;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+/** Reading incidents: the view the API answers with, listings, the event log, the diagram. */
+export function views(ctx: UseCaseContext) {
+  const { store, writeCache } = ctx;
+
+  /** The incident as the API shows it to a caller with these roles; `restored`: its snapshot, if at hand. */
+  async function incidentView(
+    row: IncidentRow,
+    callerRoles: readonly string[],
+    restored?: AnyMachineSnapshot,
+  ): Promise<IncidentView> {
+    const definition = ctx.definitionOf(row);
+    const snapshot = restored ?? restoreSnapshot(definition, row.snapshot);
+    const timers = await store.listTimers(row.id);
+    const open = row.status === 'open';
+    return {
+      id: row.id,
+      playbookId: row.playbookId,
+      playbookVersion: row.playbookVersion,
+      title: row.title,
+      severity: row.severity,
+      mode: row.mode,
+      status: row.status,
+      overdue: row.overdue,
+      overdueItems: open
+        ? overdueItems(row.overdueItems, snapshot.context).map((item) => ({
+            ...item,
+            id: publicTimerId(item.id),
+          }))
+        : [],
+      state: row.state,
+      active: open ? activeStates(definition, snapshot) : [],
+      allowedEvents: open ? allowedEvents(definition, snapshot, callerRoles, ctx.incidentNow(row)) : [],
+      timers: timers
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+        .map((timer) => ({
+          id: publicTimerId(timer.timerId),
+          label: timer.label,
+          event: timerEventType(timer),
+          dueAt: timer.dueAt,
+        })),
+      context: snapshot.context,
+      version: row.version,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      closedAt: row.closedAt,
+    };
+  }
+
+  async function getIncident(id: string, callerRoles: readonly string[]): Promise<IncidentView> {
+    return incidentView(await ctx.loadIncident(id), callerRoles);
+  }
+
+  async function listIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
+    return store.listIncidents(filter);
+  }
+
+  async function listEvents(
+    incidentId: string,
+    after: number,
+    limit: number,
+    actor?: Actor,
+  ): Promise<EventRecord[]> {
+    // Whether it exists and who may see it never change, so the write cache answers as well as a read.
+    const known = writeCache.get(incidentId);
+    if (!known || (actor && !canSeeMode(actor, known.mode))) await ctx.loadIncident(incidentId, actor);
+    return store.listEvents(incidentId, after, limit);
+  }
+
+  /** The playbook's Mermaid diagram with the incident's active states marked; the incident must run `playbookId`. */
+  async function incidentDiagram(playbookId: string, incidentId: string, actor?: Actor): Promise<string> {
+    const row = await ctx.loadIncident(incidentId, actor);
+    if (row.playbookId !== playbookId) {
+      throw new EngineError(
+        'invalid_request',
+        `incident ${incidentId} runs playbook ${row.playbookId}, not ${playbookId}`,
+      );
+    }
+    const definition = ctx.definitionOf(row);
+    const active =
+      row.status === 'open' ? activeStates(definition, restoreSnapshot(definition, row.snapshot)) : [];
+    return mermaidDiagram(definition, { active: active.map((state) => state.path) });
+  }
+
+  return { incidentView, getIncident, listIncidents, listEvents, incidentDiagram };
+}
