@@ -100,6 +100,7 @@ export function createServices(
     registry,
     now,
     newId: randomUUID,
+    keyring,
     versions,
     onCommitted: metrics.observeCommitted,
   });

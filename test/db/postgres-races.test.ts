@@ -20,6 +20,7 @@ import {
   TEST_DATABASE_URL,
   type TestDatabase,
 } from '../support/databases';
+import { testKeyring } from '../support/keys';
 
 const responder = actor('rita', 'responder');
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
@@ -37,6 +38,7 @@ describe.skipIf(!TEST_DATABASE_URL)('Postgres races', () => {
       registry: new PlaybookRegistry([drillPlaybook]),
       now: () => new Date(),
       newId: randomUUID,
+      keyring: testKeyring(),
     });
   });
   afterAll(async () => {

@@ -7,6 +7,8 @@ export const holdfastBin = resolve(import.meta.dirname, '../../bin/holdfast.mjs'
 
 const keyDir = mkdtempSync(join(tmpdir(), 'holdfast-process-keys-'));
 process.once('exit', () => rmSync(keyDir, { recursive: true, force: true }));
+/** The signing key file of the processes a test file starts (created by the first of them). */
+export const PROCESS_SIGNING_KEY_FILE = join(keyDir, 'signing-key.pem');
 
 /**
  * An environment without the caller's holdfast settings. The processes a test file starts share one signing
@@ -18,7 +20,7 @@ export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   DATABASE_URL: '',
   HOLDFAST_ADMIN_TOKEN: '',
   HOLDFAST_DATA_DIR: '',
-  HOLDFAST_SIGNING_KEY_FILE: join(keyDir, 'signing-key.pem'),
+  HOLDFAST_SIGNING_KEY_FILE: PROCESS_SIGNING_KEY_FILE,
   HOLDFAST_RETIRED_KEYS_DIR: '',
   PORT: '',
   HOST: '',
