@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Checkpoint, CheckpointStore } from '../src/engine/checkpoints';
 import { type Db, iso, rowsOf } from './client';
 import { incidentCheckpoints } from './schema';
@@ -10,15 +10,6 @@ export const toCheckpoint = (row: typeof incidentCheckpoints.$inferSelect): Chec
 
 export class PgCheckpointStore implements CheckpointStore {
   constructor(private readonly db: Db) {}
-
-  async listCheckpoints(incidentId: string): Promise<Checkpoint[]> {
-    const rows = await this.db
-      .select()
-      .from(incidentCheckpoints)
-      .where(eq(incidentCheckpoints.incidentId, incidentId))
-      .orderBy(asc(incidentCheckpoints.seq));
-    return rows.map(toCheckpoint);
-  }
 
   async listUnsealedIncidents(): Promise<string[]> {
     const rows = rowsOf<{ id: string }>(

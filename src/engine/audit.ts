@@ -102,7 +102,7 @@ function asBundle(input: unknown): AuditBundle {
 }
 
 export interface AuditDeps {
-  store: Pick<IncidentStore, 'getIncident' | 'listEvents'>;
+  store: Pick<IncidentStore, 'getIncident' | 'listEvents' | 'listCheckpoints'>;
   checkpoints: CheckpointStore;
   keyring: Keyring;
   now: () => Date;
@@ -121,7 +121,7 @@ export function createAudit(deps: AuditDeps) {
       exportedAt: deps.now().toISOString(),
       incident: { id, playbookId, playbookVersion, title, mode, status, version, headHash, createdAt },
       events: await wholeLog(deps.store, incidentId),
-      checkpoints: await deps.checkpoints.listCheckpoints(incidentId),
+      checkpoints: await deps.store.listCheckpoints(incidentId),
       publicKeys: deps.keyring.published(),
     };
   }

@@ -191,10 +191,11 @@ export function verifyCheckpoints(
   return { ok: true, ...covered };
 }
 
-/** Where checkpoints are kept (implemented in db/); they are written with the events they cover. */
+/**
+ * Checkpoints outside the write path (implemented in db/): every write stores its own with its events
+ * (`IncidentStore`); these seal incidents written before checkpoints existed.
+ */
 export interface CheckpointStore {
-  /** The incident's checkpoints in seq order. */
-  listCheckpoints(incidentId: string): Promise<Checkpoint[]>;
   /** Incidents that have no checkpoint at all (not written since checkpoints were signed). */
   listUnsealedIncidents(): Promise<string[]>;
   /** Adds a checkpoint; false when the incident already has one at that seq. */
