@@ -1,13 +1,13 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { EngineError } from './engine';
+import { Refusal } from './engine';
 import { bearerAuth } from './http/auth';
-import type { AppDeps, AppEnv } from './http/context';
+import type { AppDeps } from './http/context';
 import { docsRoutes } from './http/docs';
 import { metricsRoutes } from './http/metrics';
 import { observeRequests, requestRecorder } from './http/observe';
 import { problem } from './http/problem';
+import { router } from './http/router';
 import { dashboardRoutes } from './http/routes/dashboard';
 import { exerciseRoutes } from './http/routes/exercises';
 import { healthRoutes } from './http/routes/health';
@@ -21,18 +21,7 @@ export type { AppDeps } from './http/context';
 
 /** The HTTP application: routes, middleware, error mapping. No listen(), no environment. */
 export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      const errors = result.error.issues.map((issue) => ({
-        path: [result.target, ...issue.path.map(String)].join('.'),
-        message: issue.message,
-      }));
-      return problem(c, 'invalid_request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
-        errors,
-      });
-    },
-  });
+  const app = router();
 
   app.use('*', observeRequests(requestRecorder({ metrics: deps.metrics, log: deps.accessLog })));
   const limitBody = bodyLimit({
@@ -46,15 +35,15 @@ export function createApp(deps: AppDeps) {
   keyRoutes(app, deps);
   app.use('/v1/*', bearerAuth(deps.tokens));
 
-  healthRoutes(app, deps);
-  if (deps.metrics) metricsRoutes(app, deps.metrics);
-  playbookRoutes(app, deps);
-  incidentRoutes(app, deps);
-  tokenRoutes(app, deps);
-  exerciseRoutes(app, deps);
-  streamRoutes(app, deps);
-  docsRoutes(app);
-  dashboardRoutes(app);
+  app.route('/', healthRoutes(deps));
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
+  app.route('/', playbookRoutes(deps));
+  app.route('/', incidentRoutes(deps));
+  app.route('/', tokenRoutes(deps));
+  app.route('/', exerciseRoutes(deps));
+  app.route('/', streamRoutes(deps));
+  app.route('/', docsRoutes());
+  app.route('/', dashboardRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
@@ -69,7 +58,7 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => problem(c, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
-    if (error instanceof EngineError) return problem(c, error.code, error.message, error.details);
+    if (error instanceof Refusal) return problem(c, error.code, error.message, error.details);
     if (error instanceof HTTPException) {
       if (error.status === 413) return problem(c, 'payload_too_large', error.message);
       if (error.status < 500)

@@ -24,6 +24,7 @@ import {
 import { createMetrics } from './http/metrics';
 import { notModifiedShortcut } from './http/not-modified';
 import { requestRecorder } from './http/observe';
+import { closeIfBodyUnread } from './http/unread-body';
 import { keyLocation, openKeyring } from './signing-keys';
 import { createExerciseService } from './tabletop';
 
@@ -159,6 +160,7 @@ export function createHttpServer(services: Services, logger: Logger): Server {
       logger.error({ err: error }, 'the not-modified shortcut failed; the app answers instead');
       if (outgoing.headersSent) return;
     }
+    closeIfBodyUnread(incoming, outgoing);
     void app(incoming, outgoing);
   });
 }
@@ -167,7 +169,7 @@ export type Services = ReturnType<typeof createServices>;
 
 /**
  * Without HOLDFAST_ADMIN_TOKEN, the first start on an empty tokens table creates an admin token and
- * returns its secret (printed once by the caller).
+ * returns its secret (printed once, on stderr, by the caller).
  */
 export async function ensureFirstAdminToken(tokens: TokenService, config: Config): Promise<string | null> {
   if (config.HOLDFAST_ADMIN_TOKEN || (await tokens.countTokens()) > 0) return null;
@@ -193,8 +195,12 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
   if (firstAdmin) {
-    process.stdout.write(
-      `\nFirst start: created an admin token. It is shown only this once; keep it safe:\n\n  ${firstAdmin}\n\n`,
+    // Not in the JSON log on stdout, which log shippers keep: one plain line on stderr, for whoever started it.
+    process.stderr.write(
+      `First start: created an admin token, shown only this once; keep it safe: ${firstAdmin}\n`,
+    );
+    logger.warn(
+      'first start: created an admin token; its secret was written once to stderr, not to this log',
     );
   }
   const server = createHttpServer(services, logger);

@@ -8,7 +8,7 @@ import {
   type PublishedKey,
   verifyCheckpoints,
 } from './checkpoints';
-import { EngineError } from './errors';
+import { Refusal } from './errors';
 import { type ChainVerdict, verifyChain } from './hash-chain';
 import type { EventRecord, IncidentRow, IncidentStore } from './types';
 
@@ -114,7 +114,7 @@ export type Audit = ReturnType<typeof createAudit>;
 export function createAudit(deps: AuditDeps) {
   async function exportBundle(incidentId: string): Promise<AuditBundle> {
     const row = await deps.store.getIncident(incidentId);
-    if (!row) throw new EngineError('not_found', `no incident ${incidentId}`);
+    if (!row) throw new Refusal('not_found', `no incident ${incidentId}`);
     const { id, playbookId, playbookVersion, title, mode, status, version, headHash, createdAt } = row;
     return {
       format: BUNDLE_FORMAT,

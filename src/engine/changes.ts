@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { EngineError } from './errors';
+import { Refusal } from './errors';
 import type {
   ChangeCursor,
   ChangeFeed,
@@ -15,10 +15,7 @@ export const formatCursor = (cursor: ChangeCursor): string => `${cursor.xid}.${c
 export function parseCursor(text: string, what: string): ChangeCursor {
   const match = /^(\d{1,15})\.(\d{1,15})$/.exec(text.trim());
   if (!match) {
-    throw new EngineError(
-      'invalid_request',
-      `${what} must be a cursor this server returned, such as "1042.77"`,
-    );
+    throw new Refusal('invalid_request', `${what} must be a cursor this server returned, such as "1042.77"`);
   }
   return { xid: Number(match[1]), seq: Number(match[2]) };
 }

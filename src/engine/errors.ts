@@ -18,13 +18,17 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
-export class EngineError extends Error {
+/**
+ * A request holdfast will not carry out, with one of the codes above: raised by the engine, the tabletop and
+ * http alike, answered as a problem document (http/problem.ts). Anything else thrown is a bug, answered 500.
+ */
+export class Refusal extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = 'EngineError';
+    this.name = 'Refusal';
   }
 }

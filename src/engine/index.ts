@@ -33,7 +33,7 @@ export {
   signatureProblem,
   verifyCheckpoints,
 } from './checkpoints';
-export { EngineError, type ErrorCode, errorCodes } from './errors';
+export { type ErrorCode, errorCodes, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
 export { decide, type Effect, fire, open, parseOrThrow } from './kernel';

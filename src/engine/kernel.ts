@@ -2,12 +2,13 @@ import type { AnyMachineSnapshot } from 'xstate';
 import {
   type Actor,
   type ClientEventDef,
+  contextFacts,
   hasOverdueClock,
   type PlaybookDefinition,
   type Severity,
   severities,
 } from '../playbook-kit';
-import { EngineError } from './errors';
+import { Refusal } from './errors';
 import { GENESIS_HASH, hashEvent } from './hash-chain';
 import {
   acceptsEvent,
@@ -76,7 +77,9 @@ function nextRow(
   const incident: IncidentRow = {
     ...row,
     status: closed ? 'closed' : 'open',
-    overdue: items.length > 0 || (!closed && hasOverdueClock(result.snapshot.context)),
+    overdue:
+      items.length > 0 ||
+      (!closed && hasOverdueClock(contextFacts(definition, result.snapshot.context).clocks)),
     overdueItems: items,
     state: result.snapshot.value,
     snapshot: persistSnapshot(definition, result.snapshot),
@@ -109,7 +112,7 @@ export function open(
   const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
   const severity = command.severity ?? definition.defaultSeverity(input);
   if (!(severities as readonly string[]).includes(severity)) {
-    throw new EngineError('invalid_request', `severity must be one of ${severities.join(', ')}`);
+    throw new Refusal('invalid_request', `severity must be one of ${severities.join(', ')}`);
   }
   const { id, at, recordedAt } = command;
   const result = openSnapshot(definition, {
@@ -180,7 +183,7 @@ export interface Decision {
 }
 
 /**
- * Whether the incident accepts the event now, and what accepting it writes; a refusal is an `EngineError`
+ * Whether the incident accepts the event now, and what accepting it writes; a refusal is an `Refusal`
  * (closed, unknown event, role, payload, time, or no owning step takes it). `now`: the incident's clock.
  */
 export function decide(
@@ -191,18 +194,18 @@ export function decide(
   recordedAt: string,
 ): Decision {
   if (row.status === 'closed') {
-    throw new EngineError('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
+    throw new Refusal('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
   }
   const clientEvent = definition.events.find((event) => event.type === command.type);
   if (!clientEvent) {
-    throw new EngineError(
+    throw new Refusal(
       'invalid_request',
       `playbook ${definition.id}@${definition.version} has no client event "${command.type}"`,
       { events: definition.events.map((event) => event.type) },
     );
   }
   if (!mayActAs(command.actor.roles, clientEvent.roles)) {
-    throw new EngineError(
+    throw new Refusal(
       'forbidden',
       `"${command.type}" needs one of the roles: ${clientEvent.roles.join(', ')}`,
       {
@@ -212,10 +215,10 @@ export function decide(
   }
   const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
   const snapshot = restoreSnapshot(definition, row.snapshot);
-  const at = occurredAtOf(row, snapshot, now, command.occurredAt);
+  const at = occurredAtOf(definition, row, snapshot, now, command.occurredAt);
   const machineEvent = { type: command.type, payload, at, actor: command.actor };
   if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
-    throw new EngineError(
+    throw new Refusal(
       'event_not_allowed',
       `"${command.type}" is not accepted in the incident's current state (${JSON.stringify(snapshot.value)}). ${clientEvent.description}`,
       { allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at) },
@@ -355,13 +358,19 @@ export const OCCURRED_AT_SKEW_MS = 60_000;
  * (a step done before it was typed in), so that clocks and deadlines count from when it really happened. Not
  * before the incident was opened (on its own clock), not more than the skew ahead of now.
  */
-function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: string, claimed?: string): string {
+function occurredAtOf(
+  definition: PlaybookDefinition,
+  row: IncidentRow,
+  snapshot: AnyMachineSnapshot,
+  now: string,
+  claimed?: string,
+): string {
   if (claimed === undefined) return now;
   const at = Date.parse(claimed);
-  if (Number.isNaN(at)) throw new EngineError('invalid_request', `occurredAt "${claimed}" is not a time`);
-  const opened = openedAtOf(row, snapshot);
+  if (Number.isNaN(at)) throw new Refusal('invalid_request', `occurredAt "${claimed}" is not a time`);
+  const opened = openedAtOf(definition, row, snapshot);
   if (at < Date.parse(opened)) {
-    throw new EngineError(
+    throw new Refusal(
       'invalid_request',
       `occurredAt ${claimed} is before the incident was opened (${opened})`,
       {
@@ -370,7 +379,7 @@ function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: strin
     );
   }
   if (at > Date.parse(now) + OCCURRED_AT_SKEW_MS) {
-    throw new EngineError(
+    throw new Refusal(
       'invalid_request',
       `occurredAt ${claimed} is in the future: the incident's clock is at ${now} (60 s of skew allowed)`,
       { now },
@@ -380,9 +389,8 @@ function occurredAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot, now: strin
 }
 
 /** When the incident was opened on its own clock: the playbook context's `openedAt`, else the row's creation. */
-function openedAtOf(row: IncidentRow, snapshot: AnyMachineSnapshot): string {
-  const openedAt = (snapshot.context as { openedAt?: unknown } | undefined)?.openedAt;
-  return typeof openedAt === 'string' ? openedAt : row.createdAt;
+function openedAtOf(definition: PlaybookDefinition, row: IncidentRow, snapshot: AnyMachineSnapshot): string {
+  return contextFacts(definition, snapshot.context).openedAt ?? row.createdAt;
 }
 
 function sealEvent(facts: Omit<EventRecord, 'hash'>): EventRecord {
@@ -397,7 +405,7 @@ function timerRows(incidentId: string, timers: PendingTimer[]): TimerRow[] {
 export function parseOrThrow(schema: ClientEventDef['payload'], value: unknown, what: string): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new EngineError(
+  throw new Refusal(
     'invalid_request',
     `${what} is invalid: ${parsed.error.issues.map(formatIssue).join('; ')}`,
     {

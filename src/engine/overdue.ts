@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
-import type { PlaybookDefinition, TrackedClocks } from '../playbook-kit';
+import type { PlaybookDefinition, TrackedClock } from '../playbook-kit';
 import { type PendingTimer, type TimerChanges, timerKey, timerLabel } from './machine-runtime';
 import { stateTimers } from './playbook-timers';
 
@@ -102,9 +102,8 @@ export function nextOverdueItems(
 }
 
 /** Notification clocks past their due time unfiled, as overdue items. */
-export function overdueClockItems(context: unknown): OverdueItem[] {
-  const clocks = (context as { clocks?: TrackedClocks } | null)?.clocks ?? {};
-  return Object.values(clocks)
+export function overdueClockItems(clocks: readonly TrackedClock[]): OverdueItem[] {
+  return clocks
     .filter((clock) => clock.state === 'overdue')
     .map((clock) => ({
       kind: 'clock',
@@ -117,6 +116,9 @@ export function overdueClockItems(context: unknown): OverdueItem[] {
 }
 
 /** Every overdue item of an incident, earliest due first. */
-export function overdueItems(deadlines: readonly OverdueItem[], context: unknown): OverdueItem[] {
-  return [...deadlines, ...overdueClockItems(context)].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+export function overdueItems(
+  deadlines: readonly OverdueItem[],
+  clocks: readonly TrackedClock[],
+): OverdueItem[] {
+  return [...deadlines, ...overdueClockItems(clocks)].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 }

@@ -1,5 +1,5 @@
 import type { Actor, PlaybookDefinition } from '../playbook-kit';
-import { EngineError } from './errors';
+import { Refusal } from './errors';
 import type { IncidentMode } from './types';
 
 /**
@@ -26,7 +26,7 @@ export function mayActAs(callerRoles: readonly string[], eventRoles: readonly st
 /** Opening an incident needs admin or one of the playbook's roles. */
 export function requireMayOpen(actor: Actor, playbook: PlaybookDefinition): void {
   if (actor.roles.includes('admin') || actor.roles.some((role) => role in playbook.roles)) return;
-  throw new EngineError('forbidden', `opening a ${playbook.id} incident needs admin or one of its roles`, {
+  throw new Refusal('forbidden', `opening a ${playbook.id} incident needs admin or one of its roles`, {
     roles: Object.keys(playbook.roles),
   });
 }
@@ -34,10 +34,10 @@ export function requireMayOpen(actor: Actor, playbook: PlaybookDefinition): void
 /** Starting an exercise and moving its clock need the facilitator or admin role. */
 export function requireFacilitator(actor: Actor): void {
   if (actor.roles.includes('admin') || actor.roles.includes('facilitator')) return;
-  throw new EngineError('forbidden', 'this needs the facilitator or admin role');
+  throw new Refusal('forbidden', 'this needs the facilitator or admin role');
 }
 
 /** Token management needs the admin role. */
 export function requireAdmin(actor: Actor): void {
-  if (!actor.roles.includes('admin')) throw new EngineError('forbidden', 'this needs the admin role');
+  if (!actor.roles.includes('admin')) throw new Refusal('forbidden', 'this needs the admin role');
 }

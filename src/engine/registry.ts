@@ -1,5 +1,5 @@
 import type { PlaybookDefinition } from '../playbook-kit';
-import { EngineError } from './errors';
+import { Refusal } from './errors';
 
 /** Every registered version of every playbook: open incidents stay on the version they were opened with. */
 export class PlaybookRegistry {
@@ -19,11 +19,11 @@ export class PlaybookRegistry {
   /** A specific version, or the latest when `version` is omitted. */
   get(id: string, version?: number): PlaybookDefinition {
     const versions = this.byId.get(id);
-    if (!versions) throw new EngineError('not_found', `no playbook "${id}"`);
+    if (!versions) throw new Refusal('not_found', `no playbook "${id}"`);
     const wanted = version ?? Math.max(...versions.keys());
     const definition = versions.get(wanted);
     if (!definition) {
-      throw new EngineError('not_found', `playbook "${id}" has no version ${wanted}`, {
+      throw new Refusal('not_found', `playbook "${id}" has no version ${wanted}`, {
         versions: [...versions.keys()],
       });
     }

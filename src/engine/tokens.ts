@@ -1,7 +1,7 @@
 import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from '../playbook-kit';
-import { EngineError } from './errors';
+import { Refusal } from './errors';
 import type { TokenRecord, TokenStore } from './types';
 
 export const builtInRoles = ['admin', 'observer', 'facilitator'] as const;
@@ -57,7 +57,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   async function createToken(name: string, roles: string[]): Promise<TokenRecord & { token: string }> {
     const unknown = roles.filter((role) => !deps.knownRoles.has(role));
     if (unknown.length > 0) {
-      throw new EngineError('invalid_request', `unknown role(s): ${unknown.join(', ')}`, {
+      throw new Refusal('invalid_request', `unknown role(s): ${unknown.join(', ')}`, {
         knownRoles: [...deps.knownRoles].sort(),
       });
     }
@@ -73,7 +73,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     } catch (error) {
       const code = ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code;
       if (code === '23505') {
-        throw new EngineError(
+        throw new Refusal(
           'invalid_request',
           `an active token named "${name}" already exists; revoke it first`,
         );
@@ -84,7 +84,7 @@ export function createTokenService(deps: TokenServiceDeps) {
 
   async function revokeToken(id: string): Promise<TokenRecord> {
     const record = await deps.store.revokeToken(id);
-    if (!record) throw new EngineError('not_found', `no token ${id}`);
+    if (!record) throw new Refusal('not_found', `no token ${id}`);
     revocations++;
     const digests = [...active.entries()].filter(([, actor]) => actor.id === id).map(([digest]) => digest);
     for (const digest of digests) active.delete(digest);

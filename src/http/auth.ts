@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { EngineError, requireAdmin as requireAdminRole, type TokenService } from '../engine';
+import { Refusal, requireAdmin as requireAdminRole, type TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { AppEnv } from './context';
 
@@ -12,9 +12,9 @@ export function bearerSecret(header: string | undefined): string | undefined {
 export function bearerAuth(tokens: TokenService): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const secret = bearerSecret(c.req.header('authorization'));
-    if (!secret) throw new EngineError('unauthorized', 'send Authorization: Bearer <token>');
+    if (!secret) throw new Refusal('unauthorized', 'send Authorization: Bearer <token>');
     const actor = await tokens.authenticate(secret);
-    if (!actor) throw new EngineError('unauthorized', 'the bearer token is unknown or revoked');
+    if (!actor) throw new Refusal('unauthorized', 'the bearer token is unknown or revoked');
     c.set('actor', actor);
     await next();
   };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { App } from './context';
+import { router } from './router';
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const assets: Record<string, string> = {
@@ -18,7 +19,8 @@ const page = `<!doctype html>
 </body></html>`;
 
 /** `/docs`: Swagger UI served from the installed package, so the page works without internet access. */
-export function docsRoutes(app: App): void {
+export function docsRoutes(): App {
+  const app = router();
   app.get('/docs', (c) => c.html(page));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
@@ -30,4 +32,5 @@ export function docsRoutes(app: App): void {
       'cache-control': 'public, max-age=86400',
     });
   });
+  return app;
 }

@@ -1,4 +1,4 @@
-import { EngineError } from '../engine';
+import { Refusal } from '../engine';
 
 const MAX_DEPTH = 32;
 
@@ -11,21 +11,15 @@ export function assertStorableJson(value: unknown): void {
   while (stack.length > 0) {
     const { value: current, depth, path } = stack.pop()!;
     if (depth > MAX_DEPTH)
-      throw new EngineError('invalid_request', `${path}: JSON nested deeper than ${MAX_DEPTH} levels`);
+      throw new Refusal('invalid_request', `${path}: JSON nested deeper than ${MAX_DEPTH} levels`);
     if (typeof current === 'string') {
       if (current.includes('\u0000') || !current.isWellFormed()) {
-        throw new EngineError(
-          'invalid_request',
-          `${path}: strings may not contain NUL or unpaired surrogates`,
-        );
+        throw new Refusal('invalid_request', `${path}: strings may not contain NUL or unpaired surrogates`);
       }
     } else if (current && typeof current === 'object') {
       for (const [key, child] of Object.entries(current)) {
         if (key.includes('\u0000') || !key.isWellFormed()) {
-          throw new EngineError(
-            'invalid_request',
-            `${path}: keys may not contain NUL or unpaired surrogates`,
-          );
+          throw new Refusal('invalid_request', `${path}: keys may not contain NUL or unpaired surrogates`);
         }
         stack.push({ value: child, depth: depth + 1, path: `${path}.${key}` });
       }

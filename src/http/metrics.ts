@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { EventRecord, IncidentMode, IncidentRow } from '../engine';
 import type { App } from './context';
 import { registerRequestMetrics } from './request-stats';
+import { router } from './router';
 
 /** What `holdfast_open_incidents` is read from at scrape time (the engine's `openIncidentCounts`). */
 export type OpenIncidentCounts = () => Promise<{ playbookId: string; mode: IncidentMode; count: number }[]>;
@@ -76,8 +77,10 @@ export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts 
 }
 
 /** `GET /metrics`, Prometheus text format. No bearer token (outside `/v1`): firewall it from the public. */
-export function metricsRoutes(app: App, metrics: Metrics): void {
+export function metricsRoutes(metrics: Metrics): App {
+  const app = router();
   app.get('/metrics', async (c) =>
     c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
   );
+  return app;
 }

@@ -208,3 +208,60 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
+
+const JsonSchema = z.record(z.string(), z.unknown()).openapi('JsonSchema', {
+  description: 'A JSON Schema (draft 2020-12)',
+});
+
+export const StateTreeNodeSchema: z.ZodType = z
+  .lazy(() =>
+    z.object({
+      key: z.string(),
+      path: z.string(),
+      title: z.string(),
+      type: z.string(),
+      description: z.string(),
+      owner: z.string().nullable(),
+      checklist: z.array(z.string()),
+      evidence: z.array(z.string()),
+      source: z.string().nullable(),
+      on: z.array(z.string()).openapi({ description: 'Client events this state handles itself' }),
+      states: z.array(StateTreeNodeSchema),
+    }),
+  )
+  .openapi('StateTreeNode');
+
+export const PlaybookDefinitionSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    versions: z.array(z.number().int()),
+    title: z.string(),
+    summary: z.string(),
+    source: z.array(z.string()).readonly(),
+    roles: z.record(z.string(), z.string()).openapi({ description: 'Playbook roles and what each does' }),
+    inputSchema: JsonSchema,
+    states: z
+      .array(StateTreeNodeSchema)
+      .openapi({ description: "The state tree; tracks are the root's children" }),
+    events: z.array(
+      z.object({
+        type: z.string(),
+        title: z.string(),
+        description: z.string(),
+        roles: z.array(z.string()).readonly(),
+        owners: z
+          .array(z.string())
+          .readonly()
+          .openapi({ description: "The state paths whose steps take it ('' = root)" }),
+        payloadSchema: JsonSchema,
+        examples: z.array(z.unknown()).readonly(),
+      }),
+    ),
+    timers: z.array(z.object({ key: z.string(), label: z.string() })),
+  })
+  .openapi('PlaybookDefinition');
+
+export const CacaoPlaybookSchema = z
+  .looseObject({ type: z.literal('playbook'), spec_version: z.string(), id: z.string(), name: z.string() })
+  .openapi('CacaoPlaybook', { description: 'A CACAO 2.0 playbook (OASIS), with holdfast extensions' });

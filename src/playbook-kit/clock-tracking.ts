@@ -135,8 +135,7 @@ export function markOverdue(clocks: TrackedClocks, clockId: string): TrackedCloc
   return clock?.state === 'running' ? { ...clocks, [clockId]: { ...clock, state: 'overdue' } } : clocks;
 }
 
-/** Whether a machine context (of any playbook using `clocks`) has a missed, unfiled deadline (waived ones are not). */
-export function hasOverdueClock(context: unknown): boolean {
-  const clocks = (context as { clocks?: TrackedClocks } | null)?.clocks;
-  return clocks ? Object.values(clocks).some((clock) => clock.state === 'overdue') : false;
+/** Whether any of these clocks missed its deadline unfiled (waived ones did not). */
+export function hasOverdueClock(clocks: readonly TrackedClock[]): boolean {
+  return clocks.some((clock) => clock.state === 'overdue');
 }

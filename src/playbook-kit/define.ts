@@ -1,5 +1,6 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
+import type { ContextProjection } from './context-facts';
 import { trimmedAtLeast } from './payload-rules';
 import { stateReferenceProblems } from './state-references';
 import { vocabularyProblems } from './vocabulary';
@@ -86,6 +87,8 @@ export interface PlaybookDefinition {
   example?: { openedAt: string; input: unknown };
   /** When this version was released (ISO 8601): the `created` date of exports. */
   releasedAt?: string;
+  /** Where its context keeps what holdfast reads outside the machine; default: the kit's convention. */
+  contextFacts?: ContextProjection;
 }
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;

@@ -1,6 +1,7 @@
 export * from './build';
 export * from './business-days';
 export * from './clock-tracking';
+export * from './context-facts';
 export * from './define';
 export * from './input';
 export * from './kit';

@@ -3,12 +3,12 @@ import canonicalize from 'canonicalize';
 import {
   type Actor,
   type Engine,
-  EngineError,
   type ExerciseRow,
   type ExerciseStore,
   oneAtATimePerKey,
   type PlaybookRegistry,
   parseOrThrow,
+  Refusal,
 } from '../engine';
 import type { PlaybookDefinition } from '../playbook-kit';
 import { bundledScenarios } from './catalogue';
@@ -77,14 +77,14 @@ export function createExerciseService(deps: ExerciseDeps) {
   function scenarioFrom(request: { scenarioId?: string; scenario?: unknown }): Scenario {
     if (request.scenarioId !== undefined) {
       const bundled = bundledScenarios().find((s) => s.id === request.scenarioId);
-      if (!bundled) throw new EngineError('not_found', `no bundled scenario "${request.scenarioId}"`);
+      if (!bundled) throw new Refusal('not_found', `no bundled scenario "${request.scenarioId}"`);
       return bundled.scenario;
     }
     try {
       return parseScenario(request.scenario, 'scenario');
     } catch (error) {
       if (error instanceof ScenarioError) {
-        throw new EngineError('invalid_request', 'the scenario is invalid', { problems: error.problems });
+        throw new Refusal('invalid_request', 'the scenario is invalid', { problems: error.problems });
       }
       throw error;
     }
@@ -92,7 +92,7 @@ export function createExerciseService(deps: ExerciseDeps) {
 
   async function load(id: string, actor?: Actor): Promise<{ row: ExerciseRow; scenario: Scenario }> {
     const row = await store.getExercise(id);
-    if (!row?.incidentId) throw new EngineError('not_found', `no exercise ${id}`);
+    if (!row?.incidentId) throw new Refusal('not_found', `no exercise ${id}`);
     if (actor) await engine.loadIncident(row.incidentId, actor);
     return { row, scenario: scenarioOf(row) };
   }
@@ -135,8 +135,7 @@ export function createExerciseService(deps: ExerciseDeps) {
     try {
       definition = registry.get(scenario.metadata.playbook, scenario.metadata.playbookVersion);
     } catch (error) {
-      if (error instanceof EngineError)
-        throw new EngineError('invalid_request', `the scenario's ${error.message}`);
+      if (error instanceof Refusal) throw new Refusal('invalid_request', `the scenario's ${error.message}`);
       throw error;
     }
     checkAgainstPlaybook(scenario, definition);
@@ -190,8 +189,8 @@ export function createExerciseService(deps: ExerciseDeps) {
         new Date(now + CLOCK_MOVE_LEASE_MS).toISOString(),
       );
       if (!claimed) {
-        if (!(await store.getExercise(id))) throw new EngineError('not_found', `no exercise ${id}`);
-        throw new EngineError(
+        if (!(await store.getExercise(id))) throw new Refusal('not_found', `no exercise ${id}`);
+        throw new Refusal(
           'version_mismatch',
           `another clock move of exercise ${id} is in progress; read the exercise again and retry`,
         );
@@ -210,15 +209,15 @@ export function createExerciseService(deps: ExerciseDeps) {
     actor: Actor,
   ): Promise<ExerciseView> {
     const { row, scenario } = await load(id, actor);
-    if (row.status === 'finished') throw new EngineError('invalid_request', `exercise ${id} has ended`);
+    if (row.status === 'finished') throw new Refusal('invalid_request', `exercise ${id} has ended`);
     const incident = await engine.loadIncident(row.incidentId!);
     const nowMs = Date.parse(incident.clockNow ?? incident.createdAt);
     const endMs = Date.parse(scenario.clock.start) + durationMs(scenario.clock.end);
     const targetMs = move.to !== undefined ? Date.parse(move.to) : nowMs + durationMs(move.advance ?? 'PT0S');
     if (Number.isNaN(targetMs))
-      throw new EngineError('invalid_request', 'give `advance` (ISO 8601 duration) or `to` (time)');
+      throw new Refusal('invalid_request', 'give `advance` (ISO 8601 duration) or `to` (time)');
     if (targetMs < nowMs) {
-      throw new EngineError(
+      throw new Refusal(
         'invalid_request',
         `the exercise clock is at ${new Date(nowMs).toISOString()}; it only moves forward`,
       );
@@ -291,7 +290,7 @@ function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition
     if (!inject.emits) continue;
     const event = definition.events.find((e) => e.type === inject.emits!.type);
     if (!event) {
-      throw new EngineError(
+      throw new Refusal(
         'invalid_request',
         `inject ${inject.id} emits "${inject.emits.type}", which is not a client event of playbook ${definition.id}`,
         { events: definition.events.map((e) => e.type) },
@@ -306,7 +305,7 @@ async function refusedInjectsAsConflicts<T>(deliver: () => Promise<T>): Promise<
   try {
     return await deliver();
   } catch (error) {
-    if (error instanceof TabletopError) throw new EngineError('event_not_allowed', error.message);
+    if (error instanceof TabletopError) throw new Refusal('event_not_allowed', error.message);
     throw error;
   }
 }

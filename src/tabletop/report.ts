@@ -1,5 +1,5 @@
 import type { EventRecord } from '../engine';
-import { clocksFor, type PlaybookDefinition, type TrackedClock } from '../playbook-kit';
+import { clocksFor, contextFacts, type PlaybookDefinition } from '../playbook-kit';
 import { describeMatcher, explainMiss, firstMatch } from './facts';
 import type { ExerciseRun } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
@@ -206,11 +206,8 @@ function rateObjective(
 }
 
 function clockResults(run: ExerciseRun, definition: PlaybookDefinition): ClockResult[] {
-  const context = run.incident.context as {
-    clocks?: Record<string, TrackedClock>;
-    jurisdictions?: string[];
-  } | null;
-  const tracked = Object.values(context?.clocks ?? {});
+  const facts = contextFacts(definition, run.incident.context);
+  const tracked = facts.clocks;
   const endAt = new Date(run.endMs).toISOString();
   const results: ClockResult[] = tracked.map((clock) => {
     const status: ClockResult['status'] =
@@ -235,7 +232,7 @@ function clockResults(run: ExerciseRun, definition: PlaybookDefinition): ClockRe
       finding: status === 'missed' ? `${clock.regime} report was not filed by ${clock.dueAt}` : null,
     };
   });
-  const jurisdictions = context?.jurisdictions ?? jurisdictionsOf(run.scenario.incident.input);
+  const jurisdictions = facts.jurisdictions ?? jurisdictionsOf(run.scenario.incident.input);
   const hasClocks = definition.events.some((event) => event.type === 'breach.determined');
   if (!hasClocks) return results;
   const anchorEvent: Record<string, string> = {

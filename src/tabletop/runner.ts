@@ -1,4 +1,4 @@
-import { type Actor, type Engine, EngineError, type EventRecord, type IncidentView } from '../engine';
+import { type Actor, type Engine, type EventRecord, type IncidentView, Refusal } from '../engine';
 import { conditionHolds, conditionTimes } from './facts';
 import { durationMs, type Inject, type Scenario, type ScriptMove } from './scenario';
 import { offsetText } from './time-text';
@@ -185,7 +185,7 @@ async function fire(
 }
 
 const reasonOf = (error: unknown): string =>
-  error instanceof EngineError
+  error instanceof Refusal
     ? `${error.code}: ${error.message}`
     : error instanceof Error
       ? error.message
@@ -273,7 +273,7 @@ async function playMove(
       throw new TabletopError(`${where}: the script expected the playbook to refuse it, and it was accepted`);
   } catch (error) {
     if (error instanceof TabletopError) throw error;
-    if (move.expect !== 'refused' || !(error instanceof EngineError)) {
+    if (move.expect !== 'refused' || !(error instanceof Refusal)) {
       throw new TabletopError(`${where} was refused: ${reasonOf(error)}`);
     }
     refused.push({

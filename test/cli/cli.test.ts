@@ -34,8 +34,7 @@ describe('the holdfast command', () => {
   it('serves on the embedded database, prints a first-start admin token once, and refuses a second process on the same folder', async () => {
     const dataDir = tempDir();
     const first = await serve(dataDir);
-    const token = first.output().match(/^\s+(hf_\S+)$/m)?.[1];
-    expect(token).toBeDefined();
+    const token = await first.firstAdminToken();
     const ready = await fetch(`${first.url}/readyz`);
     expect(ready.status).toBe(200);
     const playbooks = await fetch(`${first.url}/v1/playbooks`, {
@@ -56,8 +55,24 @@ describe('the holdfast command', () => {
 
     await first.stop();
     const again = await serve(dataDir);
-    expect(again.output()).not.toMatch(/First start/);
     await again.stop();
+    expect(again.output()).not.toMatch(/First start/);
+  });
+
+  it('prints the first-start admin secret on stderr, never into the JSON log on stdout', async () => {
+    const server = await startServe(['--data-dir', tempDir()], cleanEnv({ LOG_LEVEL: 'info' }));
+    const token = await server.firstAdminToken();
+    expect(server.stderr()).toMatch(/^First start: created an admin token, shown only this once/m);
+    await server.stop();
+    expect(server.stdout()).not.toContain(token);
+    const logLines = server
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string });
+    expect(logLines.map((line) => line.msg)).toContain(
+      'first start: created an admin token; its secret was written once to stderr, not to this log',
+    );
   });
 
   it('migrates and creates a token whose secret it prints once', async () => {

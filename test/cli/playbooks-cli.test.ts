@@ -90,7 +90,7 @@ describe('holdfast playbooks', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'holdfast-diagram-'));
     dirs.push(dataDir);
     const server = await startServe(['--data-dir', dataDir], env);
-    const token = server.output().match(/^\s+(hf_\S+)$/m)?.[1];
+    const token = await server.firstAdminToken();
     const created = await fetch(`${server.url}/v1/incidents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

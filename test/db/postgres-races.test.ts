@@ -5,13 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder, openDatabase } from '../../db/client';
 import { PgIncidentStore } from '../../db/store';
-import {
-  type AdvanceResult,
-  createEngine,
-  type Engine,
-  EngineError,
-  PlaybookRegistry,
-} from '../../src/engine';
+import { type AdvanceResult, createEngine, type Engine, PlaybookRegistry, Refusal } from '../../src/engine';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import { actor } from '../support/actors';
 import {
@@ -68,8 +62,8 @@ describe.skipIf(!TEST_DATABASE_URL)('Postgres races', () => {
     const won = outcomes.filter((o): o is PromiseFulfilledResult<AdvanceResult> => o.status === 'fulfilled');
     const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     for (const loss of lost) {
-      expect(loss.reason).toBeInstanceOf(EngineError);
-      expect((loss.reason as EngineError).code).toBe('version_mismatch');
+      expect(loss.reason).toBeInstanceOf(Refusal);
+      expect((loss.reason as Refusal).code).toBe('version_mismatch');
     }
     expect(won.length).toBeGreaterThan(1);
     const seqs = won.map((w) => w.value.event.seq).sort((a, b) => a - b);

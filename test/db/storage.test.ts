@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { type Engine, EngineError } from '../../src/engine';
+import { type Engine, Refusal } from '../../src/engine';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
 import { useDrillEngine } from '../support/drill-engine';
@@ -11,13 +11,13 @@ const lead = actor('lee', 'lead');
 const otherLead = actor('lou', 'lead');
 const t0 = Date.parse('2026-03-08T10:00:00.000Z');
 
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
+async function rejection(promise: Promise<unknown>): Promise<Refusal> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(EngineError);
-  return error as EngineError;
+  expect(error).toBeInstanceOf(Refusal);
+  return error as Refusal;
 }
 
 for (const backend of storageBackends) {

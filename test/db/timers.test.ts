@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine';
+import { Refusal } from '../../src/engine';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
 import { useDrillEngine } from '../support/drill-engine';
@@ -100,7 +100,7 @@ for (const backend of storageBackends) {
       const codeOf = (p: Promise<unknown>) =>
         p.then(
           () => null,
-          (e: EngineError) => e.code,
+          (e: Refusal) => e.code,
         );
       expect(await codeOf(drill.engine.advanceClock(live.id, '2030-01-01T00:00:00Z'))).toBe(
         'invalid_request',
@@ -109,7 +109,7 @@ for (const backend of storageBackends) {
         'invalid_request',
       );
       expect(await codeOf(drill.engine.advanceClock(exercise.id, 'soon'))).toBe('invalid_request');
-      expect(EngineError).toBeDefined();
+      expect(Refusal).toBeDefined();
     });
   });
 }

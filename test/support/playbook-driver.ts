@@ -4,11 +4,11 @@ import {
   allowedEvents,
   decide,
   type Effect,
-  EngineError,
   fire,
   type IncidentRow,
   type IncidentWrite,
   open,
+  Refusal,
   restoreSnapshot,
   type TimerRow,
 } from '../../src/engine';
@@ -114,7 +114,7 @@ export class PlaybookDriver {
       this.log.push({ type, source: 'client', at: this.now });
       return null;
     } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
+      if (!(error instanceof Refusal)) throw error;
       if (error.code === 'invalid_request') return `invalid payload: ${error.message}`;
       if (error.code === 'forbidden') return `role: ${actor.roles.join(',')} may not send it`;
       return error.code;

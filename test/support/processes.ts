@@ -30,7 +30,12 @@ export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 export interface ServeProcess {
   url: string;
+  /** stdout and stderr as they arrived. */
   output: () => string;
+  stdout: () => string;
+  stderr: () => string;
+  /** The secret of the admin token a first start prints on stderr (it may come after the listening line). */
+  firstAdminToken(): Promise<string>;
   child: ChildProcess;
   /** SIGKILL, no chance to clean up. */
   kill9(): Promise<void>;
@@ -44,33 +49,50 @@ export function killAll(): void {
   running.clear();
 }
 
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolveExit) =>
-    child.exitCode !== null ? resolveExit() : child.once('exit', () => resolveExit()),
-  );
+const FIRST_ADMIN_TOKEN = /^First start: .*shown only this once.*: (hf_\S+)$/m;
 
 /** Starts `holdfast serve --port 0 …args` and resolves once it listens. */
 export function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const child = spawn(process.execPath, [holdfastBin, 'serve', '--port', '0', ...args], { env });
   running.add(child);
+  // After 'close' every byte the process wrote has been read.
+  const closed = new Promise<void>((resolveClose) => child.once('close', () => resolveClose()));
   let output = '';
+  let stdout = '';
+  let stderr = '';
+  const firstAdminToken = () =>
+    new Promise<string>((resolveToken, reject) => {
+      const check = () => {
+        const token = stderr.match(FIRST_ADMIN_TOKEN)?.[1];
+        if (!token) return;
+        child.stderr?.off('data', check);
+        resolveToken(token);
+      };
+      child.stderr?.on('data', check);
+      check();
+      void closed.then(() => reject(new Error(`serve printed no first admin token: ${output}`)));
+    });
   return new Promise((resolveStart, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = output.match(/holdfast listening on (http:\/\/\S+)/);
+      stdout += chunk.toString();
+      const match = stdout.match(/holdfast listening on (http:\/\/\S+)/);
       if (match) {
         resolveStart({
           url: match[1]!,
           output: () => output,
+          stdout: () => stdout,
+          stderr: () => stderr,
+          firstAdminToken,
           child,
           kill9: async () => {
             child.kill('SIGKILL');
-            await exited(child);
+            await closed;
             running.delete(child);
           },
           stop: async () => {
             child.kill('SIGTERM');
-            await exited(child);
+            await closed;
             running.delete(child);
           },
         });
@@ -78,6 +100,7 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<Serv
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      stderr += chunk.toString();
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });

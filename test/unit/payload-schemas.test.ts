@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { playbooks } from '../../playbooks';
-import { EngineError, parseOrThrow } from '../../src/engine';
+import { parseOrThrow, Refusal } from '../../src/engine';
 import { jsonSchemaOf, unexpressedRule } from '../../src/playbook-kit';
 import { fuzzParams, type JsonSchema, nearInstanceOf, validInstanceOf } from '../support/fuzz-arbitraries';
 
@@ -46,7 +46,7 @@ function refusals(payload: unknown, schema: (typeof events)[number]['event']['pa
     parseOrThrow(schema, payload, 'payload');
     return [];
   } catch (error) {
-    if (!(error instanceof EngineError) || error.code !== 'invalid_request') throw error;
+    if (!(error instanceof Refusal) || error.code !== 'invalid_request') throw error;
     return (error.details.errors as { message: string }[]).map((issue) => issue.message);
   }
 }

@@ -9,6 +9,7 @@ import {
   clocksSettled,
   clocksTrack,
   commandTrack,
+  contextFacts,
   type Deadline,
   done,
   filingIsLate,
@@ -169,7 +170,7 @@ describe('playbook kit', () => {
       const d = opened().send('breach.determined', determined);
       d.advanceBy(hours(73)); // APPI preliminary: policy target 72 h
       expect(states(d)['appi-preliminary']).toBe('overdue');
-      expect(hasOverdueClock(d.context)).toBe(true);
+      expect(hasOverdueClock(contextFacts(d.definition, d.context).clocks)).toBe(true);
       const filing = { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' };
       expect(d.refusal('regulator.reported', filing)).toBe('event_not_allowed');
       expect(d.in('filing.waiting')).toBe(true);
@@ -225,13 +226,13 @@ describe('playbook kit', () => {
       expect(d.timers.has('clock:gdpr-art33')).toBe(false);
       d.advanceBy(hours(100));
       expect(states(d)['gdpr-art33']).toBe('not_required');
-      expect(hasOverdueClock(d.context)).toBe(false);
+      expect(hasOverdueClock(contextFacts(d.definition, d.context).clocks)).toBe(false);
     });
 
     it('clears an overdue flag: there was no obligation to miss', () => {
       const d = opened(['JP']).send('breach.determined', determined);
       d.advanceBy(hours(73));
-      expect(hasOverdueClock(d.context)).toBe(true);
+      expect(hasOverdueClock(contextFacts(d.definition, d.context).clocks)).toBe(true);
       d.send('regulator.not_required', {
         regime: 'APPI',
         option: 'not_reportable',
@@ -241,7 +242,7 @@ describe('playbook kit', () => {
         'appi-preliminary': 'not_required',
         'appi-confirmed': 'not_required',
       });
-      expect(hasOverdueClock(d.context)).toBe(false);
+      expect(hasOverdueClock(contextFacts(d.definition, d.context).clocks)).toBe(false);
     });
 
     it('lets a track wait for every started clock to be filed or waived', () => {

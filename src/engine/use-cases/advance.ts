@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AnyMachineSnapshot } from 'xstate';
-import { EngineError } from '../errors';
+import { Refusal } from '../errors';
 import { type DecideCommand, type Decision, decide, timerEventType } from '../kernel';
 import {
   type ActiveState,
@@ -103,7 +103,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
         throw versionMismatch(latest.version, command.ifMatch);
       }
       if (attempt >= maxRetries) {
-        throw new EngineError(
+        throw new Refusal(
           'version_mismatch',
           `incident ${row.id} kept changing while this event was applied; read it again and retry`,
           { attempts: attempt + 1 },
@@ -134,7 +134,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
     try {
       decision = prepare(row, command, requestHash);
     } catch (error) {
-      if (error instanceof EngineError) return null;
+      if (error instanceof Refusal) return null;
       throw error;
     }
     const outcome = await commit(row, decision);
@@ -160,7 +160,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
     command: AdvanceCommand,
   ): AppliedEvent {
     if (earlier.requestHash !== requestHash) {
-      throw new EngineError(
+      throw new Refusal(
         'idempotency_conflict',
         `Idempotency-Key "${command.idempotencyKey}" was already used with a different request (event seq ${earlier.seq})`,
         { seq: earlier.seq },
@@ -203,8 +203,8 @@ function hashRequest(command: AdvanceCommand): string {
     .digest('hex');
 }
 
-function versionMismatch(current: number, expected: number): EngineError {
-  return new EngineError(
+function versionMismatch(current: number, expected: number): Refusal {
+  return new Refusal(
     'version_mismatch',
     `If-Match expected version ${expected} but the incident is at version ${current}`,
     { currentVersion: current },

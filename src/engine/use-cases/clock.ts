@@ -1,4 +1,4 @@
-import { EngineError } from '../errors';
+import { Refusal } from '../errors';
 import { fire } from '../kernel';
 import type { EventRecord, IncidentRow } from '../types';
 import type { UseCaseContext } from './context';
@@ -40,7 +40,7 @@ export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
         checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null,
       };
     });
-    if (!moved) throw new EngineError('not_found', `no incident ${incidentId}`);
+    if (!moved) throw new Refusal('not_found', `no incident ${incidentId}`);
     ctx.announce(moved, events);
     return writeCache.remember(moved);
   }
@@ -50,22 +50,19 @@ export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
 
 /** The time a clock move names, in ISO 8601. */
 function clockTarget(to: string): string {
-  if (Number.isNaN(Date.parse(to))) throw new EngineError('invalid_request', `"${to}" is not a time`);
+  if (Number.isNaN(Date.parse(to))) throw new Refusal('invalid_request', `"${to}" is not a time`);
   return new Date(to).toISOString();
 }
 
 /** Refuses a clock move the incident cannot make. */
 function checkClockMove(row: IncidentRow, target: string): void {
   if (row.mode !== 'exercise') {
-    throw new EngineError(
+    throw new Refusal(
       'invalid_request',
       `incident ${row.id} is live; only exercise incidents have a movable clock`,
     );
   }
   if (row.clockNow && Date.parse(target) < Date.parse(row.clockNow)) {
-    throw new EngineError(
-      'invalid_request',
-      `the exercise clock is at ${row.clockNow}; it only moves forward`,
-    );
+    throw new Refusal('invalid_request', `the exercise clock is at ${row.clockNow}; it only moves forward`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Actor } from '../../playbook-kit';
 import { VersionCache } from '../changes';
 import type { Checkpoint, Keyring } from '../checkpoints';
-import { EngineError } from '../errors';
+import { Refusal } from '../errors';
 import { canSeeMode } from '../policy';
 import type { PlaybookRegistry } from '../registry';
 import type { EventRecord, IncidentRow, IncidentStore } from '../types';
@@ -71,7 +71,7 @@ export function useCaseContext(deps: EngineDeps) {
       const row = await store.getIncident(id);
       if (row) noteVersion(row);
       if (!row || (actor && !canSeeMode(actor, row.mode)))
-        throw new EngineError('not_found', `no incident ${id}`);
+        throw new Refusal('not_found', `no incident ${id}`);
       return row;
     },
   };

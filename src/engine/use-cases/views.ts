@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { Actor } from '../../playbook-kit';
-import { EngineError } from '../errors';
+import { type Actor, contextFacts } from '../../playbook-kit';
+import { Refusal } from '../errors';
 import { timerEventType } from '../kernel';
 import {
   type ActiveState,
@@ -63,7 +63,7 @@ export function views(ctx: UseCaseContext) {
       status: row.status,
       overdue: row.overdue,
       overdueItems: open
-        ? overdueItems(row.overdueItems, snapshot.context).map((item) => ({
+        ? overdueItems(row.overdueItems, contextFacts(definition, snapshot.context).clocks).map((item) => ({
             ...item,
             id: publicTimerId(item.id),
           }))
@@ -111,7 +111,7 @@ export function views(ctx: UseCaseContext) {
   async function incidentDiagram(playbookId: string, incidentId: string, actor?: Actor): Promise<string> {
     const row = await ctx.loadIncident(incidentId, actor);
     if (row.playbookId !== playbookId) {
-      throw new EngineError(
+      throw new Refusal(
         'invalid_request',
         `incident ${incidentId} runs playbook ${row.playbookId}, not ${playbookId}`,
       );

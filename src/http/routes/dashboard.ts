@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import type { App } from '../context';
+import { router } from '../router';
 
 /** The dashboard's static assets: plain ES modules and CSS, no build step (DESIGN.md 2.1, `src/dashboard/`). */
 const dashboardDir = fileURLToPath(new URL('../../dashboard/', import.meta.url));
@@ -59,7 +60,8 @@ async function sendAsset(c: Context, name: string): Promise<Response> {
  * path beside `/dashboard/:file` would make Hono fall back from its RegExpRouter to the slower TrieRouter.) No bearer token: the page asks
  * for one and sends it with its API calls.
  */
-export function dashboardRoutes(app: App): void {
+export function dashboardRoutes(): App {
+  const app = router();
   app.get('/', (c) => sendAsset(c, 'index.html'));
   app.get('/vendor/mermaid.js', async (c) => {
     mermaidSource ??= readFile(mermaidFile).catch((error: unknown) => {
@@ -73,4 +75,5 @@ export function dashboardRoutes(app: App): void {
     });
   });
   app.get('/dashboard/:file', (c) => sendAsset(c, c.req.param('file')));
+  return app;
 }

@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EngineError, requireFacilitator } from '../../engine';
+import { Refusal, requireFacilitator } from '../../engine';
 import { bundledScenarios, isoDuration, reportHtml, reportMarkdown } from '../../tabletop';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
+import { router } from '../router';
 import { IdParam, isUuid, json, problemResponses } from '../schemas';
 
 const tags = ['tabletop'];
@@ -151,10 +152,11 @@ const reportRoute = createRoute({
   },
 });
 
-export function exerciseRoutes(app: App, deps: AppDeps): void {
+export function exerciseRoutes(deps: AppDeps): App {
+  const app = router();
   const { exercises } = deps;
   const assertUuid = (id: string) => {
-    if (!isUuid(id)) throw new EngineError('not_found', `no exercise ${id}`);
+    if (!isUuid(id)) throw new Refusal('not_found', `no exercise ${id}`);
   };
 
   app.openapi(listScenariosRoute, (c) =>
@@ -208,4 +210,5 @@ export function exerciseRoutes(app: App, deps: AppDeps): void {
     if (accept.includes('text/html')) return c.html(reportHtml(report, generatedAt), 200);
     return c.json({ generatedAt, report }, 200);
   });
+  return app;
 }

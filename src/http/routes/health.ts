@@ -1,7 +1,9 @@
 import type { App, AppDeps } from '../context';
 import { problem } from '../problem';
+import { router } from '../router';
 
-export function healthRoutes(app: App, deps: AppDeps): void {
+export function healthRoutes(deps: AppDeps): App {
+  const app = router();
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
     try {
@@ -11,4 +13,5 @@ export function healthRoutes(app: App, deps: AppDeps): void {
       return problem(c, 'unavailable', 'the database does not answer');
     }
   });
+  return app;
 }

@@ -4,17 +4,18 @@ import type { Context } from 'hono';
 import {
   canSeeMode,
   defaultModeFor,
-  EngineError,
   type EventRecord,
   formatCursor,
   type IncidentRow,
   parseCursor,
+  Refusal,
   requireMayOpen,
 } from '../../engine';
 import type { Actor } from '../../playbook-kit';
 import type { App, AppDeps, AppEnv } from '../context';
 import { assertStorableJson } from '../json-guard';
 import { INCIDENT_ROUTE, ifNoneMatchHits, knownNotModified } from '../not-modified';
+import { router } from '../router';
 import {
   CreateIncidentSchema,
   EventBodySchema,
@@ -218,14 +219,14 @@ export const eventWire = (event: EventRecord) => ({
 function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
   const match = header.trim().match(/^(?:W\/)?"?(\d{1,9})"?$/);
-  if (!match) throw new EngineError('invalid_request', 'If-Match must be the incident version, e.g. "3"');
+  if (!match) throw new Refusal('invalid_request', 'If-Match must be the incident version, e.g. "3"');
   return Number(match[1]);
 }
 
 function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(header)) {
-    throw new EngineError('invalid_request', 'Idempotency-Key must be 1–200 printable ASCII characters');
+    throw new Refusal('invalid_request', 'Idempotency-Key must be 1–200 printable ASCII characters');
   }
   return header;
 }
@@ -233,12 +234,13 @@ function parseIdempotencyKey(header: string | undefined): string | undefined {
 const etagMatches = (c: Context, etag: string): boolean =>
   ifNoneMatchHits(c.req.header('if-none-match'), etag);
 
-export function incidentRoutes(app: App, deps: AppDeps): void {
+export function incidentRoutes(deps: AppDeps): App {
+  const app = router();
   const { engine, registry } = deps;
 
   /** Ids that cannot exist are simply not found, without a query. */
   const assertUuid = (id: string) => {
-    if (!isUuid(id)) throw new EngineError('not_found', `no incident ${id}`);
+    if (!isUuid(id)) throw new Refusal('not_found', `no incident ${id}`);
   };
 
   /** Loads an incident the caller may see. */
@@ -263,10 +265,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
     const query = c.req.valid('query');
     const mode = query.mode ?? defaultModeFor(c.var.actor);
     if (!canSeeMode(c.var.actor, mode)) {
-      throw new EngineError(
-        'forbidden',
-        'facilitator tokens reach exercise incidents only; use mode=exercise',
-      );
+      throw new Refusal('forbidden', 'facilitator tokens reach exercise incidents only; use mode=exercise');
     }
     const overdue = query.overdue === undefined ? undefined : query.overdue === 'true';
     const filter = { status: query.status, playbookId: query.playbookId, mode, overdue };
@@ -361,4 +360,5 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
     assertUuid(id);
     return c.json(await engine.verifyIncident(id, c.var.actor), 200);
   });
+  return app;
 }

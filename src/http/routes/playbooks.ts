@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { cacaoPlaybook, describeStates, EngineError, mermaidDiagram, tlpLevels } from '../../engine';
+import { cacaoPlaybook, describeStates, mermaidDiagram, Refusal, tlpLevels } from '../../engine';
 import { jsonSchemaOf } from '../../playbook-kit';
 import type { App, AppDeps } from '../context';
-import { isUuid, json, problemResponses } from '../schemas';
+import { router } from '../router';
+import { CacaoPlaybookSchema, isUuid, json, PlaybookDefinitionSchema, problemResponses } from '../schemas';
 
 const PlaybookItem = z.object({
   id: z.string(),
@@ -42,7 +43,10 @@ const getRoute = createRoute({
     }),
   },
   responses: {
-    200: json(z.record(z.string(), z.unknown()).openapi('PlaybookDefinition'), 'Definition'),
+    200: json(
+      z.union([PlaybookDefinitionSchema, CacaoPlaybookSchema]),
+      'The definition, or with `format=cacao` the CACAO playbook',
+    ),
     ...problemResponses(400, 401, 404),
   },
 });
@@ -69,7 +73,8 @@ const diagramRoute = createRoute({
   },
 });
 
-export function playbookRoutes(app: App, deps: AppDeps): void {
+export function playbookRoutes(deps: AppDeps): App {
+  const app = router();
   const { registry } = deps;
   app.openapi(listRoute, (c) =>
     c.json({
@@ -87,7 +92,7 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const { version, incident } = c.req.valid('query');
     if (incident === undefined) return c.text(mermaidDiagram(registry.get(id, version)), 200);
-    if (!isUuid(incident)) throw new EngineError('not_found', `no incident ${incident}`);
+    if (!isUuid(incident)) throw new Refusal('not_found', `no incident ${incident}`);
     return c.text(await deps.engine.incidentDiagram(id, incident, c.var.actor), 200);
   });
 
@@ -95,9 +100,8 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
     const { id } = c.req.valid('param');
     const { version, format, tlp } = c.req.valid('query');
     const p = registry.get(id, version);
-    if (format === 'cacao') return c.json(cacaoPlaybook(p, { tlp }) as never, 200);
-    // The definition is plain JSON data; its static type is wider than the route's schema can express.
-    const definition = {
+    if (format === 'cacao') return c.json(CacaoPlaybookSchema.parse(cacaoPlaybook(p, { tlp })), 200);
+    const definition: z.infer<typeof PlaybookDefinitionSchema> = {
       id: p.id,
       version: p.version,
       versions: registry.versions(p.id),
@@ -118,6 +122,7 @@ export function playbookRoutes(app: App, deps: AppDeps): void {
       })),
       timers: Object.entries(p.timerLabels).map(([key, label]) => ({ key, label })),
     };
-    return c.json(definition as never, 200);
+    return c.json(definition, 200);
   });
+  return app;
 }

@@ -6,13 +6,14 @@ import {
   canSeeMode,
   cursorAfter,
   defaultModeFor,
-  EngineError,
   type EventRecord,
   formatCursor,
   type IncidentRow,
   parseCursor,
+  Refusal,
 } from '../../engine';
 import type { App, AppDeps } from '../context';
+import { router } from '../router';
 import { IdParam, isUuid, ModeQuery, problemResponses } from '../schemas';
 
 const tags = ['streams'];
@@ -121,17 +122,15 @@ function liveLoop(stream: SSEStreamingApi, heartbeatMs: number) {
   };
 }
 
-export function streamRoutes(app: App, deps: AppDeps): void {
+export function streamRoutes(deps: AppDeps): App {
+  const app = router();
   const { engine, changes } = deps;
   const heartbeatMs = deps.streamHeartbeatMs ?? 15_000;
 
   app.openapi(streamRoute, async (c) => {
     const mode = c.req.valid('query').mode ?? defaultModeFor(c.var.actor);
     if (!canSeeMode(c.var.actor, mode)) {
-      throw new EngineError(
-        'forbidden',
-        'facilitator tokens reach exercise incidents only; use mode=exercise',
-      );
+      throw new Refusal('forbidden', 'facilitator tokens reach exercise incidents only; use mode=exercise');
     }
     const resumeFrom = c.req.valid('header')['last-event-id'];
     let last: ChangeCursor =
@@ -170,11 +169,11 @@ export function streamRoutes(app: App, deps: AppDeps): void {
 
   app.openapi(incidentStreamRoute, async (c) => {
     const { id } = c.req.valid('param');
-    if (!isUuid(id)) throw new EngineError('not_found', `no incident ${id}`);
+    if (!isUuid(id)) throw new Refusal('not_found', `no incident ${id}`);
     const row = await engine.loadIncident(id, c.var.actor);
     const resumeFrom = c.req.valid('header')['last-event-id'];
     if (resumeFrom !== undefined && !/^\d{1,9}$/.test(resumeFrom.trim())) {
-      throw new EngineError(
+      throw new Refusal(
         'invalid_request',
         'Last-Event-ID must be an event seq from this stream, such as "12"',
       );
@@ -219,4 +218,5 @@ export function streamRoutes(app: App, deps: AppDeps): void {
       }
     }) as never;
   });
+  return app;
 }

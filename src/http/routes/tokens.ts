@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { EngineError } from '../../engine';
+import { Refusal } from '../../engine';
 import { requireAdmin } from '../auth';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
+import { router } from '../router';
 import { CreateTokenSchema, IdParam, isUuid, json, problemResponses, TokenSchema } from '../schemas';
 
 const tags = ['tokens'];
@@ -39,7 +40,8 @@ const revokeTokenRoute = createRoute({
   responses: { 200: json(TokenSchema, 'The revoked token'), ...problemResponses(401, 403, 404) },
 });
 
-export function tokenRoutes(app: App, deps: AppDeps): void {
+export function tokenRoutes(deps: AppDeps): App {
+  const app = router();
   app.openapi(createTokenRoute, async (c) => {
     requireAdmin(c);
     const body = c.req.valid('json');
@@ -58,7 +60,8 @@ export function tokenRoutes(app: App, deps: AppDeps): void {
   app.openapi(revokeTokenRoute, async (c) => {
     requireAdmin(c);
     const { id } = c.req.valid('param');
-    if (!isUuid(id)) throw new EngineError('not_found', `no token ${id}`);
+    if (!isUuid(id)) throw new Refusal('not_found', `no token ${id}`);
     return c.json(await deps.tokens.revokeToken(id), 200);
   });
+  return app;
 }

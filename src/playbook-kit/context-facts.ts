@@ -1,0 +1,41 @@
+import type { TrackedClock } from './clock-tracking';
+import type { PlaybookDefinition } from './define';
+
+/**
+ * What holdfast reads from a playbook's machine context outside the machine: the engine (when the incident
+ * opened on its own clock, which notification clocks are overdue), the incident view and the tabletop report.
+ * Declared once here, so none of them reaches into `context.*` by convention alone.
+ */
+export interface ContextFacts {
+  /** When the incident opened on its own clock (the input's `receivedAt`, say); null: when it was stored. */
+  openedAt: string | null;
+  /** The notification clocks the playbook tracks. */
+  clocks: TrackedClock[];
+  /** The jurisdictions the incident's notification duties come from; null when the context names none. */
+  jurisdictions: string[] | null;
+}
+
+/** How a playbook's context yields its facts. */
+export type ContextProjection = (context: unknown) => ContextFacts;
+
+/** The kit's convention: `openedAt`, `clocks` (by id) and `jurisdictions` at the top of the context. */
+export const conventionalContextFacts: ContextProjection = (context) => {
+  const fields = (isRecord(context) ? context : {}) as Record<string, unknown>;
+  return {
+    openedAt: typeof fields.openedAt === 'string' ? fields.openedAt : null,
+    clocks: isRecord(fields.clocks) ? (Object.values(fields.clocks) as TrackedClock[]) : [],
+    jurisdictions: Array.isArray(fields.jurisdictions)
+      ? fields.jurisdictions.filter((j): j is string => typeof j === 'string')
+      : null,
+  };
+};
+
+/** The facts of an incident's context, by the playbook's own projection or the kit's convention. */
+export function contextFacts(
+  definition: Pick<PlaybookDefinition, 'contextFacts'>,
+  context: unknown,
+): ContextFacts {
+  return (definition.contextFacts ?? conventionalContextFacts)(context);
+}
+
+const isRecord = (value: unknown): value is object => typeof value === 'object' && value !== null;

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ransomDemandV3 } from '../../playbooks/ransom-demand';
+import { contextFacts, type TrackedClock } from '../../src/playbook-kit';
+import { PlaybookDriver } from '../support/playbook-driver';
+
+const clock = (id: string, state: TrackedClock['state']) => ({ id, state }) as TrackedClock;
+
+describe('context facts: what holdfast reads from a playbook context, declared once', () => {
+  it("reads the kit's convention, and nothing from a context that does not follow it", () => {
+    expect(
+      contextFacts(
+        {},
+        {
+          openedAt: '2026-01-01T00:00:00.000Z',
+          clocks: { a: clock('a', 'overdue') },
+          jurisdictions: ['US', 7],
+        },
+      ),
+    ).toEqual({
+      openedAt: '2026-01-01T00:00:00.000Z',
+      clocks: [clock('a', 'overdue')],
+      jurisdictions: ['US'],
+    });
+    for (const junk of [null, 'text', 42, [], { openedAt: 5, clocks: 'x', jurisdictions: 'US' }]) {
+      expect(contextFacts({}, junk)).toEqual({ openedAt: null, clocks: [], jurisdictions: null });
+    }
+  });
+
+  it("uses the playbook's own projection when it declares one", () => {
+    const declared = {
+      contextFacts: (context: unknown) => ({
+        openedAt: (context as { began: string }).began,
+        clocks: (context as { duties: TrackedClock[] }).duties,
+        jurisdictions: ['JP'],
+      }),
+    };
+    const context = {
+      began: '2026-02-02T00:00:00.000Z',
+      duties: [clock('d', 'running')],
+      clocks: { x: clock('x', 'overdue') },
+    };
+    expect(contextFacts(declared, context)).toEqual({
+      openedAt: '2026-02-02T00:00:00.000Z',
+      clocks: [clock('d', 'running')],
+      jurisdictions: ['JP'],
+    });
+  });
+
+  it('is what a catalogue playbook opens with: its received time and jurisdictions', () => {
+    const driver = new PlaybookDriver(
+      ransomDemandV3,
+      ransomDemandV3.example!.input,
+      ransomDemandV3.example!.openedAt,
+    );
+    const facts = contextFacts(ransomDemandV3, driver.context);
+    expect(facts.openedAt).toBe(new Date(ransomDemandV3.example!.openedAt).toISOString());
+    expect(facts.jurisdictions?.length).toBeGreaterThan(0);
+    expect(facts.clocks).toEqual([]);
+  });
+});
