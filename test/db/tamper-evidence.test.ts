@@ -151,6 +151,34 @@ for (const backend of backends) {
       expect(audited.stdout).toContain(`FAILED: incident ${id}: first bad seq 10:`);
     });
 
+    it('seals incidents written before checkpoints existed, only when their chain verifies', async () => {
+      const legacy = await incidentWith(3);
+      const broken = await incidentWith(2);
+      // As before the upgrade: no checkpoints (removed by a superuser, as replica, past the triggers).
+      await test.database.db.transaction(async (tx) => {
+        await tx.execute(sql`set local session_replication_role = replica`);
+        await tx.execute(sql`delete from incident_checkpoints where incident_id in (${legacy}, ${broken})`);
+        await tx.execute(
+          sql`update incident_events set payload = '{"text":"edited"}' where incident_id = ${broken} and seq = 2`,
+        );
+      });
+      expect((await admin.request('GET', `/v1/incidents/${legacy}/verify`)).body).toMatchObject({
+        ok: false,
+        firstBadSeq: 1,
+        checkpoint: { ok: false, reason: 'no signed checkpoint: nothing vouches for this history' },
+      });
+
+      clock.advance(60_000);
+      const { sealed, refused } = await services.audit.sealUnsealed();
+      expect(sealed).toEqual([legacy]);
+      expect(refused).toEqual([{ incidentId: broken, reason: 'seq 2: hash does not match the event facts' }]);
+      expect((await admin.request('GET', `/v1/incidents/${legacy}/verify`)).body).toMatchObject({
+        ok: true,
+        checkpoint: { ok: true, seq: 3, signedAt: '2026-03-08T10:01:03.000Z' },
+      });
+      expect(await services.audit.sealUnsealed()).toEqual({ sealed: [], refused: refused });
+    });
+
     it('refuses TRUNCATE of the history, even to the owner, and any change to checkpoints', async () => {
       const id = await incidentWith(3);
       for (const statement of [
