@@ -4,9 +4,10 @@ import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { PgChangeFeed, PgChangeStore } from '../db/changes';
 import { type Database, openDatabase } from '../db/client';
+import { readServerTime } from '../db/server-time';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
 import { playbooks } from '../playbooks';
-import { createApp } from './app';
+import { type AppDeps, createApp } from './app';
 import type { Config } from './config';
 import {
   builtInRoles,
@@ -14,6 +15,7 @@ import {
   createEngine,
   createTokenService,
   PlaybookRegistry,
+  startDatabaseClock,
   startTimerWorker,
   type TokenService,
   VersionCache,
@@ -64,6 +66,7 @@ export function createServices(
   logger: Logger,
   registry: PlaybookRegistry = createRegistry(),
   now: Clock = wallClock,
+  clockStatus?: AppDeps['clockStatus'],
 ) {
   const tokens = createTokenService({
     store: new PgTokenStore(database.db),
@@ -102,6 +105,7 @@ export function createServices(
     changes,
     streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
+    clockStatus,
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
     logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),
     metrics,
@@ -158,7 +162,25 @@ export interface RunningServer {
 export async function startServer(config: Config, opened?: Database): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const database = opened ?? (await openMigratedDatabase(config));
-  const services = createServices(database, config, logger);
+  const clock = await startDatabaseClock({
+    readServerTime: () => readServerTime(database.db),
+    local: wallClock,
+    maxSkewMs: config.HOLDFAST_MAX_CLOCK_SKEW_MS,
+    onMeasured: (skewMs, withinBound) => {
+      if (withinBound) return;
+      logger.error(
+        { skewMs, boundMs: config.HOLDFAST_MAX_CLOCK_SKEW_MS },
+        "this host's clock is off from the database's by more than HOLDFAST_MAX_CLOCK_SKEW_MS: this instance fires no timers until it is set right (it still tells the time by the database)",
+      );
+    },
+    onError: (error) =>
+      logger.error({ err: error }, 'measuring the clock against the database failed; retrying'),
+  });
+  const services = createServices(database, config, logger, createRegistry(), clock.now, () => ({
+    skewMs: clock.skewMs(),
+    boundMs: clock.boundMs,
+    firesTimers: clock.withinBound(),
+  }));
   const { tokens, engine, changes } = services;
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
@@ -185,7 +207,8 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
   const timerWorker = startTimerWorker({
     fireDueTimers: engine.fireDueTimers,
     nextDueAt: engine.nextTimerDue,
-    now: wallClock,
+    now: clock.now,
+    mayFire: clock.withinBound,
     onError: (error) => logger.error({ err: error }, 'timer worker failed; retrying'),
     onFired: (incidents) => logger.debug({ incidents }, 'timers fired'),
   });
@@ -194,6 +217,7 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
     port,
     close: async () => {
       await timerWorker.stop();
+      clock.stop();
       await changes.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Streams never end by themselves.

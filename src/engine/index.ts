@@ -11,6 +11,7 @@ export {
   parseCursor,
   VersionCache,
 } from './changes';
+export { type DatabaseClock, startDatabaseClock } from './database-clock';
 export { type ErrorCode, errorCodes, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
