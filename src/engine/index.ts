@@ -14,6 +14,14 @@ export {
 export { EngineError, type ErrorCode, errorCodes } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
+export {
+  checkInstant,
+  checkInstantsIn,
+  EARLIEST_INSTANT,
+  LONGEST_SPAN_MS,
+  latestInstant,
+  YEARS_AHEAD,
+} from './instants';
 export { decide, type Effect, fire, open, parseOrThrow } from './kernel';
 export {
   acceptsEvent,

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import {
   type Actor,
+  checkInstant,
+  checkInstantsIn,
   type Engine,
   EngineError,
   type ExerciseRow,
@@ -20,7 +22,7 @@ import {
   openExerciseIncident,
   TabletopError,
 } from './runner';
-import { durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
+import { checkScenarioClock, durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
 import { offsetText } from './time-text';
 
 /** What players and the facilitator see of an exercise: the clock and the injects delivered so far. */
@@ -139,7 +141,9 @@ export function createExerciseService(deps: ExerciseDeps) {
         throw new EngineError('invalid_request', `the scenario's ${error.message}`);
       throw error;
     }
-    checkAgainstPlaybook(scenario, definition);
+    const now = deps.now();
+    checkAgainstPlaybook(scenario, definition, now);
+    checkScenarioClock(scenario, now);
     const id = deps.newId();
     const row: ExerciseRow = {
       id,
@@ -150,7 +154,7 @@ export function createExerciseService(deps: ExerciseDeps) {
         .digest('hex'),
       incidentId: null,
       status: 'running',
-      startedAt: deps.now().toISOString(),
+      startedAt: now.toISOString(),
       finishedAt: null,
       firedInjects: [],
     };
@@ -214,9 +218,10 @@ export function createExerciseService(deps: ExerciseDeps) {
     const incident = await engine.loadIncident(row.incidentId!);
     const nowMs = Date.parse(incident.clockNow ?? incident.createdAt);
     const endMs = Date.parse(scenario.clock.start) + durationMs(scenario.clock.end);
-    const targetMs = move.to !== undefined ? Date.parse(move.to) : nowMs + durationMs(move.advance ?? 'PT0S');
-    if (Number.isNaN(targetMs))
-      throw new EngineError('invalid_request', 'give `advance` (ISO 8601 duration) or `to` (time)');
+    const targetMs =
+      move.to !== undefined
+        ? checkInstant('to', move.to, deps.now())
+        : nowMs + durationMs(move.advance ?? 'PT0S');
     if (targetMs < nowMs) {
       throw new EngineError(
         'invalid_request',
@@ -283,10 +288,12 @@ const CLOCK_MOVE_LEASE_MS = 5 * 60_000;
 
 /**
  * What the playbook would refuse whatever its state, found before an exercise writes anything: the incident
- * input, and injects that emit an event the playbook does not have, or with a payload it rejects.
+ * input, and injects that emit an event the playbook does not have, or with a payload it rejects (times
+ * outside the accepted window included).
  */
-function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition): void {
-  parseOrThrow(definition.inputSchema, scenario.incident.input, 'incident.input');
+function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition, now: Date): void {
+  const input = parseOrThrow(definition.inputSchema, scenario.incident.input, 'incident.input');
+  checkInstantsIn(definition.inputSchema, input, 'incident.input', now);
   for (const inject of scenario.injects) {
     if (!inject.emits) continue;
     const event = definition.events.find((e) => e.type === inject.emits!.type);
@@ -297,7 +304,8 @@ function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition
         { events: definition.events.map((e) => e.type) },
       );
     }
-    parseOrThrow(event.payload, inject.emits.payload, `injects.${inject.id}.emits.payload`);
+    const where = `injects.${inject.id}.emits.payload`;
+    checkInstantsIn(event.payload, parseOrThrow(event.payload, inject.emits.payload, where), where, now);
   }
 }
 

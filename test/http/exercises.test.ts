@@ -1,9 +1,43 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
 import { loadScenario } from '../../src/tabletop';
-import { tokenFor, useTestApp } from '../support/http';
+import { testClock, tokenFor, useTestApp } from '../support/http';
 
-const ctx = useTestApp();
+const clock = testClock('2026-06-01T00:00:00Z');
+const ctx = useTestApp({}, clock.now);
+
+/** A small scenario on the drill playbook: an inject at T0, then `injects`. */
+const drillScenario = (
+  injects: Record<string, unknown>[] = [],
+  scenarioClock: Record<string, unknown> = {},
+) => ({
+  apiVersion: 'tabletop/v1',
+  kind: 'Scenario',
+  metadata: { id: 'drill-run', title: 'Drill run', playbook: 'drill' },
+  clock: { start: '2026-03-09T09:00:00Z', end: 'P1D', ...scenarioClock },
+  incident: { title: 'Drill', input: { deadlineHours: 48 } },
+  roles: [
+    { id: 'worker', playbookRole: 'responder' },
+    { id: 'sim', kind: 'simcell' },
+  ],
+  objectives: [{ id: 'O1', text: 'Do the work' }],
+  injects: [{ id: 'I0', at: 'PT0M', channel: 'internal', from: 'sim', content: 'Go' }, ...injects],
+});
+
+/** Everything a refused start or clock move could have written. */
+async function databaseState() {
+  const result = await ctx.test.database.db.execute(
+    sql`select (select count(*) from incidents)::int as incidents,
+               (select count(*) from incident_events)::int as events,
+               (select count(*) from timers)::int as timers,
+               (select coalesce(sum(version), 0) from incidents)::int as versions,
+               (select string_agg(clock_now::text, ',') from incidents) as clocks,
+               (select count(*) from exercises)::int as exercises,
+               (select coalesce(sum(jsonb_array_length(fired_injects)), 0) from exercises)::int as injects`,
+  );
+  return (result as unknown as { rows: unknown[] }).rows[0];
+}
 
 describe('a facilitated exercise over the API', () => {
   it('runs end to end with two players and a facilitator, who cannot touch a live incident', async () => {
@@ -125,5 +159,66 @@ describe('a facilitated exercise over the API', () => {
     const unknown = await ctx.admin.request('POST', '/v1/exercises', { body: { scenarioId: 'no-such' } });
     expect(unknown.status).toBe(404);
     expect((await ctx.admin.request('GET', '/v1/exercises/not-a-uuid')).status).toBe(404);
+  });
+});
+
+describe('times outside the accepted window are 400s that leave no exercise', () => {
+  const empty = { incidents: 0, events: 0, timers: 0, versions: 0, clocks: null, exercises: 0, injects: 0 };
+
+  it('refuses an exercise that would run past any date, with a 400 naming clock.end', async () => {
+    const scenario = drillScenario([], { end: 'P300000Y' });
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(JSON.stringify(started.body)).toContain('clock.end');
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses a scenario starting at the end of time, with a 400 naming clock.start and the bound', async () => {
+    const scenario = drillScenario([], { start: '9999-12-31T23:00:00Z' });
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(started.body.detail).toContain('clock.start');
+    expect(started.body.detail).toContain('2036-06-01T00:00:00.000Z');
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses clock moves to times outside the window or by spans past any date, naming the field', async () => {
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario: drillScenario() } });
+    const path = `/v1/exercises/${started.body.id}/clock`;
+    const before = await databaseState();
+    for (const [body, field, bound] of [
+      [{ to: '9999-12-31T00:00:00Z' }, 'to', '2036-06-01T00:00:00.000Z'],
+      [{ to: '1969-07-20T20:17:00Z' }, 'to', '1970-01-01T00:00:00.000Z'],
+      [{ advance: 'P300000Y' }, 'advance', 'at most 10 years'],
+    ] as const) {
+      const refused = await ctx.admin.request('POST', path, { body });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.detail).toContain(field);
+      expect(refused.body.detail).toContain(bound);
+    }
+    expect(await databaseState()).toEqual(before);
+    const longest = await ctx.admin.request('POST', path, { body: { advance: 'P10Y' } });
+    expect(longest.body).toMatchObject({ status: 'finished', clock: '2026-03-10T09:00:00.000Z' });
+  });
+
+  it('refuses a scenario starting before 1970', async () => {
+    const scenario = drillScenario([], { start: '1969-12-31T00:00:00Z' });
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(started.body.detail).toContain(
+      'clock.start: 1969-12-31T00:00:00Z is before 1970-01-01T00:00:00.000Z',
+    );
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses a scenario whose incident input has an instant at the end of time', async () => {
+    const scenario = structuredClone(loadScenario('jj-meds')) as unknown as {
+      incident: { input: { demand: { receivedAt: string } } };
+    };
+    scenario.incident.input.demand.receivedAt = '9999-12-31T23:59:59Z';
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(started.body.detail).toContain('input.demand.receivedAt');
+    expect(await databaseState()).toEqual(empty);
   });
 });

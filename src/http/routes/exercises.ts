@@ -121,8 +121,14 @@ const clockRoute = createRoute({
       content: {
         'application/json': {
           schema: z.union([
-            z.strictObject({ advance: isoDuration.describe('ISO 8601 duration, e.g. PT2H') }),
-            z.strictObject({ to: z.iso.datetime({ offset: true }) }),
+            z.strictObject({
+              advance: isoDuration.describe('ISO 8601 duration, e.g. PT2H; at most 10 years'),
+            }),
+            z.strictObject({
+              to: z.iso
+                .datetime({ offset: true })
+                .describe("Not before 1970, not more than 10 years after the server's now"),
+            }),
           ]),
         },
       },
