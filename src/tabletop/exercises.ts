@@ -54,6 +54,11 @@ export interface ExerciseDeps {
   registry: PlaybookRegistry;
   newId: () => string;
   now: () => Date;
+  /**
+   * A throwaway engine in memory, holding a copy of incident `incidentId` when given. A start or a clock move
+   * is played there first: one that the playbook refuses half-way then writes nothing at all.
+   */
+  rehearsal: (incidentId?: string) => Promise<Engine>;
 }
 
 /**
@@ -144,6 +149,8 @@ export function createExerciseService(deps: ExerciseDeps) {
     const now = deps.now();
     checkAgainstPlaybook(scenario, definition, now);
     checkScenarioClock(scenario, now);
+    // Rehearsed first, so a start the playbook refuses leaves no exercise and no incident behind.
+    await openAtStart(await deps.rehearsal(), scenario, actor);
     const id = deps.newId();
     const row: ExerciseRow = {
       id,
@@ -159,17 +166,8 @@ export function createExerciseService(deps: ExerciseDeps) {
       firedInjects: [],
     };
     await store.insertExercise(row);
-    const incident = await openExerciseIncident(engine, scenario, actor, id);
-    const fired = await refusedInjectsAsConflicts(() =>
-      deliverInjects(
-        engine,
-        scenario,
-        new ExerciseIncident(engine, incident.id),
-        [],
-        Date.parse(scenario.clock.start),
-      ),
-    );
-    const started = { ...row, incidentId: incident.id, firedInjects: fired };
+    const { incidentId, fired } = await openAtStart(engine, scenario, actor, id);
+    const started = { ...row, incidentId, firedInjects: fired };
     await store.updateExercise(id, started);
     return view(started, scenario);
   }
@@ -229,14 +227,15 @@ export function createExerciseService(deps: ExerciseDeps) {
       );
     }
     const target = Math.min(targetMs, endMs);
-    const fired: FiredInject[] = [...row.firedInjects];
-    const exerciseIncident = new ExerciseIncident(engine, row.incidentId!);
-    fired.push(
-      ...(await refusedInjectsAsConflicts(() =>
-        deliverInjects(engine, scenario, exerciseIncident, fired, target),
-      )),
+    // Rehearsed first, so a move the playbook refuses half-way leaves the exercise as it was.
+    await moveAlong(
+      await deps.rehearsal(row.incidentId!),
+      scenario,
+      row.incidentId!,
+      row.firedInjects,
+      target,
     );
-    await exerciseIncident.moveTo(target);
+    const fired = await moveAlong(engine, scenario, row.incidentId!, row.firedInjects, target);
     const finished = target >= endMs;
     const next: ExerciseRow = {
       ...row,
@@ -285,6 +284,40 @@ const PARSED_SCENARIOS = 200;
 
 /** How long a clock move holds its exercise's clock at most: a crashed mover's hold runs out. */
 const CLOCK_MOVE_LEASE_MS = 5 * 60_000;
+
+/** Opens the exercise incident on `engine` and delivers the injects due at the start. */
+async function openAtStart(engine: Engine, scenario: Scenario, actor: Actor, exerciseId?: string) {
+  const incident = await openExerciseIncident(engine, scenario, actor, exerciseId);
+  const fired = await refusedInjectsAsConflicts(() =>
+    deliverInjects(
+      engine,
+      scenario,
+      new ExerciseIncident(engine, incident.id),
+      [],
+      Date.parse(scenario.clock.start),
+    ),
+  );
+  return { incidentId: incident.id, fired };
+}
+
+/**
+ * Delivers the injects due by `target` on `engine` and moves the incident's clock there; returns the injects
+ * fired so far, `fired` first.
+ */
+async function moveAlong(
+  engine: Engine,
+  scenario: Scenario,
+  incidentId: string,
+  fired: FiredInject[],
+  target: number,
+): Promise<FiredInject[]> {
+  const incident = new ExerciseIncident(engine, incidentId);
+  const delivered = await refusedInjectsAsConflicts(() =>
+    deliverInjects(engine, scenario, incident, fired, target),
+  );
+  await incident.moveTo(target);
+  return [...fired, ...delivered];
+}
 
 /**
  * What the playbook would refuse whatever its state, found before an exercise writes anything: the incident

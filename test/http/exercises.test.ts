@@ -25,6 +25,15 @@ const drillScenario = (
   injects: [{ id: 'I0', at: 'PT0M', channel: 'internal', from: 'sim', content: 'Go' }, ...injects],
 });
 
+const emitting = (id: string, at: string, type: string, payload: Record<string, unknown> = {}) => ({
+  id,
+  at,
+  channel: 'internal',
+  from: 'sim',
+  content: `${type} happens`,
+  emits: { type, payload },
+});
+
 /** Everything a refused start or clock move could have written. */
 async function databaseState() {
   const result = await ctx.test.database.db.execute(
@@ -162,8 +171,45 @@ describe('a facilitated exercise over the API', () => {
   });
 });
 
-describe('times outside the accepted window are 400s that leave no exercise', () => {
+describe('a refused exercise start or clock move changes nothing', () => {
   const empty = { incidents: 0, events: 0, timers: 0, versions: 0, clocks: null, exercises: 0, injects: 0 };
+
+  it('refuses a start whose first inject the playbook refuses, leaving no exercise and no incident', async () => {
+    const scenario = drillScenario([emitting('I1', 'PT0M', 'work.finished')]);
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(409);
+    expect(started.body.code).toBe('event_not_allowed');
+    expect(started.body.detail).toContain('inject I1');
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses a clock move that an inject on the way makes fail, with the clock, injects and timers as they were', async () => {
+    const scenario = drillScenario([
+      emitting('I1', 'PT10M', 'work.started'),
+      emitting('I2', 'PT2H', 'note.added', { text: 'halfway' }),
+      emitting('I3', 'PT3H', 'work.started'),
+    ]);
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(201);
+    const path = `/v1/exercises/${started.body.id}/clock`;
+    const first = await ctx.admin.request('POST', path, { body: { advance: 'PT30M' } });
+    expect(first.status).toBe(200);
+    const before = await databaseState();
+
+    // On the way to T+4h: the 1 h work reminder fires, I2 adds a note, then I3 is refused.
+    const refused = await ctx.admin.request('POST', path, { body: { advance: 'PT4H' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('inject I3');
+    expect(await databaseState()).toEqual(before);
+    const exercise = (await ctx.admin.request('GET', `/v1/exercises/${started.body.id}`)).body;
+    expect(exercise.clock).toBe('2026-03-09T09:30:00.000Z');
+    expect(exercise.injects.map((i: { id: string }) => i.id)).toEqual(['I0', 'I1']);
+
+    // A move that stops short of I3 still goes through.
+    const shorter = await ctx.admin.request('POST', path, { body: { to: '2026-03-09T11:00:00Z' } });
+    expect(shorter.status).toBe(200);
+    expect(shorter.body.injects.map((i: { id: string }) => i.id)).toEqual(['I0', 'I1', 'I2']);
+  });
 
   it('refuses an exercise that would run past any date, with a 400 naming clock.end', async () => {
     const scenario = drillScenario([], { end: 'P300000Y' });
