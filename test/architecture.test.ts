@@ -58,7 +58,7 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
   dashboard: { areas: [], packages: [] },
   tabletop: {
     areas: ['tabletop', 'engine', 'playbook-kit'],
-    packages: ['zod', 'yaml', 'luxon', 'marked', 'canonicalize', 'node:'],
+    packages: ['zod', 'yaml', 'luxon', 'marked', 'sanitize-html', 'canonicalize', 'node:'],
   },
 };
 

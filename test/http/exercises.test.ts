@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
@@ -266,5 +267,56 @@ describe('a refused exercise start or clock move changes nothing', () => {
     expect(started.status).toBe(400);
     expect(started.body.detail).toContain('input.demand.receivedAt');
     expect(await databaseState()).toEqual(empty);
+  });
+});
+
+describe('the after-action report page', () => {
+  it('shows scenario text as text: no script, image, handler or non-web link, under a strict CSP', async () => {
+    const hostile = [
+      '[x](javascript:alert(1))',
+      '<script>alert(2)</script>',
+      '<img src=https://evil/x.png>',
+      '![pixel](https://evil/y.png)',
+      '<a href="JaVaScRiPt:alert(3)">click</a>',
+      '<b onerror="alert(4)">bold</b>',
+      '[relative](/v1/tokens)',
+      '[docs](https://example.org/runbook)',
+      '[mail](mailto:soc@example.org)',
+    ].join(' ');
+    const scenario = drillScenario([
+      { id: 'I1', at: 'PT0M', channel: 'email', from: 'sim', content: hostile },
+    ]) as ReturnType<typeof drillScenario> & { metadata: { title: string } };
+    scenario.metadata.title = 'Drill <script>alert(5)</script>';
+    scenario.objectives[0]!.text = '[o](javascript:alert(6)) <svg onload=alert(7)>';
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(201);
+
+    const page = await ctx.admin.request('GET', `/v1/exercises/${started.body.id}/report`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    const html: string = page.body;
+    expect(html).toMatch(/<h1>After-action report: Drill (&lt;|&#60;)script(&gt;|&#62;)alert\(5\)/);
+    // Every "<" of scenario text is escaped, so each "<" left opens real markup.
+    const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
+    expect(
+      tags.filter((tag) => /^<(script|img|svg|iframe|object|embed|form|base|link)\b/i.test(tag)),
+    ).toEqual([]);
+    expect(tags.filter((tag) => /\s(on[a-z]+|style|src)\s*=/i.test(tag))).toEqual([]);
+    const hrefs = tags.flatMap((tag) => [...tag.matchAll(/\shref="([^"]*)"/g)].map((m) => m[1]));
+    expect(hrefs).toEqual(['https://example.org/runbook', 'mailto:soc@example.org']);
+
+    const csp = page.headers.get('content-security-policy') ?? '';
+    for (const directive of [
+      "default-src 'none'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ])
+      expect(csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe|img-src|script-src/);
+    const style = html.match(/<style>([\s\S]*?)<\/style>/)![1]!;
+    expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });

@@ -1,6 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EngineError, requireFacilitator } from '../../engine';
-import { bundledScenarios, isoDuration, reportHtml, reportMarkdown } from '../../tabletop';
+import {
+  bundledScenarios,
+  isoDuration,
+  reportContentSecurityPolicy,
+  reportHtml,
+  reportMarkdown,
+} from '../../tabletop';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
 import { IdParam, isUuid, json, problemResponses } from '../schemas';
@@ -206,12 +212,17 @@ export function exerciseRoutes(app: App, deps: AppDeps): void {
     const report = await exercises.report(id, c.var.actor);
     const generatedAt = new Date().toISOString();
     const accept = c.req.header('accept') ?? '';
+    // Scenario text is anyone's: no browser may take the report for another type than the one sent.
+    c.header('X-Content-Type-Options', 'nosniff');
     if (accept.includes('text/markdown')) {
       return c.body(reportMarkdown(report, generatedAt), 200, {
         'content-type': 'text/markdown; charset=utf-8',
       });
     }
-    if (accept.includes('text/html')) return c.html(reportHtml(report, generatedAt), 200);
+    if (accept.includes('text/html')) {
+      c.header('Content-Security-Policy', reportContentSecurityPolicy);
+      return c.html(reportHtml(report, generatedAt), 200);
+    }
     return c.json({ generatedAt, report }, 200);
   });
 }
