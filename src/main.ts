@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { PgChangeFeed, PgChangeStore } from '../db/changes';
 import { type Database, openDatabase } from '../db/client';
+import { rehearsalStore } from '../db/rehearsal';
 import { readServerTime } from '../db/server-time';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
 import { playbooks } from '../playbooks';
@@ -75,8 +76,9 @@ export function createServices(
   });
   const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
   const versions = new VersionCache();
+  const incidents = new PgIncidentStore(database.db);
   const engine = createEngine({
-    store: new PgIncidentStore(database.db),
+    store: incidents,
     registry,
     now,
     newId: randomUUID,
@@ -96,6 +98,8 @@ export function createServices(
     registry,
     newId: randomUUID,
     now,
+    rehearsal: async (incidentId) =>
+      createEngine({ store: await rehearsalStore(incidents, incidentId), registry, now, newId: randomUUID }),
   });
   const app = createApp({
     engine,
