@@ -21,6 +21,7 @@ import { keyLocation, openKeyring, readPublicKey, rotateSigningKey } from './sig
 import {
   buildReport,
   bundledScenarios,
+  checkScenarioClock,
   loadScenario,
   reportHtml,
   reportMarkdown,
@@ -384,6 +385,7 @@ dbOptions(
     options: { script?: string; out?: string; json?: boolean; databaseUrl?: string; dataDir?: string },
   ) => {
     const scenario = loadScenario(fileOrId);
+    checkScenarioClock(scenario, new Date());
     // The embedded database is a throwaway in-memory one unless a folder or a server is named.
     const config = loadConfig({
       DATABASE_URL: options.databaseUrl,

@@ -15,6 +15,8 @@ const schema = z.object({
   HOLDFAST_ADMIN_TOKEN: z.string().min(16, 'HOLDFAST_ADMIN_TOKEN must be at least 16 characters').optional(),
   HOLDFAST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   HOLDFAST_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  /** Beyond this distance between the host's clock and the database's, an instance fires no timers. */
+  HOLDFAST_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(10_000),
   HOLDFAST_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

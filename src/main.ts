@@ -5,9 +5,11 @@ import pino from 'pino';
 import { PgChangeFeed, PgChangeStore } from '../db/changes';
 import { PgCheckpointStore } from '../db/checkpoint-store';
 import { type Database, openDatabase } from '../db/client';
+import { rehearsalStore } from '../db/rehearsal';
+import { readServerTime } from '../db/server-time';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
 import { playbooks } from '../playbooks';
-import { createApp } from './app';
+import { type AppDeps, createApp } from './app';
 import type { Config } from './config';
 import {
   builtInRoles,
@@ -17,6 +19,7 @@ import {
   createTokenService,
   type Keyring,
   PlaybookRegistry,
+  startDatabaseClock,
   startTimerWorker,
   type TokenService,
   VersionCache,
@@ -87,6 +90,7 @@ export function createServices(
   logger: Logger,
   registry: PlaybookRegistry = createRegistry(),
   now: Clock = wallClock,
+  clockStatus?: AppDeps['clockStatus'],
 ) {
   const keyring = signingKeyring(database, config, logger);
   const tokens = createTokenService({
@@ -96,8 +100,9 @@ export function createServices(
   });
   const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
   const versions = new VersionCache();
+  const incidents = new PgIncidentStore(database.db);
   const engine = createEngine({
-    store: new PgIncidentStore(database.db),
+    store: incidents,
     registry,
     now,
     newId: randomUUID,
@@ -113,7 +118,7 @@ export function createServices(
     onError: (error) => logger.error({ err: error }, 'change feed failed; retrying'),
   });
   const audit = createAudit({
-    store: new PgIncidentStore(database.db),
+    store: incidents,
     checkpoints: new PgCheckpointStore(database.db),
     keyring,
     now,
@@ -124,6 +129,14 @@ export function createServices(
     registry,
     newId: randomUUID,
     now,
+    rehearsal: async (incidentId) =>
+      createEngine({
+        store: await rehearsalStore(incidents, incidentId),
+        registry,
+        now,
+        newId: randomUUID,
+        keyring,
+      }),
   });
   const app = createApp({
     engine,
@@ -134,6 +147,7 @@ export function createServices(
     keyring,
     streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
+    clockStatus,
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
     logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),
     metrics,
@@ -190,7 +204,25 @@ export interface RunningServer {
 export async function startServer(config: Config, opened?: Database): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const database = opened ?? (await openMigratedDatabase(config));
-  const services = createServices(database, config, logger);
+  const clock = await startDatabaseClock({
+    readServerTime: () => readServerTime(database.db),
+    local: wallClock,
+    maxSkewMs: config.HOLDFAST_MAX_CLOCK_SKEW_MS,
+    onMeasured: (skewMs, withinBound) => {
+      if (withinBound) return;
+      logger.error(
+        { skewMs, boundMs: config.HOLDFAST_MAX_CLOCK_SKEW_MS },
+        "this host's clock is off from the database's by more than HOLDFAST_MAX_CLOCK_SKEW_MS: this instance fires no timers until it is set right (it still tells the time by the database)",
+      );
+    },
+    onError: (error) =>
+      logger.error({ err: error }, 'measuring the clock against the database failed; retrying'),
+  });
+  const services = createServices(database, config, logger, createRegistry(), clock.now, () => ({
+    skewMs: clock.skewMs(),
+    boundMs: clock.boundMs,
+    firesTimers: clock.withinBound(),
+  }));
   const { tokens, engine, changes } = services;
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
@@ -217,7 +249,8 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
   const timerWorker = startTimerWorker({
     fireDueTimers: engine.fireDueTimers,
     nextDueAt: engine.nextTimerDue,
-    now: wallClock,
+    now: clock.now,
+    mayFire: clock.withinBound,
     onError: (error) => logger.error({ err: error }, 'timer worker failed; retrying'),
     onFired: (incidents) => logger.debug({ incidents }, 'timers fired'),
   });
@@ -226,6 +259,7 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
     port,
     close: async () => {
       await timerWorker.stop();
+      clock.stop();
       await changes.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Streams never end by themselves.

@@ -58,7 +58,7 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
   dashboard: { areas: [], packages: [] },
   tabletop: {
     areas: ['tabletop', 'engine', 'playbook-kit'],
-    packages: ['zod', 'yaml', 'luxon', 'marked', 'canonicalize', 'node:'],
+    packages: ['zod', 'yaml', 'luxon', 'marked', 'sanitize-html', 'canonicalize', 'node:'],
   },
 };
 
@@ -142,7 +142,16 @@ describe('import boundaries (DESIGN.md 2.1)', () => {
   });
 
   it('keeps the kernel pure: no use case, store, clock or I/O behind it', () => {
-    const pure = ['errors', 'hash-chain', 'machine-runtime', 'overdue', 'policy', 'types', 'playbook-timers'];
+    const pure = [
+      'errors',
+      'hash-chain',
+      'instants',
+      'machine-runtime',
+      'overdue',
+      'policy',
+      'types',
+      'playbook-timers',
+    ];
     const kernel = files.filter(({ path }) => relative(root, path) === 'src/engine/kernel.ts');
     expect(kernel).toHaveLength(1);
     for (const { text } of kernel) {

@@ -33,9 +33,18 @@ export {
   signatureProblem,
   verifyCheckpoints,
 } from './checkpoints';
+export { type DatabaseClock, startDatabaseClock } from './database-clock';
 export { type ErrorCode, errorCodes, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
+export {
+  checkInstant,
+  checkInstantsIn,
+  EARLIEST_INSTANT,
+  LONGEST_SPAN_MS,
+  latestInstant,
+  YEARS_AHEAD,
+} from './instants';
 export { decide, type Effect, fire, open, parseOrThrow } from './kernel';
 export {
   acceptsEvent,

@@ -10,6 +10,7 @@ import {
 } from '../playbook-kit';
 import { Refusal } from './errors';
 import { GENESIS_HASH, hashEvent } from './hash-chain';
+import { checkInstantsIn } from './instants';
 import {
   acceptsEvent,
   allowedEvents,
@@ -110,6 +111,7 @@ export function open(
   command: OpenCommand,
 ): IncidentWrite & { effects: Effect[] } {
   const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
+  checkInstantsIn(definition.inputSchema, input, 'input', new Date(command.recordedAt));
   const severity = command.severity ?? definition.defaultSeverity(input);
   if (!(severities as readonly string[]).includes(severity)) {
     throw new Refusal('invalid_request', `severity must be one of ${severities.join(', ')}`);
@@ -214,6 +216,7 @@ export function decide(
     );
   }
   const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
+  checkInstantsIn(clientEvent.payload, payload, 'payload', new Date(recordedAt));
   const snapshot = restoreSnapshot(definition, row.snapshot);
   const at = occurredAtOf(definition, row, snapshot, now, command.occurredAt);
   const machineEvent = { type: command.type, payload, at, actor: command.actor };
