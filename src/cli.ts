@@ -17,7 +17,7 @@ import {
 } from './engine';
 import { createLogger, createRegistry, createServices, openMigratedDatabase, startServer } from './main';
 import type { PlaybookDefinition } from './playbook-kit';
-import { keyLocation, openKeyring, readPublicKey, rotateSigningKey } from './signing-keys';
+import { existingKeyring, keyLocation, readPublicKey, rotateSigningKey } from './signing-keys';
 import {
   buildReport,
   bundledScenarios,
@@ -123,8 +123,7 @@ dbCommand
 const keys = program.command('keys').description('the checkpoint signing key');
 keyOptions(keys.command('public').description('print the public key (PEM) that verifies checkpoints')).action(
   (options: { keyFile?: string; dataDir?: string }) => {
-    const keyring = openKeyring(keyLocationFrom(options), createLogger('silent'));
-    const [current] = keyring.published();
+    const [current] = existingKeyring(keyLocationFrom(options)).published();
     process.stdout.write(current!.publicKeyPem);
     process.stderr.write(`key id ${current!.keyId}\n`);
   },

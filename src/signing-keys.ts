@@ -103,23 +103,36 @@ export function readPublicKey(file: string): KeyObject {
   return key;
 }
 
+/** The private key file at `location`; never creates one (what the `keys` commands read). */
+function existingKeyFile(location: KeyLocation): string {
+  if (!location.keyFile || !existsSync(location.keyFile)) {
+    throw new Error(
+      `no signing key at ${location.keyFile ?? 'an in-memory database'}: the first holdfast serve creates it`,
+    );
+  }
+  return location.keyFile;
+}
+
+/** The keyring at `location` when its key file exists. */
+export function existingKeyring(location: KeyLocation): Keyring {
+  const privateKey = createPrivateKey(readFileSync(existingKeyFile(location)));
+  return new Keyring(privateKey, readRetiredKeys(location.retiredDir));
+}
+
 /**
  * Retires the current key (its public key goes to the retired folder, named by key id) and puts a new one in
  * its place. Running instances keep signing with the old key until restarted with the new file.
  */
 export function rotateSigningKey(location: KeyLocation): { retiredKeyId: string; keyId: string } {
-  if (!location.keyFile || !location.retiredDir)
-    throw new Error('an in-memory signing key cannot be rotated');
-  const old = createPublicKey(createPrivateKey(readFileSync(location.keyFile)));
+  const keyFile = existingKeyFile(location);
+  const retiredDir = location.retiredDir ?? join(dirname(keyFile), 'retired-keys');
+  const old = createPublicKey(createPrivateKey(readFileSync(keyFile)));
   const retiredKeyId = keyIdOf(old);
-  mkdirSync(location.retiredDir, { recursive: true });
-  writeFileSync(
-    join(location.retiredDir, `${retiredKeyId}.pem`),
-    old.export({ type: 'spki', format: 'pem' }),
-  );
+  mkdirSync(retiredDir, { recursive: true });
+  writeFileSync(join(retiredDir, `${retiredKeyId}.pem`), old.export({ type: 'spki', format: 'pem' }));
   const privateKey = newPrivateKey();
-  const temporary = `${location.keyFile}.${process.pid}.tmp`;
+  const temporary = `${keyFile}.${process.pid}.tmp`;
   writeFileSync(temporary, pemOf(privateKey), { mode: 0o600 });
-  renameSync(temporary, location.keyFile);
+  renameSync(temporary, keyFile);
   return { retiredKeyId, keyId: keyIdOf(createPublicKey(privateKey)) };
 }

@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyLocation, openKeyring, readPublicKey, rotateSigningKey } from '../../src/signing-keys';
+import {
+  existingKeyring,
+  keyLocation,
+  openKeyring,
+  readPublicKey,
+  rotateSigningKey,
+} from '../../src/signing-keys';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -84,6 +90,13 @@ describe('signing key files', () => {
       [before.keyId, 'retired'],
     ]);
     expect(after.publicKeys().get(signedBefore.keyId)).toBeDefined();
+  });
+
+  it('creates no key when asked for the public one or a rotation', () => {
+    const location = keyLocation({ keyFile: undefined, retiredDir: undefined, dataDir: tempDir() });
+    expect(() => existingKeyring(location)).toThrow(`no signing key at ${location.keyFile}`);
+    expect(() => rotateSigningKey(location)).toThrow('the first holdfast serve creates it');
+    expect(existsSync(location.keyFile!)).toBe(false);
   });
 
   it('reads a trusted public key from a PEM file, and refuses a key of another kind', () => {
