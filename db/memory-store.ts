@@ -115,6 +115,7 @@ const storedIncident = (row: IncidentRow, changeSeq: number): IncidentRow => ({
   changeSeq,
   headHash: row.headHash,
   clockNow: timestampOrNull(row.clockNow),
+  lastOccurredAt: timestampOrNull(row.lastOccurredAt),
   createdAt: timestamp(row.createdAt),
   updatedAt: timestamp(row.updatedAt),
   closedAt: timestampOrNull(row.closedAt),
@@ -349,6 +350,7 @@ export class MemoryIncidentStore implements IncidentStore {
       headHash: incident.headHash,
       updatedAt: timestamp(incident.updatedAt),
       closedAt: timestampOrNull(incident.closedAt),
+      lastOccurredAt: timestampOrNull(incident.lastOccurredAt),
     };
     this.writeTimers(incident, write.timersToAdd, write.timerIdsToRemove);
     const changeSeq = this.data.nextChangeSeq();

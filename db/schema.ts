@@ -45,6 +45,8 @@ export const incidents = pgTable(
     /** Hash of the last event: the next event's prev_hash without reading the log. */
     headHash: text('head_hash').notNull(),
     clockNow: ts('clock_now'),
+    /** When the latest event happened (its occurred_at): the log never goes back in time. */
+    lastOccurredAt: ts('last_occurred_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     closedAt: ts('closed_at'),

@@ -33,6 +33,7 @@ function toIncident(row: IncidentSelect): IncidentRow {
     ...row,
     overdueItems: row.overdueItems as OverdueItem[],
     clockNow: isoOrNull(row.clockNow),
+    lastOccurredAt: isoOrNull(row.lastOccurredAt),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     closedAt: isoOrNull(row.closedAt),
@@ -307,6 +308,7 @@ function advanceStatement(
         state = ${jsonb(incident.state)},
         snapshot = ${jsonb(incident.snapshot)}, version = ${incident.version}, head_hash = ${incident.headHash},
         updated_at = ${incident.updatedAt}::timestamptz, closed_at = ${incident.closedAt}::timestamptz,
+        last_occurred_at = ${incident.lastOccurredAt}::timestamptz,
         change_seq = nextval('incident_change_seq')
       where id = ${incident.id} and version = ${expected.version} and change_seq = ${expected.changeSeq}
       returning id, change_seq

@@ -28,6 +28,8 @@ export interface IncidentRow {
   changeSeq: number;
   headHash: string;
   clockNow: string | null;
+  /** When its latest event happened: no later event may be logged as happening before it. */
+  lastOccurredAt: string | null;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;

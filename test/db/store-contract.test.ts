@@ -34,6 +34,7 @@ const incidentRow = (change: Partial<IncidentRow> = {}): IncidentRow => ({
   changeSeq: 0,
   headHash: 'h1',
   clockNow: null,
+  lastOccurredAt: T0,
   createdAt: T0,
   updatedAt: T0,
   closedAt: null,
@@ -203,6 +204,7 @@ for (const backend of storageBackends) {
         changeSeq,
         createdAt: '2026-03-08T10:00:00.000Z',
         updatedAt: '2026-03-08T10:00:00.000Z',
+        lastOccurredAt: '2026-03-08T10:00:00.000Z',
       });
       (stored!.state as { work: string }).work = 'mutated after the read';
       expect((await store.getIncident(incident.id))?.state).toEqual({ work: 'open' });
@@ -241,6 +243,7 @@ for (const backend of storageBackends) {
       const write = nextWrite(row, {
         title: 'renamed',
         clockNow: at(30),
+        lastOccurredAt: at(2),
         overdue: true,
         overdueItems: [
           {
@@ -261,6 +264,7 @@ for (const backend of storageBackends) {
         changeSeq: (result as { changeSeq: number }).changeSeq,
         headHash: 'h2',
         updatedAt: at(2),
+        lastOccurredAt: at(2),
         overdue: true,
         overdueItems: write.incident.overdueItems,
         state: { work: 'started' },
