@@ -82,7 +82,8 @@ export class PgChangeStore implements ChangeStore {
         with h as (${HORIZON})
         select h.horizon, c.* from h left join lateral (
           select id, playbook_id, playbook_version, title, severity, mode, exercise_id, status, overdue,
-            overdue_items, state, version, change_seq, change_xid, head_hash, clock_now, created_at, updated_at, closed_at
+            overdue_items, state, version, change_seq, change_xid, head_hash, clock_now, last_occurred_at, created_at,
+            updated_at, closed_at
           from incidents
           where (change_xid, change_seq) > (${after.xid}, ${after.seq}) and change_xid < h.horizon
             ${and(filter.status !== undefined && sql`status = ${filter.status}`)}
@@ -114,6 +115,7 @@ export class PgChangeStore implements ChangeStore {
             changeSeq: Number(row.change_seq),
             headHash: row.head_hash as string,
             clockNow: isoOrNull(row.clock_now),
+            lastOccurredAt: isoOrNull(row.last_occurred_at),
             createdAt: iso(row.created_at),
             updatedAt: iso(row.updated_at),
             closedAt: isoOrNull(row.closed_at),

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -16,6 +17,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface Database {
   kind: 'pglite' | 'postgres';
+  /** PGlite's data folder (`memory://…` when in memory); absent on Postgres. */
+  dataDir?: string;
   db: Db;
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
@@ -56,6 +59,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     return {
       kind: 'pglite',
+      dataDir,
       db,
       migrate: () => migratePglite(db as never, { migrationsFolder }),
       ping: async () => {
@@ -139,15 +143,38 @@ function preparingStatements(client: Sql): Sql {
 async function migratePostgresLocked(url: string): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
+    if (await isMigrated(client)) return;
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
       await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== '42501') throw error;
+      throw new Error(
+        'the database has migrations to apply and this role may not apply them: run `holdfast migrate` with ' +
+          'the owner role’s DATABASE_URL, then start again',
+        { cause: error },
+      );
     } finally {
       await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     }
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+/**
+ * Whether every migration of the folder is applied, read-only: `serve` as a role that may not change the
+ * schema (db/roles.sql) starts when the owner has migrated, and takes no lock for it.
+ */
+async function isMigrated(client: Sql): Promise<boolean> {
+  const [table] = await client`select to_regclass('drizzle.__drizzle_migrations') is not null as present`;
+  if (!table?.present) return false;
+  const [applied] = await client`select max(created_at) as latest from drizzle.__drizzle_migrations`;
+  const latest = Math.max(
+    ...readMigrationFiles({ migrationsFolder }).map((migration) => migration.folderMillis),
+  );
+  return Number(applied?.latest ?? 0) >= latest;
 }
 
 /** `db.execute` answers with the rows (postgres.js) or with `{ rows }` (PGlite). */

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../src/engine/checkpoints';
 import type {
   CommitResult,
   EventRecord,
@@ -10,6 +11,7 @@ import type {
   IncidentStore,
   IncidentWrite,
   LockedIncident,
+  Sealed,
   TimerFiring,
   TimerRow,
   TokenRecord,
@@ -49,6 +51,8 @@ interface StoredExercise extends ExerciseRow {
 export class MemoryDatabase {
   readonly incidents = new Map<string, IncidentRow>();
   readonly events = new Map<string, EventRecord[]>();
+  /** Checkpoints by incident, in seq order. */
+  readonly checkpoints = new Map<string, Checkpoint[]>();
   /** Timers by incident, then by timer id. */
   readonly timers = new Map<string, Map<string, StoredTimer>>();
   readonly tokens = new Map<string, StoredToken>();
@@ -111,6 +115,7 @@ const storedIncident = (row: IncidentRow, changeSeq: number): IncidentRow => ({
   changeSeq,
   headHash: row.headHash,
   clockNow: timestampOrNull(row.clockNow),
+  lastOccurredAt: timestampOrNull(row.lastOccurredAt),
   createdAt: timestamp(row.createdAt),
   updatedAt: timestamp(row.updatedAt),
   closedAt: timestampOrNull(row.closedAt),
@@ -133,6 +138,11 @@ const storedEvent = (event: EventRecord): EventRecord => ({
   hash: event.hash,
 });
 
+const storedCheckpoint = (checkpoint: Checkpoint): Checkpoint => ({
+  ...copy(checkpoint),
+  signedAt: timestamp(checkpoint.signedAt),
+});
+
 const storedTimer = (incidentId: string, timer: TimerRow, live: boolean): StoredTimer => ({
   incidentId,
   timerId: timer.timerId,
@@ -151,7 +161,7 @@ const byDue = (a: TimerRow, b: TimerRow) =>
 export class MemoryIncidentStore implements IncidentStore {
   constructor(private readonly data = new MemoryDatabase()) {}
 
-  insertIncident(write: IncidentWrite): Promise<number> {
+  insertIncident(write: IncidentWrite & Sealed): Promise<number> {
     return this.data.transaction(() => {
       const { incident } = write;
       const ids = write.timersToAdd.map((timer) => timer.timerId);
@@ -163,6 +173,7 @@ export class MemoryIncidentStore implements IncidentStore {
       const changeSeq = this.data.nextChangeSeq();
       this.data.incidents.set(incident.id, storedIncident(incident, changeSeq));
       this.data.events.set(incident.id, [event]);
+      this.data.checkpoints.set(incident.id, write.checkpoint ? [storedCheckpoint(write.checkpoint)] : []);
       this.data.nextChangeSeq(); // the event's own change_seq
       const table = this.data.timerTable(incident.id);
       for (const timer of timers) table.set(timer.timerId, timer);
@@ -172,7 +183,7 @@ export class MemoryIncidentStore implements IncidentStore {
 
   async commitAdvance(
     expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
-    write: IncidentWrite,
+    write: IncidentWrite & Sealed,
   ): Promise<CommitResult> {
     try {
       const changeSeq = await this.data.transaction(() =>
@@ -187,7 +198,7 @@ export class MemoryIncidentStore implements IncidentStore {
 
   withLockedIncident(
     pick: IncidentPick,
-    work: (locked: LockedIncident) => TimerFiring,
+    work: (locked: LockedIncident) => TimerFiring & Sealed,
   ): Promise<IncidentRow | null> {
     return this.data.transaction(() => {
       const incidentId = 'id' in pick ? pick.id : this.earliestDue(pick.dueBy);
@@ -296,6 +307,10 @@ export class MemoryIncidentStore implements IncidentStore {
     });
   }
 
+  listCheckpoints(incidentId: string): Promise<Checkpoint[]> {
+    return this.data.transaction(() => (this.data.checkpoints.get(incidentId) ?? []).map(copy));
+  }
+
   listTimers(incidentId: string): Promise<TimerRow[]> {
     return this.data.transaction(() => this.data.timersOf(incidentId).sort(byDue).map(timerRow));
   }
@@ -308,7 +323,7 @@ export class MemoryIncidentStore implements IncidentStore {
    */
   private advance(
     expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
-    write: Omit<IncidentWrite, 'event'> & { events: EventRecord[] },
+    write: Omit<IncidentWrite, 'event'> & { events: EventRecord[] } & Sealed,
   ): number | null {
     const { incident } = write;
     const stored = this.data.incidents.get(incident.id);
@@ -335,12 +350,17 @@ export class MemoryIncidentStore implements IncidentStore {
       headHash: incident.headHash,
       updatedAt: timestamp(incident.updatedAt),
       closedAt: timestampOrNull(incident.closedAt),
+      lastOccurredAt: timestampOrNull(incident.lastOccurredAt),
     };
     this.writeTimers(incident, write.timersToAdd, write.timerIdsToRemove);
     const changeSeq = this.data.nextChangeSeq();
     Object.assign(stored, changed, { changeSeq });
     for (const _event of write.events) this.data.nextChangeSeq(); // each event's own change_seq
     this.data.events.set(incident.id, seen);
+    if (write.checkpoint) {
+      const checkpoints = this.data.checkpoints.get(incident.id) ?? [];
+      this.data.checkpoints.set(incident.id, [...checkpoints, storedCheckpoint(write.checkpoint)]);
+    }
     return changeSeq;
   }
 
@@ -363,7 +383,7 @@ export class MemoryIncidentStore implements IncidentStore {
   }
 
   /** `writeFiring` of db/store.ts: the events and the incident like an advance, else the timers; then the clock. */
-  private writeFiring(before: IncidentRow, firing: TimerFiring): IncidentRow {
+  private writeFiring(before: IncidentRow, firing: TimerFiring & Sealed): IncidentRow {
     if (firing.events.length > 0) this.advance(before, firing);
     else this.writeTimers(before, firing.timersToAdd, firing.timerIdsToRemove);
     const stored = this.data.incidents.get(before.id)!;

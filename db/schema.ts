@@ -45,6 +45,8 @@ export const incidents = pgTable(
     /** Hash of the last event: the next event's prev_hash without reading the log. */
     headHash: text('head_hash').notNull(),
     clockNow: ts('clock_now'),
+    /** When the latest event happened (its occurred_at): the log never goes back in time. */
+    lastOccurredAt: ts('last_occurred_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     closedAt: ts('closed_at'),
@@ -91,6 +93,25 @@ export const incidentEvents = pgTable(
       .on(t.incidentId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
   ],
+);
+
+/**
+ * Signed checkpoints of each incident's head (engine `Checkpoint`): the key that signs them is not in the
+ * database. Append-only, like the log.
+ */
+export const incidentCheckpoints = pgTable(
+  'incident_checkpoints',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    seq: integer('seq').notNull(),
+    hash: text('hash').notNull(),
+    signedAt: ts('signed_at').notNull(),
+    keyId: text('key_id').notNull(),
+    signature: text('signature').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.seq] })],
 );
 
 export const timers = pgTable(

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
+import type { Checkpoint } from '../src/engine/checkpoints';
 import type {
   CommitResult,
   EventRecord,
@@ -11,16 +12,18 @@ import type {
   IncidentWrite,
   LockedIncident,
   OverdueItem,
+  Sealed,
   TimerFiring,
   TimerRow,
   TokenRecord,
   TokenStore,
 } from '../src/engine/types';
+import { toCheckpoint } from './checkpoint-store';
 import { type Db, iso, isoOrNull, rowsOf } from './client';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-import { exercises, incidentEvents, incidents, timers, tokens } from './schema';
+import { exercises, incidentCheckpoints, incidentEvents, incidents, timers, tokens } from './schema';
 
 type IncidentSelect = typeof incidents.$inferSelect;
 type EventSelect = typeof incidentEvents.$inferSelect;
@@ -30,6 +33,7 @@ function toIncident(row: IncidentSelect): IncidentRow {
     ...row,
     overdueItems: row.overdueItems as OverdueItem[],
     clockNow: isoOrNull(row.clockNow),
+    lastOccurredAt: isoOrNull(row.lastOccurredAt),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     closedAt: isoOrNull(row.closedAt),
@@ -54,7 +58,7 @@ const isUniqueViolation = (error: unknown): boolean => {
 export class PgIncidentStore implements IncidentStore {
   constructor(private readonly db: Db) {}
 
-  async insertIncident(write: IncidentWrite): Promise<number> {
+  async insertIncident(write: IncidentWrite & Sealed): Promise<number> {
     const { changeSeq: _assigned, ...incident } = write.incident;
     return this.db.transaction(async (tx) => {
       const [inserted] = await tx
@@ -62,6 +66,7 @@ export class PgIncidentStore implements IncidentStore {
         .values(incident)
         .returning({ changeSeq: incidents.changeSeq });
       await tx.insert(incidentEvents).values(write.event);
+      if (write.checkpoint) await tx.insert(incidentCheckpoints).values(write.checkpoint);
       if (write.timersToAdd.length > 0)
         await tx.insert(timers).values(withLiveFlag(write.incident, write.timersToAdd));
       return inserted!.changeSeq;
@@ -70,7 +75,7 @@ export class PgIncidentStore implements IncidentStore {
 
   async commitAdvance(
     expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
-    write: IncidentWrite,
+    write: IncidentWrite & Sealed,
   ): Promise<CommitResult> {
     try {
       const rows = rowsOf<{ change_seq: string | number }>(
@@ -88,7 +93,7 @@ export class PgIncidentStore implements IncidentStore {
 
   async withLockedIncident(
     pick: IncidentPick,
-    work: (locked: LockedIncident) => TimerFiring,
+    work: (locked: LockedIncident) => TimerFiring & Sealed,
   ): Promise<IncidentRow | null> {
     return this.db.transaction(async (tx) => {
       const locked = 'id' in pick ? await lockIncident(tx, pick.id) : await lockEarliestDue(tx, pick.dueBy);
@@ -172,6 +177,15 @@ export class PgIncidentStore implements IncidentStore {
     return row ? toEvent(row) : null;
   }
 
+  async listCheckpoints(incidentId: string) {
+    const rows = await this.db
+      .select()
+      .from(incidentCheckpoints)
+      .where(eq(incidentCheckpoints.incidentId, incidentId))
+      .orderBy(asc(incidentCheckpoints.seq));
+    return rows.map(toCheckpoint);
+  }
+
   async listTimers(incidentId: string): Promise<TimerRow[]> {
     const rows = await this.db
       .select()
@@ -223,7 +237,7 @@ async function lockIncident(tx: Tx, id: string): Promise<IncidentRow | null> {
  * when there are events, else only the timer changes; then the clock, if the firing moved it. Returns the
  * incident as written.
  */
-async function writeFiring(tx: Tx, before: IncidentRow, firing: TimerFiring): Promise<IncidentRow> {
+async function writeFiring(tx: Tx, before: IncidentRow, firing: TimerFiring & Sealed): Promise<IncidentRow> {
   let written = before;
   if (firing.events.length > 0) {
     const [row] = rowsOf<{ change_seq: string | number }>(await tx.execute(advanceStatement(before, firing)));
@@ -264,17 +278,25 @@ const snakeTimer = (timer: TimerRow) => ({
   due_at: timer.dueAt,
 });
 
+const snakeCheckpoint = (checkpoint: Checkpoint) => ({
+  seq: checkpoint.seq,
+  hash: checkpoint.hash,
+  signed_at: checkpoint.signedAt,
+  key_id: checkpoint.keyId,
+  signature: checkpoint.signature,
+});
+
 /**
  * The whole advance in one statement (one round trip, atomic on its own): the incident update guarded by
- * the version and change_seq the caller read, the event append, and the timer changes, all conditioned on
+ * the version and change_seq the caller read, the event append, the timer changes and the signed checkpoint of the new head, all conditioned on
  * the update having matched. A duplicate Idempotency-Key fails the event insert and so the whole statement.
  * Timer ids re-armed in the same write are left to the upsert: one statement must not touch a row twice.
  */
 function advanceStatement(
   expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
-  write: Omit<IncidentWrite, 'event'> & { events: EventRecord[] },
+  write: Omit<IncidentWrite, 'event'> & { events: EventRecord[] } & Sealed,
 ) {
-  const { incident, events } = write;
+  const { incident, events, checkpoint } = write;
   const closed = incident.status === 'closed';
   const add = closed ? [] : write.timersToAdd;
   const addIds = add.map((timer) => timer.timerId);
@@ -286,6 +308,7 @@ function advanceStatement(
         state = ${jsonb(incident.state)},
         snapshot = ${jsonb(incident.snapshot)}, version = ${incident.version}, head_hash = ${incident.headHash},
         updated_at = ${incident.updatedAt}::timestamptz, closed_at = ${incident.closedAt}::timestamptz,
+        last_occurred_at = ${incident.lastOccurredAt}::timestamptz,
         change_seq = nextval('incident_change_seq')
       where id = ${incident.id} and version = ${expected.version} and change_seq = ${expected.changeSeq}
       returning id, change_seq
@@ -307,6 +330,11 @@ function advanceStatement(
       from updated, jsonb_to_recordset(${jsonb(add.map(snakeTimer))}) as t(timer_id text, event jsonb, label text, due_at timestamptz)
       on conflict (incident_id, timer_id) do update
         set event = excluded.event, label = excluded.label, due_at = excluded.due_at
+    ), sealed as (
+      insert into incident_checkpoints (incident_id, seq, hash, signed_at, key_id, signature)
+      select updated.id, c.seq, c.hash, c.signed_at, c.key_id, c.signature
+      from updated, jsonb_to_recordset(${jsonb(checkpoint ? [snakeCheckpoint(checkpoint)] : [])}) as c(seq int,
+        hash text, signed_at timestamptz, key_id text, signature text)
     )
     select change_seq from updated`;
 }

@@ -12,6 +12,7 @@ import { dashboardRoutes } from './http/routes/dashboard';
 import { exerciseRoutes } from './http/routes/exercises';
 import { healthRoutes } from './http/routes/health';
 import { incidentRoutes } from './http/routes/incidents';
+import { keyRoutes } from './http/routes/keys';
 import { playbookRoutes } from './http/routes/playbooks';
 import { streamRoutes } from './http/routes/streams';
 import { tokenRoutes } from './http/routes/tokens';
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps) {
   // Only on methods that carry a body: checking it builds the whole Request, and every poll would also
   // pass through one more layer for nothing.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody);
+  keyRoutes(app, deps);
   app.use('/v1/*', bearerAuth(deps.tokens));
 
   app.route('/', healthRoutes(deps));

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { grantAppRole } from '../db/roles';
 import { loadConfig } from './config';
 import {
   cacaoPlaybook,
@@ -12,12 +13,15 @@ import {
   releaseSnapshotPath,
   type TlpLevel,
   tlpLevels,
+  verifyAuditBundle,
 } from './engine';
 import { createLogger, createRegistry, createServices, openMigratedDatabase, startServer } from './main';
 import type { PlaybookDefinition } from './playbook-kit';
+import { existingKeyring, keyLocation, readPublicKey, rotateSigningKey } from './signing-keys';
 import {
   buildReport,
   bundledScenarios,
+  checkScenarioClock,
   loadScenario,
   reportHtml,
   reportMarkdown,
@@ -38,6 +42,28 @@ const configFrom = (options: { databaseUrl?: string; dataDir?: string; port?: st
     PORT: options.port,
     HOST: options.host,
   });
+
+const keyOptions = (command: Command) =>
+  command
+    .addOption(
+      new Option(
+        '--key-file <file>',
+        'checkpoint signing key (default: signing-key.pem in the data folder)',
+      ).env('HOLDFAST_SIGNING_KEY_FILE'),
+    )
+    .addOption(new Option('--data-dir <dir>', 'data folder').env('HOLDFAST_DATA_DIR'));
+
+const keyLocationFrom = (options: { keyFile?: string; dataDir?: string }) => {
+  const config = loadConfig({
+    HOLDFAST_SIGNING_KEY_FILE: options.keyFile,
+    HOLDFAST_DATA_DIR: options.dataDir,
+  });
+  return keyLocation({
+    keyFile: config.HOLDFAST_SIGNING_KEY_FILE,
+    retiredDir: config.HOLDFAST_RETIRED_KEYS_DIR,
+    dataDir: config.HOLDFAST_DATA_DIR,
+  });
+};
 
 const program = new Command()
   .name('holdfast')
@@ -70,6 +96,127 @@ dbOptions(program.command('migrate').description('apply database migrations and 
     process.stdout.write(`migrated (${database.kind})\n`);
   },
 );
+
+const dbCommand = program.command('db').description('database administration (Postgres)');
+dbCommand
+  .command('grant-app-role')
+  .description(
+    'grant <role> what `holdfast serve` needs and no more (db/roles.sql): INSERT and SELECT only on the ' +
+      'history; run as the owner of the tables, after every migration',
+  )
+  .argument('<role>', 'an existing Postgres role')
+  .addOption(
+    new Option('--database-url <url>', "the owner role's Postgres URL")
+      .env('DATABASE_URL')
+      .makeOptionMandatory(),
+  )
+  .action(async (role: string, options: { databaseUrl: string }) => {
+    const database = await openMigratedDatabase(configFrom(options));
+    try {
+      await grantAppRole(database, role);
+      process.stdout.write(`granted ${role} the app role's privileges\n`);
+    } finally {
+      await database.close();
+    }
+  });
+
+const keys = program.command('keys').description('the checkpoint signing key');
+keyOptions(keys.command('public').description('print the public key (PEM) that verifies checkpoints')).action(
+  (options: { keyFile?: string; dataDir?: string }) => {
+    const [current] = existingKeyring(keyLocationFrom(options)).published();
+    process.stdout.write(current!.publicKeyPem);
+    process.stderr.write(`key id ${current!.keyId}\n`);
+  },
+);
+keyOptions(
+  keys
+    .command('rotate')
+    .description(
+      'retire the current signing key (its public key stays trusted for what it signed) and create a new one; ' +
+        'restart every instance with the new key file and the retired-keys folder',
+    ),
+).action((options: { keyFile?: string; dataDir?: string }) => {
+  const { retiredKeyId, keyId } = rotateSigningKey(keyLocationFrom(options));
+  process.stdout.write(`retired ${retiredKeyId}\nnew key ${keyId}\n`);
+});
+
+const audit = program.command('audit').description('tamper evidence: signed checkpoints and audit bundles');
+dbOptions(
+  audit
+    .command('export')
+    .description("write an incident's self-contained audit bundle: events, signed checkpoints, public keys")
+    .argument('<incident>', 'incident id')
+    .option('--out <file>', 'write the bundle there (default: standard output)'),
+).action(async (incidentId: string, options: { out?: string; databaseUrl?: string; dataDir?: string }) => {
+  const config = configFrom(options);
+  const database = await openMigratedDatabase(config);
+  try {
+    const services = createServices(database, config, createLogger('silent'));
+    const bundle = `${JSON.stringify(await services.audit.exportBundle(incidentId), null, 2)}\n`;
+    if (options.out) {
+      writeFileSync(options.out, bundle);
+      process.stderr.write(`audit bundle written to ${options.out}\n`);
+    } else process.stdout.write(bundle);
+  } finally {
+    await database.close();
+  }
+});
+
+audit
+  .command('verify')
+  .description(
+    'check an audit bundle offline: the hash chain, and every checkpoint signature against the trusted ' +
+      'public key(s) given (never only the keys inside the bundle); exits 1 naming the first bad seq',
+  )
+  .argument('<bundle>', 'a file written by `holdfast audit export`')
+  .requiredOption('--public-key <file...>', 'trusted public key PEM (several for rotated keys)')
+  .option('--json', 'print the verdict as JSON')
+  .action((file: string, options: { publicKey: string[]; json?: boolean }) => {
+    const verdict = verifyAuditBundle(
+      JSON.parse(readFileSync(file, 'utf8')),
+      options.publicKey.map(readPublicKey),
+    );
+    const { checkpoint } = verdict;
+    if (options.json) process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
+    else {
+      process.stdout.write(
+        verdict.ok
+          ? `ok: incident ${verdict.incidentId}, ${verdict.events} events, head ${verdict.head}\n`
+          : `FAILED: incident ${verdict.incidentId}: first bad seq ${verdict.firstBadSeq ?? '-'}: ${verdict.reason}\n`,
+      );
+      if (checkpoint.seq !== undefined) {
+        process.stdout.write(
+          `latest checkpoint: seq ${checkpoint.seq}, signed ${checkpoint.signedAt} by key ${checkpoint.keyId}\n`,
+        );
+      }
+    }
+    if (!verdict.ok) process.exitCode = 1;
+  });
+
+dbOptions(
+  audit
+    .command('seal')
+    .description(
+      'sign the head of every incident that has no checkpoint yet (written before checkpoints existed); ' +
+        'run once after upgrading: it vouches for those histories as they are now',
+    ),
+).action(async (options: { databaseUrl?: string; dataDir?: string }) => {
+  const config = configFrom(options);
+  const database = await openMigratedDatabase(config);
+  try {
+    const { sealed, refused } = await createServices(
+      database,
+      config,
+      createLogger('silent'),
+    ).audit.sealUnsealed();
+    process.stdout.write(`sealed ${sealed.length} incidents\n`);
+    for (const { incidentId, reason } of refused)
+      process.stdout.write(`NOT sealed ${incidentId}: ${reason}\n`);
+    if (refused.length > 0) process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
+});
 
 const token = program.command('token').description('manage API tokens');
 dbOptions(
@@ -237,6 +384,7 @@ dbOptions(
     options: { script?: string; out?: string; json?: boolean; databaseUrl?: string; dataDir?: string },
   ) => {
     const scenario = loadScenario(fileOrId);
+    checkScenarioClock(scenario, new Date());
     // The embedded database is a throwaway in-memory one unless a folder or a server is named.
     const config = loadConfig({
       DATABASE_URL: options.databaseUrl,

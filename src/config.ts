@@ -8,9 +8,15 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional(),
   HOLDFAST_DATA_DIR: z.string().min(1).default('./.holdfast/data'),
+  /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; default `<HOLDFAST_DATA_DIR>/signing-key.pem`. */
+  HOLDFAST_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** Public keys of retired signing keys; default `retired-keys` beside the key file. */
+  HOLDFAST_RETIRED_KEYS_DIR: z.string().min(1).optional(),
   HOLDFAST_ADMIN_TOKEN: z.string().min(16, 'HOLDFAST_ADMIN_TOKEN must be at least 16 characters').optional(),
   HOLDFAST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   HOLDFAST_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+  /** Beyond this distance between the host's clock and the database's, an instance fires no timers. */
+  HOLDFAST_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(10_000),
   HOLDFAST_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   HOLDFAST_PAYLOAD_MAX_ITEMS: z.coerce.number().int().min(1).default(200),
   HOLDFAST_PAYLOAD_MAX_STRING: z.coerce.number().int().min(1).default(10_000),

@@ -3,17 +3,23 @@ import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { PgChangeFeed, PgChangeStore } from '../db/changes';
+import { PgCheckpointStore } from '../db/checkpoint-store';
 import { type Database, openDatabase } from '../db/client';
+import { rehearsalStore } from '../db/rehearsal';
+import { readServerTime } from '../db/server-time';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
 import { playbooks } from '../playbooks';
-import { createApp } from './app';
+import { type AppDeps, createApp } from './app';
 import type { Config } from './config';
 import {
   builtInRoles,
+  createAudit,
   createChangeHub,
   createEngine,
   createTokenService,
+  type Keyring,
   PlaybookRegistry,
+  startDatabaseClock,
   startTimerWorker,
   type TokenService,
   VersionCache,
@@ -22,6 +28,7 @@ import { createMetrics } from './http/metrics';
 import { notModifiedShortcut } from './http/not-modified';
 import { requestRecorder } from './http/observe';
 import { closeIfBodyUnread } from './http/unread-body';
+import { keyLocation, openKeyring } from './signing-keys';
 import { createExerciseService } from './tabletop';
 
 export type Logger = pino.Logger;
@@ -53,6 +60,25 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
   }
 }
 
+/** Keys of in-memory databases: a throwaway key that lives as long as its database, in this process. */
+const inMemoryKeys = new WeakMap<object, Keyring>();
+
+/**
+ * The checkpoint signing key: HOLDFAST_SIGNING_KEY_FILE, else `signing-key.pem` in the embedded database's
+ * folder (or in HOLDFAST_DATA_DIR on Postgres), created on first start.
+ */
+export function signingKeyring(database: Database, config: Config, logger: Logger): Keyring {
+  const location = keyLocation({
+    keyFile: config.HOLDFAST_SIGNING_KEY_FILE,
+    retiredDir: config.HOLDFAST_RETIRED_KEYS_DIR,
+    dataDir: database.dataDir ?? config.HOLDFAST_DATA_DIR,
+  });
+  if (location.keyFile) return openKeyring(location, logger);
+  const known = inMemoryKeys.get(database.db) ?? openKeyring(location, logger);
+  inMemoryKeys.set(database.db, known);
+  return known;
+}
+
 /** The wall clock. Tests pass their own, so nothing they assert depends on the day they run. */
 export type Clock = () => Date;
 const wallClock: Clock = () => new Date();
@@ -64,7 +90,9 @@ export function createServices(
   logger: Logger,
   registry: PlaybookRegistry = createRegistry(),
   now: Clock = wallClock,
+  clockStatus?: AppDeps['clockStatus'],
 ) {
+  const keyring = signingKeyring(database, config, logger);
   const tokens = createTokenService({
     store: new PgTokenStore(database.db),
     adminToken: config.HOLDFAST_ADMIN_TOKEN,
@@ -72,17 +100,20 @@ export function createServices(
   });
   const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
   const versions = new VersionCache();
+  const incidents = new PgIncidentStore(database.db);
+  const limits = {
+    maxItems: config.HOLDFAST_PAYLOAD_MAX_ITEMS,
+    maxStringLength: config.HOLDFAST_PAYLOAD_MAX_STRING,
+    maxStateBytes: config.HOLDFAST_CONTEXT_MAX_BYTES,
+  };
   const engine = createEngine({
-    store: new PgIncidentStore(database.db),
+    store: incidents,
     registry,
     now,
     newId: randomUUID,
+    keyring,
     versions,
-    limits: {
-      maxItems: config.HOLDFAST_PAYLOAD_MAX_ITEMS,
-      maxStringLength: config.HOLDFAST_PAYLOAD_MAX_STRING,
-      maxStateBytes: config.HOLDFAST_CONTEXT_MAX_BYTES,
-    },
+    limits,
     onCommitted: metrics.observeCommitted,
   });
   const changes = createChangeHub({
@@ -92,12 +123,27 @@ export function createServices(
     onTokenChange: tokens.forget,
     onError: (error) => logger.error({ err: error }, 'change feed failed; retrying'),
   });
+  const audit = createAudit({
+    store: incidents,
+    checkpoints: new PgCheckpointStore(database.db),
+    keyring,
+    now,
+  });
   const exercises = createExerciseService({
     engine,
     store: new PgExerciseStore(database.db),
     registry,
     newId: randomUUID,
     now,
+    rehearsal: async (incidentId) =>
+      createEngine({
+        store: await rehearsalStore(incidents, incidentId),
+        registry,
+        now,
+        newId: randomUUID,
+        keyring,
+        limits,
+      }),
   });
   const app = createApp({
     engine,
@@ -105,8 +151,10 @@ export function createServices(
     tokens,
     exercises,
     changes,
+    keyring,
     streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
+    clockStatus,
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
     tokenLimits: {
       eventsPerMinute: config.HOLDFAST_EVENTS_PER_MINUTE,
@@ -123,7 +171,7 @@ export function createServices(
     tokens,
     recorder: requestRecorder({ metrics, log: logger }),
   });
-  return { registry, tokens, engine, app, metrics, changes, answerKnownPoll };
+  return { registry, tokens, engine, app, metrics, changes, keyring, audit, answerKnownPoll };
 }
 
 /**
@@ -169,7 +217,25 @@ export interface RunningServer {
 export async function startServer(config: Config, opened?: Database): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
   const database = opened ?? (await openMigratedDatabase(config));
-  const services = createServices(database, config, logger);
+  const clock = await startDatabaseClock({
+    readServerTime: () => readServerTime(database.db),
+    local: wallClock,
+    maxSkewMs: config.HOLDFAST_MAX_CLOCK_SKEW_MS,
+    onMeasured: (skewMs, withinBound) => {
+      if (withinBound) return;
+      logger.error(
+        { skewMs, boundMs: config.HOLDFAST_MAX_CLOCK_SKEW_MS },
+        "this host's clock is off from the database's by more than HOLDFAST_MAX_CLOCK_SKEW_MS: this instance fires no timers until it is set right (it still tells the time by the database)",
+      );
+    },
+    onError: (error) =>
+      logger.error({ err: error }, 'measuring the clock against the database failed; retrying'),
+  });
+  const services = createServices(database, config, logger, createRegistry(), clock.now, () => ({
+    skewMs: clock.skewMs(),
+    boundMs: clock.boundMs,
+    firesTimers: clock.withinBound(),
+  }));
   const { tokens, engine, changes } = services;
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
@@ -196,7 +262,8 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
   const timerWorker = startTimerWorker({
     fireDueTimers: engine.fireDueTimers,
     nextDueAt: engine.nextTimerDue,
-    now: wallClock,
+    now: clock.now,
+    mayFire: clock.withinBound,
     onError: (error) => logger.error({ err: error }, 'timer worker failed; retrying'),
     onFired: (incidents) => logger.debug({ incidents }, 'timers fired'),
   });
@@ -205,6 +272,7 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
     port,
     close: async () => {
       await timerWorker.stop();
+      clock.stop();
       await changes.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Streams never end by themselves.

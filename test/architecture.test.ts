@@ -28,7 +28,7 @@ const areaOf = (file: string): Area | null => {
   if (path.startsWith('db/')) return 'db';
   if (path === 'src/app.ts') return 'app';
   if (path === 'src/config.ts') return 'config';
-  if (path === 'src/main.ts' || path === 'src/cli.ts') return 'composition';
+  if (path === 'src/main.ts' || path === 'src/cli.ts' || path === 'src/signing-keys.ts') return 'composition';
   return null;
 };
 
@@ -58,7 +58,7 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
   dashboard: { areas: [], packages: [] },
   tabletop: {
     areas: ['tabletop', 'engine', 'playbook-kit'],
-    packages: ['zod', 'yaml', 'luxon', 'marked', 'canonicalize', 'node:'],
+    packages: ['zod', 'yaml', 'luxon', 'marked', 'sanitize-html', 'canonicalize', 'node:'],
   },
 };
 
@@ -145,6 +145,7 @@ describe('import boundaries (DESIGN.md 2.1)', () => {
     const pure = [
       'errors',
       'hash-chain',
+      'instants',
       'limits',
       'machine-runtime',
       'overdue',

@@ -2,6 +2,16 @@
  * What the engine offers the http layer, the tabletop, the CLI and the composition root, by name: the use
  * cases, the kernel, the policy, the ports' types and the playbook tools. Anything else is internal.
  */
+export {
+  type Audit,
+  type AuditBundle,
+  type AuditVerdict,
+  createAudit,
+  type SealedVerdict,
+  sealedVerdict,
+  verifyAuditBundle,
+  wholeLog,
+} from './audit';
 export { cacaoPlaybook, type TlpLevel, tlpLevels } from './cacao-export';
 export {
   type ChangeHub,
@@ -11,9 +21,30 @@ export {
   parseCursor,
   VersionCache,
 } from './changes';
+export {
+  type Checkpoint,
+  type CheckpointStore,
+  type CheckpointVerdict,
+  checkpointMessage,
+  Keyring,
+  keyIdOf,
+  type PublishedKey,
+  publishKey,
+  signatureProblem,
+  verifyCheckpoints,
+} from './checkpoints';
+export { type DatabaseClock, startDatabaseClock } from './database-clock';
 export { clip, type ErrorCode, errorCodes, listIssues, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
+export {
+  checkInstant,
+  checkInstantsIn,
+  EARLIEST_INSTANT,
+  LONGEST_SPAN_MS,
+  latestInstant,
+  YEARS_AHEAD,
+} from './instants';
 export { decide, type Effect, fire, open, parseOrThrow } from './kernel';
 export {
   acceptsEvent,

@@ -10,6 +10,7 @@ import {
 } from '../playbook-kit';
 import { listIssues, Refusal } from './errors';
 import { GENESIS_HASH, hashEvent } from './hash-chain';
+import { checkInstantsIn } from './instants';
 import { checkPayloadSize, checkStateSize, defaultIncidentLimits, type IncidentLimits } from './limits';
 import {
   acceptsEvent,
@@ -65,8 +66,12 @@ function nextRow(
 ): { incident: IncidentRow; event: EventRecord } {
   const seq = row.version + 1;
   const closed = result.snapshot.status === 'done';
+  // The log never goes back in time: a timer fired after a later event was recorded is logged at that
+  // event's time (its payload keeps its due time).
+  const occurredAt = notBefore(facts.occurredAt, row.lastOccurredAt);
   const event = sealEvent({
     ...facts,
+    occurredAt,
     incidentId: row.id,
     seq,
     stateAfter: result.snapshot.value,
@@ -87,7 +92,8 @@ function nextRow(
     version: seq,
     headHash: event.hash,
     updatedAt: facts.recordedAt,
-    closedAt: closed ? facts.occurredAt : null,
+    closedAt: closed ? occurredAt : null,
+    lastOccurredAt: occurredAt,
   };
   return { incident, event };
 }
@@ -113,6 +119,7 @@ export function open(
 ): IncidentWrite & { effects: Effect[] } {
   checkPayloadSize(command.input, 'input', limits);
   const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
+  checkInstantsIn(definition.inputSchema, input, 'input', new Date(command.recordedAt));
   const severity = command.severity ?? definition.defaultSeverity(input);
   if (!(severities as readonly string[]).includes(severity)) {
     throw new Refusal('invalid_request', `severity must be one of ${severities.join(', ')}`);
@@ -142,6 +149,7 @@ export function open(
     changeSeq: 0,
     headHash: GENESIS_HASH,
     clockNow: command.mode === 'exercise' ? at : null,
+    lastOccurredAt: null,
     createdAt: recordedAt,
     updatedAt: recordedAt,
     closedAt: null,
@@ -221,6 +229,7 @@ export function decide(
   }
   checkPayloadSize(command.payload, 'payload', limits);
   const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
+  checkInstantsIn(clientEvent.payload, payload, 'payload', new Date(recordedAt));
   const snapshot = restoreSnapshot(definition, row.snapshot);
   const at = occurredAtOf(definition, row, snapshot, now, command.occurredAt);
   const machineEvent = { type: command.type, payload, at, actor: command.actor };
@@ -364,7 +373,8 @@ export const OCCURRED_AT_SKEW_MS = 60_000;
 /**
  * The incident-clock time an event happened: now, or the client's `occurredAt` when it names an earlier moment
  * (a step done before it was typed in), so that clocks and deadlines count from when it really happened. Not
- * before the incident was opened (on its own clock), not more than the skew ahead of now.
+ * before the incident was opened (on its own clock), not before the latest event in its log (the history is in
+ * the order things happened), not more than the skew ahead of now.
  */
 function occurredAtOf(
   definition: PlaybookDefinition,
@@ -373,7 +383,7 @@ function occurredAtOf(
   now: string,
   claimed?: string,
 ): string {
-  if (claimed === undefined) return now;
+  if (claimed === undefined) return notBefore(now, row.lastOccurredAt);
   const at = Date.parse(claimed);
   if (Number.isNaN(at)) throw new Refusal('invalid_request', `occurredAt "${claimed}" is not a time`);
   const opened = openedAtOf(definition, row, snapshot);
@@ -386,6 +396,13 @@ function occurredAtOf(
       },
     );
   }
+  if (row.lastOccurredAt && at < Date.parse(row.lastOccurredAt)) {
+    throw new Refusal(
+      'invalid_request',
+      `occurredAt ${claimed} is before the latest event of the incident (seq ${row.version}, at ${row.lastOccurredAt}): its history is kept in the order things happened; record the step now and say when it happened in its note`,
+      { latestOccurredAt: row.lastOccurredAt, latestSeq: row.version },
+    );
+  }
   if (at > Date.parse(now) + OCCURRED_AT_SKEW_MS) {
     throw new Refusal(
       'invalid_request',
@@ -395,6 +412,10 @@ function occurredAtOf(
   }
   return new Date(Math.min(at, Date.parse(now))).toISOString();
 }
+
+/** The later of two ISO 8601 times (`floor` may be absent). */
+const notBefore = (at: string, floor: string | null): string =>
+  floor !== null && Date.parse(at) < Date.parse(floor) ? floor : at;
 
 /** When the incident was opened on its own clock: the playbook context's `openedAt`, else the row's creation. */
 function openedAtOf(definition: PlaybookDefinition, row: IncidentRow, snapshot: AnyMachineSnapshot): string {

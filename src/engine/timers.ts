@@ -2,6 +2,8 @@ export interface TimerWorkerOptions {
   fireDueTimers: () => Promise<number>;
   nextDueAt: () => Promise<string | null>;
   now: () => Date;
+  /** Whether this instance may fire timers now (its clock agrees with the database's); default: always. */
+  mayFire?: () => boolean;
   /** Longest sleep: other instances may add timers this one does not hear about. */
   pollMs?: number;
   onError: (error: unknown) => void;
@@ -32,8 +34,10 @@ export function startTimerWorker(options: TimerWorkerOptions): TimerWorker {
   async function tick(): Promise<void> {
     let delay = pollMs;
     try {
-      const fired = await options.fireDueTimers();
-      if (fired > 0) options.onFired?.(fired);
+      if (options.mayFire?.() ?? true) {
+        const fired = await options.fireDueTimers();
+        if (fired > 0) options.onFired?.(fired);
+      }
       const next = await options.nextDueAt();
       if (next) delay = Math.min(pollMs, Math.max(0, Date.parse(next) - options.now().getTime()));
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Actor } from '../playbook-kit';
+import type { Checkpoint } from './checkpoints';
 import type { OverdueItem } from './overdue';
 
 export type { OverdueItem };
@@ -27,6 +28,8 @@ export interface IncidentRow {
   changeSeq: number;
   headHash: string;
   clockNow: string | null;
+  /** When its latest event happened: no later event may be logged as happening before it. */
+  lastOccurredAt: string | null;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -100,20 +103,30 @@ export interface LockedIncident {
   due: TimerRow[];
 }
 
+/**
+ * A write with the signed checkpoint of the head it leaves, stored in the same transaction (null when it
+ * appends no event, so the head does not move).
+ */
+export interface Sealed {
+  checkpoint: Checkpoint | null;
+}
+
 /** What the engine needs from storage (implemented in db/). */
 export interface IncidentStore {
   /** Inserts a new incident with its first event and timers; resolves to its change_seq. */
-  insertIncident(write: IncidentWrite): Promise<number>;
+  insertIncident(write: IncidentWrite & Sealed): Promise<number>;
   /** Applies the write, in one round trip, only if the stored incident is still the one read (`version` and `changeSeq`). */
   commitAdvance(
     expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
-    write: IncidentWrite,
+    write: IncidentWrite & Sealed,
   ): Promise<CommitResult>;
   getIncident(id: string): Promise<IncidentRow | null>;
   listIncidents(filter: IncidentFilter): Promise<IncidentRow[]>;
   listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]>;
   findEventByIdempotencyKey(incidentId: string, key: string): Promise<EventRecord | null>;
   listTimers(incidentId: string): Promise<TimerRow[]>;
+  /** The incident's signed checkpoints, in seq order. */
+  listCheckpoints(incidentId: string): Promise<Checkpoint[]>;
   /**
    * The unit of work of timers and clock moves: locks the picked incident, hands it and its due timers to
    * `work`, and writes what `work` returns in the same transaction: the timer changes always, the events and
@@ -123,7 +136,7 @@ export interface IncidentStore {
    */
   withLockedIncident(
     pick: IncidentPick,
-    work: (locked: LockedIncident) => TimerFiring,
+    work: (locked: LockedIncident) => TimerFiring & Sealed,
   ): Promise<IncidentRow | null>;
   /**
    * The common exercise clock move in one statement: sets `clock_now` to `to` if the incident is still at

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ChangeHub, Engine, PlaybookRegistry, TokenService } from '../engine';
+import type { ChangeHub, Engine, Keyring, PlaybookRegistry, TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
 import type { Metrics } from './metrics';
@@ -10,10 +10,14 @@ export interface AppDeps {
   registry: PlaybookRegistry;
   tokens: TokenService;
   exercises: ExerciseService;
+  /** The checkpoint signing key and the public keys it trusts (`GET /v1/keys`). */
+  keyring: Keyring;
   /** This instance's view of committed changes: streams and `?since`. */
   changes: ChangeHub;
   /** Streams send a heartbeat comment after this long without a message (default 15 s). */
   streamHeartbeatMs?: number;
+  /** How this instance's clock stands against the database's (`/readyz`); absent when it does not measure it. */
+  clockStatus?: () => ClockStatus;
   /** Resolves when the database answers; rejects otherwise. */
   checkReady: () => Promise<void>;
   /** Request bodies above this many bytes are refused with 413. */
@@ -31,6 +35,14 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Where the access log goes (one JSON line per request); without it, nothing is logged per request. */
   accessLog?: RequestLogger;
+}
+
+export interface ClockStatus {
+  /** How far this host's clock runs ahead of the database's (negative: behind). */
+  skewMs: number;
+  boundMs: number;
+  /** False while the skew is beyond the bound: this instance then fires no timers. */
+  firesTimers: boolean;
 }
 
 /** The slice of a logger the access log needs (a pino logger is one). */

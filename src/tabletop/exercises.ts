@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import {
   type Actor,
+  checkInstant,
+  checkInstantsIn,
   type Engine,
   type ExerciseRow,
   type ExerciseStore,
@@ -20,7 +22,7 @@ import {
   openExerciseIncident,
   TabletopError,
 } from './runner';
-import { durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
+import { checkScenarioClock, durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
 import { offsetText } from './time-text';
 
 /** What players and the facilitator see of an exercise: the clock and the injects delivered so far. */
@@ -52,6 +54,11 @@ export interface ExerciseDeps {
   registry: PlaybookRegistry;
   newId: () => string;
   now: () => Date;
+  /**
+   * A throwaway engine in memory, holding a copy of incident `incidentId` when given. A start or a clock move
+   * is played there first: one that the playbook refuses half-way then writes nothing at all.
+   */
+  rehearsal: (incidentId?: string) => Promise<Engine>;
 }
 
 /**
@@ -138,7 +145,11 @@ export function createExerciseService(deps: ExerciseDeps) {
       if (error instanceof Refusal) throw new Refusal('invalid_request', `the scenario's ${error.message}`);
       throw error;
     }
-    checkAgainstPlaybook(scenario, definition);
+    const now = deps.now();
+    checkAgainstPlaybook(scenario, definition, now);
+    checkScenarioClock(scenario, now);
+    // Rehearsed first, so a start the playbook refuses leaves no exercise and no incident behind.
+    await openAtStart(await deps.rehearsal(), scenario, actor);
     const id = deps.newId();
     const row: ExerciseRow = {
       id,
@@ -149,22 +160,13 @@ export function createExerciseService(deps: ExerciseDeps) {
         .digest('hex'),
       incidentId: null,
       status: 'running',
-      startedAt: deps.now().toISOString(),
+      startedAt: now.toISOString(),
       finishedAt: null,
       firedInjects: [],
     };
     await store.insertExercise(row);
-    const incident = await openExerciseIncident(engine, scenario, actor, id);
-    const fired = await refusedInjectsAsConflicts(() =>
-      deliverInjects(
-        engine,
-        scenario,
-        new ExerciseIncident(engine, incident.id),
-        [],
-        Date.parse(scenario.clock.start),
-      ),
-    );
-    const started = { ...row, incidentId: incident.id, firedInjects: fired };
+    const { incidentId, fired } = await openAtStart(engine, scenario, actor, id);
+    const started = { ...row, incidentId, firedInjects: fired };
     await store.updateExercise(id, started);
     return view(started, scenario);
   }
@@ -213,9 +215,10 @@ export function createExerciseService(deps: ExerciseDeps) {
     const incident = await engine.loadIncident(row.incidentId!);
     const nowMs = Date.parse(incident.clockNow ?? incident.createdAt);
     const endMs = Date.parse(scenario.clock.start) + durationMs(scenario.clock.end);
-    const targetMs = move.to !== undefined ? Date.parse(move.to) : nowMs + durationMs(move.advance ?? 'PT0S');
-    if (Number.isNaN(targetMs))
-      throw new Refusal('invalid_request', 'give `advance` (ISO 8601 duration) or `to` (time)');
+    const targetMs =
+      move.to !== undefined
+        ? checkInstant('to', move.to, deps.now())
+        : nowMs + durationMs(move.advance ?? 'PT0S');
     if (targetMs < nowMs) {
       throw new Refusal(
         'invalid_request',
@@ -223,14 +226,15 @@ export function createExerciseService(deps: ExerciseDeps) {
       );
     }
     const target = Math.min(targetMs, endMs);
-    const fired: FiredInject[] = [...row.firedInjects];
-    const exerciseIncident = new ExerciseIncident(engine, row.incidentId!);
-    fired.push(
-      ...(await refusedInjectsAsConflicts(() =>
-        deliverInjects(engine, scenario, exerciseIncident, fired, target),
-      )),
+    // Rehearsed first, so a move the playbook refuses half-way leaves the exercise as it was.
+    await moveAlong(
+      await deps.rehearsal(row.incidentId!),
+      scenario,
+      row.incidentId!,
+      row.firedInjects,
+      target,
     );
-    await exerciseIncident.moveTo(target);
+    const fired = await moveAlong(engine, scenario, row.incidentId!, row.firedInjects, target);
     const finished = target >= endMs;
     const next: ExerciseRow = {
       ...row,
@@ -280,12 +284,48 @@ const PARSED_SCENARIOS = 200;
 /** How long a clock move holds its exercise's clock at most: a crashed mover's hold runs out. */
 const CLOCK_MOVE_LEASE_MS = 5 * 60_000;
 
+/** Opens the exercise incident on `engine` and delivers the injects due at the start. */
+async function openAtStart(engine: Engine, scenario: Scenario, actor: Actor, exerciseId?: string) {
+  const incident = await openExerciseIncident(engine, scenario, actor, exerciseId);
+  const fired = await refusedInjectsAsConflicts(() =>
+    deliverInjects(
+      engine,
+      scenario,
+      new ExerciseIncident(engine, incident.id),
+      [],
+      Date.parse(scenario.clock.start),
+    ),
+  );
+  return { incidentId: incident.id, fired };
+}
+
+/**
+ * Delivers the injects due by `target` on `engine` and moves the incident's clock there; returns the injects
+ * fired so far, `fired` first.
+ */
+async function moveAlong(
+  engine: Engine,
+  scenario: Scenario,
+  incidentId: string,
+  fired: FiredInject[],
+  target: number,
+): Promise<FiredInject[]> {
+  const incident = new ExerciseIncident(engine, incidentId);
+  const delivered = await refusedInjectsAsConflicts(() =>
+    deliverInjects(engine, scenario, incident, fired, target),
+  );
+  await incident.moveTo(target);
+  return [...fired, ...delivered];
+}
+
 /**
  * What the playbook would refuse whatever its state, found before an exercise writes anything: the incident
- * input, and injects that emit an event the playbook does not have, or with a payload it rejects.
+ * input, and injects that emit an event the playbook does not have, or with a payload it rejects (times
+ * outside the accepted window included).
  */
-function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition): void {
-  parseOrThrow(definition.inputSchema, scenario.incident.input, 'incident.input');
+function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition, now: Date): void {
+  const input = parseOrThrow(definition.inputSchema, scenario.incident.input, 'incident.input');
+  checkInstantsIn(definition.inputSchema, input, 'incident.input', now);
   for (const inject of scenario.injects) {
     if (!inject.emits) continue;
     const event = definition.events.find((e) => e.type === inject.emits!.type);
@@ -296,7 +336,8 @@ function checkAgainstPlaybook(scenario: Scenario, definition: PlaybookDefinition
         { events: definition.events.map((e) => e.type) },
       );
     }
-    parseOrThrow(event.payload, inject.emits.payload, `injects.${inject.id}.emits.payload`);
+    const where = `injects.${inject.id}.emits.payload`;
+    checkInstantsIn(event.payload, parseOrThrow(event.payload, inject.emits.payload, where), where, now);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Duration } from 'luxon';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { checkInstant, LONGEST_SPAN_MS, YEARS_AHEAD } from '../engine';
 
 /**
  * The tabletop scenario format (domain reference §4.4, HSEEP/CISA CTEP conventions), in camelCase like the
@@ -9,12 +10,16 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an id of letters, digits, "_", "." or "-"');
 
-/** An ISO 8601 duration such as PT30M, PT48H or P3D. */
+export const durationMs = (text: string): number => Duration.fromISO(text).toMillis();
+
+/** An ISO 8601 duration such as PT30M, PT48H or P3D, of at most the longest span accepted. */
 export const isoDuration = z
   .string()
-  .refine((text) => Duration.fromISO(text).isValid, 'an ISO 8601 duration such as "PT30M", "PT48H" or "P3D"');
-
-export const durationMs = (text: string): number => Duration.fromISO(text).toMillis();
+  .refine((text) => Duration.fromISO(text).isValid, 'an ISO 8601 duration such as "PT30M", "PT48H" or "P3D"')
+  .refine(
+    (text) => Number.isNaN(durationMs(text)) || Math.abs(durationMs(text)) <= LONGEST_SPAN_MS,
+    `at most ${YEARS_AHEAD} years (${LONGEST_SPAN_MS / 86_400_000} days)`,
+  );
 
 const instant = z.iso.datetime({ offset: true });
 const text = (max = 4000) => z.string().trim().min(1).max(max);
@@ -289,6 +294,15 @@ const pathText = (path: readonly PropertyKey[]) =>
   path
     .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
     .join('') || '(root)';
+
+/**
+ * Refuses (400) a scenario whose virtual clock would leave the window of times holdfast accepts around `now`:
+ * its start, and its end.
+ */
+export function checkScenarioClock(scenario: Scenario, now: Date): void {
+  const startMs = checkInstant('clock.start', scenario.clock.start, now);
+  checkInstant('clock.end', startMs + durationMs(scenario.clock.end), now);
+}
 
 /** Validates a scenario object (already parsed from YAML or JSON). */
 export function parseScenario(value: unknown, file = 'scenario'): Scenario {

@@ -4,6 +4,7 @@ import { incidentEvents, timers } from '../../db/schema';
 import { PgIncidentStore } from '../../db/store';
 import { playbooks } from '../../playbooks';
 import { createEngine, PlaybookRegistry, startTimerWorker } from '../../src/engine';
+import { testKeyring } from '../support/keys';
 import type { BenchTarget } from './target';
 
 export interface TimerBenchResult {
@@ -44,6 +45,7 @@ export async function benchTimers(
     registry: new PlaybookRegistry(playbooks),
     now: () => new Date(),
     newId: randomUUID,
+    keyring: testKeyring(),
   });
   const opener = { id: 'bench', name: 'bench', roles: ['incident_commander'] };
   const receivedAt = new Date().toISOString();

@@ -12,7 +12,15 @@ import { createEngine, PlaybookRegistry, timerKey } from '../../src/engine';
 import { actor } from '../support/actors';
 import { createScratchPostgres, TEST_DATABASE_URL } from '../support/databases';
 import type { Body } from '../support/http';
-import { cleanEnv, killAll, sleep, startServe, waitFor } from '../support/processes';
+import { keyringOf } from '../support/keys';
+import {
+  cleanEnv,
+  killAll,
+  PROCESS_SIGNING_KEY_FILE,
+  sleep,
+  startServe,
+  waitFor,
+} from '../support/processes';
 
 const ADMIN = 'process-test-admin-token-0123';
 const dirs: string[] = [];
@@ -104,6 +112,8 @@ describe('timers across restarts and instances', () => {
           registry: new PlaybookRegistry(playbooks),
           now: () => new Date(),
           newId: randomUUID,
+          // The key the serve processes below sign with: every instance of a deployment shares one.
+          keyring: keyringOf(PROCESS_SIGNING_KEY_FILE),
         });
         // All 1,000 demands arrived at the same instant, so every declaration timer (demand + 30 min) falls due
         // at one instant T a few seconds from now. A 1 h window puts the 24/12/1 h ransom warnings in the past:

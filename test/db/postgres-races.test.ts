@@ -14,6 +14,7 @@ import {
   TEST_DATABASE_URL,
   type TestDatabase,
 } from '../support/databases';
+import { testKeyring } from '../support/keys';
 
 const responder = actor('rita', 'responder');
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
@@ -31,6 +32,7 @@ describe.skipIf(!TEST_DATABASE_URL)('Postgres races', () => {
       registry: new PlaybookRegistry([drillPlaybook]),
       now: () => new Date(),
       newId: randomUUID,
+      keyring: testKeyring(),
     });
   });
   afterAll(async () => {

@@ -91,6 +91,7 @@ for (const backend of storageBackends) {
         ok: true,
         events: 6,
         head: events[5]!.hash,
+        checkpoint: { ok: true, seq: 6, keyId: expect.any(String), signedAt: '2026-03-08T10:00:05.000Z' },
       });
     });
 

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Checkpoint } from '../../src/engine/checkpoints';
 import type {
   EventRecord,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
+  Sealed,
   TimerRow,
 } from '../../src/engine/types';
 import { storageBackends, type TestStorage } from '../support/databases';
+import { testKeyring } from '../support/keys';
 
 /** The storage ports on their own, with hand-made rows: what every backend must answer alike. */
 
@@ -31,6 +34,7 @@ const incidentRow = (change: Partial<IncidentRow> = {}): IncidentRow => ({
   changeSeq: 0,
   headHash: 'h1',
   clockNow: null,
+  lastOccurredAt: T0,
   createdAt: T0,
   updatedAt: T0,
   closedAt: null,
@@ -63,15 +67,36 @@ const timer = (incidentId: string, timerId: string, dueAt: string): TimerRow => 
   dueAt,
 });
 
-/** The next write of `row`: one version on, one event, the timer changes. */
+const keyring = testKeyring();
+/** The checkpoint a write of `incident` carries: its head, signed. */
+const sealOf = (incident: IncidentRow): Checkpoint =>
+  keyring.sign({
+    incidentId: incident.id,
+    seq: incident.version,
+    hash: incident.headHash,
+    signedAt: incident.updatedAt,
+  });
+
+/** The first write of an incident: the row, its first event and its timers, sealed. */
+const firstWrite = (incident: IncidentRow, timersToAdd: TimerRow[] = []): IncidentWrite & Sealed => ({
+  incident,
+  event: eventRecord(incident.id, 1),
+  timersToAdd,
+  timerIdsToRemove: [],
+  checkpoint: sealOf(incident),
+});
+
+/** The next write of `row`: one version on, one event, the timer changes, the checkpoint of its head. */
 function nextWrite(
   row: IncidentRow,
   change: Partial<IncidentRow> = {},
   timers: { add?: TimerRow[]; remove?: string[]; event?: Partial<EventRecord> } = {},
-): IncidentWrite {
+): IncidentWrite & Sealed {
   const version = row.version + 1;
+  const incident = { ...row, version, headHash: `h${version}`, updatedAt: at(version), ...change };
   return {
-    incident: { ...row, version, headHash: `h${version}`, updatedAt: at(version), ...change },
+    incident,
+    checkpoint: sealOf(incident),
     event: eventRecord(row.id, version, {
       occurredAt: at(version),
       recordedAt: at(version),
@@ -99,8 +124,10 @@ const fireAll =
       }),
     );
     const version = incident.version + events.length;
+    const fired = { ...incident, version, headHash: `h${version}` };
     return {
-      incident: { ...incident, version, headHash: `h${version}` },
+      incident: fired,
+      checkpoint: events.length > 0 ? sealOf(fired) : null,
       events,
       timersToAdd: [],
       timerIdsToRemove: due.map((t) => t.timerId),
@@ -159,12 +186,7 @@ for (const backend of storageBackends) {
     /** Inserts an incident with its first event and `timers`; resolves to the stored row. */
     const open = async (change: Partial<IncidentRow> = {}, timers: (id: string) => TimerRow[] = () => []) => {
       const incident = incidentRow(change);
-      const changeSeq = await store.insertIncident({
-        incident,
-        event: eventRecord(incident.id, 1),
-        timersToAdd: timers(incident.id),
-        timerIdsToRemove: [],
-      });
+      const changeSeq = await store.insertIncident(firstWrite(incident, timers(incident.id)));
       expect(changeSeq).toBeGreaterThan(0);
       return (await store.getIncident(incident.id))!;
     };
@@ -172,13 +194,9 @@ for (const backend of storageBackends) {
 
     it('stores an incident as written, timestamps in milliseconds, and hands out copies', async () => {
       const incident = incidentRow({ clockNow: null });
-      const event = eventRecord(incident.id, 1);
-      const changeSeq = await store.insertIncident({
-        incident,
-        event,
-        timersToAdd: [],
-        timerIdsToRemove: [],
-      });
+      const write = firstWrite(incident);
+      const { event } = write;
+      const changeSeq = await store.insertIncident(write);
       (incident.state as { work: string }).work = 'mutated after the insert';
       const stored = await store.getIncident(incident.id);
       expect(stored).toEqual({
@@ -186,6 +204,7 @@ for (const backend of storageBackends) {
         changeSeq,
         createdAt: '2026-03-08T10:00:00.000Z',
         updatedAt: '2026-03-08T10:00:00.000Z',
+        lastOccurredAt: '2026-03-08T10:00:00.000Z',
       });
       (stored!.state as { work: string }).work = 'mutated after the read';
       expect((await store.getIncident(incident.id))?.state).toEqual({ work: 'open' });
@@ -224,6 +243,7 @@ for (const backend of storageBackends) {
       const write = nextWrite(row, {
         title: 'renamed',
         clockNow: at(30),
+        lastOccurredAt: at(2),
         overdue: true,
         overdueItems: [
           {
@@ -244,6 +264,7 @@ for (const backend of storageBackends) {
         changeSeq: (result as { changeSeq: number }).changeSeq,
         headHash: 'h2',
         updatedAt: at(2),
+        lastOccurredAt: at(2),
         overdue: true,
         overdueItems: write.incident.overdueItems,
         state: { work: 'started' },
@@ -275,6 +296,27 @@ for (const backend of storageBackends) {
       ]);
       expect(results.map((r) => r.status).sort()).toEqual(['committed', 'version_conflict']);
       expect((await store.listEvents(row.id, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+    });
+
+    it('stores the checkpoint of each write with it; none for a write that does not commit or appends nothing', async () => {
+      const row = await open({}, (id) => [timer(id, 'a', at(10))]);
+      const second = nextWrite(row);
+      expect((await store.commitAdvance(row, second)).status).toBe('committed');
+      expect(await store.commitAdvance(row, nextWrite(row, { state: { lost: true } }))).toEqual({
+        status: 'version_conflict',
+      });
+      expect(await store.withLockedIncident({ dueBy: at(10) }, fireAll())).toMatchObject({ version: 3 });
+      expect(await store.withLockedIncident({ id: row.id, dueBy: at(60) }, fireAll())).toMatchObject({
+        version: 3,
+      });
+      const checkpoints = await store.listCheckpoints(row.id);
+      expect(checkpoints.map((c) => [c.seq, c.hash])).toEqual([
+        [1, 'h1'],
+        [2, 'h2'],
+        [3, 'h3'],
+      ]);
+      expect(checkpoints[1]).toEqual(second.checkpoint);
+      expect(await store.listCheckpoints(randomUUID())).toEqual([]);
     });
 
     it('applies the timer changes of a write: re-armed ids replaced, removed ids deleted, none once closed', async () => {
@@ -351,6 +393,7 @@ for (const backend of storageBackends) {
         await store.withLockedIncident({ dueBy: at(5) }, ({ incident, due }) => ({
           incident: { ...incident, version: 99, state: { changed: true } },
           events: [],
+          checkpoint: null,
           timersToAdd: [timer(row.id, 'new', at(30))],
           timerIdsToRemove: due.map((t) => t.timerId),
         })),

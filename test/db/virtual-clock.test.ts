@@ -3,6 +3,7 @@ import { playbooks } from '../../playbooks';
 import { createEngine, type EventRecord, PlaybookRegistry } from '../../src/engine';
 import { actor } from '../support/actors';
 import { storageBackends, type TestStorage } from '../support/databases';
+import { testKeyring } from '../support/keys';
 
 const leader = actor('team-leader', 'incident_commander', 'technical_lead', 'communications', 'executive');
 const start = '2018-03-08T10:00:00.000Z';
@@ -21,6 +22,7 @@ async function runScript(test: TestStorage): Promise<EventRecord[]> {
       return new Date(tick);
     },
     newId: () => '00000000-0000-4000-8000-0000000000c2',
+    keyring: testKeyring(),
   });
   const incident = await engine.startIncident(
     {

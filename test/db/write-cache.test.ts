@@ -6,6 +6,7 @@ import { drillPlaybook } from '../fixtures/drill-playbook';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
 import { useDrillEngine } from '../support/drill-engine';
+import { testKeyring } from '../support/keys';
 
 const responder = actor('rita', 'responder');
 const t0 = Date.parse('2026-03-08T10:00:00.000Z');
@@ -34,6 +35,7 @@ for (const backend of storageBackends) {
           registry: new PlaybookRegistry([drillPlaybook]),
           now: () => new Date(drill.clock),
           newId: randomUUID,
+          keyring: testKeyring(),
         });
         return { store, engine };
       };

@@ -21,7 +21,7 @@ async function openDrill(as: Client = app.admin) {
 async function tableCounts() {
   const result = await app.test.database.db.execute(
     sql`select (select count(*) from incidents)::int as incidents, (select count(*) from incident_events)::int as events,
-               (select count(*) from timers)::int as timers, (select count(*) from tokens)::int as tokens,
+               (select count(*) from incident_checkpoints)::int as checkpoints, (select count(*) from timers)::int as timers, (select count(*) from tokens)::int as tokens,
                (select coalesce(sum(version), 0) from incidents)::int as versions`,
   );
   return (result as unknown as { rows: unknown[] }).rows[0];

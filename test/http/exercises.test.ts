@@ -1,9 +1,53 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
 import { loadScenario } from '../../src/tabletop';
-import { tokenFor, useTestApp } from '../support/http';
+import { testClock, tokenFor, useTestApp } from '../support/http';
 
-const ctx = useTestApp();
+const clock = testClock('2026-06-01T00:00:00Z');
+const ctx = useTestApp({}, clock.now);
+
+/** A small scenario on the drill playbook: an inject at T0, then `injects`. */
+const drillScenario = (
+  injects: Record<string, unknown>[] = [],
+  scenarioClock: Record<string, unknown> = {},
+) => ({
+  apiVersion: 'tabletop/v1',
+  kind: 'Scenario',
+  metadata: { id: 'drill-run', title: 'Drill run', playbook: 'drill' },
+  clock: { start: '2026-03-09T09:00:00Z', end: 'P1D', ...scenarioClock },
+  incident: { title: 'Drill', input: { deadlineHours: 48 } },
+  roles: [
+    { id: 'worker', playbookRole: 'responder' },
+    { id: 'sim', kind: 'simcell' },
+  ],
+  objectives: [{ id: 'O1', text: 'Do the work' }],
+  injects: [{ id: 'I0', at: 'PT0M', channel: 'internal', from: 'sim', content: 'Go' }, ...injects],
+});
+
+const emitting = (id: string, at: string, type: string, payload: Record<string, unknown> = {}) => ({
+  id,
+  at,
+  channel: 'internal',
+  from: 'sim',
+  content: `${type} happens`,
+  emits: { type, payload },
+});
+
+/** Everything a refused start or clock move could have written. */
+async function databaseState() {
+  const result = await ctx.test.database.db.execute(
+    sql`select (select count(*) from incidents)::int as incidents,
+               (select count(*) from incident_events)::int as events,
+               (select count(*) from timers)::int as timers,
+               (select coalesce(sum(version), 0) from incidents)::int as versions,
+               (select string_agg(clock_now::text, ',') from incidents) as clocks,
+               (select count(*) from exercises)::int as exercises,
+               (select coalesce(sum(jsonb_array_length(fired_injects)), 0) from exercises)::int as injects`,
+  );
+  return (result as unknown as { rows: unknown[] }).rows[0];
+}
 
 describe('a facilitated exercise over the API', () => {
   it('runs end to end with two players and a facilitator, who cannot touch a live incident', async () => {
@@ -125,5 +169,154 @@ describe('a facilitated exercise over the API', () => {
     const unknown = await ctx.admin.request('POST', '/v1/exercises', { body: { scenarioId: 'no-such' } });
     expect(unknown.status).toBe(404);
     expect((await ctx.admin.request('GET', '/v1/exercises/not-a-uuid')).status).toBe(404);
+  });
+});
+
+describe('a refused exercise start or clock move changes nothing', () => {
+  const empty = { incidents: 0, events: 0, timers: 0, versions: 0, clocks: null, exercises: 0, injects: 0 };
+
+  it('refuses a start whose first inject the playbook refuses, leaving no exercise and no incident', async () => {
+    const scenario = drillScenario([emitting('I1', 'PT0M', 'work.finished')]);
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(409);
+    expect(started.body.code).toBe('event_not_allowed');
+    expect(started.body.detail).toContain('inject I1');
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses a clock move that an inject on the way makes fail, with the clock, injects and timers as they were', async () => {
+    const scenario = drillScenario([
+      emitting('I1', 'PT10M', 'work.started'),
+      emitting('I2', 'PT2H', 'note.added', { text: 'halfway' }),
+      emitting('I3', 'PT3H', 'work.started'),
+    ]);
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(201);
+    const path = `/v1/exercises/${started.body.id}/clock`;
+    const first = await ctx.admin.request('POST', path, { body: { advance: 'PT30M' } });
+    expect(first.status).toBe(200);
+    const before = await databaseState();
+
+    // On the way to T+4h: the 1 h work reminder fires, I2 adds a note, then I3 is refused.
+    const refused = await ctx.admin.request('POST', path, { body: { advance: 'PT4H' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('inject I3');
+    expect(await databaseState()).toEqual(before);
+    const exercise = (await ctx.admin.request('GET', `/v1/exercises/${started.body.id}`)).body;
+    expect(exercise.clock).toBe('2026-03-09T09:30:00.000Z');
+    expect(exercise.injects.map((i: { id: string }) => i.id)).toEqual(['I0', 'I1']);
+
+    // A move that stops short of I3 still goes through.
+    const shorter = await ctx.admin.request('POST', path, { body: { to: '2026-03-09T11:00:00Z' } });
+    expect(shorter.status).toBe(200);
+    expect(shorter.body.injects.map((i: { id: string }) => i.id)).toEqual(['I0', 'I1', 'I2']);
+  });
+
+  it('refuses an exercise that would run past any date, with a 400 naming clock.end', async () => {
+    const scenario = drillScenario([], { end: 'P300000Y' });
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(JSON.stringify(started.body)).toContain('clock.end');
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses a scenario starting at the end of time, with a 400 naming clock.start and the bound', async () => {
+    const scenario = drillScenario([], { start: '9999-12-31T23:00:00Z' });
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(started.body.detail).toContain('clock.start');
+    expect(started.body.detail).toContain('2036-06-01T00:00:00.000Z');
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses clock moves to times outside the window or by spans past any date, naming the field', async () => {
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario: drillScenario() } });
+    const path = `/v1/exercises/${started.body.id}/clock`;
+    const before = await databaseState();
+    for (const [body, field, bound] of [
+      [{ to: '9999-12-31T00:00:00Z' }, 'to', '2036-06-01T00:00:00.000Z'],
+      [{ to: '1969-07-20T20:17:00Z' }, 'to', '1970-01-01T00:00:00.000Z'],
+      [{ advance: 'P300000Y' }, 'advance', 'at most 10 years'],
+    ] as const) {
+      const refused = await ctx.admin.request('POST', path, { body });
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.detail).toContain(field);
+      expect(refused.body.detail).toContain(bound);
+    }
+    expect(await databaseState()).toEqual(before);
+    const longest = await ctx.admin.request('POST', path, { body: { advance: 'P10Y' } });
+    expect(longest.body).toMatchObject({ status: 'finished', clock: '2026-03-10T09:00:00.000Z' });
+  });
+
+  it('refuses a scenario starting before 1970', async () => {
+    const scenario = drillScenario([], { start: '1969-12-31T00:00:00Z' });
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(started.body.detail).toContain(
+      'clock.start: 1969-12-31T00:00:00Z is before 1970-01-01T00:00:00.000Z',
+    );
+    expect(await databaseState()).toEqual(empty);
+  });
+
+  it('refuses a scenario whose incident input has an instant at the end of time', async () => {
+    const scenario = structuredClone(loadScenario('jj-meds')) as unknown as {
+      incident: { input: { demand: { receivedAt: string } } };
+    };
+    scenario.incident.input.demand.receivedAt = '9999-12-31T23:59:59Z';
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(400);
+    expect(started.body.detail).toContain('input.demand.receivedAt');
+    expect(await databaseState()).toEqual(empty);
+  });
+});
+
+describe('the after-action report page', () => {
+  it('shows scenario text as text: no script, image, handler or non-web link, under a strict CSP', async () => {
+    const hostile = [
+      '[x](javascript:alert(1))',
+      '<script>alert(2)</script>',
+      '<img src=https://evil/x.png>',
+      '![pixel](https://evil/y.png)',
+      '<a href="JaVaScRiPt:alert(3)">click</a>',
+      '<b onerror="alert(4)">bold</b>',
+      '[relative](/v1/tokens)',
+      '[docs](https://example.org/runbook)',
+      '[mail](mailto:soc@example.org)',
+    ].join(' ');
+    const scenario = drillScenario([
+      { id: 'I1', at: 'PT0M', channel: 'email', from: 'sim', content: hostile },
+    ]) as ReturnType<typeof drillScenario> & { metadata: { title: string } };
+    scenario.metadata.title = 'Drill <script>alert(5)</script>';
+    scenario.objectives[0]!.text = '[o](javascript:alert(6)) <svg onload=alert(7)>';
+    const started = await ctx.admin.request('POST', '/v1/exercises', { body: { scenario } });
+    expect(started.status).toBe(201);
+
+    const page = await ctx.admin.request('GET', `/v1/exercises/${started.body.id}/report`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    const html: string = page.body;
+    expect(html).toMatch(/<h1>After-action report: Drill (&lt;|&#60;)script(&gt;|&#62;)alert\(5\)/);
+    // Every "<" of scenario text is escaped, so each "<" left opens real markup.
+    const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
+    expect(
+      tags.filter((tag) => /^<(script|img|svg|iframe|object|embed|form|base|link)\b/i.test(tag)),
+    ).toEqual([]);
+    expect(tags.filter((tag) => /\s(on[a-z]+|style|src)\s*=/i.test(tag))).toEqual([]);
+    const hrefs = tags.flatMap((tag) => [...tag.matchAll(/\shref="([^"]*)"/g)].map((m) => m[1]));
+    expect(hrefs).toEqual(['https://example.org/runbook', 'mailto:soc@example.org']);
+
+    const csp = page.headers.get('content-security-policy') ?? '';
+    for (const directive of [
+      "default-src 'none'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ])
+      expect(csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe|img-src|script-src/);
+    const style = html.match(/<style>([\s\S]*?)<\/style>/)![1]!;
+    expect(csp).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });

@@ -7,6 +7,7 @@ import { createEngine } from '../../src/engine';
 import { createServices } from '../../src/main';
 import { actor } from '../support/actors';
 import { ADMIN_TOKEN, client, tokenFor, useTestApp } from '../support/http';
+import { testKeyring } from '../support/keys';
 
 const app = useTestApp();
 
@@ -99,6 +100,7 @@ describe('GET /metrics', () => {
       registry: app.services.registry,
       now: () => new Date(clock),
       newId: randomUUID,
+      keyring: testKeyring(),
       onCommitted: app.services.metrics.observeCommitted,
     });
     const responder = actor('rita', 'responder');

@@ -66,9 +66,13 @@ describe('missed deadlines are overdue, visibly', () => {
     const timeline = (await app.admin.request('GET', `/v1/incidents/${id}/events`)).body.items;
     const fired = timeline.filter((event: Body) => event.source === 'timer');
     expect(fired.length).toBeGreaterThan(3);
+    // They passed before the incident was opened: the log, which never goes back in time, has them happen
+    // at its opening; each keeps its real due time in its payload.
+    const openedAt = timeline[0].occurredAt;
     for (const event of fired) {
       expect(event.type).not.toMatch(/^xstate\./);
-      expect(event.occurredAt).toBe(event.payload.dueAt);
+      expect(event.payload.dueAt < openedAt).toBe(true);
+      expect(event.occurredAt).toBe(openedAt);
       expect(event.recordedAt).toBe(now);
       expect(event.payload.label).toEqual(expect.any(String));
     }
@@ -225,5 +229,24 @@ describe('events that happened before they were typed in', () => {
     });
     expect(slightly.status).toBe(200);
     expect(slightly.body.event.occurredAt).toBe(now);
+
+    // The history is in the order things happened: nothing is logged as happening before the latest event.
+    const version = slightly.body.incident.version;
+    const backwards = await send(offline('2026-11-24T08:30:00Z'));
+    expect(backwards.status).toBe(400);
+    expect(backwards.body).toMatchObject({ latestOccurredAt: now, latestSeq: version });
+    expect(backwards.body.detail).toMatch(/before the latest event/);
+    // A host whose clock is behind the latest event (now 08:59) logs at that event's time, never before it.
+    clock.set('2026-11-24T08:59:00.000Z');
+    const behind = await send({
+      type: 'evidence.collected',
+      payload: { kind: 'logs', sha256: 'c'.repeat(64), location: 'vault://auth.log' },
+    });
+    expect(behind.status).toBe(200);
+    expect(behind.body.event).toMatchObject({ seq: version + 1, occurredAt: now });
+    const occurred = (await app.admin.request('GET', `/v1/incidents/${incident.id}/events`)).body.items.map(
+      (event: { occurredAt: string }) => event.occurredAt,
+    );
+    expect(occurred).toEqual([...occurred].sort());
   });
 });

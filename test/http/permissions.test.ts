@@ -109,6 +109,7 @@ async function databaseState() {
   const result = await ctx.test.database.db.execute(
     sql`select (select count(*) from incidents)::int as incidents,
                (select count(*) from incident_events)::int as events,
+               (select count(*) from incident_checkpoints)::int as checkpoints,
                (select count(*) from timers)::int as timers,
                (select coalesce(sum(change_seq), 0) from incidents)::text as "changeSeqs",
                (select count(*) from tokens)::int as tokens,

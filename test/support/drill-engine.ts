@@ -4,6 +4,7 @@ import { createEngine, type Engine, PlaybookRegistry } from '../../src/engine';
 import type { IncidentStore } from '../../src/engine/types';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import type { TestStorage } from './databases';
+import { testKeyring } from './keys';
 
 /**
  * One storage of `backend` per test file, emptied before each test, with an engine on the drill playbook
@@ -27,6 +28,7 @@ export function useDrillEngine(backend: { open: () => Promise<TestStorage> }, st
       registry: new PlaybookRegistry([drillPlaybook]),
       now: () => new Date(ctx.clock),
       newId: randomUUID,
+      keyring: testKeyring(),
     });
   });
   return ctx;

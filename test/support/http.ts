@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
@@ -7,6 +10,11 @@ import { drillPlaybook } from '../fixtures/drill-playbook';
 import { openTestPglite, type TestDatabase } from './databases';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+const keyDir = mkdtempSync(join(tmpdir(), 'holdfast-test-keys-'));
+process.once('exit', () => rmSync(keyDir, { recursive: true, force: true }));
+/** One signing key for every app a test file builds, as instances of one deployment share theirs. */
+export const TEST_SIGNING_KEY_FILE = join(keyDir, 'signing-key.pem');
 
 export type { Services };
 
@@ -33,7 +41,15 @@ export function testServices(
   overrides: Record<string, unknown> = {},
   now?: Clock,
 ): Services {
-  const config = loadConfig({ HOLDFAST_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ...overrides }, {});
+  const config = loadConfig(
+    {
+      HOLDFAST_ADMIN_TOKEN: ADMIN_TOKEN,
+      LOG_LEVEL: 'silent',
+      HOLDFAST_SIGNING_KEY_FILE: TEST_SIGNING_KEY_FILE,
+      ...overrides,
+    },
+    {},
+  );
   return createServices(
     test.database,
     config,

@@ -37,7 +37,7 @@ export const callers: readonly Caller[] = [
   { kind: 'env-admin', label: 'HOLDFAST_ADMIN_TOKEN' },
 ];
 
-/** A cell's expected status by caller. Under `/v1`, no, malformed, unknown and revoked tokens always get 401. */
+/** A cell's expected status by caller. Under `/v1` (but for `public` rows), no, malformed, unknown and revoked tokens get 401. */
 export type Expect =
   | { public: number }
   | {
@@ -264,6 +264,19 @@ export const table: readonly Row[] = [
     path: '/vendor/mermaid.js',
     expect: open(200),
     request: () => ({ path: '/vendor/mermaid.js' }),
+  },
+
+  // Public keys are public, even under /v1: a bad token does not matter either.
+  {
+    method: 'GET',
+    path: '/v1/keys',
+    expect: open(200),
+    request: () => ({ path: '/v1/keys' }),
+    check: (body) => {
+      const { items } = body as { items: { status: string; publicKeyPem: string }[] };
+      if (items[0]?.status !== 'current' || !items[0].publicKeyPem.includes('PUBLIC KEY'))
+        throw new Error(`GET /v1/keys lists no current public key: ${JSON.stringify(body)}`);
+    },
   },
 
   // Playbooks: any token reads them.

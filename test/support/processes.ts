@@ -1,14 +1,27 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export const holdfastBin = resolve(import.meta.dirname, '../../bin/holdfast.mjs');
 
-/** An environment without the caller's holdfast settings. */
+const keyDir = mkdtempSync(join(tmpdir(), 'holdfast-process-keys-'));
+process.once('exit', () => rmSync(keyDir, { recursive: true, force: true }));
+/** The signing key file of the processes a test file starts (created by the first of them). */
+export const PROCESS_SIGNING_KEY_FILE = join(keyDir, 'signing-key.pem');
+
+/**
+ * An environment without the caller's holdfast settings. The processes a test file starts share one signing
+ * key file, as every instance of a deployment must (on the embedded database, pass
+ * `HOLDFAST_SIGNING_KEY_FILE: ''` to keep the key in the data folder).
+ */
 export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   ...process.env,
   DATABASE_URL: '',
   HOLDFAST_ADMIN_TOKEN: '',
   HOLDFAST_DATA_DIR: '',
+  HOLDFAST_SIGNING_KEY_FILE: PROCESS_SIGNING_KEY_FILE,
+  HOLDFAST_RETIRED_KEYS_DIR: '',
   PORT: '',
   HOST: '',
   LOG_LEVEL: 'warn',

@@ -97,7 +97,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
         throw versionMismatch(row.version, command.ifMatch);
       }
       const decision = prepare(row, command, requestHash);
-      const outcome = await store.commitAdvance(row, decision.write);
+      const outcome = await commit(row, decision);
       if (outcome.status === 'committed') return committed(decision, outcome.changeSeq);
       if (command.ifMatch !== undefined && outcome.status === 'version_conflict') {
         const latest = await ctx.loadIncident(row.id);
@@ -138,8 +138,13 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
       if (error instanceof Refusal) return null;
       throw error;
     }
-    const outcome = await store.commitAdvance(row, decision.write);
+    const outcome = await commit(row, decision);
     return outcome.status === 'committed' ? committed(decision, outcome.changeSeq) : null;
+  }
+
+  /** Stores the decision's write, with the signed checkpoint of its new head, if the row is still current. */
+  function commit(row: IncidentRow, { write }: Decision) {
+    return store.commitAdvance(row, { ...write, checkpoint: ctx.seal(write.incident) });
   }
 
   function committed({ write, result }: Decision, changeSeq: number): AppliedEvent {

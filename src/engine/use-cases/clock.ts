@@ -34,7 +34,11 @@ export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
       checkClockMove(incident, target);
       const firing = fire(ctx.definitionOf(incident), incident, due, target, ctx.wallNow());
       events = firing.events;
-      return { ...firing, incident: { ...firing.incident, clockNow: target } };
+      return {
+        ...firing,
+        incident: { ...firing.incident, clockNow: target },
+        checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null,
+      };
     });
     if (!moved) throw new Refusal('not_found', `no incident ${incidentId}`);
     ctx.announce(moved, events);

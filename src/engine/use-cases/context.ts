@@ -1,5 +1,6 @@
 import type { Actor } from '../../playbook-kit';
 import { VersionCache } from '../changes';
+import type { Checkpoint, Keyring } from '../checkpoints';
 import { Refusal } from '../errors';
 import { defaultIncidentLimits, type IncidentLimits } from '../limits';
 import { canSeeMode } from '../policy';
@@ -13,6 +14,8 @@ export interface EngineDeps {
   /** The wall clock, for live incidents and `recorded_at`. */
   now: () => Date;
   newId: () => string;
+  /** Signs each write's new head (a checkpoint); its public keys verify them. */
+  keyring: Keyring;
   /** How often an advance without If-Match re-reads and retries after losing a race. */
   maxRetries?: number;
   /** How many incidents this instance remembers as it last wrote them (default 2000; 0 turns it off). */
@@ -50,6 +53,15 @@ export function useCaseContext(deps: EngineDeps) {
     wallNow: () => deps.now().toISOString(),
     /** The incident's own now: its virtual clock for an exercise, the wall clock otherwise. */
     incidentNow: (row: Pick<IncidentRow, 'clockNow'>): string => row.clockNow ?? deps.now().toISOString(),
+    /** The signed checkpoint of the head a write leaves, to be stored with it. */
+    seal(incident: Pick<IncidentRow, 'id' | 'version' | 'headHash'>): Checkpoint {
+      return deps.keyring.sign({
+        incidentId: incident.id,
+        seq: incident.version,
+        hash: incident.headHash,
+        signedAt: deps.now().toISOString(),
+      });
+    },
     /** Records a committed write: its version for If-None-Match, its events for the metrics. */
     announce(incident: IncidentRow, events: EventRecord[]) {
       noteVersion(incident);

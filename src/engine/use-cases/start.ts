@@ -44,7 +44,8 @@ export function start(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
       },
       ctx.limits,
     );
-    const incident = { ...write.incident, changeSeq: await ctx.store.insertIncident(write) };
+    const changeSeq = await ctx.store.insertIncident({ ...write, checkpoint: ctx.seal(write.incident) });
+    const incident = { ...write.incident, changeSeq };
     ctx.writeCache.remember(incident);
     ctx.announce(incident, [write.event]);
     return incidentView(incident, callerRoles);

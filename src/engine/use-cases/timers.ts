@@ -17,7 +17,7 @@ export function timers(ctx: UseCaseContext) {
         const written = await ctx.store.withLockedIncident({ dueBy: now }, ({ incident, due }) => {
           const firing = fire(ctx.definitionOf(incident), incident, due, now, now);
           events = firing.events;
-          return firing;
+          return { ...firing, checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null };
         });
         if (!written) return touched;
         ctx.writeCache.remember(written);

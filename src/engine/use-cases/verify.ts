@@ -1,22 +1,19 @@
 import type { Actor } from '../../playbook-kit';
-import { verifyChain } from '../hash-chain';
-import type { EventRecord } from '../types';
+import { type SealedVerdict, sealedVerdict, wholeLog } from '../audit';
 import type { UseCaseContext } from './context';
 
-const PAGE = 1000;
-
-/** Checks an incident's stored history against its hash chain and head. */
+/**
+ * Checks an incident's stored history: its hash chain and head, and its latest signed checkpoint against the
+ * keys this server trusts (the database holds no key, so rewriting the rows cannot re-sign them).
+ */
 export function verify(ctx: UseCaseContext) {
-  async function verifyIncident(incidentId: string, actor?: Actor) {
+  async function verifyIncident(incidentId: string, actor?: Actor): Promise<SealedVerdict> {
     const row = await ctx.loadIncident(incidentId, actor);
-    const events: EventRecord[] = [];
-    for (let after = 0; ; ) {
-      const page = await ctx.store.listEvents(incidentId, after, PAGE);
-      events.push(...page);
-      if (page.length < PAGE) break;
-      after = page[page.length - 1]!.seq;
-    }
-    return verifyChain(events, row.headHash, row.version);
+    const [events, checkpoints] = await Promise.all([
+      wholeLog(ctx.store, incidentId),
+      ctx.store.listCheckpoints(incidentId),
+    ]);
+    return sealedVerdict(events, row, checkpoints, ctx.deps.keyring.publicKeys(), 'latest');
   }
 
   return { verifyIncident };

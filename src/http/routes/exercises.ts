@@ -1,6 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Refusal, requireFacilitator } from '../../engine';
-import { bundledScenarios, isoDuration, reportHtml, reportMarkdown } from '../../tabletop';
+import {
+  bundledScenarios,
+  isoDuration,
+  reportContentSecurityPolicy,
+  reportHtml,
+  reportMarkdown,
+} from '../../tabletop';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
 import { router } from '../router';
@@ -122,8 +128,14 @@ const clockRoute = createRoute({
       content: {
         'application/json': {
           schema: z.union([
-            z.strictObject({ advance: isoDuration.describe('ISO 8601 duration, e.g. PT2H') }),
-            z.strictObject({ to: z.iso.datetime({ offset: true }) }),
+            z.strictObject({
+              advance: isoDuration.describe('ISO 8601 duration, e.g. PT2H; at most 10 years'),
+            }),
+            z.strictObject({
+              to: z.iso
+                .datetime({ offset: true })
+                .describe("Not before 1970, not more than 10 years after the server's now"),
+            }),
           ]),
         },
       },
@@ -202,12 +214,17 @@ export function exerciseRoutes(deps: AppDeps): App {
     const report = await exercises.report(id, c.var.actor);
     const generatedAt = new Date().toISOString();
     const accept = c.req.header('accept') ?? '';
+    // Scenario text is anyone's: no browser may take the report for another type than the one sent.
+    c.header('X-Content-Type-Options', 'nosniff');
     if (accept.includes('text/markdown')) {
       return c.body(reportMarkdown(report, generatedAt), 200, {
         'content-type': 'text/markdown; charset=utf-8',
       });
     }
-    if (accept.includes('text/html')) return c.html(reportHtml(report, generatedAt), 200);
+    if (accept.includes('text/html')) {
+      c.header('Content-Security-Policy', reportContentSecurityPolicy);
+      return c.html(reportHtml(report, generatedAt), 200);
+    }
     return c.json({ generatedAt, report }, 200);
   });
   return app;

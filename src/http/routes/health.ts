@@ -8,7 +8,7 @@ export function healthRoutes(deps: AppDeps): App {
   app.get('/readyz', async (c) => {
     try {
       await deps.checkReady();
-      return c.json({ ok: true, database: 'ok' });
+      return c.json({ ok: true, database: 'ok', ...(deps.clockStatus && { clock: deps.clockStatus() }) });
     } catch {
       return problem(c, 'unavailable', 'the database does not answer');
     }

@@ -161,7 +161,10 @@ const verifyRoute = createRoute({
   method: 'get',
   path: '/v1/incidents/{id}/verify',
   tags,
-  summary: 'Recompute the hash chain',
+  summary: 'Recompute the hash chain and check the latest signed checkpoint',
+  description:
+    '`ok` only when the chain recomputes and the latest checkpoint is validly signed by a key this server ' +
+    'trusts (`GET /v1/keys`) and covers the last event with its hash.',
   request: { params: IdParam },
   responses: {
     200: json(
@@ -171,6 +174,14 @@ const verifyRoute = createRoute({
         head: z.string(),
         firstBadSeq: z.number().int().optional(),
         reason: z.string().optional(),
+        checkpoint: z.object({
+          ok: z.boolean(),
+          seq: z.number().int().optional().openapi({ description: 'The seq the latest checkpoint signs' }),
+          keyId: z.string().optional(),
+          signedAt: z.string().optional(),
+          firstBadSeq: z.number().int().optional(),
+          reason: z.string().optional(),
+        }),
       }),
       'Verdict',
     ),

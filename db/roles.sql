@@ -1,0 +1,21 @@
+-- The least a `holdfast serve` role needs. Run as the role that owns the tables (the one that ran the
+-- migrations), after every upgrade (it is idempotent):
+--
+--   psql "$OWNER_DATABASE_URL" -v app_role=holdfast_app -f db/roles.sql
+--   # or: DATABASE_URL=$OWNER_DATABASE_URL npx holdfast db grant-app-role holdfast_app
+--
+-- Create the login role first (once, as a role that may create roles):
+--   CREATE ROLE holdfast_app LOGIN PASSWORD '…';
+--
+-- The history tables take INSERT and SELECT only: no UPDATE, DELETE or TRUNCATE. Only a table's owner may
+-- ALTER it (and so DISABLE TRIGGER), and this role owns nothing. A test fails if a table is missing here.
+
+REVOKE ALL ON incidents, incident_events, incident_checkpoints, timers, tokens, exercises FROM :"app_role";
+GRANT USAGE ON SCHEMA public TO :"app_role";
+GRANT SELECT, INSERT ON incident_events, incident_checkpoints TO :"app_role";
+GRANT SELECT, INSERT, UPDATE ON incidents, tokens, exercises TO :"app_role";
+GRANT SELECT, INSERT, UPDATE, DELETE ON timers TO :"app_role";
+GRANT USAGE ON SEQUENCE incident_change_seq TO :"app_role";
+-- `serve` checks that the migrations are applied (it applies none as this role).
+GRANT USAGE ON SCHEMA drizzle TO :"app_role";
+GRANT SELECT ON drizzle.__drizzle_migrations TO :"app_role";
