@@ -36,7 +36,7 @@ export class Refusal extends Error {
 }
 
 /** How many issues a 400 lists, and how long each issue's path and message may be: a junk body gets a short answer. */
-export const MAX_LISTED_ISSUES = 20;
+const MAX_LISTED_ISSUES = 20;
 const MAX_ISSUE_PATH = 100;
 const MAX_ISSUE_MESSAGE = 200;
 

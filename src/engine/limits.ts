@@ -24,25 +24,24 @@ export const defaultIncidentLimits: IncidentLimits = {
 export function checkPayloadSize(value: unknown, what: string, limits: IncidentLimits): void {
   const stack: { value: unknown; path: string }[] = [{ value, path: what }];
   while (stack.length > 0) {
-    const { value: current, path: fullPath } = stack.pop()!;
-    const path = clip(fullPath, 100);
+    const { value: current, path } = stack.pop()!;
     if (typeof current === 'string' && current.length > limits.maxStringLength) {
       throw new Refusal(
         'payload_too_large',
-        `${path} has ${current.length} characters; a string in an event payload or incident input may have at most ${limits.maxStringLength}`,
-        { limit: 'string_length', max: limits.maxStringLength, path },
+        `${clip(path, 100)} has ${current.length} characters; a string in an event payload or incident input may have at most ${limits.maxStringLength}`,
+        { limit: 'string_length', max: limits.maxStringLength, path: clip(path, 100) },
       );
     }
     if (Array.isArray(current) && current.length > limits.maxItems) {
       throw new Refusal(
         'payload_too_large',
-        `${path} has ${current.length} items; an array in an event payload or incident input may have at most ${limits.maxItems}`,
-        { limit: 'array_items', max: limits.maxItems, path },
+        `${clip(path, 100)} has ${current.length} items; an array in an event payload or incident input may have at most ${limits.maxItems}`,
+        { limit: 'array_items', max: limits.maxItems, path: clip(path, 100) },
       );
     }
     if (current && typeof current === 'object') {
       for (const [key, child] of Object.entries(current))
-        stack.push({ value: child, path: `${fullPath}.${key}` });
+        stack.push({ value: child, path: `${path}.${key}` });
     }
   }
 }
