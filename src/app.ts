@@ -13,7 +13,9 @@ import { exerciseRoutes } from './http/routes/exercises';
 import { healthRoutes } from './http/routes/health';
 import { incidentRoutes } from './http/routes/incidents';
 import { keyRoutes } from './http/routes/keys';
+import { meRoutes } from './http/routes/me';
 import { playbookRoutes } from './http/routes/playbooks';
+import { sessionRoutes } from './http/routes/session';
 import { streamRoutes } from './http/routes/streams';
 import { tokenRoutes } from './http/routes/tokens';
 
@@ -33,17 +35,19 @@ export function createApp(deps: AppDeps) {
   // pass through one more layer for nothing.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody);
   keyRoutes(app, deps);
-  app.use('/v1/*', bearerAuth(deps.tokens));
+  app.use('/v1/*', bearerAuth(deps.tokens, deps.oidc));
 
   app.route('/', healthRoutes(deps));
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   app.route('/', playbookRoutes(deps));
   app.route('/', incidentRoutes(deps));
   app.route('/', tokenRoutes(deps));
+  app.route('/', meRoutes());
   app.route('/', exerciseRoutes(deps));
   app.route('/', streamRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', dashboardRoutes());
+  app.route('/', sessionRoutes(deps.oidc));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -1,32 +1,58 @@
 import { z } from 'zod';
 
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
-    .optional(),
-  HOLDFAST_DATA_DIR: z.string().min(1).default('./.holdfast/data'),
-  /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; default `<HOLDFAST_DATA_DIR>/signing-key.pem`. */
-  HOLDFAST_SIGNING_KEY_FILE: z.string().min(1).optional(),
-  /** Public keys of retired signing keys; default `retired-keys` beside the key file. */
-  HOLDFAST_RETIRED_KEYS_DIR: z.string().min(1).optional(),
-  HOLDFAST_ADMIN_TOKEN: z.string().min(16, 'HOLDFAST_ADMIN_TOKEN must be at least 16 characters').optional(),
-  HOLDFAST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-  HOLDFAST_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
-  /** Beyond this distance between the host's clock and the database's, an instance fires no timers. */
-  HOLDFAST_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(10_000),
-  HOLDFAST_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
-  HOLDFAST_PAYLOAD_MAX_ITEMS: z.coerce.number().int().min(1).default(200),
-  HOLDFAST_PAYLOAD_MAX_STRING: z.coerce.number().int().min(1).default(10_000),
-  HOLDFAST_CONTEXT_MAX_BYTES: z.coerce.number().int().min(65_536).default(1_048_576),
-  /** 0: no limit. */
-  HOLDFAST_EVENTS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
-  HOLDFAST_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).default(5),
-  HOLDFAST_STREAM_REPLAY_MAX: z.coerce.number().int().min(1).default(1000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+      .optional(),
+    HOLDFAST_DATA_DIR: z.string().min(1).default('./.holdfast/data'),
+    /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; default `<HOLDFAST_DATA_DIR>/signing-key.pem`. */
+    HOLDFAST_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    /** Public keys of retired signing keys; default `retired-keys` beside the key file. */
+    HOLDFAST_RETIRED_KEYS_DIR: z.string().min(1).optional(),
+    HOLDFAST_ADMIN_TOKEN: z
+      .string()
+      .min(16, 'HOLDFAST_ADMIN_TOKEN must be at least 16 characters')
+      .optional(),
+    HOLDFAST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    HOLDFAST_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+    /** Beyond this distance between the host's clock and the database's, an instance fires no timers. */
+    HOLDFAST_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(10_000),
+    HOLDFAST_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    HOLDFAST_PAYLOAD_MAX_ITEMS: z.coerce.number().int().min(1).default(200),
+    HOLDFAST_PAYLOAD_MAX_STRING: z.coerce.number().int().min(1).default(10_000),
+    HOLDFAST_CONTEXT_MAX_BYTES: z.coerce.number().int().min(65_536).default(1_048_576),
+    /** 0: no limit. */
+    HOLDFAST_EVENTS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    HOLDFAST_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).default(5),
+    HOLDFAST_STREAM_REPLAY_MAX: z.coerce.number().int().min(1).default(1000),
+    /** OpenID Connect sign-in: the provider's issuer URL. Unset: API tokens only. */
+    HOLDFAST_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    /** The dashboard's client at the provider; without it the API still accepts the provider's JWTs. */
+    HOLDFAST_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    /** A confidential client's secret; a public client signs in with PKCE alone. */
+    HOLDFAST_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The `aud` a JWT must carry to call the API; default HOLDFAST_OIDC_CLIENT_ID. */
+    HOLDFAST_OIDC_AUDIENCE: z.string().min(1).optional(),
+    /** The claim holding the caller's groups; a dotted path reaches into objects (`realm_access.roles`). */
+    HOLDFAST_OIDC_ROLES_CLAIM: z.string().min(1).default('groups'),
+    /** `group=role,role;group2=role`: the only way a signed-in user gets roles. */
+    HOLDFAST_OIDC_ROLE_MAP: z.string().default(''),
+    /** Where users reach this server (`https://holdfast.example.com`) when a proxy stands in front; default: the request's own URL. */
+    HOLDFAST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, issues) => {
+    if (config.HOLDFAST_OIDC_ISSUER && !config.HOLDFAST_OIDC_AUDIENCE && !config.HOLDFAST_OIDC_CLIENT_ID)
+      issues.addIssue({
+        code: 'custom',
+        path: ['HOLDFAST_OIDC_AUDIENCE'],
+        message: 'HOLDFAST_OIDC_ISSUER needs HOLDFAST_OIDC_AUDIENCE or HOLDFAST_OIDC_CLIENT_ID',
+      });
+  });
 
 export type Config = z.infer<typeof schema>;
 

@@ -27,6 +27,7 @@ import {
 import { createMetrics } from './http/metrics';
 import { notModifiedShortcut } from './http/not-modified';
 import { requestRecorder } from './http/observe';
+import { createOidc, type Oidc, parseRoleMap } from './http/oidc';
 import { closeIfBodyUnread } from './http/unread-body';
 import { keyLocation, openKeyring } from './signing-keys';
 import { createExerciseService } from './tabletop';
@@ -83,6 +84,24 @@ export function signingKeyring(database: Database, config: Config, logger: Logge
 export type Clock = () => Date;
 const wallClock: Clock = () => new Date();
 
+/** OpenID Connect when HOLDFAST_OIDC_ISSUER is set; a role map naming unknown roles stops the start. */
+function openIdConnect(config: Config, roles: ReadonlySet<string>, now: Clock): Oidc | undefined {
+  if (!config.HOLDFAST_OIDC_ISSUER) return undefined;
+  return createOidc(
+    {
+      issuer: config.HOLDFAST_OIDC_ISSUER,
+      clientId: config.HOLDFAST_OIDC_CLIENT_ID,
+      clientSecret: config.HOLDFAST_OIDC_CLIENT_SECRET,
+      // Checked by the config: one of the two is set.
+      audience: (config.HOLDFAST_OIDC_AUDIENCE ?? config.HOLDFAST_OIDC_CLIENT_ID) as string,
+      rolesClaim: config.HOLDFAST_OIDC_ROLES_CLAIM,
+      roleMap: parseRoleMap(config.HOLDFAST_OIDC_ROLE_MAP, roles),
+      publicUrl: config.HOLDFAST_PUBLIC_URL,
+    },
+    now,
+  );
+}
+
 /** Wires database, engine and HTTP for one process. */
 export function createServices(
   database: Database,
@@ -98,6 +117,7 @@ export function createServices(
     adminToken: config.HOLDFAST_ADMIN_TOKEN,
     knownRoles: knownRoles(registry),
   });
+  const oidc = openIdConnect(config, knownRoles(registry), now);
   const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
   const versions = new VersionCache();
   const incidents = new PgIncidentStore(database.db);
@@ -165,6 +185,7 @@ export function createServices(
     logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),
     metrics,
     accessLog: logger,
+    ...(oidc && { oidc }),
   });
   const answerKnownPoll = notModifiedShortcut({
     engine,

@@ -47,7 +47,7 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
   },
   http: {
     areas: ['http', 'engine', 'playbook-kit', 'tabletop'],
-    packages: ['hono', '@hono/', 'zod', 'node:', 'swagger-ui-dist', 'prom-client'],
+    packages: ['hono', '@hono/', 'zod', 'node:', 'swagger-ui-dist', 'prom-client', 'jose', 'openid-client'],
   },
   app: { areas: ['http', 'engine'], packages: ['hono', '@hono/'] },
   config: { areas: [], packages: ['zod'] },

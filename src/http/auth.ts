@@ -2,20 +2,39 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Refusal, requireAdmin as requireAdminRole, type TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { AppEnv } from './context';
+import type { Oidc } from './oidc';
+import { sessionOf } from './routes/session';
 
 /** The secret of an `Authorization: Bearer <token>` header, or undefined when the header is not one. */
 export function bearerSecret(header: string | undefined): string | undefined {
   return header?.match(/^Bearer\s+(\S{1,512})\s*$/i)?.[1];
 }
 
-/** `Authorization: Bearer <token>` on everything it guards; the caller becomes `c.var.actor`. */
-export function bearerAuth(tokens: TokenService): MiddlewareHandler<AppEnv> {
+/** Providers' JWTs run to a few kilobytes (Entra ID's carry groups); API tokens stay under 512 characters. */
+const jwtSecret = (header: string | undefined): string | undefined =>
+  header?.match(/^Bearer\s+([\w-]+\.[\w-]+\.[\w-]*)\s*$/i)?.[1];
+
+/**
+ * `Authorization: Bearer <token>` on everything it guards: an API token, else (with OpenID Connect) a JWT from
+ * the provider; without the header, the dashboard's session cookie. The caller becomes `c.var.actor`.
+ */
+export function bearerAuth(tokens: TokenService, oidc?: Oidc): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const secret = bearerSecret(c.req.header('authorization'));
-    if (!secret) throw new Refusal('unauthorized', 'send Authorization: Bearer <token>');
-    const actor = await tokens.authenticate(secret);
-    if (!actor) throw new Refusal('unauthorized', 'the bearer token is unknown or revoked');
+    const header = c.req.header('authorization');
+    if (!header && oidc) {
+      c.set('actor', sessionOf(c, oidc));
+      c.set('authenticatedBy', 'session');
+      return next();
+    }
+    const secret = bearerSecret(header);
+    const jwt = oidc ? jwtSecret(header) : undefined;
+    if (!secret && !jwt) throw new Refusal('unauthorized', 'send Authorization: Bearer <token>');
+    const byToken = secret ? await tokens.authenticate(secret) : null;
+    const byJwt = !byToken && jwt ? await oidc?.verifyJwt(jwt) : null;
+    const actor = byToken ?? byJwt;
+    if (!actor) throw new Refusal('unauthorized', 'the bearer token is unknown, revoked or expired');
     c.set('actor', actor);
+    c.set('authenticatedBy', byToken ? 'token' : 'jwt');
     await next();
   };
 }

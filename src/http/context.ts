@@ -3,6 +3,7 @@ import type { ChangeHub, Engine, Keyring, PlaybookRegistry, TokenService } from 
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
 import type { Metrics } from './metrics';
+import type { Oidc } from './oidc';
 
 /** What the routes need; wired by the composition root. */
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
   now: () => Date;
   /** Logs unexpected errors (never sent to clients). */
   logError: (error: unknown, requestId: string) => void;
+  /** OpenID Connect, when configured: the provider's JWTs on the API and the dashboard's sign-in. */
+  oidc?: Oidc;
   /** Request counts and latencies, served at `GET /metrics`; without it there is no `/metrics`. */
   metrics?: Metrics;
   /** Where the access log goes (one JSON line per request); without it, nothing is logged per request. */
@@ -55,6 +58,6 @@ export interface RequestLogger {
 export type AppEnv = {
   /** What @hono/node-server passes to the app; absent under `app.request()` in tests. */
   Bindings: { outgoing?: { setHeader(name: string, value: string): unknown } } | undefined;
-  Variables: { actor: Actor; requestId: string };
+  Variables: { actor: Actor; authenticatedBy: 'token' | 'jwt' | 'session'; requestId: string };
 };
 export type App = OpenAPIHono<AppEnv>;

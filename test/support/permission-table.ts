@@ -259,6 +259,8 @@ export const table: readonly Row[] = [
     expect: open(200),
     request: () => ({ path: '/dashboard/style.css' }),
   },
+  // Whether the dashboard offers a sign-in (OpenID Connect); the sign-in routes exist only with it.
+  { method: 'GET', path: '/auth/status', expect: open(200), request: () => ({ path: '/auth/status' }) },
   {
     method: 'GET',
     path: '/vendor/mermaid.js',
@@ -476,6 +478,8 @@ export const table: readonly Row[] = [
     writes: true,
     request: async (fx) => ({ path: `/v1/tokens/${await fx.token()}` }),
   },
+
+  { method: 'GET', path: '/v1/me', expect: anyToken(200), request: () => ({ path: '/v1/me' }) },
 
   // Tabletop exercises: anyone reads them; facilitators and admins run them.
   { method: 'GET', path: '/v1/scenarios', expect: anyToken(200), request: () => ({ path: '/v1/scenarios' }) },
