@@ -190,3 +190,98 @@ describe('OpenID Connect configuration', () => {
     expect(loadConfig({}, {}).HOLDFAST_OIDC_ROLES_CLAIM).toBe('groups');
   });
 });
+
+describe('the dashboard sign-in', () => {
+  // openid-client checks ID tokens against the machine's clock, so this provider dates them by it.
+  const signInSettings: Record<string, unknown> = { ...settings };
+  let wallProvider: TestProvider;
+  beforeAll(async () => {
+    wallProvider = await startTestProvider({
+      clientId,
+      user: { sub: 'u-2002', email: 'sam@example.com', groups: ['ir-leads'] },
+    });
+    signInSettings.HOLDFAST_OIDC_ISSUER = wallProvider.issuer;
+  });
+  afterAll(() => wallProvider?.close());
+  const ctx = useTestApp(signInSettings, clock.now);
+
+  const cookiesOf = (response: globalThis.Response) =>
+    response.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
+
+  /** Login → provider (signs the user in at once) → callback; the callback's answer. */
+  async function signIn(tamper: (callback: URL) => void = () => {}) {
+    const login = await ctx.services.app.request('/auth/login');
+    expect(login.status).toBe(302);
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly.*SameSite=Lax|SameSite=Lax.*HttpOnly/i);
+    const authorize = new URL(login.headers.get('location') ?? '');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const atProvider = await fetch(authorize, { redirect: 'manual' });
+    const callback = new URL(atProvider.headers.get('location') ?? '');
+    tamper(callback);
+    return ctx.services.app.request(`${callback.pathname}${callback.search}`, {
+      headers: { cookie: cookiesOf(login) },
+    });
+  }
+
+  it('signs in with PKCE and a session cookie that the API accepts with X-Requested-With', async () => {
+    const callback = await signIn();
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get('location')).toBe('/');
+    const cookie =
+      cookiesOf(callback)
+        .split('; ')
+        .find((c) => c.startsWith('holdfast_session=')) ?? '';
+    expect(cookie).not.toBe('');
+    const browser = client(ctx.services, null);
+    const me = await browser.request('GET', '/v1/me', { headers: { cookie, 'x-requested-with': 'fetch' } });
+    expect(me.body).toEqual({
+      id: `oidc:${wallProvider.issuer}#u-2002`,
+      name: 'sam@example.com',
+      roles: ['lead', 'observer'],
+      authenticatedBy: 'session',
+    });
+    const crossSite = await browser.request('GET', '/v1/me', { headers: { cookie } });
+    expect(crossSite.status).toBe(401);
+
+    expect((await browser.request('POST', '/auth/logout', { headers: { cookie } })).status).toBe(403);
+    const out = await browser.request('POST', '/auth/logout', {
+      headers: { cookie, 'x-requested-with': 'fetch' },
+    });
+    expect(out.status).toBe(204);
+    const after = await browser.request('GET', '/v1/me', {
+      headers: { cookie, 'x-requested-with': 'fetch' },
+    });
+    expect(after.status).toBe(401);
+  });
+
+  it('ends sessions after eight hours on the app clock', async () => {
+    const cookie = cookiesOf(await signIn());
+    const headers = { cookie, 'x-requested-with': 'fetch' };
+    const browser = client(ctx.services, null);
+    clock.advance(8 * 60 * 60 * 1000 - 1000);
+    try {
+      expect((await browser.request('GET', '/v1/me', { headers })).status).toBe(200);
+      clock.advance(1000);
+      expect((await browser.request('GET', '/v1/me', { headers })).status).toBe(401);
+    } finally {
+      clock.set('2026-03-02T09:00:00Z');
+    }
+  });
+
+  it('refuses a callback whose state or code is not the one it started', async () => {
+    const wrongState = await signIn((callback) => callback.searchParams.set('state', 'forged'));
+    expect(wrongState.status).toBe(401);
+    expect(wrongState.headers.getSetCookie().some((c) => c.startsWith('holdfast_session='))).toBe(false);
+    const wrongCode = await signIn((callback) => callback.searchParams.set('code', 'forged'));
+    expect(wrongCode.status).toBe(401);
+    const noLogin = await ctx.services.app.request('/auth/callback?code=x&state=y');
+    expect(noLogin.status).toBe(401);
+  });
+
+  it('tells the dashboard that sign-in is offered', async () => {
+    expect(await (await ctx.services.app.request('/auth/status')).json()).toEqual({ signIn: true });
+  });
+});
