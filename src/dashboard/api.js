@@ -1,4 +1,5 @@
-// The API client: bearer token from sessionStorage, ETag-aware GETs, problem+json errors.
+// The API client: bearer token from sessionStorage (or the sign-in's session cookie), ETag-aware GETs,
+// problem+json errors.
 
 const TOKEN_KEY = 'holdfast.token';
 
@@ -25,8 +26,9 @@ export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
 }
 
+/** X-Requested-With on every call: the server accepts the session cookie only with it (a cross-site page can't send it). */
 export function authHeaders(extra = {}) {
-  const headers = { ...extra };
+  const headers = { 'x-requested-with': 'holdfast-dashboard', ...extra };
   const secret = token.get();
   if (secret) headers.authorization = `Bearer ${secret}`;
   return headers;
@@ -63,6 +65,23 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
   }
   if (!response.ok && response.status !== 304) throw new ApiError(response.status, await problemOf(response));
   return response;
+}
+
+/** Whether the server offers the OpenID Connect sign-in. */
+export async function signInOffered() {
+  const response = await fetch('/auth/status', { cache: 'no-store' }).catch(() => null);
+  return response?.ok ? (await response.json()).signIn === true : false;
+}
+
+/** The caller (`GET /v1/me`) by token or session cookie, or null when neither is accepted. Never signs out. */
+export async function whoAmI() {
+  const response = await fetch('/v1/me', { headers: authHeaders(), cache: 'no-store' }).catch(() => null);
+  return response?.ok ? response.json() : null;
+}
+
+/** Ends the sign-in's session (the provider's own session stays). */
+export async function endSession() {
+  await fetch('/auth/logout', { method: 'POST', headers: authHeaders() }).catch(() => {});
 }
 
 /** Last body and ETag per path, for If-None-Match. */

@@ -7,12 +7,15 @@
 import {
   ApiError,
   clearCache,
+  endSession,
   getJson,
   getText,
   request,
   sendEvent,
   setUnauthorizedHandler,
+  signInOffered,
   token,
+  whoAmI,
 } from './api.js';
 import { badge, countdown, formatTime, h, humanise, replace, severityBadge, tickCountdowns } from './dom.js';
 import { follow } from './live.js';
@@ -33,10 +36,15 @@ const MODE_KEY = 'holdfast.mode';
 
 let current = null;
 let loginMessage = '';
+/** The caller (`GET /v1/me`): signed in by a token or by the OpenID Connect session; null when signed out. */
+let me = null;
+let offerSignIn = false;
 
 // ── session ─────────────────────────────────────────────────────────────────
 
 function signOut(message) {
+  if (me?.authenticatedBy === 'session') void endSession();
+  me = null;
   token.clear();
   clearCache();
   playbooks.clear();
@@ -46,7 +54,7 @@ function signOut(message) {
 }
 
 setUnauthorizedHandler((detail) => {
-  if (token.get()) signOut(`The token was refused: ${detail}.`);
+  if (me || token.get()) signOut(`Signed out: ${detail}.`);
 });
 
 document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
@@ -81,12 +89,15 @@ function newView() {
 function route() {
   current?.stop();
   current = null;
-  if (!token.get()) {
+  if (!me) {
     header.hidden = true;
     showLogin();
     return;
   }
   header.hidden = false;
+  const whoami = document.getElementById('whoami');
+  whoami.textContent = me.name;
+  whoami.title = `${me.id}\nroles: ${me.roles.join(', ') || 'none'}\nsigned in by ${me.authenticatedBy}`;
   modeSelect.value = currentMode();
   const match = location.hash.match(/^#\/incidents\/([^/?#]+)/);
   current = match ? incidentPage(decodeURIComponent(match[1])) : boardPage();
@@ -129,6 +140,7 @@ function showLogin() {
     token.set(secret);
     try {
       await request('/v1/playbooks');
+      me = await whoAmI();
       loginMessage = '';
       route();
     } catch (error) {
@@ -141,8 +153,17 @@ function showLogin() {
       button.disabled = false;
     }
   });
+  if (offerSignIn) {
+    const single = h(
+      'p',
+      { class: 'sign-in' },
+      h('a', { id: 'sso-sign-in', class: 'button', href: '/auth/login' }, 'Sign in'),
+      ' with your organisation’s account, or paste an API token below.',
+    );
+    form.insertBefore(single, form.children[1]);
+  }
   replace(main, form);
-  input.focus();
+  if (!offerSignIn) input.focus();
 }
 
 // ── shared data ─────────────────────────────────────────────────────────────
@@ -380,7 +401,7 @@ function boardPage() {
     onChange: scheduleRefresh,
     poll: refresh,
     onStatus: (state, detail, messages) => view.alive && setConnection(state, detail, messages),
-    onUnauthorized: (detail) => signOut(`The token was refused: ${detail}.`),
+    onUnauthorized: (detail) => signOut(`Signed out: ${detail}.`),
     ...liveOptions,
   });
   view.stoppers.push(() => feed.stop());
@@ -990,7 +1011,7 @@ function incidentPage(id) {
     onChange: () => void load(),
     poll: load,
     onStatus: (state, detail, messages) => view.alive && setConnection(state, detail, messages),
-    onUnauthorized: (detail) => signOut(`The token was refused: ${detail}.`),
+    onUnauthorized: (detail) => signOut(`Signed out: ${detail}.`),
     ...liveOptions,
   });
   view.stoppers.push(() => feed.stop());
@@ -1002,4 +1023,6 @@ function incidentPage(id) {
 
 setInterval(tickCountdowns, 1000);
 window.addEventListener('hashchange', route);
+// A token in this tab, or the sign-in's session cookie: whoever /v1/me says we are.
+[offerSignIn, me] = await Promise.all([signInOffered(), whoAmI()]);
 route();
