@@ -16,6 +16,7 @@ import {
   createAudit,
   createChangeHub,
   createEngine,
+  createSessions,
   createTokenService,
   type Keyring,
   PlaybookRegistry,
@@ -98,6 +99,11 @@ export function createServices(
     adminToken: config.HOLDFAST_ADMIN_TOKEN,
     knownRoles: knownRoles(registry),
   });
+  const sessions = createSessions({
+    isValid: (credential) => tokens.isActive(credential.digest),
+    now: () => now().getTime(),
+    onError: (error) => logger.error({ err: error }, 'checking the tokens of open streams failed'),
+  });
   const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
   const versions = new VersionCache();
   const incidents = new PgIncidentStore(database.db);
@@ -114,7 +120,10 @@ export function createServices(
     store: new PgChangeStore(database.db),
     feed: new PgChangeFeed(database),
     versions,
-    onTokenChange: tokens.forget,
+    onTokenChange: (digest) => {
+      tokens.forget(digest);
+      sessions.changed(digest);
+    },
     onError: (error) => logger.error({ err: error }, 'change feed failed; retrying'),
   });
   const audit = createAudit({
@@ -144,6 +153,7 @@ export function createServices(
     tokens,
     exercises,
     changes,
+    sessions,
     keyring,
     streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
@@ -158,7 +168,7 @@ export function createServices(
     tokens,
     recorder: requestRecorder({ metrics, log: logger }),
   });
-  return { registry, tokens, engine, app, metrics, changes, keyring, audit, answerKnownPoll };
+  return { registry, tokens, sessions, engine, app, metrics, changes, keyring, audit, answerKnownPoll };
 }
 
 /**

@@ -62,6 +62,7 @@ export { mermaidDiagram } from './playbook-diagram';
 export { releaseSnapshot, releaseSnapshotPath } from './playbook-release';
 export { canSeeMode, defaultModeFor, requireAdmin, requireFacilitator, requireMayOpen } from './policy';
 export { PlaybookRegistry } from './registry';
+export { type Credential, createSessions, type Sessions } from './sessions';
 export { startTimerWorker } from './timers';
 export { builtInRoles, createTokenService, hashSecret, type TokenService } from './tokens';
 export type {

@@ -53,6 +53,12 @@ export function createTokenService(deps: TokenServiceDeps) {
     return active.get(digest);
   }
 
+  /** Whether a digest is the admin token's or an active token's, asked of the store (open streams re-check). */
+  async function isActive(digest: string): Promise<boolean> {
+    if (adminHash && timingSafeEqual(adminHash, Buffer.from(digest, 'hex'))) return true;
+    return (await deps.store.findActiveTokenByHash(digest)) !== null;
+  }
+
   /** Creates a token; the secret is returned here and never again. */
   async function createToken(name: string, roles: string[]): Promise<TokenRecord & { token: string }> {
     const unknown = roles.filter((role) => !deps.knownRoles.has(role));
@@ -95,6 +101,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     authenticate,
     /** `authenticate` for the secrets it can answer without a query (the admin token, cached tokens). */
     authenticateKnown: (secret: string): Actor | undefined => knownActor(hashSecret(secret)),
+    isActive,
     createToken,
     revokeToken,
     listTokens: () => deps.store.listTokens(),

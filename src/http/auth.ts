@@ -1,5 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { Refusal, requireAdmin as requireAdminRole, type TokenService } from '../engine';
+import {
+  type Credential,
+  hashSecret,
+  Refusal,
+  requireAdmin as requireAdminRole,
+  type TokenService,
+} from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { AppEnv } from './context';
 
@@ -23,4 +29,12 @@ export function bearerAuth(tokens: TokenService): MiddlewareHandler<AppEnv> {
 export function requireAdmin(c: Context<AppEnv>): Actor {
   requireAdminRole(c.var.actor);
   return c.var.actor;
+}
+
+/**
+ * The credential of an authenticated request, for what outlives the request's own check (a stream). Computed
+ * on demand: most requests never need it.
+ */
+export function credentialOf(c: Context<AppEnv>): Credential {
+  return { digest: hashSecret(bearerSecret(c.req.header('authorization')) ?? '') };
 }

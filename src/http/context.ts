@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ChangeHub, Engine, Keyring, PlaybookRegistry, TokenService } from '../engine';
+import type { ChangeHub, Engine, Keyring, PlaybookRegistry, Sessions, TokenService } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
 import type { Metrics } from './metrics';
@@ -14,6 +14,8 @@ export interface AppDeps {
   keyring: Keyring;
   /** This instance's view of committed changes: streams and `?since`. */
   changes: ChangeHub;
+  /** The open streams by credential: they end when it is revoked or expires. */
+  sessions: Sessions;
   /** Streams send a heartbeat comment after this long without a message (default 15 s). */
   streamHeartbeatMs?: number;
   /** How this instance's clock stands against the database's (`/readyz`); absent when it does not measure it. */

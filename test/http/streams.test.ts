@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { countPgliteQueries } from '../support/databases';
 import { ADMIN_TOKEN, type Client, tokenFor, useTestApp } from '../support/http';
@@ -212,6 +213,47 @@ describe('streams', () => {
       });
       expect(answer.status, `${path} ${id}`).toBe(400);
     }
+  });
+});
+
+describe('a revoked token', () => {
+  const tokenId = async (name: string) =>
+    (await app.admin.request('GET', '/v1/tokens')).body.items.find(
+      (token: { name: string }) => token.name === name,
+    ).id as string;
+
+  it('ends its open streams', async () => {
+    const observer = await tokenFor(app.services, app.admin, 'wall-screen', 'observer');
+    const incident = await openDrill();
+    const all = await openStream('/v1/stream', {}, bearerOf(observer));
+    const one = await openStream(`/v1/incidents/${incident.id}/stream`, {}, bearerOf(observer));
+    const admins = await openStream('/v1/stream');
+    await note(incident.id, 'seen by all');
+    await all.next(1);
+    await one.next(1);
+
+    expect((await app.admin.request('DELETE', `/v1/tokens/${await tokenId('wall-screen')}`)).status).toBe(
+      200,
+    );
+    await all.ended(2000);
+    await one.ended(2000);
+    expect(app.services.sessions.size).toBe(1);
+    // Another credential's stream goes on.
+    await note(incident.id, 'after the revocation');
+    expect(parsed(await admins.next(2)).map((change) => change.version)).toEqual([2, 3]);
+    await admins.close();
+  });
+
+  it('ends its streams at the next heartbeat when no notice of the revocation arrived', async () => {
+    const observer = await tokenFor(app.services, app.admin, 'wall-screen', 'observer');
+    const stream = await openStream('/v1/stream', {}, bearerOf(observer));
+    const id = await tokenId('wall-screen');
+    // Revoked the way no trigger sees, so nothing is announced.
+    await app.test.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(sql`update tokens set revoked_at = now() where id = ${id}`);
+    });
+    await stream.ended(2000);
   });
 });
 

@@ -77,6 +77,10 @@ export function sseReader(response: Response) {
       taken = messages.length;
       return batch;
     },
+    /** Resolves when the server ended the stream; rejects if it is still open after `timeoutMs`. */
+    async ended(timeoutMs = 10_000): Promise<void> {
+      await pump(() => done, timeoutMs);
+    },
     close: () => reader.cancel(),
   };
 }

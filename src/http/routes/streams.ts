@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import {
   type ChangeCursor,
@@ -12,7 +13,8 @@ import {
   parseCursor,
   Refusal,
 } from '../../engine';
-import type { App, AppDeps } from '../context';
+import { credentialOf } from '../auth';
+import type { App, AppDeps, AppEnv } from '../context';
 import { router } from '../router';
 import { IdParam, isUuid, ModeQuery, problemResponses } from '../schemas';
 
@@ -92,18 +94,21 @@ const fromEvent = (row: Pick<IncidentRow, 'id' | 'playbookId' | 'title' | 'mode'
   );
 
 /**
- * The live part of a stream: waits for `hasWork` or the heartbeat interval, whichever comes first, until the
- * client goes away. `wake` is handed to the change subscription.
+ * The live part of a stream: waits for `wake` or the heartbeat interval, whichever comes first, until the
+ * client goes away or `end` is called (its credential is no longer valid). `wake` is handed to the change
+ * subscription. Before each heartbeat the credential is checked again, in case a revocation notice was missed.
  */
-function liveLoop(stream: SSEStreamingApi, heartbeatMs: number) {
+function liveLoop(stream: SSEStreamingApi, heartbeatMs: number, stillValid: () => Promise<boolean>) {
   let wakeUp: (() => void) | null = null;
   let closed = false;
-  stream.onAbort(() => {
+  const end = () => {
     closed = true;
     wakeUp?.();
-  });
+  };
+  stream.onAbort(end);
   return {
     wake: () => wakeUp?.(),
+    end,
     get closed() {
       return closed || stream.aborted || stream.closed;
     },
@@ -116,15 +121,24 @@ function liveLoop(stream: SSEStreamingApi, heartbeatMs: number) {
       });
       clearTimeout(timer);
       wakeUp = null;
-      if (!woken && !this.closed) await stream.write(': heartbeat\n\n');
-      return woken;
+      if (woken || this.closed) return woken;
+      if (await stillValid()) await stream.write(': heartbeat\n\n');
+      else end();
+      return false;
     },
   };
 }
 
 export function streamRoutes(deps: AppDeps): App {
   const app = router();
-  const { engine, changes } = deps;
+  const { engine, changes, sessions } = deps;
+
+  /** The live part of a stream, ended with its credential; `close` unregisters it. */
+  const sessionLoop = (c: Context<AppEnv>, stream: SSEStreamingApi) => {
+    const credential = credentialOf(c);
+    const live = liveLoop(stream, heartbeatMs, () => sessions.stillValid(credential));
+    return { live, close: sessions.open(credential, live.end) };
+  };
   const heartbeatMs = deps.streamHeartbeatMs ?? 15_000;
 
   app.openapi(streamRoute, async (c) => {
@@ -136,7 +150,7 @@ export function streamRoutes(deps: AppDeps): App {
     let last: ChangeCursor =
       resumeFrom !== undefined ? parseCursor(resumeFrom, 'Last-Event-ID') : await changes.startingPoint();
     return streamSSE(c, async (stream) => {
-      const live = liveLoop(stream, heartbeatMs);
+      const { live, close } = sessionLoop(c, stream);
       const queued: ChangeRecord[] = [];
       // Subscribed before the replay: nothing committed in between can fall through.
       const unsubscribe = changes.subscribe((batch) => {
@@ -162,6 +176,7 @@ export function streamRoutes(deps: AppDeps): App {
           await live.wait();
         }
       } finally {
+        close();
         unsubscribe();
       }
     }) as never;
@@ -180,7 +195,7 @@ export function streamRoutes(deps: AppDeps): App {
     }
     let lastSeq = resumeFrom !== undefined ? Number(resumeFrom) : row.version;
     return streamSSE(c, async (stream) => {
-      const live = liveLoop(stream, heartbeatMs);
+      const { live, close } = sessionLoop(c, stream);
       let changed = false;
       const unsubscribe = changes.subscribe((batch) => {
         if (batch.some((change) => change.incidentId === id)) {
@@ -214,6 +229,7 @@ export function streamRoutes(deps: AppDeps): App {
           await live.wait();
         }
       } finally {
+        close();
         unsubscribe();
       }
     }) as never;
