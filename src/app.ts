@@ -33,7 +33,9 @@ export function createApp(deps: AppDeps) {
   // pass through one more layer for nothing.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody);
   keyRoutes(app, deps);
-  app.use('/v1/*', bearerAuth(deps.tokens));
+  const authenticated = bearerAuth(deps.tokens);
+  app.use('/v1/*', authenticated);
+  app.use('/metrics', authenticated);
 
   app.route('/', healthRoutes(deps));
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));

@@ -60,7 +60,14 @@ export { checkPlaybook } from './playbook-check';
 export { describeStates } from './playbook-description';
 export { mermaidDiagram } from './playbook-diagram';
 export { releaseSnapshot, releaseSnapshotPath } from './playbook-release';
-export { canSeeMode, defaultModeFor, requireAdmin, requireFacilitator, requireMayOpen } from './policy';
+export {
+  canSeeMode,
+  defaultModeFor,
+  requireAdmin,
+  requireFacilitator,
+  requireLiveReader,
+  requireMayOpen,
+} from './policy';
 export { PlaybookRegistry } from './registry';
 export { type Credential, createSessions, type Sessions } from './sessions';
 export { startTimerWorker } from './timers';
