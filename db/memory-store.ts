@@ -267,10 +267,10 @@ export class MemoryIncidentStore implements IncidentStore {
     });
   }
 
-  getIncident(id: string): Promise<IncidentRow | null> {
+  getIncident(id: string, mode?: IncidentMode): Promise<IncidentRow | null> {
     return this.data.transaction(() => {
       const incident = this.data.incidents.get(id);
-      return incident ? copy(incident) : null;
+      return incident && (mode === undefined || incident.mode === mode) ? copy(incident) : null;
     });
   }
 

@@ -6,6 +6,7 @@ import type {
   ExerciseRow,
   ExerciseStore,
   IncidentFilter,
+  IncidentMode,
   IncidentPick,
   IncidentRow,
   IncidentStore,
@@ -138,8 +139,11 @@ export class PgIncidentStore implements IncidentStore {
     return row?.dueAt ? iso(row.dueAt) : null;
   }
 
-  async getIncident(id: string): Promise<IncidentRow | null> {
-    const [row] = await this.db.select().from(incidents).where(eq(incidents.id, id));
+  async getIncident(id: string, mode?: IncidentMode): Promise<IncidentRow | null> {
+    const [row] = await this.db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.id, id), mode && eq(incidents.mode, mode)));
     return row ? toIncident(row) : null;
   }
 

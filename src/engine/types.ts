@@ -120,7 +120,8 @@ export interface IncidentStore {
     expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
     write: IncidentWrite & Sealed,
   ): Promise<CommitResult>;
-  getIncident(id: string): Promise<IncidentRow | null>;
+  /** With `mode`, an incident of another mode is not found, and its row (the snapshot) is never read. */
+  getIncident(id: string, mode?: IncidentMode): Promise<IncidentRow | null>;
   listIncidents(filter: IncidentFilter): Promise<IncidentRow[]>;
   listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]>;
   findEventByIdempotencyKey(incidentId: string, key: string): Promise<EventRecord | null>;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../src/engine/checkpoints';
 import type {
   EventRecord,
+  IncidentMode,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
@@ -159,7 +160,7 @@ function portShaped(store: IncidentStore): IncidentStore {
   };
   const incident = (row: IncidentRow | null) => row && pick(row, incidentKeys);
   return Object.assign(store, {
-    getIncident: async (id: string) => incident(await getIncident(id)),
+    getIncident: async (id: string, mode?: IncidentMode) => incident(await getIncident(id, mode)),
     listIncidents: async (filter: Parameters<IncidentStore['listIncidents']>[0]) =>
       (await listIncidents(filter)).map((row) => pick(row, incidentKeys)),
     listTimers: async (id: string) => (await listTimers(id)).map((row) => pick(row, timerKeys)),
@@ -212,6 +213,15 @@ for (const backend of storageBackends) {
         { ...event, occurredAt: '2026-03-08T10:00:00.000Z', recordedAt: '2026-03-08T10:00:00.000Z' },
       ]);
       expect(await store.getIncident(randomUUID())).toBeNull();
+    });
+
+    it('finds an incident by id and mode only when it has that mode', async () => {
+      const live = await open();
+      const exercise = await open({ mode: 'exercise', clockNow: T0 });
+      expect((await store.getIncident(live.id, 'live'))?.id).toBe(live.id);
+      expect(await store.getIncident(live.id, 'exercise')).toBeNull();
+      expect((await store.getIncident(exercise.id, 'exercise'))?.id).toBe(exercise.id);
+      expect((await store.getIncident(exercise.id))?.id).toBe(exercise.id);
     });
 
     it('commits an advance guarded by version and change_seq, each commit on one global change sequence', async () => {
