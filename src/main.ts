@@ -120,6 +120,7 @@ export function createServices(
     store: new PgChangeStore(database.db),
     feed: new PgChangeFeed(database),
     versions,
+    cursorKey: keyring.derivedKey('cursors'),
     onTokenChange: (digest) => {
       tokens.forget(digest);
       sessions.changed(digest);

@@ -15,10 +15,10 @@ export {
 export { cacaoPlaybook, type TlpLevel, tlpLevels } from './cacao-export';
 export {
   type ChangeHub,
+  type CursorCodec,
   createChangeHub,
+  createCursorCodec,
   cursorAfter,
-  formatCursor,
-  parseCursor,
   VersionCache,
 } from './changes';
 export {

@@ -240,6 +240,12 @@ export interface ChangeStore {
   /** The oldest transaction still running: a reader starting at (horizon, 0) misses nothing later. */
   changeHorizon(): Promise<number>;
   /**
+   * The latest change (an incident write or an event) of an incident of `mode` older than the horizon, or
+   * (0, 0): a reader of that mode starting there misses nothing later either, and the place says nothing about
+   * the other mode's writes.
+   */
+  lastChangeOf(mode: IncidentMode): Promise<ChangeCursor>;
+  /**
    * Committed events after `after`, in cursor order, of incidents matching the filter; and `horizon`, the
    * oldest transaction still running (where a reader may start without missing anything later).
    */

@@ -8,9 +8,7 @@ import {
   cursorAfter,
   defaultModeFor,
   type EventRecord,
-  formatCursor,
   type IncidentRow,
-  parseCursor,
   Refusal,
 } from '../../engine';
 import { credentialOf } from '../auth';
@@ -148,7 +146,9 @@ export function streamRoutes(deps: AppDeps): App {
     }
     const resumeFrom = c.req.valid('header')['last-event-id'];
     let last: ChangeCursor =
-      resumeFrom !== undefined ? parseCursor(resumeFrom, 'Last-Event-ID') : await changes.startingPoint();
+      resumeFrom !== undefined
+        ? changes.cursors.parse(resumeFrom, mode, 'Last-Event-ID')
+        : await changes.startingPoint(mode);
     return streamSSE(c, async (stream) => {
       const { live, close } = sessionLoop(c, stream);
       const queued: ChangeRecord[] = [];
@@ -158,7 +158,7 @@ export function streamRoutes(deps: AppDeps): App {
         live.wake();
       });
       const send = async (change: ChangeRecord) => {
-        const id = formatCursor(change.cursor);
+        const id = changes.cursors.format(change.cursor, mode);
         await stream.writeSSE({ id, event: 'change', data: JSON.stringify(changeWire(change, id)) });
         last = change.cursor;
       };
