@@ -70,16 +70,19 @@ export function sseReader(response: Response) {
     async comment(text: string, timeoutMs = 10_000): Promise<void> {
       await pump(() => comments.includes(text), timeoutMs);
     },
+    /** Waits until the server ends the stream, and returns the messages not taken yet. */
+    async ended(timeoutMs = 10_000): Promise<SseMessage[]> {
+      await pump(() => done, timeoutMs);
+      const batch = messages.slice(taken);
+      taken = messages.length;
+      return batch;
+    },
     /** Messages that arrived but were not taken yet (after waiting `ms` for more). */
     async rest(ms: number): Promise<SseMessage[]> {
       await pump(() => false, ms).catch(() => {});
       const batch = messages.slice(taken);
       taken = messages.length;
       return batch;
-    },
-    /** Resolves when the server ended the stream; rejects if it is still open after `timeoutMs`. */
-    async ended(timeoutMs = 10_000): Promise<void> {
-      await pump(() => done, timeoutMs);
     },
     close: () => reader.cancel(),
   };
