@@ -61,6 +61,13 @@ export { describeStates } from './playbook-description';
 export { mermaidDiagram } from './playbook-diagram';
 export { releaseSnapshot, releaseSnapshotPath } from './playbook-release';
 export { canSeeMode, defaultModeFor, requireAdmin, requireFacilitator, requireMayOpen } from './policy';
+export {
+  canonicalName,
+  type Principal,
+  type PrincipalKind,
+  principalKinds,
+  systemAdminPrincipal,
+} from './principals';
 export { PlaybookRegistry } from './registry';
 export { startTimerWorker } from './timers';
 export { builtInRoles, createTokenService, hashSecret, type TokenService } from './tokens';
@@ -74,5 +81,7 @@ export type {
   IncidentMode,
   IncidentRow,
   IncidentWrite,
+  PrincipalRecord,
   TimerRow,
+  TokenRecord,
 } from './types';
