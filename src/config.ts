@@ -18,6 +18,13 @@ const schema = z.object({
   /** Beyond this distance between the host's clock and the database's, an instance fires no timers. */
   HOLDFAST_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(10_000),
   HOLDFAST_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  HOLDFAST_PAYLOAD_MAX_ITEMS: z.coerce.number().int().min(1).default(200),
+  HOLDFAST_PAYLOAD_MAX_STRING: z.coerce.number().int().min(1).default(10_000),
+  HOLDFAST_CONTEXT_MAX_BYTES: z.coerce.number().int().min(65_536).default(1_048_576),
+  /** 0: no limit. */
+  HOLDFAST_EVENTS_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  HOLDFAST_STREAMS_PER_TOKEN: z.coerce.number().int().min(1).default(5),
+  HOLDFAST_STREAM_REPLAY_MAX: z.coerce.number().int().min(1).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -101,6 +101,11 @@ export function createServices(
   const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
   const versions = new VersionCache();
   const incidents = new PgIncidentStore(database.db);
+  const limits = {
+    maxItems: config.HOLDFAST_PAYLOAD_MAX_ITEMS,
+    maxStringLength: config.HOLDFAST_PAYLOAD_MAX_STRING,
+    maxStateBytes: config.HOLDFAST_CONTEXT_MAX_BYTES,
+  };
   const engine = createEngine({
     store: incidents,
     registry,
@@ -108,6 +113,7 @@ export function createServices(
     newId: randomUUID,
     keyring,
     versions,
+    limits,
     onCommitted: metrics.observeCommitted,
   });
   const changes = createChangeHub({
@@ -136,6 +142,7 @@ export function createServices(
         now,
         newId: randomUUID,
         keyring,
+        limits,
       }),
   });
   const app = createApp({
@@ -149,6 +156,12 @@ export function createServices(
     checkReady: () => database.ping(),
     clockStatus,
     bodyLimitBytes: config.HOLDFAST_BODY_LIMIT_BYTES,
+    tokenLimits: {
+      eventsPerMinute: config.HOLDFAST_EVENTS_PER_MINUTE,
+      streamsPerToken: config.HOLDFAST_STREAMS_PER_TOKEN,
+      streamReplayMax: config.HOLDFAST_STREAM_REPLAY_MAX,
+    },
+    now,
     logError: (error, requestId) => logger.error({ err: error, requestId }, 'request failed'),
     metrics,
     accessLog: logger,

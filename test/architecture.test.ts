@@ -146,6 +146,7 @@ describe('import boundaries (DESIGN.md 2.1)', () => {
       'errors',
       'hash-chain',
       'instants',
+      'limits',
       'machine-runtime',
       'overdue',
       'policy',

@@ -1,5 +1,5 @@
-import type { Actor, IncidentInput, TrackedClocks } from '../../src/playbook-kit';
-import { addMs, eventTime, hours } from '../../src/playbook-kit';
+import type { Actor, IncidentInput, Omitted, TrackedClocks } from '../../src/playbook-kit';
+import { addMs, appendKept, eventTime, hours } from '../../src/playbook-kit';
 import type { ClientEvent, PayloadOf } from './events';
 import type { RansomDemandInput } from './input';
 
@@ -105,7 +105,9 @@ export interface RansomDemandContext {
   /** T_online. */
   onlineAt: string | null;
   recoveryCompletedAt: string | null;
-  // ── logs ──
+  // ── logs: the newest records of each list (see `appendKept`); the event log has them all ──
+  /** How many older records each list left out, by its path (absent until one did). */
+  omitted?: Omitted;
   escalations: Escalation[];
   decisions: DecisionRecord[];
   command: {
@@ -275,16 +277,24 @@ export function clock(event: unknown, fallback: string): string {
 /** `{ by, at }` of a client event. */
 export const stamp = (event: { actor: Actor; at: string }): Stamp => ({ by: event.actor.id, at: event.at });
 
-/** A decision record with the scope known at the time (PB-1 §5.0 "Decisions"). */
+/** A decision record with the scope known at the time (PB-1 §5.0 "Decisions"), added to the decision log. */
 export function decision(
   context: RansomDemandContext,
   id: DecisionRecord['id'],
   option: string,
   rationale: string,
   event: { actor: Actor; at: string },
-): DecisionRecord[] {
+): Pick<RansomDemandContext, 'decisions' | 'omitted'> {
   const knownScope = context.investigation.scope.at(-1) ?? null;
-  return [...context.decisions, { id, option, rationale, knownScope, ...stamp(event) }];
+  const record = { id, option, rationale, knownScope, ...stamp(event) };
+  const { list, omitted } = appendKept(
+    'decisions',
+    context.decisions,
+    [record],
+    context.omitted,
+    (d) => d.id,
+  );
+  return { decisions: list, omitted };
 }
 
 const norm = (regime: string) => regime.trim().toUpperCase();

@@ -1,5 +1,5 @@
 import { and, assign, or, setup, stateIn } from 'xstate';
-import { addMs, days, hours, minutes, msUntil, type StateMeta } from '../../src/playbook-kit';
+import { addMs, appendKept, days, hours, minutes, msUntil, type StateMeta } from '../../src/playbook-kit';
 import {
   clock,
   type EscalationKind,
@@ -15,6 +15,9 @@ export const MACHINE_ID = 'ransom-demand';
 export const sid = (path: string) => `#${MACHINE_ID}.${path}`;
 
 type Ctx = RansomDemandContext;
+
+/** Escalations kept in context by kind: `notYetEscalated` asks whether one of a kind was ever recorded. */
+export const byKind = (escalation: { kind: string }) => escalation.kind;
 
 /**
  * When each timer is due, from the anchors in context (PB-1 "Timers"; all *policy defaults* unless a law is
@@ -125,9 +128,17 @@ export const pb = setup({
   },
   actions: {
     /** Appends to `context.escalations`, stamped with the timer event's `at` (or the due time if it has none). */
-    recordEscalation: assign(({ context, event }, params: EscalationParams) => ({
-      escalations: [...context.escalations, { ...params, at: clock(event, params.dueAt) }],
-    })),
+    recordEscalation: assign(({ context, event }, params: EscalationParams) => {
+      const escalation = { ...params, at: clock(event, params.dueAt) };
+      const { list, omitted } = appendKept(
+        'escalations',
+        context.escalations,
+        [escalation],
+        context.omitted,
+        byKind,
+      );
+      return { escalations: list, omitted };
+    }),
     /** No-op on purpose: returned by `transition()` as data so the engine can log / alert on it. */
     escalate: (_, _params: EscalationParams) => {},
   },

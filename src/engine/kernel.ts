@@ -8,9 +8,10 @@ import {
   type Severity,
   severities,
 } from '../playbook-kit';
-import { Refusal } from './errors';
+import { listIssues, Refusal } from './errors';
 import { GENESIS_HASH, hashEvent } from './hash-chain';
 import { checkInstantsIn } from './instants';
+import { checkPayloadSize, checkStateSize, defaultIncidentLimits, type IncidentLimits } from './limits';
 import {
   acceptsEvent,
   allowedEvents,
@@ -114,7 +115,9 @@ export interface OpenCommand {
 export function open(
   definition: PlaybookDefinition,
   command: OpenCommand,
+  limits: IncidentLimits = defaultIncidentLimits,
 ): IncidentWrite & { effects: Effect[] } {
+  checkPayloadSize(command.input, 'input', limits);
   const input = parseOrThrow(definition.inputSchema, command.input ?? {}, 'input');
   checkInstantsIn(definition.inputSchema, input, 'input', new Date(command.recordedAt));
   const severity = command.severity ?? definition.defaultSeverity(input);
@@ -162,6 +165,7 @@ export function open(
     idempotencyKey: null,
     requestHash: null,
   });
+  checkStateSize(incident.snapshot, limits);
   return {
     incident,
     event,
@@ -192,7 +196,8 @@ export interface Decision {
 
 /**
  * Whether the incident accepts the event now, and what accepting it writes; a refusal is an `Refusal`
- * (closed, unknown event, role, payload, time, or no owning step takes it). `now`: the incident's clock.
+ * (closed, unknown event, role, payload, time, no owning step takes it, or the incident would outgrow
+ * `limits`). `now`: the incident's clock.
  */
 export function decide(
   definition: PlaybookDefinition,
@@ -200,6 +205,7 @@ export function decide(
   command: DecideCommand,
   now: string,
   recordedAt: string,
+  limits: IncidentLimits = defaultIncidentLimits,
 ): Decision {
   if (row.status === 'closed') {
     throw new Refusal('incident_closed', `incident ${row.id} is closed; it accepts no more events`);
@@ -221,6 +227,7 @@ export function decide(
       },
     );
   }
+  checkPayloadSize(command.payload, 'payload', limits);
   const payload = parseOrThrow(clientEvent.payload, command.payload ?? {}, 'payload');
   checkInstantsIn(clientEvent.payload, payload, 'payload', new Date(recordedAt));
   const snapshot = restoreSnapshot(definition, row.snapshot);
@@ -248,6 +255,7 @@ export function decide(
     idempotencyKey: command.idempotencyKey ?? null,
     requestHash: command.idempotencyKey ? command.requestHash : null,
   });
+  checkStateSize(incident.snapshot, limits);
   return {
     write: {
       incident,
@@ -429,19 +437,6 @@ function timerRows(incidentId: string, timers: PendingTimer[]): TimerRow[] {
 export function parseOrThrow(schema: ClientEventDef['payload'], value: unknown, what: string): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new Refusal(
-    'invalid_request',
-    `${what} is invalid: ${parsed.error.issues.map(formatIssue).join('; ')}`,
-    {
-      errors: parsed.error.issues.map((issue) => ({
-        path: [what, ...issue.path.map(String)].join('.'),
-        message: issue.message,
-      })),
-    },
-  );
-}
-
-function formatIssue(issue: { path: PropertyKey[]; message: string }): string {
-  const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
+  const { errors, errorCount, summary } = listIssues(what, parsed.error.issues);
+  throw new Refusal('invalid_request', `${what} is invalid: ${summary}`, { errors, errorCount });
 }

@@ -22,6 +22,13 @@ export interface AppDeps {
   checkReady: () => Promise<void>;
   /** Request bodies above this many bytes are refused with 413. */
   bodyLimitBytes: number;
+  /**
+   * Per token, on this instance: events a minute (0: no limit), streams open at once, and how many messages a
+   * stream replays before it ends (the client resumes from its last id).
+   */
+  tokenLimits: { eventsPerMinute: number; streamsPerToken: number; streamReplayMax: number };
+  /** The clock the limits count with. */
+  now: () => Date;
   /** Logs unexpected errors (never sent to clients). */
   logError: (error: unknown, requestId: string) => void;
   /** Request counts and latencies, served at `GET /metrics`; without it there is no `/metrics`. */

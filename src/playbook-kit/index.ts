@@ -4,6 +4,7 @@ export * from './clock-tracking';
 export * from './context-facts';
 export * from './define';
 export * from './input';
+export * from './kept-records';
 export * from './kit';
 export * from './notification-clocks';
 export * from './payload-rules';

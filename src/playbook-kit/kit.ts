@@ -9,6 +9,7 @@ import {
 } from './clock-tracking';
 import type { Actor, IncidentInput, StateMeta } from './define';
 import type { BasicInput } from './input';
+import { appendKept, type Omitted } from './kept-records';
 import type { ClockAnchor } from './notification-clocks';
 import { msUntil } from './time';
 
@@ -82,11 +83,16 @@ export interface KitContext {
   country: string | null;
   input: BasicInput & Payload;
   facts: Record<string, Fact>;
+  /** The newest decisions, and the newest of each id (see `appendKept`). */
   decisions: Decision[];
+  /** The newest escalations, and the newest of each timer. */
   escalations: Escalation[];
+  /** The newest evidence items, and the newest of each kind. */
   evidence: EvidenceItem[];
   messages: Record<string, Message>;
   clocks: TrackedClocks;
+  /** How many older records `decisions`, `escalations` and `evidence` left out (absent until one did). */
+  omitted?: Omitted;
 }
 
 /** Client events carry a payload; internal ones (`deadline.passed`, `clock.due`) carry their own fields. */
@@ -128,6 +134,10 @@ const stampOf = (event: KitEvent, fallbackAt: string): Stamp => ({
   byName: event.actor?.name ?? 'system',
   at: event.at ?? fallbackAt,
 });
+
+const byId = (decision: Decision) => decision.id;
+const byTimer = (escalation: Escalation) => escalation.timer;
+const byKind = (item: EvidenceItem) => item.kind;
 
 /** The clock anchors an SM-CLOCKS event opens (domain reference §3.1). */
 function anchorsOf(event: KitEvent): ClockAnchor[] {
@@ -188,20 +198,25 @@ export const kit = setup({
         rationale: String(payload.rationale ?? ''),
         knownFacts: Object.keys(context.facts).filter((type) => type !== event.type),
       };
-      return { decisions: [...context.decisions, decision] };
+      const { list, omitted } = appendKept('decisions', context.decisions, [decision], context.omitted, byId);
+      return { decisions: list, omitted };
     }),
-    recordEscalation: assign(({ context, event }) => ({
-      now: event.at ?? context.now,
-      escalations: [
-        ...context.escalations,
-        {
-          timer: event.timer ?? 'unknown',
-          label: event.label ?? '',
-          dueAt: event.dueAt ?? context.now,
-          at: event.at ?? context.now,
-        },
-      ],
-    })),
+    recordEscalation: assign(({ context, event }) => {
+      const escalation: Escalation = {
+        timer: event.timer ?? 'unknown',
+        label: event.label ?? '',
+        dueAt: event.dueAt ?? context.now,
+        at: event.at ?? context.now,
+      };
+      const { list, omitted } = appendKept(
+        'escalations',
+        context.escalations,
+        [escalation],
+        context.omitted,
+        byTimer,
+      );
+      return { now: event.at ?? context.now, escalations: list, omitted };
+    }),
     /** No-op on purpose: returned by `transition()` as data, so the engine logs or alerts on it. */
     escalate: (_, _params: { timer: string; label: string }) => {},
     draftMessage: assign(({ context, event }) => {
@@ -277,13 +292,17 @@ export const kit = setup({
     })),
     captureEvidence: assign(({ context, event }) => {
       const payload = event.payload as { kind: string; sha256: string; location: string; note?: string };
-      return { evidence: [...context.evidence, { ...stampOf(event, context.now), ...payload }] };
+      const item = { ...stampOf(event, context.now), ...payload };
+      const { list, omitted } = appendKept('evidence', context.evidence, [item], context.omitted, byKind);
+      return { evidence: list, omitted };
     }),
     /** SM-EVIDENCE for an event that preserves several items at once (`payload.items`, e.g. a baseline). */
     captureEvidenceItems: assign(({ context, event }) => {
       const items = (event.payload?.items ?? []) as { kind: string; sha256: string; location: string }[];
       const stamp = stampOf(event, context.now);
-      return { evidence: [...context.evidence, ...items.map((item) => ({ ...stamp, ...item }))] };
+      const added = items.map((item) => ({ ...stamp, ...item }));
+      const { list, omitted } = appendKept('evidence', context.evidence, added, context.omitted, byKind);
+      return { evidence: list, omitted };
     }),
     /**
      * Jurisdictions found after opening (a legal profile, `payload.jurisdictions`) join the incident's: clocks

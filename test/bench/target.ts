@@ -44,7 +44,14 @@ export function adminApi(baseUrl: string): BenchApi {
 const POOL = 20;
 
 export async function openBenchTarget(name: string, serverUrl: string | undefined): Promise<BenchTarget> {
-  const settings = { PORT: 0, HOLDFAST_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', HOLDFAST_DB_POOL: POOL };
+  // One token sends every event: the per-token rate limit is off, or it would be what the bench measures.
+  const settings = {
+    PORT: 0,
+    HOLDFAST_ADMIN_TOKEN: ADMIN,
+    LOG_LEVEL: 'silent',
+    HOLDFAST_DB_POOL: POOL,
+    HOLDFAST_EVENTS_PER_MINUTE: 0,
+  };
   if (!serverUrl) {
     const config = loadConfig({ ...settings, HOLDFAST_DATA_DIR: `memory://${name}` }, {});
     const database = await openMigratedDatabase(config);

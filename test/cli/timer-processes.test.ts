@@ -118,7 +118,7 @@ describe('timers across restarts and instances', () => {
         // All 1,000 demands arrived at the same instant, so every declaration timer (demand + 30 min) falls due
         // at one instant T a few seconds from now. A 1 h window puts the 24/12/1 h ransom warnings in the past:
         // they are overdue at open and fire first, so each incident has several timers to fire in order.
-        const dueInstant = Math.ceil(Date.now() / 1000) * 1000 + 12_000;
+        const dueInstant = Math.ceil(Date.now() / 1000) * 1000 + 30_000;
         const receivedAt = new Date(dueInstant - 30 * 60_000).toISOString();
         const opener = actor('opener', 'incident_commander');
         const ids: string[] = [];

@@ -135,14 +135,15 @@ describe.skipIf(!TEST_DATABASE_URL)('fault: servers killed with -9 under load (P
         (fire) => fire.incidentId === incident.id && fire.timer === incident.timerId,
       );
       expect(
-        fired.map((fire) => fire.occurredAt),
+        fired.map((fire) => fire.dueAt),
         `declaration timer of ${incident.id}`,
       ).toEqual([incident.dueAt]);
     }
     for (const incident of blackout) {
       const fired = fires.find((fire) => fire.incidentId === incident.id && fire.timer === incident.timerId)!;
       expect(Date.parse(incident.dueAt)).toBeLessThan(backAt);
-      expect(Date.parse(fired.recordedAt)).toBeGreaterThanOrEqual(backAt);
+      // Servers tell the time by the database's clock, measured to within a round trip of this host's.
+      expect(Date.parse(fired.recordedAt)).toBeGreaterThanOrEqual(backAt - 1000);
     }
     expect(await overdueTimers(sql, 2000)).toBe(0);
 

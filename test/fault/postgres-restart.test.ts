@@ -181,10 +181,9 @@ describe.skipIf(unavailable !== null)('fault: Postgres restarted under load', ()
     );
     await sleep(2000);
     const fired = (await timerFires(sql)).filter((fire) => fire.incidentId === timed.id);
-    expect(fired.map((fire) => [fire.timer, fire.occurredAt, fire.n])).toEqual([
-      [timed.timerId, timed.dueAt, 1],
-    ]);
-    expect(Date.parse(fired[0]!.recordedAt)).toBeGreaterThanOrEqual(restarting);
+    expect(fired.map((fire) => [fire.timer, fire.dueAt, fire.n])).toEqual([[timed.timerId, timed.dueAt, 1]]);
+    // Servers tell the time by the database's clock, measured to within a round trip of this host's.
+    expect(Date.parse(fired[0]!.recordedAt)).toBeGreaterThanOrEqual(restarting - 1000);
 
     // B's change feed listens again: its version cache follows a write made through A.
     const path = `/v1/incidents/${hot[0]!.id}`;

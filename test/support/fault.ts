@@ -19,6 +19,8 @@ export const serveEnv = (databaseUrl: string, extra: Record<string, string> = {}
     HOLDFAST_ADMIN_TOKEN: ADMIN,
     DATABASE_URL: databaseUrl,
     HOLDFAST_DB_POOL: '4',
+    // The load generators play many clients with one token: no per-token rate limit here.
+    HOLDFAST_EVENTS_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
     ...extra,
   });
@@ -346,17 +348,25 @@ export async function checkLog(sql: Sql, outcomes: Outcome[], incidentIds?: stri
 }
 
 /** Timer fires in the log, per incident: how often each (timer, due time) fired. */
+/**
+ * Timer events by incident, timer and due time, with how many times each was logged. `occurredAt` is the due
+ * time unless an event logged earlier happened later (the log never goes back in time).
+ */
 export async function timerFires(
   sql: Sql,
-): Promise<{ incidentId: string; timer: string; occurredAt: string; recordedAt: string; n: number }[]> {
+): Promise<
+  { incidentId: string; timer: string; dueAt: string; occurredAt: string; recordedAt: string; n: number }[]
+> {
   const rows = await sql<
-    { incident_id: string; timer: string; occurred_at: Date; recorded_at: Date; n: number }[]
+    { incident_id: string; timer: string; due_at: string; occurred_at: Date; recorded_at: Date; n: number }[]
   >`
-    select incident_id, payload->>'timer' as timer, occurred_at, min(recorded_at) as recorded_at, count(*)::int as n
-    from incident_events where source = 'timer' group by incident_id, payload->>'timer', occurred_at`;
+    select incident_id, payload->>'timer' as timer, payload->>'dueAt' as due_at, min(occurred_at) as occurred_at,
+      min(recorded_at) as recorded_at, count(*)::int as n
+    from incident_events where source = 'timer' group by incident_id, payload->>'timer', payload->>'dueAt'`;
   return rows.map((row) => ({
     incidentId: row.incident_id,
     timer: row.timer,
+    dueAt: new Date(row.due_at).toISOString(),
     occurredAt: row.occurred_at.toISOString(),
     recordedAt: row.recorded_at.toISOString(),
     n: row.n,

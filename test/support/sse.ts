@@ -70,6 +70,13 @@ export function sseReader(response: Response) {
     async comment(text: string, timeoutMs = 10_000): Promise<void> {
       await pump(() => comments.includes(text), timeoutMs);
     },
+    /** Waits until the server ends the stream, and returns the messages not taken yet. */
+    async ended(timeoutMs = 10_000): Promise<SseMessage[]> {
+      await pump(() => done, timeoutMs);
+      const batch = messages.slice(taken);
+      taken = messages.length;
+      return batch;
+    },
     /** Messages that arrived but were not taken yet (after waiting `ms` for more). */
     async rest(ms: number): Promise<SseMessage[]> {
       await pump(() => false, ms).catch(() => {});

@@ -1,13 +1,12 @@
-import { addMs, hours } from '../../../src/playbook-kit';
+import { addMs, appendKept, hours } from '../../../src/playbook-kit';
 import { clock, decision, stamp } from '../context';
 import { due, escalation, pb, record } from '../setup';
 
-const recordSitrep = record('sitrep.published', (context, event) => ({
-  command: {
-    ...context.command,
-    sitreps: [...context.command.sitreps, { summary: event.payload.summary, ...stamp(event) }],
-  },
-}));
+const recordSitrep = record('sitrep.published', (context, event) => {
+  const sitrep = { summary: event.payload.summary, ...stamp(event) };
+  const { list, omitted } = appendKept('command.sitreps', context.command.sitreps, [sitrep], context.omitted);
+  return { command: { ...context.command, sitreps: list }, omitted };
+});
 
 /** Track A: command (RS.MA). CMD-0 intake → CMD-1 triage → CMD-2 active → CMD-3 recovery phase → CMD-4 closing. */
 export const command = pb.createStateConfig({
@@ -44,7 +43,7 @@ export const command = pb.createStateConfig({
           actions: record('incident.declared', (context, event) => ({
             declaredAt: event.at,
             severity: event.payload.severity ?? context.severity,
-            decisions: decision(
+            ...decision(
               context,
               'declare',
               event.payload.severity ?? context.severity,
@@ -157,7 +156,7 @@ export const command = pb.createStateConfig({
           target: 'closed',
           guard: 'otherTracksFinal',
           actions: record('incident.closed', (context, event) => ({
-            decisions: decision(context, 'declare', 'closed', event.payload.rationale, event),
+            ...decision(context, 'declare', 'closed', event.payload.rationale, event),
           })),
         },
       },

@@ -1,4 +1,4 @@
-import { addMs, hours } from '../../../src/playbook-kit';
+import { addMs, appendKept, hours } from '../../../src/playbook-kit';
 import { clock, stamp } from '../context';
 import { escalation, pb, record } from '../setup';
 
@@ -12,12 +12,15 @@ const recordNotice = record('customers.notified', (context, event) => ({
   },
 }));
 
-const recordIndividualNotice = record('individuals.notified', (context, event) => ({
-  communications: {
-    ...context.communications,
-    individualNotices: [...context.communications.individualNotices, { ...event.payload, ...stamp(event) }],
-  },
-}));
+const recordIndividualNotice = record('individuals.notified', (context, event) => {
+  const { list, omitted } = appendKept(
+    'communications.individualNotices',
+    context.communications.individualNotices,
+    [{ ...event.payload, ...stamp(event) }],
+    context.omitted,
+  );
+  return { communications: { ...context.communications, individualNotices: list }, omitted };
+});
 
 /** Before customers are told: the site going offline arms TM-COM1; customers.notified disarms it. */
 const beforeCustomerNotice = {
@@ -133,12 +136,15 @@ export const communications = pb.createStateConfig({
         'update.published': {
           target: 'updates',
           reenter: true,
-          actions: record('update.published', (context, event) => ({
-            communications: {
-              ...context.communications,
-              updates: [...context.communications.updates, { ...event.payload, ...stamp(event) }],
-            },
-          })),
+          actions: record('update.published', (context, event) => {
+            const { list, omitted } = appendKept(
+              'communications.updates',
+              context.communications.updates,
+              [{ ...event.payload, ...stamp(event) }],
+              context.omitted,
+            );
+            return { communications: { ...context.communications, updates: list }, omitted };
+          }),
         },
         'individuals.notified': { actions: recordIndividualNotice },
         'service.restored': { target: 'return_notice', guard: 'returnCriteriaMet' },

@@ -1,16 +1,24 @@
+import { appendKept } from '../../../src/playbook-kit';
 import { decision, stamp } from '../context';
 import { due, escalation, pb, record } from '../setup';
 
-const recordBaseline = record('evidence.baseline_captured', (context, event) => ({
-  containment: {
-    ...context.containment,
-    baseline: [
-      ...context.containment.baseline,
-      ...event.payload.items.map((item) => ({ ...item, ...stamp(event) })),
-    ],
-    baselineCapturedAt: context.containment.baselineCapturedAt ?? event.at,
-  },
-}));
+const recordBaseline = record('evidence.baseline_captured', (context, event) => {
+  const { list, omitted } = appendKept(
+    'containment.baseline',
+    context.containment.baseline,
+    event.payload.items.map((item) => ({ ...item, ...stamp(event) })),
+    context.omitted,
+    (item) => item.kind,
+  );
+  return {
+    containment: {
+      ...context.containment,
+      baseline: list,
+      baselineCapturedAt: context.containment.baselineCapturedAt ?? event.at,
+    },
+    omitted,
+  };
+});
 
 /** Track B: containment and eradication (RS.MI). C2 as performed: confirm → offline → delete all IDs → vendor. */
 export const containment = pb.createStateConfig({
@@ -52,7 +60,7 @@ export const containment = pb.createStateConfig({
               rationale: event.payload.rationale,
               ...stamp(event),
             },
-            decisions: decision(context, 'D0', event.payload.assessment, event.payload.rationale, event),
+            ...decision(context, 'D0', event.payload.assessment, event.payload.rationale, event),
           })),
         },
       },
@@ -96,7 +104,7 @@ export const containment = pb.createStateConfig({
                       ...context.containment,
                       site: { decision: 'offline', scope: event.payload.scope, ...stamp(event) },
                     },
-                    decisions: decision(
+                    ...decision(
                       context,
                       'D1',
                       `offline_${event.payload.scope}`,
@@ -112,7 +120,7 @@ export const containment = pb.createStateConfig({
                       ...context.containment,
                       site: { decision: 'online', monitoring: event.payload.monitoring, ...stamp(event) },
                     },
-                    decisions: decision(context, 'D1', 'stay_online', event.payload.rationale, event),
+                    ...decision(context, 'D1', 'stay_online', event.payload.rationale, event),
                   })),
                 },
               },
@@ -169,7 +177,7 @@ export const containment = pb.createStateConfig({
                       ...context.containment,
                       gateOverride: { rationale: event.payload.rationale, ...stamp(event) },
                     },
-                    decisions: decision(context, 'gate_override', 'override', event.payload.rationale, event),
+                    ...decision(context, 'gate_override', 'override', event.payload.rationale, event),
                   })),
                 },
               },
@@ -202,7 +210,7 @@ export const containment = pb.createStateConfig({
                         ...stamp(event),
                       },
                     },
-                    decisions: decision(
+                    ...decision(
                       context,
                       'D2',
                       `${event.payload.scope}/${event.payload.method}`,
@@ -256,7 +264,7 @@ export const containment = pb.createStateConfig({
                         ...stamp(event),
                       },
                     },
-                    decisions: decision(
+                    ...decision(
                       context,
                       'D3',
                       `engage ${event.payload.vendor}`,
@@ -269,7 +277,7 @@ export const containment = pb.createStateConfig({
                   target: 'declined',
                   actions: record('vendor.declined', (context, event) => ({
                     containment: { ...context.containment, vendor: { engaged: false, ...stamp(event) } },
-                    decisions: decision(context, 'D3', 'no_vendor', event.payload.rationale, event),
+                    ...decision(context, 'D3', 'no_vendor', event.payload.rationale, event),
                   })),
                 },
               },

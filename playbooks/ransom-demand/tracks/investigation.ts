@@ -1,13 +1,17 @@
-import { addMonths } from '../../../src/playbook-kit';
+import { addMonths, appendKept } from '../../../src/playbook-kit';
 import { decision, stamp } from '../context';
 import { due, escalation, pb, record } from '../setup';
 
-const recordScope = record('scope.estimated', (context, event) => ({
-  investigation: {
-    ...context.investigation,
-    scope: [...context.investigation.scope, { ...event.payload, ...stamp(event) }],
-  },
-}));
+const recordScope = record('scope.estimated', (context, event) => {
+  const estimate = { ...event.payload, ...stamp(event) };
+  const { list, omitted } = appendKept(
+    'investigation.scope',
+    context.investigation.scope,
+    [estimate],
+    context.omitted,
+  );
+  return { investigation: { ...context.investigation, scope: list }, omitted };
+});
 
 /** TM-INV2, armed in every state before the determination; anchored on the opening, so it fires once. */
 const determinationPending = {
@@ -36,12 +40,16 @@ export const investigation = pb.createStateConfig({
   initial: 'preserve_demand',
   on: {
     'evidence.collected': {
-      actions: record('evidence.collected', (context, event) => ({
-        investigation: {
-          ...context.investigation,
-          evidence: [...context.investigation.evidence, { ...event.payload, ...stamp(event) }],
-        },
-      })),
+      actions: record('evidence.collected', (context, event) => {
+        const { list, omitted } = appendKept(
+          'investigation.evidence',
+          context.investigation.evidence,
+          [{ ...event.payload, ...stamp(event) }],
+          context.omitted,
+          (item) => item.kind,
+        );
+        return { investigation: { ...context.investigation, evidence: list }, omitted };
+      }),
     },
   },
   states: {
@@ -110,7 +118,7 @@ export const investigation = pb.createStateConfig({
             determinedAt: event.at,
             breachRecordRetainUntil: addMonths(event.at, 24),
             investigation: { ...context.investigation, finding: event.payload.finding },
-            decisions: decision(context, 'D6', event.payload.finding, event.payload.rationale, event),
+            ...decision(context, 'D6', event.payload.finding, event.payload.rationale, event),
           })),
         },
       },

@@ -1,3 +1,4 @@
+import { appendKept } from '../../../src/playbook-kit';
 import { decision, stamp } from '../context';
 import { due, escalation, pb, record } from '../setup';
 
@@ -8,7 +9,7 @@ const recordAssessment = record('regulatory.assessed', (context, event) => ({
     assessedAt: event.at,
     requiredRegimes: event.payload.assessments.filter((a) => a.required).map((a) => a.regime),
   },
-  decisions: decision(
+  ...decision(
     context,
     'D7',
     event.payload.assessments
@@ -33,12 +34,15 @@ export const legal = pb.createStateConfig({
   },
   on: {
     'organisations.notified': {
-      actions: record('organisations.notified', (context, event) => ({
-        legal: {
-          ...context.legal,
-          organisationNotices: [...context.legal.organisationNotices, { ...event.payload, ...stamp(event) }],
-        },
-      })),
+      actions: record('organisations.notified', (context, event) => {
+        const { list, omitted } = appendKept(
+          'legal.organisationNotices',
+          context.legal.organisationNotices,
+          [{ ...event.payload, ...stamp(event) }],
+          context.omitted,
+        );
+        return { legal: { ...context.legal, organisationNotices: list }, omitted };
+      }),
     },
   },
   states: {
@@ -122,12 +126,17 @@ export const legal = pb.createStateConfig({
           },
           on: {
             'regulator.reported': {
-              actions: record('regulator.reported', (context, event) => ({
-                legal: {
-                  ...context.legal,
-                  reports: [...context.legal.reports, { ...event.payload, ...stamp(event) }],
-                },
-              })),
+              actions: record('regulator.reported', (context, event) => {
+                // The newest report of each regime stays: `allRequiredReported` asks which regimes were reported.
+                const { list, omitted } = appendKept(
+                  'legal.reports',
+                  context.legal.reports,
+                  [{ ...event.payload, ...stamp(event) }],
+                  context.omitted,
+                  (report) => report.regime.trim().toUpperCase(),
+                );
+                return { legal: { ...context.legal, reports: list }, omitted };
+              }),
             },
           },
         },

@@ -1,24 +1,33 @@
 import { and } from 'xstate';
+import { appendKept } from '../../../src/playbook-kit';
 import { decision, stamp } from '../context';
-import { due, escalation, pb, record, sid } from '../setup';
+import { byKind, due, escalation, pb, record, sid } from '../setup';
 
-const recordLeak = record('leak.detected', (context, event) => ({
-  payment: { ...context.payment, leaks: [...context.payment.leaks, { ...event.payload, ...stamp(event) }] },
-  escalations: [
-    ...context.escalations,
-    {
-      kind: 'leak_detected' as const,
-      timer: 'PAY-3a leak watch',
-      dueAt: event.at,
-      at: event.at,
-      note: 'Re-scope (INV-1), re-assess (LEG-1), consider individual notices (COM-3).',
-    },
-  ],
-}));
+const recordLeak = record('leak.detected', (context, event) => {
+  const leaks = appendKept(
+    'payment.leaks',
+    context.payment.leaks,
+    [{ ...event.payload, ...stamp(event) }],
+    context.omitted,
+  );
+  const escalation = {
+    kind: 'leak_detected' as const,
+    timer: 'PAY-3a leak watch',
+    dueAt: event.at,
+    at: event.at,
+    note: 'Re-scope (INV-1), re-assess (LEG-1), consider individual notices (COM-3).',
+  };
+  const escalations = appendKept('escalations', context.escalations, [escalation], leaks.omitted, byKind);
+  return {
+    payment: { ...context.payment, leaks: leaks.list },
+    escalations: escalations.list,
+    omitted: escalations.omitted,
+  };
+});
 
 const recordActorContact = record('actor_contact.decided', (context, event) => ({
   payment: { ...context.payment, actorContact: event.payload.option },
-  decisions: decision(context, 'D5', event.payload.option, event.payload.rationale, event),
+  ...decision(context, 'D5', event.payload.option, event.payload.rationale, event),
 }));
 
 const recordInputs = record('payment.inputs_recorded', (context, event) => ({
@@ -28,7 +37,7 @@ const recordInputs = record('payment.inputs_recorded', (context, event) => ({
 
 const recordDecision = record('payment.decided', (context, event) => ({
   payment: { ...context.payment, decision: event.payload.option },
-  decisions: decision(context, 'D4', event.payload.option, event.payload.rationale, event),
+  ...decision(context, 'D4', event.payload.option, event.payload.rationale, event),
 }));
 
 const leakWatch = {
@@ -132,7 +141,7 @@ export const payment = pb.createStateConfig({
             'payment.pay_requested': {
               actions: record('payment.pay_requested', (context, event) => ({
                 payment: { ...context.payment, requestedBy: event.actor.id, requestedAt: event.at },
-                decisions: decision(context, 'pay_request', 'pay', event.payload.rationale, event),
+                ...decision(context, 'pay_request', 'pay', event.payload.rationale, event),
               })),
             },
             'payment.legal_signed_off': {

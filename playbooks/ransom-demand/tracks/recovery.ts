@@ -119,7 +119,7 @@ export const recovery = pb.createStateConfig({
           guard: 'returnCriteriaMet',
           actions: record('service.restored', (context, event) => ({
             onlineAt: event.at,
-            decisions: decision(context, 'D8', 'return', event.payload.rationale, event),
+            ...decision(context, 'D8', 'return', event.payload.rationale, event),
           })),
         },
       },

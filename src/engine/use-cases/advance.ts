@@ -64,6 +64,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
       { ...command, requestHash },
       ctx.incidentNow(row),
       ctx.wallNow(),
+      ctx.limits,
     );
   }
 

@@ -2,6 +2,7 @@ import type { Actor } from '../../playbook-kit';
 import { VersionCache } from '../changes';
 import type { Checkpoint, Keyring } from '../checkpoints';
 import { Refusal } from '../errors';
+import { defaultIncidentLimits, type IncidentLimits } from '../limits';
 import { canSeeMode } from '../policy';
 import type { PlaybookRegistry } from '../registry';
 import type { EventRecord, IncidentRow, IncidentStore } from '../types';
@@ -21,6 +22,8 @@ export interface EngineDeps {
   writeCacheSize?: number;
   /** Current versions of incidents, for answering If-None-Match without a query (shared with the change hub). */
   versions?: VersionCache;
+  /** How big an incident may grow (payload arrays and strings, state); defaults in `limits.ts`. */
+  limits?: Partial<IncidentLimits>;
   /** Told of every committed write this instance makes, with the events it appended (metrics). */
   onCommitted?: (incident: IncidentRow, events: EventRecord[]) => void;
 }
@@ -43,6 +46,7 @@ export function useCaseContext(deps: EngineDeps) {
     writeCache,
     versions,
     noteVersion,
+    limits: { ...defaultIncidentLimits, ...deps.limits },
     definitionOf: (row: Pick<IncidentRow, 'playbookId' | 'playbookVersion'>) =>
       registry.get(row.playbookId, row.playbookVersion),
     /** The wall clock now, as ISO 8601. */

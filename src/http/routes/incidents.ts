@@ -29,6 +29,7 @@ import {
   problemResponses,
   SimulationSchema,
 } from '../schemas';
+import { eventRateLimiter } from '../token-limits';
 
 const tags = ['incidents'];
 
@@ -38,7 +39,10 @@ const createIncidentRoute = createRoute({
   tags,
   summary: 'Open an incident from a playbook (latest version)',
   request: { body: { content: { 'application/json': { schema: CreateIncidentSchema } }, required: true } },
-  responses: { 201: json(IncidentSchema, 'The new incident'), ...problemResponses(400, 401, 403, 404, 413) },
+  responses: {
+    201: json(IncidentSchema, 'The new incident'),
+    ...problemResponses(400, 401, 403, 404, 413, 422),
+  },
 });
 
 const listRoute = createRoute({
@@ -116,7 +120,7 @@ const postEventRoute = createRoute({
   },
   responses: {
     200: json(z.object({ incident: IncidentSchema, event: EventRecordSchema }), 'Applied (or replayed)'),
-    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 422),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 422, 429),
   },
 });
 
@@ -131,7 +135,7 @@ const simulateRoute = createRoute({
   },
   responses: {
     200: json(SimulationSchema, 'What would happen'),
-    ...problemResponses(400, 401, 403, 404, 409, 413),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 422),
   },
 });
 
@@ -308,6 +312,13 @@ export function incidentRoutes(deps: AppDeps): App {
     c.header('ETag', etag);
     if (etagMatches(c, etag)) return c.body(null, 304);
     return c.json(await engine.incidentView(row, c.var.actor.roles), 200);
+  });
+
+  const takeEvent = eventRateLimiter(deps.tokenLimits.eventsPerMinute, deps.now);
+  // Counted before the body is read: refused and repeated events cost the server too.
+  app.post('/v1/incidents/:id/events', async (c, next) => {
+    takeEvent(c.var.actor);
+    await next();
   });
 
   app.openapi(postEventRoute, async (c) => {

@@ -15,6 +15,7 @@ import {
 import type { App, AppDeps } from '../context';
 import { router } from '../router';
 import { IdParam, isUuid, ModeQuery, problemResponses } from '../schemas';
+import { streamSlots } from '../token-limits';
 
 const tags = ['streams'];
 
@@ -38,8 +39,11 @@ const streamRoute = createRoute({
     headers: lastEventIdHeader('Resume after this message id (a cursor): missed changes are replayed'),
   },
   responses: {
-    200: eventStream('`id` is the cursor; `data` is the change as JSON; `: heartbeat` comments keep it open'),
-    ...problemResponses(400, 401, 403),
+    200: eventStream(
+      '`id` is the cursor; `data` is the change as JSON; `: heartbeat` comments keep it open. A replay longer ' +
+        'than the limit ends the stream after a `: replay limit` comment: reconnect with the last id',
+    ),
+    ...problemResponses(400, 401, 403, 429),
   },
 });
 
@@ -54,8 +58,11 @@ const incidentStreamRoute = createRoute({
     headers: lastEventIdHeader('Resume after this event seq: the events after it are replayed'),
   },
   responses: {
-    200: eventStream('`id` is the event seq; `data` is the change as JSON'),
-    ...problemResponses(400, 401, 403, 404),
+    200: eventStream(
+      '`id` is the event seq; `data` is the change as JSON. A replay longer than the limit ends the stream ' +
+        'after a `: replay limit` comment: reconnect with the last id',
+    ),
+    ...problemResponses(400, 401, 403, 404, 429),
   },
 });
 
@@ -122,10 +129,24 @@ function liveLoop(stream: SSEStreamingApi, heartbeatMs: number) {
   };
 }
 
+/** Changes read from the log per query of a replay. */
+const PAGE = 500;
+/** Events per query of an incident's replay: the log's rows come with their payloads, which the stream leaves out. */
+const INCIDENT_PAGE = 100;
+
+/** Ends a replay that reached the limit: the client reconnects with `Last-Event-ID` and gets the rest. */
+async function endReplay(stream: SSEStreamingApi, limit: number, lastId: string): Promise<void> {
+  await stream.write(
+    `: replay limit (${limit} messages) reached; reconnect with Last-Event-ID: ${lastId}\n\n`,
+  );
+}
+
 export function streamRoutes(deps: AppDeps): App {
   const app = router();
   const { engine, changes } = deps;
   const heartbeatMs = deps.streamHeartbeatMs ?? 15_000;
+  const replayMax = deps.tokenLimits.streamReplayMax;
+  const claimStream = streamSlots(deps.tokenLimits.streamsPerToken);
 
   app.openapi(streamRoute, async (c) => {
     const mode = c.req.valid('query').mode ?? defaultModeFor(c.var.actor);
@@ -135,6 +156,7 @@ export function streamRoutes(deps: AppDeps): App {
     const resumeFrom = c.req.valid('header')['last-event-id'];
     let last: ChangeCursor =
       resumeFrom !== undefined ? parseCursor(resumeFrom, 'Last-Event-ID') : await changes.startingPoint();
+    const release = claimStream(c.var.actor);
     return streamSSE(c, async (stream) => {
       const live = liveLoop(stream, heartbeatMs);
       const queued: ChangeRecord[] = [];
@@ -150,10 +172,13 @@ export function streamRoutes(deps: AppDeps): App {
       };
       try {
         await stream.write(': connected\n\n');
-        for (;;) {
-          const replay = await changes.read(last, { mode }, 500);
+        for (let replayed = 0; ; ) {
+          const page = Math.min(PAGE, replayMax - replayed);
+          const replay = await changes.read(last, { mode }, page);
           for (const change of replay.changes) await send(change);
-          if (replay.changes.length < 500) break;
+          replayed += replay.changes.length;
+          if (replay.changes.length < page) break;
+          if (replayed >= replayMax) return await endReplay(stream, replayMax, formatCursor(last));
         }
         while (!live.closed) {
           for (let change = queued.shift(); change; change = queued.shift()) {
@@ -163,6 +188,7 @@ export function streamRoutes(deps: AppDeps): App {
         }
       } finally {
         unsubscribe();
+        release();
       }
     }) as never;
   });
@@ -179,6 +205,7 @@ export function streamRoutes(deps: AppDeps): App {
       );
     }
     let lastSeq = resumeFrom !== undefined ? Number(resumeFrom) : row.version;
+    const release = claimStream(c.var.actor);
     return streamSSE(c, async (stream) => {
       const live = liveLoop(stream, heartbeatMs);
       let changed = false;
@@ -189,9 +216,11 @@ export function streamRoutes(deps: AppDeps): App {
         }
       });
       // The incident's own log is gap-free by seq: read it after every change the hub reports.
-      const catchUp = async () => {
-        for (;;) {
-          const events = await engine.listEvents(id, lastSeq, 500);
+      /** Sends the events after `lastSeq`, at most `max` of them; true when it sent them all. */
+      const catchUp = async (max = Number.POSITIVE_INFINITY): Promise<boolean> => {
+        for (let sent = 0; ; ) {
+          const page = Math.min(INCIDENT_PAGE, max - sent);
+          const events = await engine.listEvents(id, lastSeq, page);
           for (const event of events) {
             await stream.writeSSE({
               id: String(event.seq),
@@ -200,12 +229,14 @@ export function streamRoutes(deps: AppDeps): App {
             });
             lastSeq = event.seq;
           }
-          if (events.length < 500) return;
+          sent += events.length;
+          if (events.length < page) return true;
+          if (sent >= max) return false;
         }
       };
       try {
         await stream.write(': connected\n\n');
-        await catchUp();
+        if (!(await catchUp(replayMax))) return await endReplay(stream, replayMax, String(lastSeq));
         while (!live.closed) {
           if (changed) {
             changed = false;
@@ -215,6 +246,7 @@ export function streamRoutes(deps: AppDeps): App {
         }
       } finally {
         unsubscribe();
+        release();
       }
     }) as never;
   });
