@@ -68,6 +68,13 @@ export {
   requireLiveReader,
   requireMayOpen,
 } from './policy';
+export {
+  canonicalName,
+  type Principal,
+  type PrincipalKind,
+  principalKinds,
+  systemAdminPrincipal,
+} from './principals';
 export { PlaybookRegistry } from './registry';
 export { type Credential, createSessions, type Sessions } from './sessions';
 export { startTimerWorker } from './timers';
@@ -82,5 +89,7 @@ export type {
   IncidentMode,
   IncidentRow,
   IncidentWrite,
+  PrincipalRecord,
   TimerRow,
+  TokenRecord,
 } from './types';

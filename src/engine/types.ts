@@ -1,6 +1,7 @@
 import type { Actor } from '../playbook-kit';
 import type { Checkpoint } from './checkpoints';
 import type { OverdueItem } from './overdue';
+import type { Principal, PrincipalKind } from './principals';
 
 export type { OverdueItem };
 
@@ -152,16 +153,38 @@ export interface IncidentStore {
 
 export interface TokenRecord {
   id: string;
+  /** The principal's name. */
   name: string;
+  principalId: string;
   roles: string[];
   createdAt: string;
   revokedAt: string | null;
 }
 
+export interface PrincipalRecord extends Principal {
+  createdAt: string;
+}
+
+/**
+ * A token to issue for the principal named `principal.name`, who is created (with `id`, and `kind` or a
+ * person) unless it exists.
+ */
+export interface TokenIssue {
+  principal: { id: string; name: string; nameKey: string; kind: PrincipalKind | undefined };
+  token: { id: string; roles: string[]; tokenHash: string };
+}
+
 export interface TokenStore {
-  createToken(token: { id: string; name: string; roles: string[]; tokenHash: string }): Promise<TokenRecord>;
+  /**
+   * Issues the token to the principal whose name has `principal.nameKey`, created if there is none. The token
+   * is null (nothing written) when that principal's name is not exactly `principal.name`, or its kind not
+   * `principal.kind` when one is given.
+   */
+  issueToken(issue: TokenIssue): Promise<{ principal: PrincipalRecord; token: TokenRecord | null }>;
   findActiveTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
   listTokens(): Promise<TokenRecord[]>;
+  /** In name order. */
+  listPrincipals(): Promise<PrincipalRecord[]>;
   revokeToken(id: string): Promise<TokenRecord | null>;
   countTokens(): Promise<number>;
 }
