@@ -30,6 +30,27 @@ export class PgChangeStore implements ChangeStore {
     return Number(row?.horizon ?? 0);
   }
 
+  async lastChangeOf(mode: IncidentMode): Promise<ChangeCursor> {
+    // Per incident of the mode, its row and its latest event: never a walk back through the other mode's log.
+    const [row] = rowsOf<Raw>(
+      await this.db.execute(sql`
+        with h as (${HORIZON}), mine as (select id, change_xid, change_seq from incidents where mode = ${mode})
+        select change_xid, change_seq from (
+          select mine.change_xid, mine.change_seq from mine, h where mine.change_xid < h.horizon
+          union all
+          select e.change_xid, e.change_seq from mine, h, lateral (
+            select change_xid, change_seq from incident_events
+            where incident_id = mine.id and change_xid < h.horizon
+            order by change_xid desc, change_seq desc
+            limit 1
+          ) e
+        ) p
+        order by change_xid desc, change_seq desc
+        limit 1`),
+    );
+    return row ? { xid: Number(row.change_xid), seq: Number(row.change_seq) } : { xid: 0, seq: 0 };
+  }
+
   async listChanges(
     after: ChangeCursor,
     filter: { mode?: IncidentMode; incidentId?: string },

@@ -11,9 +11,11 @@ import type {
   IncidentStore,
   IncidentWrite,
   LockedIncident,
+  PrincipalRecord,
   Sealed,
   TimerFiring,
   TimerRow,
+  TokenIssue,
   TokenRecord,
   TokenStore,
 } from '../src/engine/types';
@@ -56,6 +58,8 @@ export class MemoryDatabase {
   /** Timers by incident, then by timer id. */
   readonly timers = new Map<string, Map<string, StoredTimer>>();
   readonly tokens = new Map<string, StoredToken>();
+  /** Principals by name key. */
+  readonly principals = new Map<string, PrincipalRecord>();
   readonly exercises = new Map<string, StoredExercise>();
   /** `incident_change_seq`: one counter for every write to an incident and every event. */
   private changeSeq = 0;
@@ -267,10 +271,10 @@ export class MemoryIncidentStore implements IncidentStore {
     });
   }
 
-  getIncident(id: string): Promise<IncidentRow | null> {
+  getIncident(id: string, mode?: IncidentMode): Promise<IncidentRow | null> {
     return this.data.transaction(() => {
       const incident = this.data.incidents.get(id);
-      return incident ? copy(incident) : null;
+      return incident && (mode === undefined || incident.mode === mode) ? copy(incident) : null;
     });
   }
 
@@ -402,27 +406,45 @@ export class MemoryTokenStore implements TokenStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  createToken(token: { id: string; name: string; roles: string[]; tokenHash: string }): Promise<TokenRecord> {
+  issueToken({ principal, token }: TokenIssue) {
     return this.data.transaction(() => {
       for (const other of this.data.tokens.values()) {
-        if (
-          other.id === token.id ||
-          other.tokenHash === token.tokenHash ||
-          (other.name === token.name && other.revokedAt === null)
-        )
-          throw new UniqueViolation(`token ${token.name} repeats a unique key`);
+        if (other.id === token.id || other.tokenHash === token.tokenHash)
+          throw new UniqueViolation(`token ${token.id} repeats a unique key`);
+      }
+      let holder = this.data.principals.get(principal.nameKey);
+      if (!holder) {
+        holder = {
+          id: principal.id,
+          name: principal.name,
+          kind: principal.kind ?? 'person',
+          createdAt: this.now().toISOString(),
+        };
+        this.data.principals.set(principal.nameKey, holder);
+      }
+      if (holder.name !== principal.name || (principal.kind && holder.kind !== principal.kind)) {
+        return { principal: copy(holder), token: null };
       }
       const stored: StoredToken = {
         id: token.id,
-        name: token.name,
+        name: holder.name,
+        principalId: holder.id,
         roles: [...token.roles],
         tokenHash: token.tokenHash,
         createdAt: this.now().toISOString(),
         revokedAt: null,
       };
       this.data.tokens.set(stored.id, stored);
-      return tokenRecord(stored);
+      return { principal: copy(holder), token: tokenRecord(stored) };
     });
+  }
+
+  listPrincipals(): Promise<PrincipalRecord[]> {
+    return this.data.transaction(() =>
+      [...this.data.principals.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, principal]) => copy(principal)),
+    );
   }
 
   findActiveTokenByHash(tokenHash: string): Promise<TokenRecord | null> {

@@ -134,20 +134,36 @@ export const timers = pgTable(
   ],
 );
 
+/** A person or a service holding tokens (engine `Principal`): events and two-person rules are about them. */
+export const principals = pgTable(
+  'principals',
+  {
+    id: uuid('id').primaryKey(),
+    /** The name as given, NFKC-normalized. */
+    name: text('name').notNull(),
+    /** The name as compared (lower case): one principal per key. */
+    nameKey: text('name_key').notNull(),
+    kind: text('kind', { enum: ['person', 'service'] }).notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('principals_name_key_idx').on(t.nameKey)],
+);
+
 export const tokens = pgTable(
   'tokens',
   {
     id: uuid('id').primaryKey(),
+    /** The principal's name. */
     name: text('name').notNull(),
+    principalId: uuid('principal_id')
+      .notNull()
+      .references(() => principals.id),
     roles: text('roles').array().notNull(),
     tokenHash: text('token_hash').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     revokedAt: ts('revoked_at'),
   },
-  (t) => [
-    uniqueIndex('tokens_hash_idx').on(t.tokenHash),
-    uniqueIndex('tokens_active_name_idx').on(t.name).where(sql`${t.revokedAt} is null`),
-  ],
+  (t) => [uniqueIndex('tokens_hash_idx').on(t.tokenHash), index('tokens_principal_idx').on(t.principalId)],
 );
 
 export const exercises = pgTable('exercises', {

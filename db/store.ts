@@ -6,15 +6,18 @@ import type {
   ExerciseRow,
   ExerciseStore,
   IncidentFilter,
+  IncidentMode,
   IncidentPick,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
   LockedIncident,
   OverdueItem,
+  PrincipalRecord,
   Sealed,
   TimerFiring,
   TimerRow,
+  TokenIssue,
   TokenRecord,
   TokenStore,
 } from '../src/engine/types';
@@ -23,7 +26,15 @@ import { type Db, iso, isoOrNull, rowsOf } from './client';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-import { exercises, incidentCheckpoints, incidentEvents, incidents, timers, tokens } from './schema';
+import {
+  exercises,
+  incidentCheckpoints,
+  incidentEvents,
+  incidents,
+  principals,
+  timers,
+  tokens,
+} from './schema';
 
 type IncidentSelect = typeof incidents.$inferSelect;
 type EventSelect = typeof incidentEvents.$inferSelect;
@@ -138,8 +149,11 @@ export class PgIncidentStore implements IncidentStore {
     return row?.dueAt ? iso(row.dueAt) : null;
   }
 
-  async getIncident(id: string): Promise<IncidentRow | null> {
-    const [row] = await this.db.select().from(incidents).where(eq(incidents.id, id));
+  async getIncident(id: string, mode?: IncidentMode): Promise<IncidentRow | null> {
+    const [row] = await this.db
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.id, id), mode && eq(incidents.mode, mode)));
     return row ? toIncident(row) : null;
   }
 
@@ -366,17 +380,38 @@ const toToken = ({ tokenHash: _secret, ...row }: TokenSelect): TokenRecord => ({
   revokedAt: isoOrNull(row.revokedAt),
 });
 
+const toPrincipal = (row: typeof principals.$inferSelect): PrincipalRecord => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind,
+  createdAt: iso(row.createdAt),
+});
+
 export class PgTokenStore implements TokenStore {
   constructor(private readonly db: Db) {}
 
-  async createToken(token: {
-    id: string;
-    name: string;
-    roles: string[];
-    tokenHash: string;
-  }): Promise<TokenRecord> {
-    const [row] = await this.db.insert(tokens).values(token).returning();
-    return toToken(row!);
+  issueToken({ principal, token }: TokenIssue) {
+    return this.db.transaction(async (tx) => {
+      await tx
+        .insert(principals)
+        .values({ ...principal, kind: principal.kind ?? 'person' })
+        .onConflictDoNothing({ target: principals.nameKey });
+      const [found] = await tx.select().from(principals).where(eq(principals.nameKey, principal.nameKey));
+      const holder = toPrincipal(found!);
+      if (holder.name !== principal.name || (principal.kind && holder.kind !== principal.kind)) {
+        return { principal: holder, token: null };
+      }
+      const [row] = await tx
+        .insert(tokens)
+        .values({ ...token, name: holder.name, principalId: holder.id })
+        .returning();
+      return { principal: holder, token: toToken(row!) };
+    });
+  }
+
+  async listPrincipals(): Promise<PrincipalRecord[]> {
+    const rows = await this.db.select().from(principals).orderBy(asc(principals.nameKey));
+    return rows.map(toPrincipal);
   }
 
   async findActiveTokenByHash(tokenHash: string): Promise<TokenRecord | null> {

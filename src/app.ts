@@ -35,7 +35,9 @@ export function createApp(deps: AppDeps) {
   // pass through one more layer for nothing.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody);
   keyRoutes(app, deps);
-  app.use('/v1/*', bearerAuth(deps.tokens, deps.oidc));
+  const authenticated = bearerAuth(deps.tokens, deps.oidc);
+  app.use('/v1/*', authenticated);
+  app.use('/metrics', authenticated);
 
   app.route('/', healthRoutes(deps));
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
@@ -47,7 +49,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', streamRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', dashboardRoutes());
-  app.route('/', sessionRoutes(deps.oidc));
+  app.route('/', sessionRoutes(deps.oidc, deps.sessions));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -9,9 +9,11 @@ import {
   cacaoPlaybook,
   checkPlaybook,
   mermaidDiagram,
+  principalKinds,
   releaseSnapshot,
   releaseSnapshotPath,
   type TlpLevel,
+  type TokenRecord,
   tlpLevels,
   verifyAuditBundle,
 } from './engine';
@@ -218,25 +220,74 @@ dbOptions(
   }
 });
 
+/** Runs `work` on the migrated database's token service, then closes the database. */
+async function withTokens<T>(
+  options: { databaseUrl?: string; dataDir?: string },
+  work: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<T>,
+): Promise<T> {
+  const config = configFrom(options);
+  const database = await openMigratedDatabase(config);
+  try {
+    return await work(createServices(database, config, createLogger('silent')).tokens);
+  } finally {
+    await database.close();
+  }
+}
+
+const tokenLine = (t: TokenRecord) =>
+  [
+    t.id,
+    t.name,
+    t.principalId,
+    t.roles.join(','),
+    t.createdAt,
+    t.revokedAt ? `revoked ${t.revokedAt}` : 'active',
+  ].join('\t');
+
 const token = program.command('token').description('manage API tokens');
 dbOptions(
   token
     .command('create')
-    .description('create a token and print its secret (shown only once)')
-    .requiredOption('--name <name>', 'who or what holds the token')
-    .requiredOption('--role <role...>', 'one or more roles (admin, observer, facilitator, playbook roles)'),
+    .description(
+      'create a token and print its secret (shown only once); a name that exists re-issues to that principal',
+    )
+    .requiredOption('--name <name>', 'who or what holds the token (its principal)')
+    .requiredOption('--role <role...>', 'one or more roles (admin, observer, facilitator, playbook roles)')
+    .addOption(new Option('--kind <kind>', 'for a new principal').choices(principalKinds)),
 ).action(async (options) => {
-  const config = configFrom(options);
-  const database = await openMigratedDatabase(config);
-  try {
-    const { tokens } = createServices(database, config, createLogger('silent'));
-    const created = await tokens.createToken(options.name, options.role);
-    process.stdout.write(`${created.token}\n`);
-    process.stderr.write(`token ${created.id} "${created.name}" roles: ${created.roles.join(', ')}\n`);
-  } finally {
-    await database.close();
-  }
+  const created = await withTokens(options, (tokens) =>
+    tokens.createToken(options.name, options.role, options.kind),
+  );
+  process.stdout.write(`${created.token}\n`);
+  process.stderr.write(
+    `token ${created.id} "${created.name}" (${created.principal.kind} ${created.principalId}) roles: ${created.roles.join(', ')}\n`,
+  );
 });
+dbOptions(
+  token
+    .command('list')
+    .description('list tokens: id, name, principal id, roles, created, state (no secrets)'),
+).action(async (options) => {
+  const tokens = await withTokens(options, (service) => service.listTokens());
+  for (const t of tokens) process.stdout.write(`${tokenLine(t)}\n`);
+});
+dbOptions(
+  token
+    .command('revoke')
+    .description('revoke a token at once, on every instance')
+    .argument('<id>', 'the token id'),
+).action(async (id: string, options) => {
+  const revoked = await withTokens(options, (tokens) => tokens.revokeToken(id));
+  process.stdout.write(`${tokenLine(revoked)}\n`);
+});
+
+const principal = program.command('principal').description('the people and services tokens belong to');
+dbOptions(principal.command('list').description('list principals: id, name, kind, created')).action(
+  async (options) => {
+    const principals = await withTokens(options, (tokens) => tokens.listPrincipals());
+    for (const p of principals) process.stdout.write(`${[p.id, p.name, p.kind, p.createdAt].join('\t')}\n`);
+  },
+);
 
 const playbooksCommand = program.command('playbooks').description('playbook catalogue');
 

@@ -16,6 +16,7 @@ import {
   createAudit,
   createChangeHub,
   createEngine,
+  createSessions,
   createTokenService,
   type Keyring,
   PlaybookRegistry,
@@ -118,6 +119,11 @@ export function createServices(
     knownRoles: knownRoles(registry),
   });
   const oidc = openIdConnect(config, knownRoles(registry), now);
+  const sessions = createSessions({
+    isValid: async (credential) => oidc?.holds(credential) ?? tokens.isActive(credential.digest),
+    now: () => now().getTime(),
+    onError: (error) => logger.error({ err: error }, 'checking the tokens of open streams failed'),
+  });
   const metrics = createMetrics({ openIncidentCounts: () => engine.openIncidentCounts() });
   const versions = new VersionCache();
   const incidents = new PgIncidentStore(database.db);
@@ -140,7 +146,11 @@ export function createServices(
     store: new PgChangeStore(database.db),
     feed: new PgChangeFeed(database),
     versions,
-    onTokenChange: tokens.forget,
+    cursorKey: keyring.derivedKey('cursors'),
+    onTokenChange: (digest) => {
+      tokens.forget(digest);
+      sessions.changed(digest);
+    },
     onError: (error) => logger.error({ err: error }, 'change feed failed; retrying'),
   });
   const audit = createAudit({
@@ -171,6 +181,7 @@ export function createServices(
     tokens,
     exercises,
     changes,
+    sessions,
     keyring,
     streamHeartbeatMs: config.HOLDFAST_STREAM_HEARTBEAT_MS,
     checkReady: () => database.ping(),
@@ -192,7 +203,7 @@ export function createServices(
     tokens,
     recorder: requestRecorder({ metrics, log: logger }),
   });
-  return { registry, tokens, engine, app, metrics, changes, keyring, audit, answerKnownPoll };
+  return { registry, tokens, sessions, engine, app, metrics, changes, keyring, audit, answerKnownPoll };
 }
 
 /**

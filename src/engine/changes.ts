@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Refusal } from './errors';
 import type {
@@ -9,15 +10,56 @@ import type {
   IncidentMode,
 } from './types';
 
-export const formatCursor = (cursor: ChangeCursor): string => `${cursor.xid}.${cursor.seq}`;
+export type CursorCodec = ReturnType<typeof createCursorCodec>;
 
-/** A cursor as this server hands them out (`<transaction>.<sequence>`); anything else is a 400. */
-export function parseCursor(text: string, what: string): ChangeCursor {
-  const match = /^(\d{1,15})\.(\d{1,15})$/.exec(text.trim());
-  if (!match) {
-    throw new Refusal('invalid_request', `${what} must be a cursor this server returned, such as "1042.77"`);
-  }
-  return { xid: Number(match[1]), seq: Number(match[2]) };
+/** Positions are below 2^48 (transaction ids and the change sequence); the zero top bytes check a cursor. */
+const POSITION_LIMIT = 2 ** 48;
+
+/**
+ * Cursors as the API hands them out. Live ones are the position itself, `<transaction>.<sequence>`. An
+ * exercise cursor is the position encrypted with `key` (one AES block: the same position always gives the
+ * same cursor), since a facilitator-only token must learn nothing of live work, and the gap between two
+ * plain positions would count the writes made in between. Anything else is a 400.
+ */
+export function createCursorCodec(key: Buffer) {
+  const block = (cursor: ChangeCursor): Buffer => {
+    const plain = Buffer.alloc(16);
+    plain.writeBigUInt64BE(BigInt(cursor.xid), 0);
+    plain.writeBigUInt64BE(BigInt(cursor.seq), 8);
+    return plain;
+  };
+  const aes = (decipher: boolean, input: Buffer): Buffer => {
+    const cipher = (decipher ? createDecipheriv : createCipheriv)('aes-256-ecb', key, null);
+    cipher.setAutoPadding(false);
+    return Buffer.concat([cipher.update(input), cipher.final()]);
+  };
+  const refuse = (what: string, example: string): never => {
+    throw new Refusal(
+      'invalid_request',
+      `${what} must be a cursor this server returned, such as "${example}"`,
+    );
+  };
+  return {
+    format(cursor: ChangeCursor, mode: IncidentMode): string {
+      if (mode === 'live') return `${cursor.xid}.${cursor.seq}`;
+      return `x${aes(false, block(cursor)).toString('base64url')}`;
+    },
+    parse(text: string, mode: IncidentMode, what: string): ChangeCursor {
+      if (mode === 'live') {
+        const match = /^(\d{1,15})\.(\d{1,15})$/.exec(text.trim());
+        if (!match) return refuse(what, '1042.77');
+        return { xid: Number(match[1]), seq: Number(match[2]) };
+      }
+      const match = /^x([\w-]{22})$/.exec(text.trim());
+      if (!match) return refuse(what, 'xq3J0c1Hn0VZ2nqRkL4o8Yw');
+      const plain = aes(true, Buffer.from(match[1]!, 'base64url'));
+      const cursor = { xid: Number(plain.readBigUInt64BE(0)), seq: Number(plain.readBigUInt64BE(8)) };
+      // Another key's cursor (or a made-up one) decrypts to noise, which is almost never this small.
+      if (cursor.xid >= POSITION_LIMIT || cursor.seq >= POSITION_LIMIT)
+        return refuse(what, 'xq3J0c1Hn0VZ2nqRkL4o8Yw');
+      return cursor;
+    },
+  };
 }
 
 export const cursorAfter = (a: ChangeCursor, b: ChangeCursor): boolean =>
@@ -57,6 +99,8 @@ export interface ChangeHubDeps {
   store: ChangeStore;
   feed: ChangeFeed;
   versions: VersionCache;
+  /** Encrypts exercise cursors (see `createCursorCodec`); instances behind one load balancer share it. */
+  cursorKey: Buffer;
   /** A token was revoked (its hash), or null when notices may have been missed: forget them all. */
   onTokenChange: (tokenHash: string | null) => void;
   onError: (error: unknown) => void;
@@ -156,7 +200,12 @@ export function createChangeHub(deps: ChangeHubDeps) {
     read: deps.store.listChanges.bind(deps.store),
     /** Incidents changed after `after` (`?since`); see ChangeStore. */
     incidentsSince: deps.store.listIncidentsChangedSince.bind(deps.store),
-    /** Where a reader starting now begins without missing anything later. */
-    startingPoint: async (): Promise<ChangeCursor> => ({ xid: await deps.store.changeHorizon(), seq: 0 }),
+    /**
+     * Where a reader of `mode` starting now begins without missing anything later. For exercises, the latest
+     * exercise change, not the horizon, which moves with every write.
+     */
+    startingPoint: async (mode: IncidentMode): Promise<ChangeCursor> =>
+      mode === 'live' ? { xid: await deps.store.changeHorizon(), seq: 0 } : deps.store.lastChangeOf(mode),
+    cursors: createCursorCodec(deps.cursorKey),
   };
 }

@@ -68,6 +68,16 @@ export class Keyring {
     return { ...head, keyId: this.keyId, signature };
   }
 
+  /**
+   * A 32-byte secret for `purpose`, the same wherever this signing key is (Ed25519 signatures are
+   * deterministic): instances sharing the key file share it, and nothing else need be kept.
+   */
+  derivedKey(purpose: string): Buffer {
+    return createHash('sha256')
+      .update(sign(null, Buffer.from(`holdfast.derived-key.v1:${purpose}`), this.privateKey))
+      .digest();
+  }
+
   /** The trusted public keys by key id. */
   publicKeys(): ReadonlyMap<string, KeyObject> {
     return new Map([...this.trusted].map(([id, { publicKey }]) => [id, publicKey]));

@@ -15,10 +15,10 @@ export {
 export { cacaoPlaybook, type TlpLevel, tlpLevels } from './cacao-export';
 export {
   type ChangeHub,
+  type CursorCodec,
   createChangeHub,
+  createCursorCodec,
   cursorAfter,
-  formatCursor,
-  parseCursor,
   VersionCache,
 } from './changes';
 export {
@@ -60,8 +60,23 @@ export { checkPlaybook } from './playbook-check';
 export { describeStates } from './playbook-description';
 export { mermaidDiagram } from './playbook-diagram';
 export { releaseSnapshot, releaseSnapshotPath } from './playbook-release';
-export { canSeeMode, defaultModeFor, requireAdmin, requireFacilitator, requireMayOpen } from './policy';
+export {
+  canSeeMode,
+  defaultModeFor,
+  requireAdmin,
+  requireFacilitator,
+  requireLiveReader,
+  requireMayOpen,
+} from './policy';
+export {
+  canonicalName,
+  type Principal,
+  type PrincipalKind,
+  principalKinds,
+  systemAdminPrincipal,
+} from './principals';
 export { PlaybookRegistry } from './registry';
+export { type Credential, createSessions, type Sessions } from './sessions';
 export { startTimerWorker } from './timers';
 export { builtInRoles, createTokenService, hashSecret, type TokenService } from './tokens';
 export type {
@@ -74,5 +89,7 @@ export type {
   IncidentMode,
   IncidentRow,
   IncidentWrite,
+  PrincipalRecord,
   TimerRow,
+  TokenRecord,
 } from './types';

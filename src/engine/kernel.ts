@@ -234,11 +234,14 @@ export function decide(
   const at = occurredAtOf(definition, row, snapshot, now, command.occurredAt);
   const machineEvent = { type: command.type, payload, at, actor: command.actor };
   if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
-    throw new Refusal(
-      'event_not_allowed',
-      `"${command.type}" is not accepted in the incident's current state (${JSON.stringify(snapshot.value)}). ${clientEvent.description}`,
-      { allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at) },
-    );
+    // The same event from someone else would do: a two-person rule stopped it, and the refusal says so.
+    const anotherPerson = { ...machineEvent, actor: { ...command.actor, id: 'holdfast:another-principal' } };
+    const why = acceptsEvent(definition, snapshot, clientEvent, anotherPerson)
+      ? `"${command.type}" needs a second person: ${command.actor.name} took the step it follows, and one person may not take both.`
+      : `"${command.type}" is not accepted in the incident's current state (${JSON.stringify(snapshot.value)}).`;
+    throw new Refusal('event_not_allowed', `${why} ${clientEvent.description}`, {
+      allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at),
+    });
   }
   const result = step(definition, snapshot, machineEvent);
   const { incident, event } = nextRow(definition, row, result, {

@@ -18,6 +18,15 @@ export function defaultModeFor(actor: Actor): IncidentMode {
   return canSeeMode(actor, 'live') ? 'live' : 'exercise';
 }
 
+/**
+ * `/metrics` counts live incidents and the work done on them: it needs a token that may see live incidents
+ * (observer, admin or a playbook role), never a facilitator-only one.
+ */
+export function requireLiveReader(actor: Actor): void {
+  if (canSeeMode(actor, 'live')) return;
+  throw new Refusal('forbidden', 'this needs a token that may see live incidents (observer or higher)');
+}
+
 /** `admin` may send every event; otherwise the caller needs one of the event's roles. */
 export function mayActAs(callerRoles: readonly string[], eventRoles: readonly string[]): boolean {
   return callerRoles.includes('admin') || eventRoles.some((role) => callerRoles.includes(role));

@@ -2,7 +2,8 @@ import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from '../playbook-kit';
 import { Refusal } from './errors';
-import type { TokenRecord, TokenStore } from './types';
+import { canonicalName, type PrincipalKind, systemAdminPrincipal } from './principals';
+import type { PrincipalRecord, TokenRecord, TokenStore } from './types';
 
 export const builtInRoles = ['admin', 'observer', 'facilitator'] as const;
 
@@ -19,7 +20,13 @@ export interface TokenServiceDeps {
 
 export type TokenService = ReturnType<typeof createTokenService>;
 
-const adminActor: Actor = { id: 'admin-token', name: 'admin (HOLDFAST_ADMIN_TOKEN)', roles: ['admin'] };
+const adminActor: Actor = { id: systemAdminPrincipal.id, name: systemAdminPrincipal.name, roles: ['admin'] };
+
+/** A token's actor: its principal, with the token's roles. */
+interface Holder {
+  tokenId: string;
+  actor: Actor;
+}
 
 export function createTokenService(deps: TokenServiceDeps) {
   const adminHash = deps.adminToken ? Buffer.from(hashSecret(deps.adminToken), 'hex') : null;
@@ -27,7 +34,7 @@ export function createTokenService(deps: TokenServiceDeps) {
    * Active tokens by digest, so most requests authenticate without a query. A revocation on any instance
    * reaches `forget` through the change feed at once; the TTL bounds the damage of a missed notice.
    */
-  const active = new LRUCache<string, Actor>({ max: 10_000, ttl: 60_000 });
+  const active = new LRUCache<string, Holder>({ max: 10_000, ttl: 60_000 });
   /**
    * Bumped by every revocation and forget: a lookup that was in flight meanwhile may have read a token
    * revoked since, so its answer is not cached (it would otherwise outlive the revocation for the TTL).
@@ -42,19 +49,33 @@ export function createTokenService(deps: TokenServiceDeps) {
     const seen = revocations;
     const token = await deps.store.findActiveTokenByHash(digest);
     if (!token) return null;
-    const actor = { id: token.id, name: token.name, roles: token.roles };
-    if (revocations === seen) active.set(digest, actor);
+    const actor = { id: token.principalId, name: token.name, roles: token.roles };
+    if (revocations === seen) active.set(digest, { tokenId: token.id, actor });
     return actor;
   }
 
   /** The admin token's or a cached token's actor, without a query; undefined when only the database knows. */
   function knownActor(digest: string): Actor | undefined {
     if (adminHash && timingSafeEqual(adminHash, Buffer.from(digest, 'hex'))) return adminActor;
-    return active.get(digest);
+    return active.get(digest)?.actor;
   }
 
-  /** Creates a token; the secret is returned here and never again. */
-  async function createToken(name: string, roles: string[]): Promise<TokenRecord & { token: string }> {
+  /** Whether a digest is the admin token's or an active token's, asked of the store (open streams re-check). */
+  async function isActive(digest: string): Promise<boolean> {
+    if (adminHash && timingSafeEqual(adminHash, Buffer.from(digest, 'hex'))) return true;
+    return (await deps.store.findActiveTokenByHash(digest)) !== null;
+  }
+
+  /**
+   * Creates a token for the principal `name` (created unless it exists: re-issuing under the same name keeps
+   * the principal); the secret is returned here and never again.
+   */
+  async function createToken(
+    rawName: string,
+    roles: string[],
+    kind?: PrincipalKind,
+  ): Promise<TokenRecord & { token: string; principal: PrincipalRecord }> {
+    const { name, key } = canonicalName(rawName);
     const unknown = roles.filter((role) => !deps.knownRoles.has(role));
     if (unknown.length > 0) {
       throw new Refusal('invalid_request', `unknown role(s): ${unknown.join(', ')}`, {
@@ -62,31 +83,30 @@ export function createTokenService(deps: TokenServiceDeps) {
       });
     }
     const secret = `hf_${randomBytes(24).toString('base64url')}`;
-    try {
-      const record = await deps.store.createToken({
-        id: randomUUID(),
-        name,
-        roles: [...new Set(roles)],
-        tokenHash: hashSecret(secret),
-      });
-      return { ...record, token: secret };
-    } catch (error) {
-      const code = ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code;
-      if (code === '23505') {
-        throw new Refusal(
-          'invalid_request',
-          `an active token named "${name}" already exists; revoke it first`,
-        );
-      }
-      throw error;
+    const { principal, token } = await deps.store.issueToken({
+      principal: { id: randomUUID(), name, nameKey: key, kind },
+      token: { id: randomUUID(), roles: [...new Set(roles)], tokenHash: hashSecret(secret) },
+    });
+    if (!token) {
+      const sameName = principal.name === name;
+      throw new Refusal(
+        'invalid_request',
+        sameName
+          ? `"${name}" is a ${principal.kind}, not a ${kind}`
+          : `"${name}" is too like the name of "${principal.name}"; names are compared ignoring case`,
+        { principal },
+      );
     }
+    return { ...token, token: secret, principal };
   }
 
   async function revokeToken(id: string): Promise<TokenRecord> {
     const record = await deps.store.revokeToken(id);
     if (!record) throw new Refusal('not_found', `no token ${id}`);
     revocations++;
-    const digests = [...active.entries()].filter(([, actor]) => actor.id === id).map(([digest]) => digest);
+    const digests = [...active.entries()]
+      .filter(([, holder]) => holder.tokenId === id)
+      .map(([digest]) => digest);
     for (const digest of digests) active.delete(digest);
     return record;
   }
@@ -95,9 +115,11 @@ export function createTokenService(deps: TokenServiceDeps) {
     authenticate,
     /** `authenticate` for the secrets it can answer without a query (the admin token, cached tokens). */
     authenticateKnown: (secret: string): Actor | undefined => knownActor(hashSecret(secret)),
+    isActive,
     createToken,
     revokeToken,
     listTokens: () => deps.store.listTokens(),
+    listPrincipals: () => deps.store.listPrincipals(),
     countTokens: () => deps.store.countTokens(),
     /** Drops a token (by digest) from the cache, or every token with null. */
     forget: (digest: string | null) => {

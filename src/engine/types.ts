@@ -1,6 +1,7 @@
 import type { Actor } from '../playbook-kit';
 import type { Checkpoint } from './checkpoints';
 import type { OverdueItem } from './overdue';
+import type { Principal, PrincipalKind } from './principals';
 
 export type { OverdueItem };
 
@@ -120,7 +121,8 @@ export interface IncidentStore {
     expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
     write: IncidentWrite & Sealed,
   ): Promise<CommitResult>;
-  getIncident(id: string): Promise<IncidentRow | null>;
+  /** With `mode`, an incident of another mode is not found, and its row (the snapshot) is never read. */
+  getIncident(id: string, mode?: IncidentMode): Promise<IncidentRow | null>;
   listIncidents(filter: IncidentFilter): Promise<IncidentRow[]>;
   listEvents(incidentId: string, after: number, limit: number): Promise<EventRecord[]>;
   findEventByIdempotencyKey(incidentId: string, key: string): Promise<EventRecord | null>;
@@ -151,16 +153,38 @@ export interface IncidentStore {
 
 export interface TokenRecord {
   id: string;
+  /** The principal's name. */
   name: string;
+  principalId: string;
   roles: string[];
   createdAt: string;
   revokedAt: string | null;
 }
 
+export interface PrincipalRecord extends Principal {
+  createdAt: string;
+}
+
+/**
+ * A token to issue for the principal named `principal.name`, who is created (with `id`, and `kind` or a
+ * person) unless it exists.
+ */
+export interface TokenIssue {
+  principal: { id: string; name: string; nameKey: string; kind: PrincipalKind | undefined };
+  token: { id: string; roles: string[]; tokenHash: string };
+}
+
 export interface TokenStore {
-  createToken(token: { id: string; name: string; roles: string[]; tokenHash: string }): Promise<TokenRecord>;
+  /**
+   * Issues the token to the principal whose name has `principal.nameKey`, created if there is none. The token
+   * is null (nothing written) when that principal's name is not exactly `principal.name`, or its kind not
+   * `principal.kind` when one is given.
+   */
+  issueToken(issue: TokenIssue): Promise<{ principal: PrincipalRecord; token: TokenRecord | null }>;
   findActiveTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
   listTokens(): Promise<TokenRecord[]>;
+  /** In name order. */
+  listPrincipals(): Promise<PrincipalRecord[]>;
   revokeToken(id: string): Promise<TokenRecord | null>;
   countTokens(): Promise<number>;
 }
@@ -238,6 +262,12 @@ export interface ChangedIncident {
 export interface ChangeStore {
   /** The oldest transaction still running: a reader starting at (horizon, 0) misses nothing later. */
   changeHorizon(): Promise<number>;
+  /**
+   * The latest change (an incident write or an event) of an incident of `mode` older than the horizon, or
+   * (0, 0): a reader of that mode starting there misses nothing later either, and the place says nothing about
+   * the other mode's writes.
+   */
+  lastChangeOf(mode: IncidentMode): Promise<ChangeCursor>;
   /**
    * Committed events after `after`, in cursor order, of incidents matching the filter; and `horizon`, the
    * oldest transaction still running (where a reader may start without missing anything later).

@@ -1,5 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { Refusal, requireAdmin as requireAdminRole, type TokenService } from '../engine';
+import {
+  type Credential,
+  hashSecret,
+  Refusal,
+  requireAdmin as requireAdminRole,
+  type TokenService,
+} from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { AppEnv } from './context';
 import type { Oidc } from './oidc';
@@ -22,8 +28,10 @@ export function bearerAuth(tokens: TokenService, oidc?: Oidc): MiddlewareHandler
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (!header && oidc) {
-      c.set('actor', sessionOf(c, oidc));
+      const { actor, credential } = sessionOf(c, oidc);
+      c.set('actor', actor);
       c.set('authenticatedBy', 'session');
+      c.set('credential', credential);
       return next();
     }
     const secret = bearerSecret(header);
@@ -31,10 +39,11 @@ export function bearerAuth(tokens: TokenService, oidc?: Oidc): MiddlewareHandler
     if (!secret && !jwt) throw new Refusal('unauthorized', 'send Authorization: Bearer <token>');
     const byToken = secret ? await tokens.authenticate(secret) : null;
     const byJwt = !byToken && jwt ? await oidc?.verifyJwt(jwt) : null;
-    const actor = byToken ?? byJwt;
+    const actor = byToken ?? byJwt?.actor;
     if (!actor) throw new Refusal('unauthorized', 'the bearer token is unknown, revoked or expired');
     c.set('actor', actor);
     c.set('authenticatedBy', byToken ? 'token' : 'jwt');
+    if (byJwt) c.set('credential', byJwt.credential);
     await next();
   };
 }
@@ -42,4 +51,12 @@ export function bearerAuth(tokens: TokenService, oidc?: Oidc): MiddlewareHandler
 export function requireAdmin(c: Context<AppEnv>): Actor {
   requireAdminRole(c.var.actor);
   return c.var.actor;
+}
+
+/**
+ * The credential of an authenticated request, for what outlives the request's own check (a stream). Computed
+ * on demand: most requests never need it.
+ */
+export function credentialOf(c: Context<AppEnv>): Credential {
+  return c.var.credential ?? { digest: hashSecret(bearerSecret(c.req.header('authorization')) ?? '') };
 }

@@ -1,5 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ChangeHub, Engine, Keyring, PlaybookRegistry, TokenService } from '../engine';
+import type {
+  ChangeHub,
+  Credential,
+  Engine,
+  Keyring,
+  PlaybookRegistry,
+  Sessions,
+  TokenService,
+} from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
 import type { Metrics } from './metrics';
@@ -15,6 +23,8 @@ export interface AppDeps {
   keyring: Keyring;
   /** This instance's view of committed changes: streams and `?since`. */
   changes: ChangeHub;
+  /** The open streams by credential: they end when it is revoked or expires. */
+  sessions: Sessions;
   /** Streams send a heartbeat comment after this long without a message (default 15 s). */
   streamHeartbeatMs?: number;
   /** How this instance's clock stands against the database's (`/readyz`); absent when it does not measure it. */
@@ -58,6 +68,12 @@ export interface RequestLogger {
 export type AppEnv = {
   /** What @hono/node-server passes to the app; absent under `app.request()` in tests. */
   Bindings: { outgoing?: { setHeader(name: string, value: string): unknown } } | undefined;
-  Variables: { actor: Actor; authenticatedBy: 'token' | 'jwt' | 'session'; requestId: string };
+  Variables: {
+    actor: Actor;
+    authenticatedBy: 'token' | 'jwt' | 'session';
+    /** Set for JWTs and sessions; a token's is computed when a stream asks (`credentialOf`). */
+    credential?: Credential;
+    requestId: string;
+  };
 };
 export type App = OpenAPIHono<AppEnv>;

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventRecord, IncidentMode, IncidentRow } from '../engine';
+import { type EventRecord, type IncidentMode, type IncidentRow, requireLiveReader } from '../engine';
 import type { App } from './context';
 import { registerRequestMetrics } from './request-stats';
 import { router } from './router';
@@ -76,11 +76,15 @@ export function createMetrics(options: { openIncidentCounts: OpenIncidentCounts 
   };
 }
 
-/** `GET /metrics`, Prometheus text format. No bearer token (outside `/v1`): firewall it from the public. */
+/**
+ * `GET /metrics`, Prometheus text format, for a bearer token that may see live incidents (the app
+ * authenticates it): the counts describe live work, which a facilitator-only token must not learn.
+ */
 export function metricsRoutes(metrics: Metrics): App {
   const app = router();
-  app.get('/metrics', async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
-  );
+  app.get('/metrics', async (c) => {
+    requireLiveReader(c.var.actor);
+    return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
+  });
   return app;
 }

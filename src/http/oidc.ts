@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { Refusal } from '../engine';
+import { type Credential, hashSecret, Refusal } from '../engine';
 import type { Actor } from '../playbook-kit';
 
 export interface OidcSettings {
@@ -75,6 +75,11 @@ function claimAt(claims: JWTPayload, path: string): unknown {
 
 export type Oidc = ReturnType<typeof createOidc>;
 
+/** Credentials of JWTs and sessions are named apart from API tokens' digests, which the change feed names. */
+const jwtPrefix = 'oidc-jwt:';
+const sessionPrefix = 'oidc-session:';
+const sessionDigest = (id: string) => `${sessionPrefix}${hashSecret(id)}`;
+
 /**
  * The provider as holdfast sees it: its metadata and keys (fetched on first use), JWT verification on the
  * app's clock, and the dashboard's sessions. Sessions live in this process's memory: with several instances
@@ -83,6 +88,7 @@ export type Oidc = ReturnType<typeof createOidc>;
 export function createOidc(settings: OidcSettings, now: () => Date) {
   let discovered: Promise<client.Configuration> | undefined;
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+  /** By the digest of the session id, which is also the credential a session's streams are checked by. */
   const sessions = new Map<string, { actor: Actor; expiresAt: number }>();
 
   /** The provider's metadata and the dashboard's client; a failed discovery is tried again next time. */
@@ -94,8 +100,11 @@ export function createOidc(settings: OidcSettings, now: () => Date) {
     return discovered;
   }
 
-  /** The actor of a JWT from the provider, or null when it is not one (forged, expired, for another audience). */
-  async function verifyJwt(jwt: string): Promise<Actor | null> {
+  /**
+   * The actor of a JWT from the provider and the credential its streams hold (ending at its expiry), or null
+   * when it is not one (forged, expired, for another audience).
+   */
+  async function verifyJwt(jwt: string): Promise<{ actor: Actor; credential: Credential } | null> {
     if (!keys) {
       const jwksUri = (await configuration()).serverMetadata().jwks_uri;
       if (!jwksUri) throw new Refusal('unavailable', 'the sign-in provider publishes no jwks_uri');
@@ -110,7 +119,8 @@ export function createOidc(settings: OidcSettings, now: () => Date) {
         currentDate: now(),
         requiredClaims: ['sub', 'exp'],
       });
-      return actorFromClaims(payload, settings);
+      const credential = { digest: `${jwtPrefix}${hashSecret(jwt)}`, validUntil: (payload.exp ?? 0) * 1000 };
+      return { actor: actorFromClaims(payload, settings), credential };
     } catch (error) {
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError))
         throw new Refusal('unavailable', `the sign-in provider's keys cannot be read: ${messageOf(error)}`);
@@ -129,15 +139,18 @@ export function createOidc(settings: OidcSettings, now: () => Date) {
       }
     }
     const id = randomBytes(32).toString('base64url');
-    sessions.set(id, { actor, expiresAt: at + sessionLifetimeMs });
+    sessions.set(sessionDigest(id), { actor, expiresAt: at + sessionLifetimeMs });
     return id;
   }
 
-  function sessionActor(id: string): Actor | undefined {
-    const session = sessions.get(id);
-    if (!session) return undefined;
-    if (session.expiresAt > now().getTime()) return session.actor;
-    sessions.delete(id);
+  /** The actor of a session id and the credential its streams hold, or undefined when it ended. */
+  function session(id: string): { actor: Actor; credential: Credential } | undefined {
+    const digest = sessionDigest(id);
+    const found = sessions.get(digest);
+    if (!found) return undefined;
+    if (found.expiresAt > now().getTime())
+      return { actor: found.actor, credential: { digest, validUntil: found.expiresAt } };
+    sessions.delete(digest);
     return undefined;
   }
 
@@ -146,8 +159,22 @@ export function createOidc(settings: OidcSettings, now: () => Date) {
     configuration,
     verifyJwt,
     startSession,
-    sessionActor,
-    endSession: (id: string) => sessions.delete(id),
+    session,
+    /** Ends a session; returns the digest its streams are known by. */
+    endSession: (id: string) => {
+      const digest = sessionDigest(id);
+      sessions.delete(digest);
+      return digest;
+    },
+    /**
+     * Whether a stream's credential is still good, when it is one of ours: a JWT until its expiry (checked by
+     * the streams), a session while it lasts. Undefined for API tokens.
+     */
+    holds(credential: Credential): boolean | undefined {
+      if (credential.digest.startsWith(jwtPrefix)) return true;
+      if (credential.digest.startsWith(sessionPrefix)) return sessions.has(credential.digest);
+      return undefined;
+    },
   };
 }
 

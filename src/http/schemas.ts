@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { type ErrorCode, errorCodes } from '../engine';
+import { type ErrorCode, errorCodes, principalKinds } from '../engine';
 
 /** Ids that are not UUIDs cannot exist; routes answer them with 404 before touching the database. */
 export const isUuid = (id: string): boolean =>
@@ -174,7 +174,21 @@ export const EventBodySchema = z
 
 export const CreateTokenSchema = z
   .object({
-    name: z.string().trim().min(1).max(100).openapi({ example: 'alice-ic' }),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .openapi({
+        example: 'alice',
+        description:
+          'The principal (person or service) the token is for. A token for a name that exists is re-issued to that ' +
+          'principal: two-person rules count them as one. Names are NFKC-normalized and unique ignoring case; ' +
+          "invisible or control characters and names of holdfast's own actors (timer, system, holdfast:…) are refused.",
+      }),
+    kind: z.enum(principalKinds).optional().openapi({
+      description: 'For a new principal (default person); for an existing one it must match.',
+    }),
     roles: z
       .array(z.string().min(1).max(64))
       .min(1)
@@ -187,12 +201,17 @@ export const CreateTokenSchema = z
 export const TokenSchema = z
   .object({
     id: z.string().uuid(),
-    name: z.string(),
+    name: z.string().openapi({ description: "The principal's name" }),
+    principalId: z.string().uuid(),
     roles: z.array(z.string()),
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
   })
   .openapi('Token');
+
+export const PrincipalSchema = z
+  .object({ id: z.string(), name: z.string(), kind: z.enum(principalKinds), createdAt: z.string() })
+  .openapi('Principal');
 
 export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 

@@ -5,7 +5,7 @@ import type { Actor } from '../playbook-kit';
 const SWEEP_ABOVE = 10_000;
 
 /**
- * Events per minute per token: a bucket per token id holding `perMinute` events, refilled evenly over a minute,
+ * Events per minute per principal (a person or service, whichever of its tokens it uses): a bucket per actor id holding `perMinute` events, refilled evenly over a minute,
  * so a token may send a burst of `perMinute` and then one every `60 / perMinute` seconds. `take` refuses the
  * event with 429 `rate_limited` and the seconds until the next one is allowed. Kept in this process: each
  * instance counts its own requests (docs/decisions.md). `perMinute` 0: no limit.
@@ -28,7 +28,7 @@ export function eventRateLimiter(perMinute: number, now: () => Date) {
       const retryAfter = Math.ceil((cost - credit) / perMinute / 1000);
       throw new Refusal(
         'rate_limited',
-        `a token may send at most ${perMinute} events a minute; retry in ${retryAfter} s`,
+        `one principal (person or service, over all its tokens) may send at most ${perMinute} events a minute; retry in ${retryAfter} s`,
         { limit: 'events_per_minute', max: perMinute, retryAfter },
       );
     }
@@ -40,7 +40,7 @@ export function eventRateLimiter(perMinute: number, now: () => Date) {
 }
 
 /**
- * At most `max` streams open at once per token on this instance: `claim` refuses one more with 429
+ * At most `max` streams open at once per principal (all its tokens) on this instance: `claim` refuses one more with 429
  * `rate_limited`, and returns the function that gives the slot back when the stream ends.
  */
 export function streamSlots(max: number) {

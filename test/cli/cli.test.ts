@@ -111,6 +111,54 @@ describe('the holdfast command', () => {
     expect(bad?.stderr).toContain('unknown role(s): wizard');
   });
 
+  it("lists and revokes tokens and lists principals; a token under an existing name is its principal's", async () => {
+    const dataDir = tempDir();
+    const holdfast = (...args: string[]) =>
+      run(process.execPath, [bin, ...args, '--data-dir', dataDir], { env });
+    await holdfast('token', 'create', '--name', 'alice', '--role', 'executive');
+    await holdfast('token', 'create', '--name', 'alice', '--role', 'executive', 'legal');
+    await holdfast('token', 'create', '--name', 'ci', '--role', 'observer', '--kind', 'service');
+    const reserved = await holdfast('token', 'create', '--name', 'holdfast:timer', '--role', 'observer').then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(reserved?.code).toBe(1);
+    expect(reserved?.stderr).toContain('reserved');
+
+    const principals = (await holdfast('principal', 'list')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(principals.map(([, name, kind]) => [name, kind])).toEqual([
+      ['alice', 'person'],
+      ['ci', 'service'],
+    ]);
+    const aliceId = principals[0]![0];
+    const listed = () =>
+      holdfast('token', 'list').then(({ stdout }) =>
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split('\t')),
+      );
+    const tokens = await listed();
+    expect(tokens.map(([, name, principalId, roles, , state]) => [name, principalId, roles, state])).toEqual([
+      ['alice', aliceId, 'executive', 'active'],
+      ['alice', aliceId, 'executive,legal', 'active'],
+      ['ci', principals[1]![0], 'observer', 'active'],
+    ]);
+
+    const revoked = await holdfast('token', 'revoke', tokens[0]![0]!);
+    expect(revoked.stdout).toMatch(/\trevoked \d{4}-/);
+    expect((await listed()).map((row) => row[5]!.split(' ')[0])).toEqual(['revoked', 'active', 'active']);
+    const unknown = await holdfast('token', 'revoke', '00000000-0000-4000-8000-000000000000').then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unknown?.code).toBe(1);
+    expect(unknown?.stderr).toContain('no token');
+  });
+
   it('fails fast on bad configuration', async () => {
     const result = await run(process.execPath, [bin, 'serve'], { env: { ...env, PORT: 'eighty' } }).then(
       () => null,

@@ -84,4 +84,30 @@ describe.skipIf(!TEST_DATABASE_URL)('two instances on one Postgres database', ()
     expect((await adminA.request('DELETE', `/v1/tokens/${id}`)).status).toBe(200);
     await eventually(async () => (await onB.request('GET', '/v1/incidents')).status === 401, 1000);
   });
+
+  it('ends the streams of a token revoked on one instance on both, long before a heartbeat', async () => {
+    const observer = await tokenFor(a, adminA, 'stream-screen', 'observer');
+    const incident = await openDrill();
+    const open = async (services: Services, path: string) => {
+      const response = await services.app.request(path, {
+        headers: { authorization: `Bearer ${observer.token}` },
+      });
+      expect(response.status).toBe(200);
+      const stream = sseReader(response);
+      await stream.comment('connected');
+      return stream;
+    };
+    const streams = [
+      await open(a, '/v1/stream'),
+      await open(a, `/v1/incidents/${incident.id}/stream`),
+      await open(b, '/v1/stream'),
+      await open(b, `/v1/incidents/${incident.id}/stream`),
+    ];
+    const id = (await adminA.request('GET', '/v1/tokens')).body.items.find(
+      (token: { name: string }) => token.name === 'stream-screen',
+    ).id;
+    expect((await adminA.request('DELETE', `/v1/tokens/${id}`)).status).toBe(200);
+    // The heartbeat (and its re-check) is 15 s away: only the revocation notice ends them this soon.
+    for (const stream of streams) await stream.ended(2000);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Engine, Refusal } from '../../src/engine';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
@@ -32,6 +32,16 @@ for (const backend of storageBackends) {
     const timerRows = (incidentId: string) => drill.store.listTimers(incidentId);
     const eventCount = async (incidentId: string) =>
       (await drill.engine.listEvents(incidentId, 0, 1000)).length;
+
+    it("never reads a live incident's row for a facilitator-only actor: it is not found", async () => {
+      const live = await open();
+      const read = vi.spyOn(drill.store, 'getIncident');
+      const refusal = await rejection(drill.engine.loadIncident(live.id, actor('fay', 'facilitator')));
+      expect(refusal.code).toBe('not_found');
+      expect(read).toHaveBeenCalledTimes(1);
+      expect(await read.mock.results[0]!.value).toBeNull();
+      expect((await drill.engine.loadIncident(live.id, lead)).id).toBe(live.id);
+    });
 
     it('opens an incident at version 1 with its first event and its timers as rows', async () => {
       const incident = await open();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../src/engine/checkpoints';
 import type {
   EventRecord,
+  IncidentMode,
   IncidentRow,
   IncidentStore,
   IncidentWrite,
@@ -159,7 +160,7 @@ function portShaped(store: IncidentStore): IncidentStore {
   };
   const incident = (row: IncidentRow | null) => row && pick(row, incidentKeys);
   return Object.assign(store, {
-    getIncident: async (id: string) => incident(await getIncident(id)),
+    getIncident: async (id: string, mode?: IncidentMode) => incident(await getIncident(id, mode)),
     listIncidents: async (filter: Parameters<IncidentStore['listIncidents']>[0]) =>
       (await listIncidents(filter)).map((row) => pick(row, incidentKeys)),
     listTimers: async (id: string) => (await listTimers(id)).map((row) => pick(row, timerKeys)),
@@ -212,6 +213,15 @@ for (const backend of storageBackends) {
         { ...event, occurredAt: '2026-03-08T10:00:00.000Z', recordedAt: '2026-03-08T10:00:00.000Z' },
       ]);
       expect(await store.getIncident(randomUUID())).toBeNull();
+    });
+
+    it('finds an incident by id and mode only when it has that mode', async () => {
+      const live = await open();
+      const exercise = await open({ mode: 'exercise', clockNow: T0 });
+      expect((await store.getIncident(live.id, 'live'))?.id).toBe(live.id);
+      expect(await store.getIncident(live.id, 'exercise')).toBeNull();
+      expect((await store.getIncident(exercise.id, 'exercise'))?.id).toBe(exercise.id);
+      expect((await store.getIncident(exercise.id))?.id).toBe(exercise.id);
     });
 
     it('commits an advance guarded by version and change_seq, each commit on one global change sequence', async () => {
@@ -503,31 +513,42 @@ for (const backend of storageBackends) {
       expect(await store.listEvents(randomUUID(), 0, 10)).toEqual([]);
     });
 
-    it('keeps tokens: one active per name, revocation once, found by hash while active', async () => {
+    it('keeps tokens of principals: one principal per name key, revocation once, found by hash while active', async () => {
       const tokens = storage.tokenStore();
-      const made = await tokens.createToken({
-        id: randomUUID(),
+      const issue = (name: string, tokenHash: string, kind?: 'person' | 'service') =>
+        tokens.issueToken({
+          principal: { id: randomUUID(), name, nameKey: name.toLowerCase(), kind },
+          token: { id: randomUUID(), roles: ['lead'], tokenHash },
+        });
+      const made = await issue('ci', 'x1', 'service');
+      expect(made.principal).toMatchObject({ name: 'ci', kind: 'service' });
+      expect(made.token).toMatchObject({
         name: 'ci',
+        principalId: made.principal.id,
         roles: ['lead'],
-        tokenHash: 'x1',
+        revokedAt: null,
       });
-      expect(made).toMatchObject({ name: 'ci', roles: ['lead'], revokedAt: null });
-      expect(made).not.toHaveProperty('tokenHash');
+      expect(made.token).not.toHaveProperty('tokenHash');
+      const again = await issue('ci', 'x2');
+      expect(again.principal.id).toBe(made.principal.id);
+      expect(again.token?.principalId).toBe(made.principal.id);
+      expect(await issue('CI', 'x3')).toEqual({ principal: made.principal, token: null });
+      expect(await issue('ci', 'x3', 'person')).toEqual({ principal: made.principal, token: null });
       const codeOf = (error: unknown) =>
         ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code;
-      const repeated = await tokens
-        .createToken({ id: randomUUID(), name: 'ci', roles: [], tokenHash: 'x2' })
-        .catch((e: unknown) => e);
-      expect(codeOf(repeated)).toBe('23505');
-      expect((await tokens.findActiveTokenByHash('x1'))?.id).toBe(made.id);
-      const revoked = await tokens.revokeToken(made.id);
+      expect(codeOf(await issue('ci', 'x1').catch((e: unknown) => e))).toBe('23505');
+
+      const token = made.token!;
+      expect((await tokens.findActiveTokenByHash('x1'))?.id).toBe(token.id);
+      const revoked = await tokens.revokeToken(token.id);
       expect(revoked?.revokedAt).toEqual(expect.any(String));
-      expect((await tokens.revokeToken(made.id))?.revokedAt).toBe(revoked?.revokedAt);
+      expect((await tokens.revokeToken(token.id))?.revokedAt).toBe(revoked?.revokedAt);
       expect(await tokens.findActiveTokenByHash('x1')).toBeNull();
       expect(await tokens.revokeToken(randomUUID())).toBeNull();
-      await tokens.createToken({ id: randomUUID(), name: 'ci', roles: [], tokenHash: 'x3' });
       expect(await tokens.countTokens()).toBe(2);
       expect((await tokens.listTokens()).map((t) => t.name)).toEqual(['ci', 'ci']);
+      await issue('dana', 'x4');
+      expect((await tokens.listPrincipals()).map((p) => p.name)).toEqual(['ci', 'dana']);
     });
 
     it('keeps exercises and lends their clock to one mover at a time', async () => {

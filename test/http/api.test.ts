@@ -144,19 +144,40 @@ describe('auth and tokens', () => {
     expect(dump).not.toContain(created.body.token);
   });
 
-  it('refuses unknown roles, duplicate active names and non-admin callers', async () => {
+  it('refuses unknown roles, look-alike and reserved names and non-admin callers', async () => {
     const before = await tableCounts();
     expectProblem(
       await app.admin.request('POST', '/v1/tokens', { body: { name: 'x', roles: ['wizard'] } }),
       400,
       'invalid_request',
     );
-    const observer = await tokenFor('olga', 'observer');
-    expectProblem(
-      await app.admin.request('POST', '/v1/tokens', { body: { name: 'olga', roles: ['observer'] } }),
-      400,
-      'invalid_request',
-    );
+    const observer = await tokenFor('dana', 'observer');
+    for (const name of [
+      'Dana',
+      'DANA',
+      'dana\u200b',
+      'da\u00adna',
+      'dana\u0007',
+      'da\u2028na',
+      'da\u200dna',
+    ]) {
+      const refused = await app.admin.request('POST', '/v1/tokens', { body: { name, roles: ['observer'] } });
+      expectProblem(refused, 400, 'invalid_request');
+    }
+    for (const name of [
+      'timer',
+      'Timer',
+      'system',
+      'holdfast',
+      'holdfast:timer',
+      'admin (HOLDFAST_ADMIN_TOKEN)',
+      'Admin(x)',
+      'simcell',
+    ]) {
+      const refused = await app.admin.request('POST', '/v1/tokens', { body: { name, roles: ['observer'] } });
+      expectProblem(refused, 400, 'invalid_request');
+      expect(refused.body.detail).toContain('reserved');
+    }
     expectProblem(
       await observer.request('POST', '/v1/tokens', { body: { name: 'y', roles: ['admin'] } }),
       403,
@@ -166,6 +187,32 @@ describe('auth and tokens', () => {
     expect((await tableCounts()) as { tokens: number }).toMatchObject({
       tokens: (before as { tokens: number }).tokens + 1,
     });
+  });
+
+  it('re-issues a token under an existing name to the same principal, of the kind it was created with', async () => {
+    const first = await app.admin.request('POST', '/v1/tokens', {
+      body: { name: 'alice', roles: ['observer'] },
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.principal).toMatchObject({ name: 'alice', kind: 'person' });
+    // NFKC: the full-width spelling is the same name.
+    const again = await app.admin.request('POST', '/v1/tokens', {
+      body: { name: '\uff41lice', roles: ['lead'] },
+    });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ name: 'alice', principalId: first.body.principalId, roles: ['lead'] });
+    expect(again.body.id).not.toBe(first.body.id);
+    expectProblem(
+      await app.admin.request('POST', '/v1/tokens', {
+        body: { name: 'alice', roles: ['lead'], kind: 'service' },
+      }),
+      400,
+      'invalid_request',
+    );
+    const ci = await app.admin.request('POST', '/v1/tokens', {
+      body: { name: 'ci pipeline', roles: ['observer'], kind: 'service' },
+    });
+    expect(ci.body.principal).toMatchObject({ name: 'ci pipeline', kind: 'service' });
   });
 
   it('lets an observer read but not write', async () => {

@@ -26,7 +26,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 }
 
 async function scrape(): Promise<string> {
-  const response = await app.services.app.request('/metrics');
+  const response = await app.services.app.request('/metrics', {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
   return response.text();
@@ -41,7 +43,21 @@ async function openDrill() {
 }
 
 describe('GET /metrics', () => {
-  it('needs no token and counts requests by route pattern, never by raw path', async () => {
+  it('needs a token that may see live incidents: none is a 401, facilitator-only a 403', async () => {
+    const observer = await tokenFor(app.services, app.admin, 'prometheus', 'observer');
+    const facilitator = await tokenFor(app.services, app.admin, 'facilitator', 'facilitator');
+    await openDrill();
+    const scrapeAs = (token: string | null) => app.admin.request('GET', '/metrics', { token });
+    expect((await scrapeAs(null)).status).toBe(401);
+    const refused = await scrapeAs(facilitator.token);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).not.toContain('holdfast_open_incidents');
+    const allowed = await scrapeAs(observer.token);
+    expect(allowed.status).toBe(200);
+    expect(sample(allowed.body, 'holdfast_open_incidents', { playbook: 'drill', mode: 'live' })).toBe(1);
+  });
+
+  it('counts requests by route pattern, never by raw path', async () => {
     const incident = await openDrill();
     expect((await app.admin.request('GET', `/v1/incidents/${incident.id}`)).status).toBe(200);
     expect((await app.admin.request('GET', `/v1/incidents/${incident.id}`)).status).toBe(200);
@@ -217,7 +233,9 @@ describe('access log', () => {
         status: 503,
       }),
     ]);
-    const scraped = await (await broken.request('/metrics')).text();
+    const scraped = await (
+      await broken.request('/metrics', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).text();
     expect(
       sample(scraped, 'holdfast_http_requests_total', {
         method: 'GET',

@@ -116,7 +116,7 @@ describe('polls answered before the app (the not-modified shortcut)', () => {
         }),
       ),
     );
-    const metrics = await (await get('/metrics', {})).text();
+    const metrics = await (await get('/metrics', auth)).text();
     expect(metrics).toContain(
       'holdfast_http_requests_total{method="GET",route="/v1/incidents/:id",status="304"} 4',
     );

@@ -70,7 +70,7 @@ async function newToken(roles: string[], name = `matrix-${++names}`) {
   knownState = null;
   const created = await ctx.admin.request('POST', '/v1/tokens', { body: { name, roles } });
   if (created.status !== 201) throw new Error(`token ${name}: ${JSON.stringify(created.body)}`);
-  return created.body as { id: string; token: string };
+  return created.body as { id: string; principalId: string; token: string };
 }
 
 function fixtures(fresh: boolean): Fixtures {
@@ -350,13 +350,15 @@ describe('token comparison', () => {
     // A row holding nothing but the digest of a secret chosen here: the secret finds it.
     const chosen = `hf_chosen-${randomUUID()}`;
     const id = randomUUID();
-    await new PgTokenStore(ctx.test.database.db).createToken({
-      id,
+    const { principal } = await new PgTokenStore(ctx.test.database.db).issueToken({
+      principal: { id: randomUUID(), name: `digest-${id}`, nameKey: `digest-${id}`, kind: undefined },
+      token: { id, roles: ['observer'], tokenHash: hashSecret(chosen) },
+    });
+    expect(await ctx.services.tokens.authenticate(chosen)).toMatchObject({
+      id: principal.id,
       name: `digest-${id}`,
       roles: ['observer'],
-      tokenHash: hashSecret(chosen),
     });
-    expect(await ctx.services.tokens.authenticate(chosen)).toMatchObject({ id, roles: ['observer'] });
     expect(await ctx.services.tokens.authenticate(hashSecret(chosen))).toBeNull();
   });
 
@@ -367,7 +369,7 @@ describe('token comparison', () => {
     const inFlight = other.tokens.authenticate(token.token);
     other.tokens.forget(hashSecret(token.token));
     // That request was already past the check; it may finish.
-    expect(await inFlight).toMatchObject({ id: token.id });
+    expect(await inFlight).toMatchObject({ id: token.principalId });
     expect((await ctx.admin.request('DELETE', `/v1/tokens/${token.id}`)).status).toBe(200);
     expect(await other.tokens.authenticate(token.token)).toBeNull();
   });

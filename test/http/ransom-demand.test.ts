@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Client, tokenFor as newToken, testClock, useTestApp } from '../support/http';
+import { type Client, client, tokenFor as newToken, testClock, useTestApp } from '../support/http';
 
 /**
  * The README's curl walkthrough, replayed exactly as written (JSON bodies taken from the README), on a fixed
@@ -140,6 +140,45 @@ describe('ransom-demand rules over HTTP', () => {
     const decided = await post(ceo, id, 'payment.decided', pay);
     expect(decided.status).toBe(200);
     expect(JSON.stringify(decided.body.incident.state.payment)).toContain('pay_path');
+  });
+
+  it('counts a token re-issued under the same name as the same person for the two-person rule', async () => {
+    const id = await openJJMeds();
+    const ic = await tokenFor('ic', 'incident_commander');
+    const legal = await tokenFor('counsel', 'legal');
+    const first = await app.admin.request('POST', '/v1/tokens', {
+      body: { name: 'alice', roles: ['executive'] },
+    });
+    const alice = client(app.services, first.body.token);
+    const pay = { option: 'pay', rationale: 'Restore is impossible without the key' };
+    await post(ic, id, 'payment.inputs_recorded', {
+      claimVerified: true,
+      canRecoverWithoutPaying: false,
+      sanctionsScreen: 'clear',
+      lawEnforcementConsulted: true,
+      insurerConsulted: true,
+    });
+    expect(
+      (await post(alice, id, 'payment.pay_requested', { rationale: 'We cannot run without it' })).status,
+    ).toBe(200);
+    await post(legal, id, 'payment.legal_signed_off', {
+      rationale: 'Sanctions screen clear; counsel agrees',
+    });
+    // The routine re-issue: revoke alice's token and give her a new one.
+    expect((await app.admin.request('DELETE', `/v1/tokens/${first.body.id}`)).status).toBe(200);
+    const reissued = await tokenFor('alice', 'executive');
+    const refused = await post(reissued, id, 'payment.decided', pay);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('event_not_allowed');
+    expect(refused.body.detail).toContain('"payment.decided" needs a second person: alice');
+    const ceo = await tokenFor('ceo', 'executive');
+    expect((await post(ceo, id, 'payment.decided', pay)).status).toBe(200);
+    const log = (await app.admin.request('GET', `/v1/incidents/${id}/events`)).body.items;
+    expect(
+      log
+        .filter((e: { type: string }) => e.type.startsWith('payment.'))
+        .map((e: { actor: string }) => e.actor),
+    ).toEqual(['ic', 'alice', 'counsel', 'ceo']);
   });
 
   it('describes the playbook with JSON Schemas of its input and payloads', async () => {

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { createCursorCodec } from '../../src/engine';
 import { countPgliteQueries } from '../support/databases';
 import { ADMIN_TOKEN, type Client, tokenFor, useTestApp } from '../support/http';
 import { type SseMessage, sseReader } from '../support/sse';
@@ -212,6 +214,105 @@ describe('streams', () => {
       });
       expect(answer.status, `${path} ${id}`).toBe(400);
     }
+  });
+});
+
+describe('a facilitator-only token', () => {
+  it('sees the same cursors and stream ids before and after live work', async () => {
+    const facilitator = await tokenFor(app.services, app.admin, 'facilitator', 'facilitator');
+    const live = await openDrill();
+    const exercise = await openExercise();
+    const list = async (query = '') => {
+      const listing = await facilitator.request('GET', `/v1/incidents${query}`);
+      expect(listing.status).toBe(200);
+      return listing.body as { items: { id: string; version: number }[]; cursor: string };
+    };
+    const fiveLiveAdvances = async () => {
+      for (let i = 0; i < 5; i++) await note(live.id, `live ${i}`);
+    };
+
+    const before = await list();
+    const beforeSince = await list(`?since=${before.cursor}`);
+    const stream = await openStream('/v1/stream', {}, bearerOf(facilitator));
+    await fiveLiveAdvances();
+    expect(await list()).toEqual(before);
+    expect(await list(`?since=${before.cursor}`)).toEqual(beforeSince);
+    expect(beforeSince).toEqual({ items: [], cursor: before.cursor });
+
+    // Exercise work moves the cursors; live work does not.
+    await note(exercise.id, 'exercise move');
+    const [message] = await stream.next(1);
+    expect(message!.id).toMatch(/^x[\w-]{22}$/);
+    const after = await list();
+    const afterSince = await list(`?since=${before.cursor}`);
+    expect(after.cursor).not.toBe(before.cursor);
+    expect(afterSince.items.map((item) => item.id)).toEqual([exercise.id]);
+    await fiveLiveAdvances();
+    expect(await list()).toEqual(after);
+    expect(await list(`?since=${before.cursor}`)).toEqual(afterSince);
+    expect(await list(`?since=${afterSince.cursor}`)).toEqual({ items: [], cursor: afterSince.cursor });
+    expect(await stream.rest(300)).toEqual([]);
+    await stream.close();
+
+    // Resuming from before replays the exercise move alone, under the same id.
+    const resumed = await openStream('/v1/stream', { 'last-event-id': before.cursor }, bearerOf(facilitator));
+    expect((await resumed.next(1)).map((replayed) => replayed.id)).toEqual([message!.id]);
+    expect(await resumed.rest(200)).toEqual([]);
+    await resumed.close();
+  });
+
+  it('refuses an exercise cursor made up or made with another key', async () => {
+    const facilitator = await tokenFor(app.services, app.admin, 'facilitator', 'facilitator');
+    await openExercise();
+    const { cursor } = (await facilitator.request('GET', '/v1/incidents')).body;
+    const other = createCursorCodec(Buffer.alloc(32, 7)).format({ xid: 1, seq: 2 }, 'exercise');
+    const flipped = `${cursor.slice(0, -2)}${cursor.at(-2) === 'A' ? 'B' : 'A'}${cursor.at(-1)}`;
+    for (const since of [other, flipped, '1042.77', `${cursor}x`]) {
+      const answer = await facilitator.request('GET', `/v1/incidents?since=${since}`);
+      expect(answer.status, since).toBe(400);
+    }
+    expect((await facilitator.request('GET', `/v1/incidents?since=${cursor}`)).status).toBe(200);
+  });
+});
+
+describe('a revoked token', () => {
+  const tokenId = async (name: string) =>
+    (await app.admin.request('GET', '/v1/tokens')).body.items.find(
+      (token: { name: string }) => token.name === name,
+    ).id as string;
+
+  it('ends its open streams', async () => {
+    const observer = await tokenFor(app.services, app.admin, 'wall-screen', 'observer');
+    const incident = await openDrill();
+    const all = await openStream('/v1/stream', {}, bearerOf(observer));
+    const one = await openStream(`/v1/incidents/${incident.id}/stream`, {}, bearerOf(observer));
+    const admins = await openStream('/v1/stream');
+    await note(incident.id, 'seen by all');
+    await all.next(1);
+    await one.next(1);
+
+    expect((await app.admin.request('DELETE', `/v1/tokens/${await tokenId('wall-screen')}`)).status).toBe(
+      200,
+    );
+    await all.ended(2000);
+    await one.ended(2000);
+    expect(app.services.sessions.size).toBe(1);
+    // Another credential's stream goes on.
+    await note(incident.id, 'after the revocation');
+    expect(parsed(await admins.next(2)).map((change) => change.version)).toEqual([2, 3]);
+    await admins.close();
+  });
+
+  it('ends its streams at the next heartbeat when no notice of the revocation arrived', async () => {
+    const observer = await tokenFor(app.services, app.admin, 'wall-screen', 'observer');
+    const stream = await openStream('/v1/stream', {}, bearerOf(observer));
+    const id = await tokenId('wall-screen');
+    // Revoked the way no trigger sees, so nothing is announced.
+    await app.test.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(sql`update tokens set revoked_at = now() where id = ${id}`);
+    });
+    await stream.ended(2000);
   });
 });
 

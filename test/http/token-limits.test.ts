@@ -29,12 +29,12 @@ function helpers(app: ReturnType<typeof useTestApp>) {
   return { drill, send, incident };
 }
 
-describe('events per minute per token', () => {
+describe('events per minute per principal', () => {
   const app = useTestApp({ HOLDFAST_EVENTS_PER_MINUTE: 5 }, clock.now);
   const { send, incident, drill } = helpers(app);
   const note = (id: string, as?: Client) => send(id, 'note.added', { text: 'x' }, as);
 
-  it('refuses the event after the limit with 429 and Retry-After, changes nothing, and counts per token', async () => {
+  it('refuses the event after the limit with 429 and Retry-After, changes nothing, and counts per principal', async () => {
     const id = await drill();
     for (let n = 0; n < 5; n++) expect((await note(id)).status).toBe(200);
     const refused = await note(id);
@@ -45,6 +45,10 @@ describe('events per minute per token', () => {
 
     const other = await tokenFor(app.services, app.admin, 'other', 'responder');
     expect((await note(id, other)).status).toBe(200);
+    // The budget is the principal's: a second token of the same person does not double it.
+    for (let n = 0; n < 4; n++) expect((await note(id, other)).status).toBe(200);
+    const sameperson = await tokenFor(app.services, app.admin, 'other', 'responder');
+    expectProblem(await note(id, sameperson), 429, 'rate_limited');
 
     clock.advance(11_000);
     expectProblem(await note(id), 429, 'rate_limited');

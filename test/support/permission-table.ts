@@ -37,7 +37,7 @@ export const callers: readonly Caller[] = [
   { kind: 'env-admin', label: 'HOLDFAST_ADMIN_TOKEN' },
 ];
 
-/** A cell's expected status by caller. Under `/v1` (but for `public` rows), no, malformed, unknown and revoked tokens get 401. */
+/** A cell's expected status by caller. But for `public` rows, no, malformed, unknown and revoked tokens get 401. */
 export type Expect =
   | { public: number }
   | {
@@ -243,7 +243,12 @@ export const table: readonly Row[] = [
   // Outside /v1: no token needed, and a bad one does not matter.
   { method: 'GET', path: '/healthz', expect: open(200), request: () => ({ path: '/healthz' }) },
   { method: 'GET', path: '/readyz', expect: open(200), request: () => ({ path: '/readyz' }) },
-  { method: 'GET', path: '/metrics', expect: open(200), request: () => ({ path: '/metrics' }) },
+  {
+    method: 'GET',
+    path: '/metrics',
+    expect: { observer: 200, facilitator: 403, role: 200, admin: 200 },
+    request: () => ({ path: '/metrics' }),
+  },
   { method: 'GET', path: '/', expect: open(200), request: () => ({ path: '/' }) },
   { method: 'GET', path: '/openapi.json', expect: open(200), request: () => ({ path: '/openapi.json' }) },
   { method: 'GET', path: '/docs', expect: open(200), request: () => ({ path: '/docs' }) },

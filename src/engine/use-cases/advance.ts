@@ -79,7 +79,8 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
     return oneWriterPerIncident(command.incidentId, () => applyEventNow(command));
   }
 
-  async function applyEventNow(command: AdvanceCommand): Promise<AppliedEvent> {
+  async function applyEventNow(sent: AdvanceCommand): Promise<AppliedEvent> {
+    const command = { ...sent, idempotencyKey: storedKey(sent) };
     const requestHash = hashRequest(command);
     const cached = writeCache.get(command.incidentId);
     if (cached) {
@@ -163,7 +164,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
     if (earlier.requestHash !== requestHash) {
       throw new Refusal(
         'idempotency_conflict',
-        `Idempotency-Key "${command.idempotencyKey}" was already used with a different request (event seq ${earlier.seq})`,
+        `Idempotency-Key "${sentKey(command)}" was already used with a different request (event seq ${earlier.seq})`,
         { seq: earlier.seq },
       );
     }
@@ -191,6 +192,16 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
 
   return { advanceIncident, applyEvent, simulate };
 }
+
+/**
+ * An Idempotency-Key belongs to the principal that sent it: stored as `<principal id>:<key>`, so another
+ * principal's repeat of it is a request of its own, authorized and decided as such.
+ */
+function storedKey({ actor, idempotencyKey }: AdvanceCommand): string | undefined {
+  return idempotencyKey === undefined ? undefined : `${actor.id}:${idempotencyKey}`;
+}
+
+const sentKey = ({ actor, idempotencyKey }: AdvanceCommand) => idempotencyKey?.slice(actor.id.length + 1);
 
 function hashRequest(command: AdvanceCommand): string {
   const canonical = canonicalize({

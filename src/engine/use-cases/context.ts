@@ -72,7 +72,9 @@ export function useCaseContext(deps: EngineDeps) {
      * the same answer as a missing id, so a facilitator token cannot even learn that a live incident exists.
      */
     async loadIncident(id: string, actor?: Actor): Promise<IncidentRow> {
-      const row = await store.getIncident(id);
+      // A facilitator-only token asks for exercises only: a live incident's row is never read for it, so how
+      // long its 404 takes says nothing about the live incident.
+      const row = await store.getIncident(id, actor && !canSeeMode(actor, 'live') ? 'exercise' : undefined);
       if (row) noteVersion(row);
       if (!row || (actor && !canSeeMode(actor, row.mode)))
         throw new Refusal('not_found', `no incident ${id}`);

@@ -5,9 +5,7 @@ import {
   canSeeMode,
   defaultModeFor,
   type EventRecord,
-  formatCursor,
   type IncidentRow,
-  parseCursor,
   Refusal,
   requireMayOpen,
 } from '../../engine';
@@ -241,6 +239,7 @@ const etagMatches = (c: Context, etag: string): boolean =>
 export function incidentRoutes(deps: AppDeps): App {
   const app = router();
   const { engine, registry } = deps;
+  const { cursors } = deps.changes;
 
   /** Ids that cannot exist are simply not found, without a query. */
   const assertUuid = (id: string) => {
@@ -277,13 +276,13 @@ export function incidentRoutes(deps: AppDeps): App {
     let items: ReturnType<typeof summary>[];
     let cursor: string;
     if (query.since !== undefined) {
-      const since = parseCursor(query.since, 'since');
+      const since = cursors.parse(query.since, mode, 'since');
       const changed = await deps.changes.incidentsSince(since, filter, limit);
       items = changed.incidents.map(({ row }) => summary(row));
-      cursor = formatCursor(changed.incidents.at(-1)?.cursor ?? since);
+      cursor = cursors.format(changed.incidents.at(-1)?.cursor ?? since, mode);
     } else {
       // Taken before the listing: whatever changes from here on is after this cursor.
-      cursor = formatCursor(await deps.changes.startingPoint());
+      cursor = cursors.format(await deps.changes.startingPoint(mode), mode);
       items = (await engine.listIncidents({ ...filter, limit })).map(summary);
     }
     const etag = `"${createHash('sha256')

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as client from 'openid-client';
-import { Refusal } from '../../engine';
+import { type Credential, Refusal, type Sessions } from '../../engine';
 import type { Actor } from '../../playbook-kit';
 import type { App, AppEnv } from '../context';
 import { actorFromClaims, type Oidc, sessionLifetimeMs } from '../oidc';
@@ -16,21 +16,21 @@ const loginLifetimeSeconds = 600;
  * The actor of the dashboard's session cookie. Only with `X-Requested-With`: a page on another origin cannot
  * send that header without a CORS preflight this server never grants, so a cookie alone does nothing.
  */
-export function sessionOf(c: Context<AppEnv>, oidc: Oidc): Actor {
+export function sessionOf(c: Context<AppEnv>, oidc: Oidc): { actor: Actor; credential: Credential } {
   const id = getCookie(c, sessionCookie);
   if (!id) throw new Refusal('unauthorized', 'send Authorization: Bearer <token>, or sign in');
   if (!c.req.header('x-requested-with'))
     throw new Refusal('unauthorized', 'the session cookie is accepted only with an X-Requested-With header');
-  const actor = oidc.sessionActor(id);
-  if (!actor) throw new Refusal('unauthorized', 'the session has ended; sign in again');
-  return actor;
+  const session = oidc.session(id);
+  if (!session) throw new Refusal('unauthorized', 'the session has ended; sign in again');
+  return session;
 }
 
 /**
  * The dashboard's sign-in: the authorization code flow with PKCE, state and nonce. `GET /auth/status` tells the
  * page whether to offer it; without OpenID Connect (or without a client id) the other routes do not exist.
  */
-export function sessionRoutes(oidc: Oidc | undefined): App {
+export function sessionRoutes(oidc: Oidc | undefined, streams: Sessions): App {
   const app = router();
   const signIn = oidc?.settings.clientId ? oidc : undefined;
   app.get('/auth/status', (c) => c.json({ signIn: signIn !== undefined }));
@@ -91,7 +91,7 @@ export function sessionRoutes(oidc: Oidc | undefined): App {
     if (!c.req.header('x-requested-with'))
       throw new Refusal('forbidden', 'sign out from the dashboard (X-Requested-With is required)');
     const id = getCookie(c, sessionCookie);
-    if (id) signIn.endSession(id);
+    if (id) streams.changed(signIn.endSession(id));
     deleteCookie(c, sessionCookie, { ...cookieOptions(c), path: '/' });
     return c.body(null, 204);
   });

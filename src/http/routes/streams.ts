@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import {
   type ChangeCursor,
@@ -7,12 +8,11 @@ import {
   cursorAfter,
   defaultModeFor,
   type EventRecord,
-  formatCursor,
   type IncidentRow,
-  parseCursor,
   Refusal,
 } from '../../engine';
-import type { App, AppDeps } from '../context';
+import { credentialOf } from '../auth';
+import type { App, AppDeps, AppEnv } from '../context';
 import { router } from '../router';
 import { IdParam, isUuid, ModeQuery, problemResponses } from '../schemas';
 import { streamSlots } from '../token-limits';
@@ -99,18 +99,21 @@ const fromEvent = (row: Pick<IncidentRow, 'id' | 'playbookId' | 'title' | 'mode'
   );
 
 /**
- * The live part of a stream: waits for `hasWork` or the heartbeat interval, whichever comes first, until the
- * client goes away. `wake` is handed to the change subscription.
+ * The live part of a stream: waits for `wake` or the heartbeat interval, whichever comes first, until the
+ * client goes away or `end` is called (its credential is no longer valid). `wake` is handed to the change
+ * subscription. Before each heartbeat the credential is checked again, in case a revocation notice was missed.
  */
-function liveLoop(stream: SSEStreamingApi, heartbeatMs: number) {
+function liveLoop(stream: SSEStreamingApi, heartbeatMs: number, stillValid: () => Promise<boolean>) {
   let wakeUp: (() => void) | null = null;
   let closed = false;
-  stream.onAbort(() => {
+  const end = () => {
     closed = true;
     wakeUp?.();
-  });
+  };
+  stream.onAbort(end);
   return {
     wake: () => wakeUp?.(),
+    end,
     get closed() {
       return closed || stream.aborted || stream.closed;
     },
@@ -123,8 +126,10 @@ function liveLoop(stream: SSEStreamingApi, heartbeatMs: number) {
       });
       clearTimeout(timer);
       wakeUp = null;
-      if (!woken && !this.closed) await stream.write(': heartbeat\n\n');
-      return woken;
+      if (woken || this.closed) return woken;
+      if (await stillValid()) await stream.write(': heartbeat\n\n');
+      else end();
+      return false;
     },
   };
 }
@@ -143,10 +148,17 @@ async function endReplay(stream: SSEStreamingApi, limit: number, lastId: string)
 
 export function streamRoutes(deps: AppDeps): App {
   const app = router();
-  const { engine, changes } = deps;
+  const { engine, changes, sessions } = deps;
   const heartbeatMs = deps.streamHeartbeatMs ?? 15_000;
   const replayMax = deps.tokenLimits.streamReplayMax;
   const claimStream = streamSlots(deps.tokenLimits.streamsPerToken);
+
+  /** The live part of a stream, ended with its credential; `close` unregisters it. */
+  const sessionLoop = (c: Context<AppEnv>, stream: SSEStreamingApi) => {
+    const credential = credentialOf(c);
+    const live = liveLoop(stream, heartbeatMs, () => sessions.stillValid(credential));
+    return { live, close: sessions.open(credential, live.end) };
+  };
 
   app.openapi(streamRoute, async (c) => {
     const mode = c.req.valid('query').mode ?? defaultModeFor(c.var.actor);
@@ -155,10 +167,12 @@ export function streamRoutes(deps: AppDeps): App {
     }
     const resumeFrom = c.req.valid('header')['last-event-id'];
     let last: ChangeCursor =
-      resumeFrom !== undefined ? parseCursor(resumeFrom, 'Last-Event-ID') : await changes.startingPoint();
+      resumeFrom !== undefined
+        ? changes.cursors.parse(resumeFrom, mode, 'Last-Event-ID')
+        : await changes.startingPoint(mode);
     const release = claimStream(c.var.actor);
     return streamSSE(c, async (stream) => {
-      const live = liveLoop(stream, heartbeatMs);
+      const { live, close } = sessionLoop(c, stream);
       const queued: ChangeRecord[] = [];
       // Subscribed before the replay: nothing committed in between can fall through.
       const unsubscribe = changes.subscribe((batch) => {
@@ -166,7 +180,7 @@ export function streamRoutes(deps: AppDeps): App {
         live.wake();
       });
       const send = async (change: ChangeRecord) => {
-        const id = formatCursor(change.cursor);
+        const id = changes.cursors.format(change.cursor, mode);
         await stream.writeSSE({ id, event: 'change', data: JSON.stringify(changeWire(change, id)) });
         last = change.cursor;
       };
@@ -178,7 +192,8 @@ export function streamRoutes(deps: AppDeps): App {
           for (const change of replay.changes) await send(change);
           replayed += replay.changes.length;
           if (replay.changes.length < page) break;
-          if (replayed >= replayMax) return await endReplay(stream, replayMax, formatCursor(last));
+          if (replayed >= replayMax)
+            return await endReplay(stream, replayMax, changes.cursors.format(last, mode));
         }
         while (!live.closed) {
           for (let change = queued.shift(); change; change = queued.shift()) {
@@ -187,6 +202,7 @@ export function streamRoutes(deps: AppDeps): App {
           await live.wait();
         }
       } finally {
+        close();
         unsubscribe();
         release();
       }
@@ -207,7 +223,7 @@ export function streamRoutes(deps: AppDeps): App {
     let lastSeq = resumeFrom !== undefined ? Number(resumeFrom) : row.version;
     const release = claimStream(c.var.actor);
     return streamSSE(c, async (stream) => {
-      const live = liveLoop(stream, heartbeatMs);
+      const { live, close } = sessionLoop(c, stream);
       let changed = false;
       const unsubscribe = changes.subscribe((batch) => {
         if (batch.some((change) => change.incidentId === id)) {
@@ -245,6 +261,7 @@ export function streamRoutes(deps: AppDeps): App {
           await live.wait();
         }
       } finally {
+        close();
         unsubscribe();
         release();
       }

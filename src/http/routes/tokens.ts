@@ -4,7 +4,15 @@ import { requireAdmin } from '../auth';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
 import { router } from '../router';
-import { CreateTokenSchema, IdParam, isUuid, json, problemResponses, TokenSchema } from '../schemas';
+import {
+  CreateTokenSchema,
+  IdParam,
+  isUuid,
+  json,
+  PrincipalSchema,
+  problemResponses,
+  TokenSchema,
+} from '../schemas';
 
 const tags = ['tokens'];
 
@@ -15,7 +23,10 @@ const createTokenRoute = createRoute({
   summary: 'Create a token (admin); the secret is in this response only',
   request: { body: { content: { 'application/json': { schema: CreateTokenSchema } }, required: true } },
   responses: {
-    201: json(TokenSchema.extend({ token: z.string() }), 'The token and its secret'),
+    201: json(
+      TokenSchema.extend({ token: z.string(), principal: PrincipalSchema }),
+      'The token, its secret and its principal',
+    ),
     ...problemResponses(400, 401, 403, 413),
   },
 });
@@ -46,8 +57,8 @@ export function tokenRoutes(deps: AppDeps): App {
     requireAdmin(c);
     const body = c.req.valid('json');
     assertStorableJson(body);
-    const { name, roles } = body;
-    const created = await deps.tokens.createToken(name, roles);
+    const { name, roles, kind } = body;
+    const created = await deps.tokens.createToken(name, roles, kind);
     c.header('Location', `/v1/tokens/${created.id}`);
     return c.json(created, 201);
   });
