@@ -419,6 +419,7 @@ export class MemoryTokenStore implements TokenStore {
           name: principal.name,
           kind: principal.kind ?? 'person',
           createdAt: this.now().toISOString(),
+          oidcSubject: null,
         };
         this.data.principals.set(principal.nameKey, holder);
       }
@@ -437,6 +438,39 @@ export class MemoryTokenStore implements TokenStore {
       this.data.tokens.set(stored.id, stored);
       return { principal: copy(holder), token: tokenRecord(stored) };
     });
+  }
+
+  signedInPrincipal(subject: string, id: string, names: { name: string; nameKey: string }[]) {
+    return this.data.transaction(() => {
+      const found = this.principalOf(subject);
+      if (found) return copy(found);
+      const free = names.find(({ nameKey }) => !this.data.principals.has(nameKey));
+      if (!free) return null;
+      const made: PrincipalRecord = {
+        id,
+        name: free.name,
+        kind: 'person',
+        createdAt: this.now().toISOString(),
+        oidcSubject: subject,
+      };
+      this.data.principals.set(free.nameKey, made);
+      return copy(made);
+    });
+  }
+
+  linkOidcSubject(nameKey: string, subject: string) {
+    return this.data.transaction(() => {
+      const principal = this.data.principals.get(nameKey);
+      if (principal && principal.oidcSubject === null && !this.principalOf(subject)) {
+        principal.oidcSubject = subject;
+      }
+      const holder = this.principalOf(subject);
+      return { principal: principal ? copy(principal) : null, holder: holder ? copy(holder) : null };
+    });
+  }
+
+  private principalOf(subject: string): PrincipalRecord | undefined {
+    return [...this.data.principals.values()].find((principal) => principal.oidcSubject === subject);
   }
 
   listPrincipals(): Promise<PrincipalRecord[]> {

@@ -13,6 +13,8 @@
 REVOKE ALL ON incidents, incident_events, incident_checkpoints, timers, tokens, principals, exercises FROM :"app_role";
 GRANT USAGE ON SCHEMA public TO :"app_role";
 GRANT SELECT, INSERT ON incident_events, incident_checkpoints, principals TO :"app_role";
+-- `principal link`: a principal's OpenID Connect subject, set once; names and kinds stay as they were made.
+GRANT UPDATE (oidc_subject) ON principals TO :"app_role";
 GRANT SELECT, INSERT, UPDATE ON incidents, tokens, exercises TO :"app_role";
 GRANT SELECT, INSERT, UPDATE, DELETE ON timers TO :"app_role";
 GRANT USAGE ON SEQUENCE incident_change_seq TO :"app_role";

@@ -145,8 +145,13 @@ export const principals = pgTable(
     nameKey: text('name_key').notNull(),
     kind: text('kind', { enum: ['person', 'service'] }).notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** `<iss>#<sub>` of the OpenID Connect user this principal is: set once, never changed. */
+    oidcSubject: text('oidc_subject'),
   },
-  (t) => [uniqueIndex('principals_name_key_idx').on(t.nameKey)],
+  (t) => [
+    uniqueIndex('principals_name_key_idx').on(t.nameKey),
+    uniqueIndex('principals_oidc_subject_idx').on(t.oidcSubject),
+  ],
 );
 
 export const tokens = pgTable(

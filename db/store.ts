@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, min, or, type SQL, sql } from 'drizzle-orm';
 import type { Checkpoint } from '../src/engine/checkpoints';
 import type {
   CommitResult,
@@ -385,6 +385,7 @@ const toPrincipal = (row: typeof principals.$inferSelect): PrincipalRecord => ({
   name: row.name,
   kind: row.kind,
   createdAt: iso(row.createdAt),
+  oidcSubject: row.oidcSubject,
 });
 
 export class PgTokenStore implements TokenStore {
@@ -439,6 +440,42 @@ export class PgTokenStore implements TokenStore {
   async countTokens(): Promise<number> {
     const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(tokens);
     return row?.n ?? 0;
+  }
+
+  async signedInPrincipal(subject: string, id: string, names: { name: string; nameKey: string }[]) {
+    let found = await this.principalWhere(eq(principals.oidcSubject, subject));
+    for (const { name, nameKey } of names) {
+      if (found) break;
+      // Refused by either unique index: the name is someone else's, or another instance made this one meanwhile.
+      const [made] = await this.db
+        .insert(principals)
+        .values({ id, name, nameKey, kind: 'person', oidcSubject: subject })
+        .onConflictDoNothing()
+        .returning();
+      found = made ? toPrincipal(made) : await this.principalWhere(eq(principals.oidcSubject, subject));
+    }
+    return found;
+  }
+
+  async linkOidcSubject(nameKey: string, subject: string) {
+    try {
+      await this.db
+        .update(principals)
+        .set({ oidcSubject: subject })
+        .where(and(eq(principals.nameKey, nameKey), isNull(principals.oidcSubject)));
+    } catch (error) {
+      // Another principal holds the subject: the answer below says whom.
+      if (!isUniqueViolation(error)) throw error;
+    }
+    return {
+      principal: await this.principalWhere(eq(principals.nameKey, nameKey)),
+      holder: await this.principalWhere(eq(principals.oidcSubject, subject)),
+    };
+  }
+
+  private async principalWhere(where: SQL): Promise<PrincipalRecord | null> {
+    const [row] = await this.db.select().from(principals).where(where);
+    return row ? toPrincipal(row) : null;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   cacaoPlaybook,
   checkPlaybook,
   mermaidDiagram,
+  type PrincipalRecord,
   principalKinds,
   releaseSnapshot,
   releaseSnapshotPath,
@@ -282,12 +283,28 @@ dbOptions(
 });
 
 const principal = program.command('principal').description('the people and services tokens belong to');
-dbOptions(principal.command('list').description('list principals: id, name, kind, created')).action(
-  async (options) => {
-    const principals = await withTokens(options, (tokens) => tokens.listPrincipals());
-    for (const p of principals) process.stdout.write(`${[p.id, p.name, p.kind, p.createdAt].join('\t')}\n`);
-  },
-);
+const principalLine = (p: PrincipalRecord) =>
+  [p.id, p.name, p.kind, p.createdAt, ...(p.oidcSubject ? [p.oidcSubject] : [])].join('\t');
+dbOptions(
+  principal
+    .command('list')
+    .description('list principals: id, name, kind, created, and the OpenID Connect subject of linked ones'),
+).action(async (options) => {
+  const principals = await withTokens(options, (tokens) => tokens.listPrincipals());
+  for (const p of principals) process.stdout.write(`${principalLine(p)}\n`);
+});
+dbOptions(
+  principal
+    .command('link')
+    .description(
+      'make a principal the OpenID Connect user <issuer>#<sub>: signing in is then the same person as its tokens',
+    )
+    .argument('<name>', "the principal's name")
+    .requiredOption('--oidc-subject <subject>', "<issuer>#<sub>, the issuer exactly as its tokens' iss"),
+).action(async (name: string, options) => {
+  const linked = await withTokens(options, (tokens) => tokens.linkOidcSubject(name, options.oidcSubject));
+  process.stdout.write(`${principalLine(linked)}\n`);
+});
 
 const playbooksCommand = program.command('playbooks').description('playbook catalogue');
 

@@ -86,7 +86,12 @@ export type Clock = () => Date;
 const wallClock: Clock = () => new Date();
 
 /** OpenID Connect when HOLDFAST_OIDC_ISSUER is set; a role map naming unknown roles stops the start. */
-function openIdConnect(config: Config, roles: ReadonlySet<string>, now: Clock): Oidc | undefined {
+function openIdConnect(
+  config: Config,
+  roles: ReadonlySet<string>,
+  now: Clock,
+  tokens: TokenService,
+): Oidc | undefined {
   if (!config.HOLDFAST_OIDC_ISSUER) return undefined;
   return createOidc(
     {
@@ -100,6 +105,7 @@ function openIdConnect(config: Config, roles: ReadonlySet<string>, now: Clock): 
       publicUrl: config.HOLDFAST_PUBLIC_URL,
     },
     now,
+    tokens.signedInPrincipal,
   );
 }
 
@@ -118,7 +124,7 @@ export function createServices(
     adminToken: config.HOLDFAST_ADMIN_TOKEN,
     knownRoles: knownRoles(registry),
   });
-  const oidc = openIdConnect(config, knownRoles(registry), now);
+  const oidc = openIdConnect(config, knownRoles(registry), now, tokens);
   const sessions = createSessions({
     isValid: async (credential) => oidc?.holds(credential) ?? tokens.isActive(credential.digest),
     now: () => now().getTime(),

@@ -72,7 +72,9 @@ export {
   canonicalName,
   type Principal,
   type PrincipalKind,
+  parseOidcSubject,
   principalKinds,
+  type SignedInIdentity,
   systemAdminPrincipal,
 } from './principals';
 export { PlaybookRegistry } from './registry';

@@ -2,7 +2,16 @@ import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from '../playbook-kit';
 import { Refusal } from './errors';
-import { canonicalName, type PrincipalKind, systemAdminPrincipal } from './principals';
+import {
+  canonicalName,
+  keyOfName,
+  type Principal,
+  type PrincipalKind,
+  parseOidcSubject,
+  type SignedInIdentity,
+  signedInNames,
+  systemAdminPrincipal,
+} from './principals';
 import type { PrincipalRecord, TokenRecord, TokenStore } from './types';
 
 export const builtInRoles = ['admin', 'observer', 'facilitator'] as const;
@@ -40,6 +49,11 @@ export function createTokenService(deps: TokenServiceDeps) {
    * revoked since, so its answer is not cached (it would otherwise outlive the revocation for the TTL).
    */
   let revocations = 0;
+  /**
+   * Signed-in people's principals by subject, so a JWT costs no query after its person's first. Nothing here
+   * goes stale: a subject, once some principal's, stays that principal's, and principals are never renamed.
+   */
+  const signedIn = new LRUCache<string, Promise<Principal>>({ max: 10_000 });
 
   /** The actor behind a bearer secret, or null. Secrets are compared as SHA-256 digests, in constant time. */
   async function authenticate(secret: string): Promise<Actor | null> {
@@ -100,6 +114,60 @@ export function createTokenService(deps: TokenServiceDeps) {
     return { ...token, token: secret, principal };
   }
 
+  /** The principal of a signed-in person: the one linked to their subject, else a person made on first use. */
+  function signedInPrincipal(identity: SignedInIdentity): Promise<Principal> {
+    const cached = signedIn.get(identity.subject);
+    if (cached) return cached;
+    const found = findOrMakeSignedIn(identity);
+    signedIn.set(identity.subject, found);
+    found.catch(() => {
+      if (signedIn.get(identity.subject) === found) signedIn.delete(identity.subject);
+    });
+    return found;
+  }
+
+  async function findOrMakeSignedIn(identity: SignedInIdentity): Promise<Principal> {
+    const names = signedInNames(identity).map(({ name, key }) => ({ name, nameKey: key }));
+    const principal = await deps.store.signedInPrincipal(identity.subject, randomUUID(), names);
+    if (!principal) {
+      throw new Refusal(
+        'unauthorized',
+        `every name for ${identity.subject} is another principal's; an admin may link one to it`,
+      );
+    }
+    return { id: principal.id, name: principal.name, kind: principal.kind };
+  }
+
+  /**
+   * Makes the principal `name` the OpenID Connect user `rawSubject` (`<iss>#<sub>`): signing in is then the same
+   * person as its tokens. A subject is linked once: one already another principal's, or a principal already
+   * linked to another subject, is refused.
+   */
+  async function linkOidcSubject(name: string, rawSubject: string): Promise<PrincipalRecord> {
+    const subject = parseOidcSubject(rawSubject);
+    const { principal, holder } = await deps.store.linkOidcSubject(keyOfName(name), subject);
+    if (!principal) throw new Refusal('not_found', `no principal "${name}"`);
+    if (holder && holder.id !== principal.id) {
+      throw new Refusal(
+        'invalid_request',
+        `${subject} is already linked to "${holder.name}" (${holder.id})`,
+        {
+          holder,
+        },
+      );
+    }
+    if (principal.oidcSubject !== subject) {
+      throw new Refusal(
+        'invalid_request',
+        `"${principal.name}" is already linked to ${principal.oidcSubject}`,
+        {
+          principal,
+        },
+      );
+    }
+    return principal;
+  }
+
   async function revokeToken(id: string): Promise<TokenRecord> {
     const record = await deps.store.revokeToken(id);
     if (!record) throw new Refusal('not_found', `no token ${id}`);
@@ -120,6 +188,8 @@ export function createTokenService(deps: TokenServiceDeps) {
     revokeToken,
     listTokens: () => deps.store.listTokens(),
     listPrincipals: () => deps.store.listPrincipals(),
+    signedInPrincipal,
+    linkOidcSubject,
     countTokens: () => deps.store.countTokens(),
     /** Drops a token (by digest) from the cache, or every token with null. */
     forget: (digest: string | null) => {

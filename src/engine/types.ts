@@ -163,6 +163,8 @@ export interface TokenRecord {
 
 export interface PrincipalRecord extends Principal {
   createdAt: string;
+  /** The OpenID Connect user (`<iss>#<sub>`) this principal is, if any. */
+  oidcSubject: string | null;
 }
 
 /**
@@ -187,6 +189,24 @@ export interface TokenStore {
   listPrincipals(): Promise<PrincipalRecord[]>;
   revokeToken(id: string): Promise<TokenRecord | null>;
   countTokens(): Promise<number>;
+  /**
+   * The principal of the OpenID Connect user `subject`, created if there is none: a person with `id` and the
+   * first of `names` whose key no other principal holds. Null when every name is taken.
+   */
+  signedInPrincipal(
+    subject: string,
+    id: string,
+    names: { name: string; nameKey: string }[],
+  ): Promise<PrincipalRecord | null>;
+  /**
+   * Sets the OpenID Connect subject of the principal whose name has `nameKey`, unless it has one or another
+   * principal holds `subject`. Returns that principal as it is after (null if there is none) and the holder of
+   * `subject` after (the principal itself when linked).
+   */
+  linkOidcSubject(
+    nameKey: string,
+    subject: string,
+  ): Promise<{ principal: PrincipalRecord | null; holder: PrincipalRecord | null }>;
 }
 
 export type { Actor };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { type Credential, hashSecret, Refusal } from '../engine';
+import { type Credential, hashSecret, type Principal, Refusal, type SignedInIdentity } from '../engine';
 import type { Actor } from '../playbook-kit';
 
 export interface OidcSettings {
@@ -49,17 +49,24 @@ export function parseRoleMap(text: string, knownRoles: ReadonlySet<string>): Map
   return map;
 }
 
-/** The caller a verified token or ID token stands for. The id names the provider, as `sub` is only unique within it. */
-export function actorFromClaims(claims: JWTPayload, settings: OidcSettings): Actor {
+/**
+ * Who a verified token or ID token is, and the roles its groups map to. The subject names the provider, as `sub`
+ * is only unique within it.
+ */
+export function signedInFromClaims(
+  claims: JWTPayload,
+  settings: OidcSettings,
+): { identity: SignedInIdentity; roles: string[] } {
   const groups = claimAt(claims, settings.rolesClaim);
   const listed = Array.isArray(groups) ? groups : typeof groups === 'string' ? groups.split(/\s+/) : [];
   const roles = new Set(
     listed.filter((group) => typeof group === 'string').flatMap((group) => settings.roleMap.get(group) ?? []),
   );
-  const name = [claims.name, claims.email, claims.preferred_username, claims.sub].find(
+  const names = [claims.name, claims.email, claims.preferred_username, claims.sub].filter(
     (value): value is string => typeof value === 'string' && value !== '',
   );
-  return { id: `oidc:${claims.iss}#${claims.sub}`, name: name ?? 'unknown', roles: [...roles].sort() };
+  const email = typeof claims.email === 'string' ? claims.email : undefined;
+  return { identity: { subject: `${claims.iss}#${claims.sub}`, names, email }, roles: [...roles].sort() };
 }
 
 function claimAt(claims: JWTPayload, path: string): unknown {
@@ -85,7 +92,11 @@ const sessionDigest = (id: string) => `${sessionPrefix}${hashSecret(id)}`;
  * app's clock, and the dashboard's sessions. Sessions live in this process's memory: with several instances
  * behind a balancer, use sticky sessions, or a user signs in again on each instance.
  */
-export function createOidc(settings: OidcSettings, now: () => Date) {
+export function createOidc(
+  settings: OidcSettings,
+  now: () => Date,
+  principalOf: (identity: SignedInIdentity) => Promise<Principal>,
+) {
   let discovered: Promise<client.Configuration> | undefined;
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
   /** By the digest of the session id, which is also the credential a session's streams are checked by. */
@@ -100,6 +111,13 @@ export function createOidc(settings: OidcSettings, now: () => Date) {
     return discovered;
   }
 
+  /** The caller as holdfast records it: the signed-in person's principal, with the roles of these claims. */
+  async function actorOf(claims: JWTPayload): Promise<Actor> {
+    const { identity, roles } = signedInFromClaims(claims, settings);
+    const { id, name } = await principalOf(identity);
+    return { id, name, roles };
+  }
+
   /**
    * The actor of a JWT from the provider and the credential its streams hold (ending at its expiry), or null
    * when it is not one (forged, expired, for another audience).
@@ -110,22 +128,23 @@ export function createOidc(settings: OidcSettings, now: () => Date) {
       if (!jwksUri) throw new Refusal('unavailable', 'the sign-in provider publishes no jwks_uri');
       keys = createRemoteJWKSet(new URL(jwksUri));
     }
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(jwt, keys, {
+      ({ payload } = await jwtVerify(jwt, keys, {
         issuer: settings.issuer,
         audience: settings.audience,
         algorithms: allowedAlgorithms,
         clockTolerance: clockToleranceSeconds,
         currentDate: now(),
         requiredClaims: ['sub', 'exp'],
-      });
-      const credential = { digest: `${jwtPrefix}${hashSecret(jwt)}`, validUntil: (payload.exp ?? 0) * 1000 };
-      return { actor: actorFromClaims(payload, settings), credential };
+      }));
     } catch (error) {
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError))
         throw new Refusal('unavailable', `the sign-in provider's keys cannot be read: ${messageOf(error)}`);
       return null;
     }
+    const credential = { digest: `${jwtPrefix}${hashSecret(jwt)}`, validUntil: (payload.exp ?? 0) * 1000 };
+    return { actor: await actorOf(payload), credential };
   }
 
   function startSession(actor: Actor): string {
@@ -157,6 +176,7 @@ export function createOidc(settings: OidcSettings, now: () => Date) {
   return {
     settings,
     configuration,
+    actorOf,
     verifyJwt,
     startSession,
     session,

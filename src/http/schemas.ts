@@ -210,7 +210,15 @@ export const TokenSchema = z
   .openapi('Token');
 
 export const PrincipalSchema = z
-  .object({ id: z.string(), name: z.string(), kind: z.enum(principalKinds), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(principalKinds),
+    createdAt: z.string(),
+    oidcSubject: z.string().nullable().openapi({
+      description: 'The OpenID Connect user (`<issuer>#<sub>`) this principal is, when signed in or linked',
+    }),
+  })
   .openapi('Principal');
 
 export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });

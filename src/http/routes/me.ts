@@ -5,7 +5,10 @@ import { json, problemResponses } from '../schemas';
 
 const MeSchema = z
   .object({
-    id: z.string().openapi({ example: 'oidc:https://id.example.com#248289761001' }),
+    id: z.string().openapi({
+      description: "The principal's id, however it authenticated (token, JWT or session)",
+      example: '7d0c6f7e-3b1a-4c55-9f3e-2a4b8c1d9e00',
+    }),
     name: z.string(),
     roles: z.array(z.string()),
     authenticatedBy: z.enum(['token', 'jwt', 'session']).openapi({

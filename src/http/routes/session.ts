@@ -4,7 +4,7 @@ import * as client from 'openid-client';
 import { type Credential, Refusal, type Sessions } from '../../engine';
 import type { Actor } from '../../playbook-kit';
 import type { App, AppEnv } from '../context';
-import { actorFromClaims, type Oidc, sessionLifetimeMs } from '../oidc';
+import { type Oidc, sessionLifetimeMs } from '../oidc';
 import { router } from '../router';
 
 const sessionCookie = 'holdfast_session';
@@ -81,7 +81,7 @@ export function sessionRoutes(oidc: Oidc | undefined, streams: Sessions): App {
       throw new Refusal('unauthorized', `sign-in failed: ${error instanceof Error ? error.message : error}`);
     }
     if (!claims) throw new Refusal('unauthorized', 'sign-in failed: the provider sent no ID token');
-    const id = signIn.startSession(actorFromClaims(claims, signIn.settings));
+    const id = signIn.startSession(await signIn.actorOf(claims));
     setCookie(c, sessionCookie, id, { ...cookieOptions(c), path: '/', maxAge: sessionLifetimeMs / 1000 });
     return c.redirect('/', 302);
   });
