@@ -159,6 +159,36 @@ describe('the holdfast command', () => {
     expect(unknown?.stderr).toContain('no token');
   });
 
+  it('links a principal to an OpenID Connect subject, once, and lists the subject', async () => {
+    const dataDir = tempDir();
+    const holdfast = (...args: string[]) =>
+      run(process.execPath, [bin, ...args, '--data-dir', dataDir], { env });
+    const subject = 'https://id.example.com/realms/acme#248289761001';
+    await holdfast('token', 'create', '--name', 'alice', '--role', 'executive');
+    await holdfast('token', 'create', '--name', 'bob', '--role', 'executive');
+    const linked = await holdfast('principal', 'link', 'alice', '--oidc-subject', subject);
+    expect(linked.stdout.trim().split('\t').slice(1)).toEqual([
+      'alice',
+      'person',
+      expect.any(String),
+      subject,
+    ]);
+    const taken = await holdfast('principal', 'link', 'bob', '--oidc-subject', subject).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(taken?.code).toBe(1);
+    expect(taken?.stderr).toContain(`${subject} is already linked to "alice"`);
+    const listed = (await holdfast('principal', 'list')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(listed.map(([, name, , , linkedTo]) => [name, linkedTo])).toEqual([
+      ['alice', subject],
+      ['bob', undefined],
+    ]);
+  });
+
   it('fails fast on bad configuration', async () => {
     const result = await run(process.execPath, [bin, 'serve'], { env: { ...env, PORT: 'eighty' } }).then(
       () => null,

@@ -99,3 +99,40 @@ describe('migration 0010: principals', () => {
     await client.close();
   });
 });
+
+describe('migration 0011: OpenID Connect subjects of principals', () => {
+  it('keeps every principal and its tokens, none linked, and lets each subject be linked once', async () => {
+    const client = new PGlite();
+    const db = drizzle(client);
+    await migrate(db, { migrationsFolder: migrationsBefore('0011_principals_oidc_subject') });
+    await db.execute(sql`
+      insert into principals (id, name, name_key, kind, created_at) values
+        (${ids.dana}, 'Dana', 'dana', 'person', '2026-01-01T00:00:00Z'),
+        (${ids.bob}, 'ci', 'ci', 'service', '2026-01-02T00:00:00Z')`);
+    await db.execute(sql`
+      insert into tokens (id, name, principal_id, roles, token_hash, created_at) values
+        (${ids.Dana}, 'Dana', ${ids.dana}, array['legal'], 'hash-dana', '2026-01-01T00:00:00Z')`);
+
+    await migrate(db, { migrationsFolder });
+
+    const store = new PgTokenStore(db as never);
+    expect(await store.listPrincipals()).toEqual([
+      { id: ids.bob, name: 'ci', kind: 'service', createdAt: '2026-01-02T00:00:00.000Z', oidcSubject: null },
+      {
+        id: ids.dana,
+        name: 'Dana',
+        kind: 'person',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        oidcSubject: null,
+      },
+    ]);
+    expect(await store.findActiveTokenByHash('hash-dana')).toMatchObject({ principalId: ids.dana });
+    const subject = 'https://id.example.com#u-1';
+    expect((await store.linkOidcSubject('dana', subject)).principal?.oidcSubject).toBe(subject);
+    expect(await store.linkOidcSubject('ci', subject)).toMatchObject({
+      principal: { id: ids.bob, oidcSubject: null },
+      holder: { id: ids.dana },
+    });
+    await client.close();
+  });
+});

@@ -551,6 +551,35 @@ for (const backend of storageBackends) {
       expect((await tokens.listPrincipals()).map((p) => p.name)).toEqual(['ci', 'dana']);
     });
 
+    it('makes a signed-in person once, under the first free name, and links a subject to one principal', async () => {
+      const tokens = storage.tokenStore();
+      await tokens.issueToken({
+        principal: { id: randomUUID(), name: 'dana', nameKey: 'dana', kind: undefined },
+        token: { id: randomUUID(), roles: ['lead'], tokenHash: 'x1' },
+      });
+      const names = [
+        { name: 'dana', nameKey: 'dana' },
+        { name: 'dana (sso)', nameKey: 'dana (sso)' },
+      ];
+      const made = await tokens.signedInPrincipal('iss#u-1', randomUUID(), names);
+      expect(made).toMatchObject({ name: 'dana (sso)', kind: 'person', oidcSubject: 'iss#u-1' });
+      expect(await tokens.signedInPrincipal('iss#u-1', randomUUID(), [{ name: 'x', nameKey: 'x' }])).toEqual(
+        made,
+      );
+      expect(await tokens.signedInPrincipal('iss#u-2', randomUUID(), names)).toBeNull();
+
+      expect(await tokens.linkOidcSubject('dana', 'iss#u-1')).toEqual({
+        principal: expect.objectContaining({ name: 'dana', oidcSubject: null }),
+        holder: made,
+      });
+      const linked = await tokens.linkOidcSubject('dana', 'iss#u-3');
+      expect(linked.principal).toMatchObject({ name: 'dana', oidcSubject: 'iss#u-3' });
+      expect(linked.holder).toEqual(linked.principal);
+      expect((await tokens.linkOidcSubject('dana', 'iss#u-4')).principal?.oidcSubject).toBe('iss#u-3');
+      expect(await tokens.linkOidcSubject('nobody', 'iss#u-5')).toEqual({ principal: null, holder: null });
+      expect((await tokens.signedInPrincipal('iss#u-3', randomUUID(), names))?.id).toBe(linked.principal?.id);
+    });
+
     it('keeps exercises and lends their clock to one mover at a time', async () => {
       const exercises = storage.exerciseStore();
       const id = randomUUID();

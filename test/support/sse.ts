@@ -70,6 +70,12 @@ export function sseReader(response: Response) {
     async comment(text: string, timeoutMs = 10_000): Promise<void> {
       await pump(() => comments.includes(text), timeoutMs);
     },
+    /** Waits until `count` more comments `text` arrived than had so far (heartbeats: the stream went on). */
+    async moreComments(text: string, count = 1, timeoutMs = 10_000): Promise<void> {
+      const seen = () => comments.filter((comment) => comment === text).length;
+      const enough = seen() + count;
+      await pump(() => seen() >= enough, timeoutMs);
+    },
     /** Waits until the server ends the stream, and returns the messages not taken yet. */
     async ended(timeoutMs = 10_000): Promise<SseMessage[]> {
       await pump(() => done, timeoutMs);
