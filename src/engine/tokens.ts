@@ -148,21 +148,12 @@ export function createTokenService(deps: TokenServiceDeps) {
     const { principal, holder } = await deps.store.linkOidcSubject(keyOfName(name), subject);
     if (!principal) throw new Refusal('not_found', `no principal "${name}"`);
     if (holder && holder.id !== principal.id) {
-      throw new Refusal(
-        'invalid_request',
-        `${subject} is already linked to "${holder.name}" (${holder.id})`,
-        {
-          holder,
-        },
-      );
+      throw new Refusal('invalid_request', `${subject} is already linked to "${holder.name}" (${holder.id})`);
     }
     if (principal.oidcSubject !== subject) {
       throw new Refusal(
         'invalid_request',
         `"${principal.name}" is already linked to ${principal.oidcSubject}`,
-        {
-          principal,
-        },
       );
     }
     return principal;
