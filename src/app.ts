@@ -8,6 +8,7 @@ import { metricsRoutes } from './http/metrics';
 import { observeRequests, requestRecorder } from './http/observe';
 import { problem } from './http/problem';
 import { router } from './http/router';
+import { clockRoutes } from './http/routes/clocks';
 import { dashboardRoutes } from './http/routes/dashboard';
 import { exerciseRoutes } from './http/routes/exercises';
 import { healthRoutes } from './http/routes/health';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   app.route('/', playbookRoutes(deps));
+  app.route('/', clockRoutes(deps));
   app.route('/', incidentRoutes(deps));
   app.route('/', tokenRoutes(deps));
   app.route('/', meRoutes());

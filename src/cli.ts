@@ -7,6 +7,7 @@ import { grantAppRole } from '../db/roles';
 import { loadConfig } from './config';
 import {
   cacaoPlaybook,
+  checkInstant,
   checkPlaybook,
   mermaidDiagram,
   type PrincipalRecord,
@@ -19,7 +20,15 @@ import {
   verifyAuditBundle,
 } from './engine';
 import { createLogger, createRegistry, createServices, openMigratedDatabase, startServer } from './main';
-import type { PlaybookDefinition } from './playbook-kit';
+import {
+  type ClockDeadline,
+  clockById,
+  clockDue,
+  instant,
+  notificationClocks,
+  type PlaybookDefinition,
+  timeZone,
+} from './playbook-kit';
 import { existingKeyring, keyLocation, readPublicKey, rotateSigningKey } from './signing-keys';
 import {
   buildReport,
@@ -423,6 +432,104 @@ async function playbooksIn(file: string): Promise<PlaybookDefinition[]> {
   if (found.length === 0) throw new Error(`${file} exports no playbook definition`);
   return found;
 }
+
+const clocksCommand = program.command('clocks').description('the notification-clock library');
+
+const deadlineText = (deadline: ClockDeadline): string => {
+  switch (deadline.kind) {
+    case 'hours':
+      return `${deadline.amount} h`;
+    case 'calendar_days':
+      return `${deadline.amount} calendar days`;
+    case 'business_days':
+      return `${deadline.amount} business days`;
+    case 'soft':
+      return `soft, policy target ${deadline.policyTargetHours} h`;
+  }
+};
+
+clocksCommand
+  .command('list')
+  .description('list the clocks: id, deadline, calendar (region and time zone), law or policy, label')
+  .action(() => {
+    for (const clock of notificationClocks) {
+      const { region, timeZone: zone } = clock.calendar;
+      const calendar = `${region ?? "organisation's country"}, ${zone ?? "incident's time zone"}`;
+      const basis = clock.policyDefault ? 'policy default' : 'rule';
+      process.stdout.write(
+        `${[clock.id, deadlineText(clock.deadline), calendar, basis, clock.label].join('\t')}\n`,
+      );
+    }
+  });
+
+/** `iso` as local wall-clock time in `zone`, with its UTC offset: 2027-01-21 23:59:59 GMT-5. */
+const localTime = (iso: string, zone: string): string => {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'shortOffset',
+    })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
+};
+
+clocksCommand
+  .command('due')
+  .description("when a clock is due from its anchor time, counted in the clock's own calendar")
+  .argument('<id>', 'clock id (see clocks list)')
+  .requiredOption('--anchor <time>', 'when the anchor happened, ISO 8601 with offset', (value) => {
+    if (!instant.safeParse(value).success)
+      throw new InvalidArgumentError('an ISO 8601 time with offset, e.g. 2027-01-14T10:00:00-05:00');
+    try {
+      checkInstant('--anchor', value, new Date());
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+    return value;
+  })
+  .option(
+    '--tz <zone>',
+    "the incident's IANA time zone, for clocks without one of their own",
+    (value) => {
+      if (!timeZone.safeParse(value).success)
+        throw new InvalidArgumentError('an IANA time zone such as America/Toronto');
+      return value;
+    },
+    'UTC',
+  )
+  .option(
+    '--country <code>',
+    "the organisation's country (ISO 3166 alpha-2), for clocks without a region",
+    (value) => {
+      if (!/^[A-Z]{2}$/.test(value))
+        throw new InvalidArgumentError('an ISO 3166 alpha-2 country code such as JP');
+      return value;
+    },
+  )
+  .action((id: string, options: { anchor: string; tz: string; country?: string }) => {
+    const clock = clockById(id);
+    if (!clock) throw new Error(`no notification clock ${id} (see holdfast clocks list)`);
+    const due = clockDue(clock, options.anchor, { timeZone: options.tz, country: options.country });
+    const lines = [
+      `clock     ${clock.id}: ${clock.label}`,
+      `deadline  ${deadlineText(clock.deadline)}${clock.policyDefault ? ' (policy default)' : ''}`,
+      `anchor    ${new Date(options.anchor).toISOString()}`,
+      `due       ${due.dueAt} (${localTime(due.dueAt, due.timeZone)} in ${due.timeZone})`,
+      `calendar  ${due.region ?? 'weekends only'}, ${due.timeZone}`,
+      ...due.holidaysSkipped.map((h) => `skipped   ${h.date} ${h.name}`),
+      ...(clock.calendarNote ? [`note      ${clock.calendarNote}`] : []),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
 
 const tabletop = program.command('tabletop').description('tabletop exercises on a virtual clock');
 

@@ -1,6 +1,7 @@
 import {
-  addCalendarDays,
   addMonths,
+  clockById,
+  clockDueAt,
   type Deadline,
   days,
   endOfToday,
@@ -97,7 +98,8 @@ export const arrestTarget = milestone(
 /**
  * APPI confirmed report (確報): 60 days for category (3) improper-purpose cases, else 30, from when the
  * organisation knew (`breach.determined`). SM-CLOCKS files every APPI clock on an APPI filing that names no
- * `clockIds`, so the confirmed phase is also tracked here as the step's own deadline, which escalates.
+ * `clockIds`, so the confirmed phase is also tracked here as the step's own deadline, which escalates. It is due
+ * when the clock is, in the PPC's calendar.
  */
 export const appiConfirmedReportDue: Deadline = {
   id: 'appiConfirmedReportDue',
@@ -106,7 +108,8 @@ export const appiConfirmedReportDue: Deadline = {
     const determined = context.facts['breach.determined'];
     const knewAt = determined?.at ?? context.now;
     const improper = determined?.payload.improperPurpose === true;
-    return addCalendarDays(knewAt, improper ? 60 : 30, context.timeZone);
+    const clock = clockById(improper ? 'appi-confirmed-improper' : 'appi-confirmed')!;
+    return clockDueAt(clock, knewAt, { timeZone: context.timeZone });
   },
   source:
     'PB-4 Privacy; APPI PPC Rules Art. 8(2): confirmed report 30 d, 60 d for category (3) (R14, §3.2 row 7)',

@@ -292,3 +292,58 @@ export const PlaybookDefinitionSchema = z
 export const CacaoPlaybookSchema = z
   .looseObject({ type: z.literal('playbook'), spec_version: z.string(), id: z.string(), name: z.string() })
   .openapi('CacaoPlaybook', { description: 'A CACAO 2.0 playbook (OASIS), with holdfast extensions' });
+
+const ClockCalendarSchema = z.object({
+  region: z.string().nullable().openapi({
+    description:
+      "Whose public holidays close a business day (US, JP, CA have rules; others count weekends only); null: the organisation's country",
+  }),
+  timeZone: z
+    .string()
+    .nullable()
+    .openapi({ description: "The IANA time zone the clock's days are counted in; null: the incident's" }),
+  note: z.string().nullable().openapi({ description: 'What is uncertain or left out about this calendar' }),
+});
+
+export const NotificationClockSchema = z
+  .object({
+    id: z.string(),
+    regime: z.string(),
+    label: z.string(),
+    jurisdictions: z.array(z.string()),
+    anchor: z.enum(['aware', 'determined', 'knew', 'discovered', 'material', 'payment']),
+    deadline: z.object({
+      kind: z.enum(['hours', 'calendar_days', 'business_days', 'soft']),
+      amount: z.number().optional(),
+      policyTargetHours: z.number().optional(),
+    }),
+    calendar: ClockCalendarSchema,
+    recipient: z.string(),
+    condition: z.string(),
+    source: z.string().openapi({ description: 'The rule text or official summary it comes from' }),
+    policyDefault: z.boolean().openapi({
+      description:
+        "True: the figure is an editable policy target, not the rule's own (law or card-brand rule)",
+    }),
+    retentionMonths: z.number().int().optional(),
+    verifiedOn: z.string().openapi({ description: 'When the rule text was last checked against its source' }),
+  })
+  .openapi('NotificationClock');
+
+export const ClockDueSchema = z
+  .object({
+    clockId: z.string(),
+    anchorAt: z.string(),
+    dueAt: z.string(),
+    deadline: NotificationClockSchema.shape.deadline,
+    policyDefault: z.boolean(),
+    calendar: z.object({
+      region: z.string().nullable(),
+      timeZone: z.string(),
+      holidaysSkipped: z
+        .array(z.object({ date: z.string(), name: z.string() }))
+        .openapi({ description: 'The weekday public holidays a business-day count stepped over' }),
+      note: z.string().nullable(),
+    }),
+  })
+  .openapi('ClockDue');

@@ -1,4 +1,10 @@
-import { type ClockAnchor, clockDueAt, clocksFor, notificationClocks } from './notification-clocks';
+import {
+  type ClockAnchor,
+  clockDueAt,
+  clocksFor,
+  type IncidentCalendar,
+  notificationClocks,
+} from './notification-clocks';
 
 /** A notification clock running on an incident, kept in the machine context under `clocks`. */
 export interface TrackedClock {
@@ -30,14 +36,13 @@ export const clockTimerLabels: Readonly<Record<string, string>> = Object.fromEnt
   notificationClocks.map((clock) => [clockTimerId(clock.id), clock.label]),
 );
 
-/** The clocks an anchor event starts for these jurisdictions that are not already running. */
+/** The clocks an anchor event starts for these jurisdictions that are not already running, each in its calendar. */
 export function startClocks(
   running: TrackedClocks,
   jurisdictions: readonly string[],
   anchor: ClockAnchor,
   at: string,
-  timeZone: string,
-  holidayJurisdiction?: string,
+  incident: IncidentCalendar,
 ): TrackedClock[] {
   return clocksFor(jurisdictions, anchor)
     .filter((clock) => !running[clock.id])
@@ -49,7 +54,7 @@ export function startClocks(
       source: clock.source,
       anchor,
       anchorAt: at,
-      dueAt: clockDueAt(clock, at, timeZone, holidayJurisdiction),
+      dueAt: clockDueAt(clock, at, incident),
       policyDefault: clock.policyDefault,
       state: 'running',
       metAt: null,

@@ -57,7 +57,10 @@ export const externalReport = z.strictObject({
 });
 export type ExternalReport = z.infer<typeof externalReport>;
 
-/** The organisation an incident belongs to; `country` picks the public-holiday calendar for business days. */
+/**
+ * The organisation an incident belongs to; `country` picks the public holidays of the business-day clocks that
+ * count in no regulator's calendar of their own (see `ClockCalendar`).
+ */
 export const organisation = z.strictObject({
   name: text(200),
   country: z

@@ -249,11 +249,9 @@ export const kit = setup({
     /** SM-CLOCKS: starts the clocks an anchor event opens (one delayed `clock.due` each). */
     startClocks: enqueueActions(({ context, event, enqueue }) => {
       const at = event.at ?? context.now;
-      const country = context.country ?? undefined;
+      const incident = { timeZone: context.timeZone, country: context.country ?? undefined };
       const started = anchorsOf(event)
-        .flatMap((anchor) =>
-          startClocks(context.clocks, context.jurisdictions, anchor, at, context.timeZone, country),
-        )
+        .flatMap((anchor) => startClocks(context.clocks, context.jurisdictions, anchor, at, incident))
         .filter((clock) => appliesTo(clock.id, event));
       if (started.length === 0) return;
       for (const clock of started) {

@@ -1,4 +1,4 @@
-import { addCalendarDays, endOfBusinessDays } from './business-days';
+import { addCalendarDays, countBusinessDays, type PublicHoliday } from './business-days';
 import { addMs, hours } from './time';
 
 /** The event a clock counts from (domain reference §3.1). */
@@ -10,6 +10,18 @@ export type ClockDeadline =
   | { kind: 'business_days'; amount: number }
   /** "promptly", "as soon as feasible", "without undue delay": no legal hour count, only a policy target. */
   | { kind: 'soft'; policyTargetHours: number };
+
+/**
+ * The calendar a clock counts in: its regulator's, whatever the organisation's country. Null where holdfast
+ * cannot say which: then the organisation's country and the incident's time zone (the clock's
+ * `calendarNote` says why).
+ */
+export interface ClockCalendar {
+  /** Whose public holidays close a business day: a `holidayCalendars` code, or a region without rules. */
+  region: string | null;
+  /** The IANA time zone its days begin and end in. */
+  timeZone: string | null;
+}
 
 export interface NotificationClock {
   id: string;
@@ -24,6 +36,9 @@ export interface NotificationClock {
   condition: string;
   /** The rule text or official summary it comes from (domain reference §3.2 and §6). */
   source: string;
+  calendar: ClockCalendar;
+  /** What is uncertain or left out about the calendar. */
+  calendarNote?: string;
   /** True when the figure is an editable policy default, not the law's own number. */
   policyDefault: boolean;
   /** Record-keeping obligation that outlives the notice, in months. */
@@ -48,6 +63,9 @@ export const notificationClocks: readonly NotificationClock[] = [
     condition:
       'Personal data breach unless unlikely to result in a risk to individuals; a late notice must give reasons',
     source: 'Reg. (EU) 2016/679 Art. 33(1); EDPB Guidelines 9/2022 (R12)',
+    calendar: { region: 'EU', timeZone: null },
+    calendarNote:
+      "72 hours run through weekends and holidays, so no calendar moves the due time; the competent (lead) supervisory authority, and so its time zone, depends on the controller's establishment",
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -61,6 +79,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: "Information Commissioner's Office",
     condition: 'Personal data breach unless unlikely to result in a risk; weekends count',
     source: 'UK GDPR Art. 33; ICO guidance (R13)',
+    calendar: { region: 'GB', timeZone: 'Europe/London' },
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -74,6 +93,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'Personal Information Protection Commission',
     condition: 'Special-care data, property-damage risk, improper purpose, or more than 1,000 people',
     source: 'APPI Art. 26(1); PPC Rules Art. 8(1); Guidelines 3-5-3-3 "about 3–5 days" (R14)',
+    calendar: { region: 'JP', timeZone: 'Asia/Tokyo' },
     policyDefault: true,
     verifiedOn: '2026-11-01',
   },
@@ -88,6 +108,9 @@ export const notificationClocks: readonly NotificationClock[] = [
     condition:
       'As the preliminary report; 60 days instead for improper-purpose cases (appi-confirmed-improper)',
     source: 'PPC Rules Art. 8(2) (R14)',
+    calendar: { region: 'JP', timeZone: 'Asia/Tokyo' },
+    calendarNote:
+      'Counted as 30 days at the same Tokyo time as the anchor. Not checked: whether the PPC counts from the next day or moves a deadline that falls on a day it is closed',
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -101,6 +124,9 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'Personal Information Protection Commission',
     condition: 'Category (3): possibly done for an improper purpose (unauthorised access, employee theft)',
     source: 'PPC Rules Art. 8(2); PPC leak page (R14)',
+    calendar: { region: 'JP', timeZone: 'Asia/Tokyo' },
+    calendarNote:
+      'Counted as 60 days at the same Tokyo time as the anchor. Not checked: whether the PPC counts from the next day or moves a deadline that falls on a day it is closed',
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -114,6 +140,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'Office of the Privacy Commissioner of Canada',
     condition: 'Real risk of significant harm (RROSH)',
     source: 'PIPEDA s.10.1(1)-(2); Breach of Security Safeguards Regulations SOR/2018-64 (R15)',
+    calendar: { region: 'CA', timeZone: 'America/Toronto' },
     policyDefault: true,
     retentionMonths: 24,
     verifiedOn: '2026-11-01',
@@ -128,6 +155,9 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'SEC (public filing)',
     condition: 'Registrant determines a cybersecurity incident is material',
     source: 'Form 8-K Item 1.05; Release 33-11216 (R19)',
+    calendar: { region: 'US', timeZone: 'America/New_York' },
+    calendarNote:
+      "SEC business days: not Saturdays, Sundays or federal legal holidays, Eastern time in Washington, D.C. (17 CFR 201.104). Not counted: Inauguration Day and closures ordered at short notice; EDGAR's cut-off for a filing to count as made that day (Regulation S-T) is earlier than the end of the day",
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -141,6 +171,9 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'Affected individuals',
     condition: 'Breach of unsecured protected health information',
     source: '45 CFR 164.404(b) (R20)',
+    calendar: { region: 'US', timeZone: null },
+    calendarNote:
+      "A notice to individuals, not a filing: the rule names no time zone, so the incident's is used",
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -154,6 +187,9 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'Acquirer and Visa Fraud Control',
     condition: 'Suspected or confirmed loss or theft of Visa account data',
     source: 'Visa "What To Do If Compromised" (R18)',
+    calendar: { region: null, timeZone: null },
+    calendarNote:
+      "The sources do not say whose business days Visa counts (day counts also differ by region): the organisation's country and the incident's time zone are used; check with the acquirer",
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -167,6 +203,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'Acquirer and payment brands',
     condition: 'Suspected or confirmed compromise of cardholder data',
     source: 'PCI DSS 12.10.1 (R17); Visa "What To Do If Compromised": notify immediately (R18)',
+    calendar: { region: null, timeZone: null },
     policyDefault: true,
     verifiedOn: '2026-11-21',
   },
@@ -180,6 +217,9 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'Acquirer and Visa Fraud Control',
     condition: 'Suspected or confirmed loss or theft of Visa account data',
     source: 'Visa "What To Do If Compromised" (R18)',
+    calendar: { region: null, timeZone: null },
+    calendarNote:
+      "The sources do not say whose business days Visa counts (day counts also differ by region): the organisation's country and the incident's time zone are used; check with the acquirer",
     policyDefault: false,
     verifiedOn: '2026-11-21',
   },
@@ -194,6 +234,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     condition:
       'Personal information leaked, tampered with or lost, or possibly so (check later CAC measures)',
     source: 'PIPL Art. 57 (§3.2 row 14)',
+    calendar: { region: 'CN', timeZone: 'Asia/Shanghai' },
     policyDefault: true,
     verifiedOn: '2026-11-21',
   },
@@ -207,6 +248,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'NY Superintendent of Financial Services',
     condition: 'Notifiable cybersecurity incident at the covered entity, affiliates or service providers',
     source: '23 NYCRR 500.17(a) (R22)',
+    calendar: { region: 'US-NY', timeZone: 'America/New_York' },
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -220,6 +262,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     recipient: 'NY Superintendent of Financial Services',
     condition: 'An extortion payment was made; written justification within 30 days (verify current text)',
     source: '23 NYCRR 500.17(c), 2023 Second Amendment (R22)',
+    calendar: { region: 'US-NY', timeZone: 'America/New_York' },
     policyDefault: false,
     verifiedOn: '2026-11-01',
   },
@@ -232,25 +275,55 @@ export function clocksFor(jurisdictions: readonly string[], anchor: ClockAnchor)
   );
 }
 
+/** The clock of this id, if the library has one. */
+export const clockById = (id: string): NotificationClock | undefined =>
+  notificationClocks.find((clock) => clock.id === id);
+
+/** What an incident says about where it is: its time zone and the organisation's country. */
+export interface IncidentCalendar {
+  timeZone: string;
+  country?: string;
+}
+
+/** When a clock is due, and the calendar it was counted in. */
+export interface ClockDue {
+  dueAt: string;
+  /** Whose holidays were skipped (null: none, weekends only). */
+  region: string | null;
+  timeZone: string;
+  /** The weekday holidays a business-day count stepped over. */
+  holidaysSkipped: PublicHoliday[];
+}
+
 /**
- * When a clock is due, from its anchor time, in the incident's time zone. Business-day clocks skip
- * weekends and the holidays of `holidayJurisdiction`; soft clocks are due at their policy target.
+ * When a clock is due, from its anchor time, in the clock's own calendar (the incident's where the clock has
+ * none). Business-day clocks skip weekends and the region's holidays; soft clocks are due at their policy
+ * target.
  */
-export function clockDueAt(
-  clock: NotificationClock,
-  anchorIso: string,
-  timeZone: string,
-  holidayJurisdiction?: string,
-): string {
+export function clockDue(clock: NotificationClock, anchorIso: string, incident: IncidentCalendar): ClockDue {
+  const region = clock.calendar.region ?? incident.country ?? null;
+  const timeZone = clock.calendar.timeZone ?? incident.timeZone;
+  const due = (dueAt: string, holidaysSkipped: PublicHoliday[] = []): ClockDue => ({
+    dueAt,
+    region,
+    timeZone,
+    holidaysSkipped,
+  });
   const { deadline } = clock;
   switch (deadline.kind) {
     case 'hours':
-      return addMs(anchorIso, hours(deadline.amount));
+      return due(addMs(anchorIso, hours(deadline.amount)));
     case 'soft':
-      return addMs(anchorIso, hours(deadline.policyTargetHours));
+      return due(addMs(anchorIso, hours(deadline.policyTargetHours)));
     case 'calendar_days':
-      return addCalendarDays(anchorIso, deadline.amount, timeZone);
-    case 'business_days':
-      return endOfBusinessDays(anchorIso, deadline.amount, timeZone, holidayJurisdiction);
+      return due(addCalendarDays(anchorIso, deadline.amount, timeZone));
+    case 'business_days': {
+      const counted = countBusinessDays(anchorIso, deadline.amount, timeZone, region ?? undefined);
+      return due(counted.endsAt, counted.holidaysSkipped);
+    }
   }
 }
+
+/** When a clock is due (see `clockDue`). */
+export const clockDueAt = (clock: NotificationClock, anchorIso: string, incident: IncidentCalendar): string =>
+  clockDue(clock, anchorIso, incident).dueAt;

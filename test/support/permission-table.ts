@@ -312,6 +312,15 @@ export const table: readonly Row[] = [
     }),
   ),
 
+  // The clock library and its calculator: reference data for every token (exercises count clocks too).
+  { method: 'GET', path: '/v1/clocks', expect: anyToken(200), request: () => ({ path: '/v1/clocks' }) },
+  {
+    method: 'GET',
+    path: '/v1/clocks/{id}/due',
+    expect: anyToken(200),
+    request: () => ({ path: '/v1/clocks/sec-8k-105/due?anchorAt=2027-01-14T10:00:00-05:00' }),
+  },
+
   // Opening incidents: admin or a role of that playbook.
   ...registry.latest().map(
     (p): Row => ({

@@ -1,12 +1,15 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addCalendarDays,
+  clockDue,
   clockDueAt,
   clocksFor,
   endOfBusinessDays,
   holidayCalendars,
   notificationClocks,
   publicHolidays,
+  startClocks,
 } from '../../src/playbook-kit';
 
 const clock = (id: string) => notificationClocks.find((c) => c.id === id)!;
@@ -32,6 +35,11 @@ describe('business days', () => {
     ['2031-05-01T10:00:00+09:00', 2, 'Asia/Tokyo', 'JP', '2031-05-07T14:59:59.999Z'],
     // Canada's federal Thanksgiving 2040 is Monday 8 Oct: one business day after Friday the 5th ends Tuesday.
     ['2040-10-05T10:00:00-04:00', 1, 'America/Toronto', 'CA', '2040-10-10T03:59:59.999Z'],
+    // Golden Week 2030 in Tokyo: Showa Day (Mon 29 Apr), then 3 May and Monday the 6th for Sunday the 5th.
+    ['2030-04-26T10:00:00+09:00', 3, 'Asia/Tokyo', 'JP', '2030-05-02T14:59:59.999Z'],
+    ['2030-04-26T10:00:00+09:00', 4, 'Asia/Tokyo', 'JP', '2030-05-07T14:59:59.999Z'],
+    // Canada Day 2027 is a Thursday.
+    ['2027-06-30T10:00:00-04:00', 1, 'America/Toronto', 'CA', '2027-07-03T03:59:59.999Z'],
   ])(
     '%s + %i business days in %s (%s holidays, years ahead) ends %s',
     (from, count, zone, holidays, expected) => {
@@ -68,6 +76,9 @@ describe('business days', () => {
       '2026-11-26',
       '2026-12-25',
     ]);
+    // Federal offices close on the Friday or Monday when Veterans Day falls on a weekend.
+    expect(publicHolidays('US', 2028)).toContain('2028-11-10');
+    expect(publicHolidays('US', 2029)).toContain('2029-11-12');
     for (const jurisdiction of holidayCalendars)
       for (const year of [2027, 2035, 2099])
         expect(publicHolidays(jurisdiction, year).length).toBeGreaterThan(4);
@@ -112,7 +123,99 @@ describe('notification-clock library', () => {
     ['appi-confirmed', '2026-11-20T10:00:00+09:00', 'Asia/Tokyo', 'JP', '2026-12-20T01:00:00.000Z'],
     ['sec-8k-105', '2026-11-24T10:00:00-05:00', 'America/New_York', 'US', '2026-12-02T04:59:59.999Z'],
     ['nydfs-extortion-payment', '2026-11-20T10:00:00Z', 'America/New_York', 'US', '2026-11-21T10:00:00.000Z'],
-  ])('%s from %s is due %s', (id, anchor, zone, holidays, expected) => {
-    expect(clockDueAt(clock(id), anchor, zone, holidays)).toBe(expected);
+  ])('%s from %s is due %s', (id, anchor, timeZone, country, expected) => {
+    expect(clockDueAt(clock(id), anchor, { timeZone, country })).toBe(expected);
+  });
+
+  it('names a real time zone or none for every clock, and says why where a day count has no calendar of its own', () => {
+    for (const c of notificationClocks) {
+      const { region, timeZone } = c.calendar;
+      if (timeZone !== null) expect(DateTime.local({ zone: timeZone }).isValid, c.id).toBe(true);
+      if (region !== null) expect(region, c.id).toMatch(/^[A-Z]{2}(-[A-Z]{2})?$/);
+      const countsDays = c.deadline.kind === 'business_days' || c.deadline.kind === 'calendar_days';
+      if (countsDays && (region === null || timeZone === null))
+        expect(c.calendarNote?.length ?? 0, c.id).toBeGreaterThan(20);
+      if (c.deadline.kind === 'business_days' && region !== null)
+        expect(holidayCalendars, `${c.id} counts business days in a region without holiday rules`).toContain(
+          region,
+        );
+    }
+  });
+});
+
+describe("a clock counts in its regulator's calendar", () => {
+  const sec = clock('sec-8k-105');
+  const tokyo = { timeZone: 'Asia/Tokyo', country: 'JP' };
+  const newYork = { timeZone: 'America/New_York', country: 'US' };
+
+  it.each([
+    // Thursday → Fri, MLK Day (Mon 18 Jan 2027) skipped, Tue, Wed, Thu.
+    ['2027-01-14T10:00:00-05:00', '2027-01-22T04:59:59.999Z', ['2027-01-18']],
+    // Saturday → Mon, Tue, Wed, Thanksgiving (Thu 26 Nov 2026) skipped, Fri.
+    ['2026-11-21T12:00:00-05:00', '2026-11-28T04:59:59.999Z', ['2026-11-26']],
+    // New Year's Day 2028 is a Saturday: observed Friday 31 Dec 2027.
+    ['2027-12-29T10:00:00-05:00', '2028-01-06T04:59:59.999Z', ['2027-12-31']],
+    // Veterans Day 2028 is a Saturday: observed Friday 10 Nov (the library files it as a bank holiday).
+    ['2028-11-08T10:00:00-05:00', '2028-11-16T04:59:59.999Z', ['2028-11-10']],
+    // Juneteenth 2030 is a Wednesday.
+    ['2030-06-17T10:00:00-04:00', '2030-06-25T03:59:59.999Z', ['2030-06-19']],
+    // DST starts Sunday 14 Mar 2027: the due day ends at 23:59:59.999 EDT (UTC-4).
+    ['2027-03-11T15:00:00-05:00', '2027-03-18T03:59:59.999Z', []],
+    // DST ends Sunday 7 Nov 2027: the due day ends at 23:59:59.999 EST (UTC-5).
+    ['2027-11-04T10:00:00-04:00', '2027-11-11T04:59:59.999Z', []],
+  ])('SEC 8-K from %s is due %s in New York, for a Japanese company too', (anchor, expected, skipped) => {
+    for (const incident of [tokyo, newYork]) {
+      const due = clockDue(sec, anchor, incident);
+      expect(due).toMatchObject({ dueAt: expected, region: 'US', timeZone: 'America/New_York' });
+      expect(due.holidaysSkipped.map((h) => h.date)).toEqual(skipped);
+    }
+  });
+
+  it('names the holidays it skipped', () => {
+    expect(clockDue(sec, '2027-01-14T10:00:00-05:00', tokyo).holidaysSkipped).toEqual([
+      { date: '2027-01-18', name: 'Martin Luther King Jr. Day' },
+    ]);
+  });
+
+  it("no longer counts a Japanese company's SEC clock over Golden Week in Tokyo", () => {
+    // Wednesday 28 Apr 2027 10:00 in Tokyo is Tuesday 21:00 in New York: Wed, Thu, Fri, Mon 3 May.
+    const determined = '2027-04-28T10:00:00+09:00';
+    expect(clockDueAt(sec, determined, tokyo)).toBe('2027-05-04T03:59:59.999Z');
+    // The company's calendar skips Showa Day and 3–5 May and ends on Monday 10 May, six days later.
+    expect(endOfBusinessDays(determined, 4, 'Asia/Tokyo', 'JP')).toBe('2027-05-10T14:59:59.999Z');
+  });
+
+  it("takes the day from the regulator's time zone, not the incident's", () => {
+    // 02:00 on Friday in London is 21:00 on Thursday in New York: Fri, Mon, Tue, Wed (Thanksgiving is Thursday).
+    const anchor = '2026-11-20T02:00:00Z';
+    expect(clockDueAt(sec, anchor, { timeZone: 'Europe/London', country: 'GB' })).toBe(
+      '2026-11-26T04:59:59.999Z',
+    );
+    // APPI's 30 days keep Tokyo's wall-clock time; New York's would move an hour when its DST ends (1 Nov).
+    const knew = '2026-10-20T09:00:00-04:00';
+    expect(clockDueAt(clock('appi-confirmed'), knew, { timeZone: 'America/New_York' })).toBe(
+      '2026-11-19T13:00:00.000Z',
+    );
+    expect(addCalendarDays(knew, 30, 'America/New_York')).toBe('2026-11-19T14:00:00.000Z');
+  });
+
+  it("counts Visa's business days in the organisation's calendar, which the sources leave open", () => {
+    // Canada Day 2030 is Monday 1 July: Fri 28, Tue 2, Wed 3 in Toronto.
+    const anchor = '2030-06-27T10:00:00-04:00';
+    const visa = clock('visa-initial-report');
+    expect(clockDue(visa, anchor, { timeZone: 'America/Toronto', country: 'CA' })).toMatchObject({
+      dueAt: '2030-07-04T03:59:59.999Z',
+      region: 'CA',
+      timeZone: 'America/Toronto',
+      holidaysSkipped: [{ date: '2030-07-01', name: 'Canada Day' }],
+    });
+    expect(clockDueAt(visa, anchor, { timeZone: 'America/Toronto', country: 'US' })).toBe(
+      '2030-07-03T03:59:59.999Z',
+    );
+  });
+
+  it('starts the SEC clock of a Japanese registrant on the US calendar', () => {
+    const [started] = startClocks({}, ['US-SEC'], 'material', '2027-01-14T10:00:00-05:00', tokyo);
+    expect(started).toMatchObject({ id: 'sec-8k-105', dueAt: '2027-01-22T04:59:59.999Z' });
   });
 });

@@ -22,14 +22,10 @@ const startFor = (anchors: (event: RansomDemandEvent) => ClockAnchor[]) =>
   pb.enqueueActions(({ context, event, enqueue }) => {
     const at = (event as { at: string }).at;
     const started = anchors(event).flatMap((anchor) =>
-      startClocks(
-        context.clocks,
-        knownJurisdictions(context),
-        anchor,
-        at,
-        context.timeZone,
-        context.organisation.country,
-      ),
+      startClocks(context.clocks, knownJurisdictions(context), anchor, at, {
+        timeZone: context.timeZone,
+        country: context.organisation.country,
+      }),
     );
     if (started.length === 0) return;
     for (const clock of started) {
