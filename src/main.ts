@@ -36,7 +36,9 @@ import { createExerciseService } from './tabletop';
 export type Logger = pino.Logger;
 
 export function createLogger(level: Config['LOG_LEVEL']): Logger {
-  return pino({ level, base: { service: 'holdfast' } });
+  // Written synchronously: a buffered line (a long one, such as the public key's) was cut off when the
+  // process stopped right after start.
+  return pino({ level, base: { service: 'holdfast' } }, pino.destination({ dest: 1, sync: true }));
 }
 
 export function createRegistry(): PlaybookRegistry {
