@@ -16,9 +16,9 @@ import type { PlaybookDefinition } from '../playbook-kit';
 import { bundledScenarios } from './catalogue';
 import { type AfterActionReport, buildReport } from './report';
 import {
-  deliverInjects,
   ExerciseIncident,
   type FiredInject,
+  InjectDelivery,
   openExerciseIncident,
   TabletopError,
 } from './runner';
@@ -107,6 +107,7 @@ export function createExerciseService(deps: ExerciseDeps) {
   async function view(row: ExerciseRow, scenario: Scenario): Promise<ExerciseView> {
     const incident = await engine.loadIncident(row.incidentId!);
     const startMs = Date.parse(scenario.clock.start);
+    const injects = new Map(scenario.injects.map((inject) => [inject.id, inject]));
     return {
       id: row.id,
       scenarioId: row.scenarioId,
@@ -118,7 +119,7 @@ export function createExerciseService(deps: ExerciseDeps) {
       clock: incident.clockNow ?? incident.createdAt,
       end: new Date(startMs + durationMs(scenario.clock.end)).toISOString(),
       injects: row.firedInjects.map((fired) => {
-        const inject = scenario.injects.find((i) => i.id === fired.id)!;
+        const inject = injects.get(fired.id)!;
         return {
           id: fired.id,
           module: inject.module ?? null,
@@ -287,15 +288,8 @@ const CLOCK_MOVE_LEASE_MS = 5 * 60_000;
 /** Opens the exercise incident on `engine` and delivers the injects due at the start. */
 async function openAtStart(engine: Engine, scenario: Scenario, actor: Actor, exerciseId?: string) {
   const incident = await openExerciseIncident(engine, scenario, actor, exerciseId);
-  const fired = await refusedInjectsAsConflicts(() =>
-    deliverInjects(
-      engine,
-      scenario,
-      new ExerciseIncident(engine, incident.id),
-      [],
-      Date.parse(scenario.clock.start),
-    ),
-  );
+  const injects = new InjectDelivery(engine, scenario, new ExerciseIncident(engine, incident.id));
+  const fired = await refusedInjectsAsConflicts(() => injects.until(Date.parse(scenario.clock.start)));
   return { incidentId: incident.id, fired };
 }
 
@@ -311,9 +305,8 @@ async function moveAlong(
   target: number,
 ): Promise<FiredInject[]> {
   const incident = new ExerciseIncident(engine, incidentId);
-  const delivered = await refusedInjectsAsConflicts(() =>
-    deliverInjects(engine, scenario, incident, fired, target),
-  );
+  const injects = new InjectDelivery(engine, scenario, incident, fired);
+  const delivered = await refusedInjectsAsConflicts(() => injects.until(target));
   await incident.moveTo(target);
   return [...fired, ...delivered];
 }
