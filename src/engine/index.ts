@@ -14,7 +14,13 @@ export {
 export { type DatabaseClock, startDatabaseClock } from './database-clock';
 export { type ErrorCode, errorCodes, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
-export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
+export {
+  type AdvanceResult,
+  createEngine,
+  type Engine,
+  type FireBudget,
+  type IncidentView,
+} from './incidents';
 export {
   checkInstant,
   checkInstantsIn,
