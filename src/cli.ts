@@ -13,12 +13,20 @@ import {
   type TlpLevel,
   tlpLevels,
 } from './engine';
-import { createLogger, createRegistry, createServices, openMigratedDatabase, startServer } from './main';
+import {
+  createLogger,
+  createRegistry,
+  createServices,
+  exerciseLimits,
+  openMigratedDatabase,
+  startServer,
+} from './main';
 import type { PlaybookDefinition } from './playbook-kit';
 import {
   buildReport,
   bundledScenarios,
   checkScenarioClock,
+  checkScenarioLimits,
   loadScenario,
   reportHtml,
   reportMarkdown,
@@ -238,12 +246,13 @@ dbOptions(
     options: { script?: string; out?: string; json?: boolean; databaseUrl?: string; dataDir?: string },
   ) => {
     const scenario = loadScenario(fileOrId);
-    checkScenarioClock(scenario, new Date());
     // The embedded database is a throwaway in-memory one unless a folder or a server is named.
     const config = loadConfig({
       DATABASE_URL: options.databaseUrl,
       HOLDFAST_DATA_DIR: options.dataDir ?? (options.databaseUrl ? undefined : 'memory://tabletop'),
     });
+    checkScenarioLimits(scenario, exerciseLimits(config));
+    checkScenarioClock(scenario, new Date());
     const database = await openMigratedDatabase(config);
     const bar = new SingleBar(
       {

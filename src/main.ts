@@ -25,7 +25,7 @@ import { createMetrics } from './http/metrics';
 import { notModifiedShortcut } from './http/not-modified';
 import { requestRecorder } from './http/observe';
 import { closeIfBodyUnread } from './http/unread-body';
-import { createExerciseService } from './tabletop';
+import { createExerciseService, type ExerciseLimits } from './tabletop';
 
 export type Logger = pino.Logger;
 
@@ -54,6 +54,14 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
     await database.close();
     throw error;
   }
+}
+
+export function exerciseLimits(config: Config): ExerciseLimits {
+  return {
+    maxInjects: config.HOLDFAST_EXERCISE_MAX_INJECTS,
+    maxDays: config.HOLDFAST_EXERCISE_MAX_DAYS,
+    maxTimersPerMove: config.HOLDFAST_EXERCISE_MAX_TIMERS_PER_MOVE,
+  };
 }
 
 /** The wall clock. Tests pass their own, so nothing they assert depends on the day they run. */
@@ -100,6 +108,7 @@ export function createServices(
     now,
     rehearsal: async (incidentId) =>
       createEngine({ store: await rehearsalStore(incidents, incidentId), registry, now, newId: randomUUID }),
+    limits: exerciseLimits(config),
   });
   const app = createApp({
     engine,

@@ -7,6 +7,7 @@ import {
   type Engine,
   type ExerciseRow,
   type ExerciseStore,
+  type FireBudget,
   oneAtATimePerKey,
   type PlaybookRegistry,
   parseOrThrow,
@@ -22,7 +23,15 @@ import {
   openExerciseIncident,
   TabletopError,
 } from './runner';
-import { checkScenarioClock, durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
+import {
+  checkScenarioClock,
+  checkScenarioLimits,
+  durationMs,
+  type ExerciseLimits,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+} from './scenario';
 import { offsetText } from './time-text';
 
 /** What players and the facilitator see of an exercise: the clock and the injects delivered so far. */
@@ -59,6 +68,7 @@ export interface ExerciseDeps {
    * is played there first: one that the playbook refuses half-way then writes nothing at all.
    */
   rehearsal: (incidentId?: string) => Promise<Engine>;
+  limits: ExerciseLimits;
 }
 
 /**
@@ -85,8 +95,10 @@ export function createExerciseService(deps: ExerciseDeps) {
     if (request.scenarioId !== undefined) {
       const bundled = bundledScenarios().find((s) => s.id === request.scenarioId);
       if (!bundled) throw new Refusal('not_found', `no bundled scenario "${request.scenarioId}"`);
+      checkScenarioLimits(bundled.scenario, deps.limits);
       return bundled.scenario;
     }
+    checkScenarioLimits(request.scenario, deps.limits);
     try {
       return parseScenario(request.scenario, 'scenario');
     } catch (error) {
@@ -228,14 +240,9 @@ export function createExerciseService(deps: ExerciseDeps) {
     }
     const target = Math.min(targetMs, endMs);
     // Rehearsed first, so a move the playbook refuses half-way leaves the exercise as it was.
-    await moveAlong(
-      await deps.rehearsal(row.incidentId!),
-      scenario,
-      row.incidentId!,
-      row.firedInjects,
-      target,
-    );
-    const fired = await moveAlong(engine, scenario, row.incidentId!, row.firedInjects, target);
+    const rehearsal = await deps.rehearsal(row.incidentId!);
+    await moveAlong(rehearsal, scenario, row.incidentId!, row.firedInjects, target, deps.limits);
+    const fired = await moveAlong(engine, scenario, row.incidentId!, row.firedInjects, target, deps.limits);
     const finished = target >= endMs;
     const next: ExerciseRow = {
       ...row,
@@ -294,8 +301,8 @@ async function openAtStart(engine: Engine, scenario: Scenario, actor: Actor, exe
 }
 
 /**
- * Delivers the injects due by `target` on `engine` and moves the incident's clock there; returns the injects
- * fired so far, `fired` first.
+ * Delivers the injects due by `target` on `engine` and moves the incident's clock there, firing the timers due
+ * on the way, up to the limit; returns the injects fired so far, `fired` first.
  */
 async function moveAlong(
   engine: Engine,
@@ -303,8 +310,19 @@ async function moveAlong(
   incidentId: string,
   fired: FiredInject[],
   target: number,
+  limits: ExerciseLimits,
 ): Promise<FiredInject[]> {
-  const incident = new ExerciseIncident(engine, incidentId);
+  const max = limits.maxTimersPerMove;
+  const budget: FireBudget = {
+    left: max,
+    refusal: () =>
+      new Refusal(
+        'invalid_request',
+        `a clock move fires at most ${max} timers (HOLDFAST_EXERCISE_MAX_TIMERS_PER_MOVE), and this one would fire more; move the clock in smaller steps`,
+        { limit: 'HOLDFAST_EXERCISE_MAX_TIMERS_PER_MOVE', max },
+      ),
+  };
+  const incident = new ExerciseIncident(engine, incidentId, budget);
   const injects = new InjectDelivery(engine, scenario, incident, fired);
   const delivered = await refusedInjectsAsConflicts(() => injects.until(target));
   await incident.moveTo(target);

@@ -1,4 +1,11 @@
-import { type Actor, type Engine, type EventRecord, type IncidentView, Refusal } from '../engine';
+import {
+  type Actor,
+  type Engine,
+  type EventRecord,
+  type FireBudget,
+  type IncidentView,
+  Refusal,
+} from '../engine';
 import { ConditionChecker, conditionTimes } from './facts';
 import { durationMs, type Inject, type Scenario, type ScriptMove } from './scenario';
 import { offsetText } from './time-text';
@@ -60,9 +67,11 @@ export class ExerciseIncident {
   /** Whether the log was read since the last write anyone may have made: a clock move, an event applied. */
   private logCurrent = false;
 
+  /** `budget`: the timers its clock moves may fire in all. */
   constructor(
     private readonly engine: Engine,
     readonly id: string,
+    private readonly budget?: FireBudget,
   ) {}
 
   async clockMs(): Promise<number> {
@@ -76,7 +85,7 @@ export class ExerciseIncident {
   /** Moves the virtual clock forward (never back), firing the incident's due timers in order. */
   async moveTo(ms: number): Promise<void> {
     if ((await this.clockMs()) >= ms) return;
-    await this.engine.moveClock(this.id, iso(ms));
+    await this.engine.moveClock(this.id, iso(ms), this.budget);
     this.clock = ms;
     this.logCurrent = false;
   }
