@@ -59,6 +59,8 @@ export const playerActor = (scenario: Scenario, roleId: string): Actor => {
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Events read per query: a long log is read page by page, letting the event loop go between pages. */
+const LOG_PAGE = 250;
 
 /** An exercise incident as the runner sees it: its virtual clock, and its event log read incrementally. */
 export class ExerciseIncident {
@@ -99,9 +101,10 @@ export class ExerciseIncident {
   async events(): Promise<EventRecord[]> {
     if (this.logCurrent) return this.log;
     for (;;) {
-      const page = await this.engine.listEvents(this.id, this.log.at(-1)?.seq ?? 0, 1000);
+      const page = await this.engine.listEvents(this.id, this.log.at(-1)?.seq ?? 0, LOG_PAGE);
       this.log.push(...page);
-      if (page.length < 1000) break;
+      if (page.length < LOG_PAGE) break;
+      await nextTurn();
     }
     this.logCurrent = true;
     return this.log;

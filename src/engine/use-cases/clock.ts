@@ -17,7 +17,7 @@ export interface FireBudget {
  * Timers one unit of work of a clock move fires at most. Firing is synchronous (the kernel, then the store's
  * write), so this bounds how long a move holds the event loop at a time; between units it lets it go.
  */
-const FIRES_PER_UNIT = 25;
+const FIRES_PER_UNIT = 10;
 
 /**
  * Moving an exercise incident's virtual clock: its timers due by the target fire in order, each at its own
