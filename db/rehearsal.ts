@@ -1,7 +1,8 @@
 import type { EventRecord, IncidentStore } from '../src/engine/types';
 import { MemoryDatabase, MemoryIncidentStore } from './memory-store';
 
-const PAGE = 1000;
+/** Events copied per query: reading a long log page by page lets the event loop go between pages. */
+const PAGE = 250;
 
 /**
  * An incident store in memory to rehearse writes in, holding a copy of incident `incidentId` of `source` (its
@@ -18,6 +19,7 @@ export async function rehearsalStore(
     for (let page = await source.listEvents(row.id, 0, PAGE); ; ) {
       events.push(...page);
       if (page.length < PAGE) break;
+      await new Promise((resolve) => setImmediate(resolve));
       page = await source.listEvents(row.id, page.at(-1)!.seq, PAGE);
     }
     data.incidents.set(row.id, row);

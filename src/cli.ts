@@ -19,7 +19,14 @@ import {
   tlpLevels,
   verifyAuditBundle,
 } from './engine';
-import { createLogger, createRegistry, createServices, openMigratedDatabase, startServer } from './main';
+import {
+  createLogger,
+  createRegistry,
+  createServices,
+  exerciseLimits,
+  openMigratedDatabase,
+  startServer,
+} from './main';
 import {
   type ClockDeadline,
   clockById,
@@ -34,6 +41,7 @@ import {
   buildReport,
   bundledScenarios,
   checkScenarioClock,
+  checkScenarioLimits,
   loadScenario,
   reportHtml,
   reportMarkdown,
@@ -559,12 +567,13 @@ dbOptions(
     options: { script?: string; out?: string; json?: boolean; databaseUrl?: string; dataDir?: string },
   ) => {
     const scenario = loadScenario(fileOrId);
-    checkScenarioClock(scenario, new Date());
     // The embedded database is a throwaway in-memory one unless a folder or a server is named.
     const config = loadConfig({
       DATABASE_URL: options.databaseUrl,
       HOLDFAST_DATA_DIR: options.dataDir ?? (options.databaseUrl ? undefined : 'memory://tabletop'),
     });
+    checkScenarioLimits(scenario, exerciseLimits(config));
+    checkScenarioClock(scenario, new Date());
     const database = await openMigratedDatabase(config);
     const bar = new SingleBar(
       {

@@ -21,6 +21,10 @@ const schema = z
     HOLDFAST_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
     /** Beyond this distance between the host's clock and the database's, an instance fires no timers. */
     HOLDFAST_MAX_CLOCK_SKEW_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Tabletop exercises: injects in a scenario, days it runs (`clock.end`), timers one clock move fires. */
+    HOLDFAST_EXERCISE_MAX_INJECTS: z.coerce.number().int().min(1).default(500),
+    HOLDFAST_EXERCISE_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+    HOLDFAST_EXERCISE_MAX_TIMERS_PER_MOVE: z.coerce.number().int().min(1).default(1000),
     HOLDFAST_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     HOLDFAST_PAYLOAD_MAX_ITEMS: z.coerce.number().int().min(1).default(200),
     HOLDFAST_PAYLOAD_MAX_STRING: z.coerce.number().int().min(1).default(10_000),

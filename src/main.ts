@@ -31,7 +31,7 @@ import { requestRecorder } from './http/observe';
 import { createOidc, type Oidc, parseRoleMap } from './http/oidc';
 import { closeIfBodyUnread } from './http/unread-body';
 import { keyLocation, openKeyring } from './signing-keys';
-import { createExerciseService } from './tabletop';
+import { createExerciseService, type ExerciseLimits } from './tabletop';
 
 export type Logger = pino.Logger;
 
@@ -81,6 +81,14 @@ export function signingKeyring(database: Database, config: Config, logger: Logge
   const known = inMemoryKeys.get(database.db) ?? openKeyring(location, logger);
   inMemoryKeys.set(database.db, known);
   return known;
+}
+
+export function exerciseLimits(config: Config): ExerciseLimits {
+  return {
+    maxInjects: config.HOLDFAST_EXERCISE_MAX_INJECTS,
+    maxDays: config.HOLDFAST_EXERCISE_MAX_DAYS,
+    maxTimersPerMove: config.HOLDFAST_EXERCISE_MAX_TIMERS_PER_MOVE,
+  };
 }
 
 /** The wall clock. Tests pass their own, so nothing they assert depends on the day they run. */
@@ -182,6 +190,7 @@ export function createServices(
         keyring,
         limits,
       }),
+    limits: exerciseLimits(config),
   });
   const app = createApp({
     engine,

@@ -12,6 +12,7 @@ export type {
   AppliedEvent,
   SimulationResult,
 } from './use-cases/advance';
+export type { FireBudget } from './use-cases/clock';
 export type { EngineDeps } from './use-cases/context';
 export type { StartIncidentCommand } from './use-cases/start';
 export type { IncidentView } from './use-cases/views';

@@ -36,7 +36,13 @@ export {
 export { type DatabaseClock, startDatabaseClock } from './database-clock';
 export { clip, type ErrorCode, errorCodes, listIssues, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
-export { type AdvanceResult, createEngine, type Engine, type IncidentView } from './incidents';
+export {
+  type AdvanceResult,
+  createEngine,
+  type Engine,
+  type FireBudget,
+  type IncidentView,
+} from './incidents';
 export {
   checkInstant,
   checkInstantsIn,

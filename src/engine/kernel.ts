@@ -280,7 +280,8 @@ const byDueAt = (a: TimerRow, b: TimerRow) =>
  * Fires the timers due by `horizon` on an incident in due_at order, each as an event at its own due
  * time (the incident's clock at that moment), including timers that those fires schedule before the
  * horizon. A timer the machine no longer accepts, or one cancelled by an earlier fire, is dropped
- * without a transition.
+ * without a transition. It takes `maxFires` timers at most; when timers due by the horizon remain,
+ * `stoppedAt` is the due time of the last one taken (the incident's clock may stand there), else null.
  */
 export function fire(
   definition: PlaybookDefinition,
@@ -288,7 +289,8 @@ export function fire(
   due: TimerRow[],
   horizon: string,
   recordedAt: string,
-): TimerFiring & { effects: Effect[] } {
+  maxFires = MAX_FIRES_PER_BATCH,
+): TimerFiring & { effects: Effect[]; stoppedAt: string | null } {
   let snapshot = restoreSnapshot(definition, incident.snapshot);
   let current = incident;
   const events: EventRecord[] = [];
@@ -298,8 +300,10 @@ export function fire(
   const cancelled = new Set<string>();
 
   const queue = [...due].sort(byDueAt);
-  for (let fires = 0; queue.length > 0 && fires < MAX_FIRES_PER_BATCH; fires++) {
+  let taken: TimerRow | null = null;
+  for (let fires = 0; queue.length > 0 && fires < maxFires; fires++) {
     const timer = queue.shift()!;
+    taken = timer;
     if (cancelled.has(timer.timerId)) continue;
     fate.set(timer.timerId, null);
     const event = { payload: {}, ...timer.event, at: timer.dueAt, actor: timerActor };
@@ -348,6 +352,7 @@ export function fire(
     effects,
     timersToAdd: [...fate.values()].filter((row): row is TimerRow => row !== null),
     timerIdsToRemove: [...fate.entries()].filter(([, row]) => row === null).map(([id]) => id),
+    stoppedAt: queue.length > 0 && taken ? taken.dueAt : null,
   };
 }
 

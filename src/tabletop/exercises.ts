@@ -7,6 +7,7 @@ import {
   type Engine,
   type ExerciseRow,
   type ExerciseStore,
+  type FireBudget,
   oneAtATimePerKey,
   type PlaybookRegistry,
   parseOrThrow,
@@ -16,13 +17,21 @@ import type { PlaybookDefinition } from '../playbook-kit';
 import { bundledScenarios } from './catalogue';
 import { type AfterActionReport, buildReport } from './report';
 import {
-  deliverInjects,
   ExerciseIncident,
   type FiredInject,
+  InjectDelivery,
   openExerciseIncident,
   TabletopError,
 } from './runner';
-import { checkScenarioClock, durationMs, parseScenario, type Scenario, ScenarioError } from './scenario';
+import {
+  checkScenarioClock,
+  checkScenarioLimits,
+  durationMs,
+  type ExerciseLimits,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+} from './scenario';
 import { offsetText } from './time-text';
 
 /** What players and the facilitator see of an exercise: the clock and the injects delivered so far. */
@@ -59,6 +68,7 @@ export interface ExerciseDeps {
    * is played there first: one that the playbook refuses half-way then writes nothing at all.
    */
   rehearsal: (incidentId?: string) => Promise<Engine>;
+  limits: ExerciseLimits;
 }
 
 /**
@@ -85,8 +95,10 @@ export function createExerciseService(deps: ExerciseDeps) {
     if (request.scenarioId !== undefined) {
       const bundled = bundledScenarios().find((s) => s.id === request.scenarioId);
       if (!bundled) throw new Refusal('not_found', `no bundled scenario "${request.scenarioId}"`);
+      checkScenarioLimits(bundled.scenario, deps.limits);
       return bundled.scenario;
     }
+    checkScenarioLimits(request.scenario, deps.limits);
     try {
       return parseScenario(request.scenario, 'scenario');
     } catch (error) {
@@ -107,6 +119,7 @@ export function createExerciseService(deps: ExerciseDeps) {
   async function view(row: ExerciseRow, scenario: Scenario): Promise<ExerciseView> {
     const incident = await engine.loadIncident(row.incidentId!);
     const startMs = Date.parse(scenario.clock.start);
+    const injects = new Map(scenario.injects.map((inject) => [inject.id, inject]));
     return {
       id: row.id,
       scenarioId: row.scenarioId,
@@ -118,7 +131,7 @@ export function createExerciseService(deps: ExerciseDeps) {
       clock: incident.clockNow ?? incident.createdAt,
       end: new Date(startMs + durationMs(scenario.clock.end)).toISOString(),
       injects: row.firedInjects.map((fired) => {
-        const inject = scenario.injects.find((i) => i.id === fired.id)!;
+        const inject = injects.get(fired.id)!;
         return {
           id: fired.id,
           module: inject.module ?? null,
@@ -227,14 +240,9 @@ export function createExerciseService(deps: ExerciseDeps) {
     }
     const target = Math.min(targetMs, endMs);
     // Rehearsed first, so a move the playbook refuses half-way leaves the exercise as it was.
-    await moveAlong(
-      await deps.rehearsal(row.incidentId!),
-      scenario,
-      row.incidentId!,
-      row.firedInjects,
-      target,
-    );
-    const fired = await moveAlong(engine, scenario, row.incidentId!, row.firedInjects, target);
+    const rehearsal = await deps.rehearsal(row.incidentId!);
+    await moveAlong(rehearsal, scenario, row.incidentId!, row.firedInjects, target, deps.limits);
+    const fired = await moveAlong(engine, scenario, row.incidentId!, row.firedInjects, target, deps.limits);
     const finished = target >= endMs;
     const next: ExerciseRow = {
       ...row,
@@ -287,21 +295,14 @@ const CLOCK_MOVE_LEASE_MS = 5 * 60_000;
 /** Opens the exercise incident on `engine` and delivers the injects due at the start. */
 async function openAtStart(engine: Engine, scenario: Scenario, actor: Actor, exerciseId?: string) {
   const incident = await openExerciseIncident(engine, scenario, actor, exerciseId);
-  const fired = await refusedInjectsAsConflicts(() =>
-    deliverInjects(
-      engine,
-      scenario,
-      new ExerciseIncident(engine, incident.id),
-      [],
-      Date.parse(scenario.clock.start),
-    ),
-  );
+  const injects = new InjectDelivery(engine, scenario, new ExerciseIncident(engine, incident.id));
+  const fired = await refusedInjectsAsConflicts(() => injects.until(Date.parse(scenario.clock.start)));
   return { incidentId: incident.id, fired };
 }
 
 /**
- * Delivers the injects due by `target` on `engine` and moves the incident's clock there; returns the injects
- * fired so far, `fired` first.
+ * Delivers the injects due by `target` on `engine` and moves the incident's clock there, firing the timers due
+ * on the way, up to the limit; returns the injects fired so far, `fired` first.
  */
 async function moveAlong(
   engine: Engine,
@@ -309,11 +310,21 @@ async function moveAlong(
   incidentId: string,
   fired: FiredInject[],
   target: number,
+  limits: ExerciseLimits,
 ): Promise<FiredInject[]> {
-  const incident = new ExerciseIncident(engine, incidentId);
-  const delivered = await refusedInjectsAsConflicts(() =>
-    deliverInjects(engine, scenario, incident, fired, target),
-  );
+  const max = limits.maxTimersPerMove;
+  const budget: FireBudget = {
+    left: max,
+    refusal: () =>
+      new Refusal(
+        'invalid_request',
+        `a clock move fires at most ${max} timers (HOLDFAST_EXERCISE_MAX_TIMERS_PER_MOVE), and this one would fire more; move the clock in smaller steps`,
+        { limit: 'HOLDFAST_EXERCISE_MAX_TIMERS_PER_MOVE', max },
+      ),
+  };
+  const incident = new ExerciseIncident(engine, incidentId, budget);
+  const injects = new InjectDelivery(engine, scenario, incident, fired);
+  const delivered = await refusedInjectsAsConflicts(() => injects.until(target));
   await incident.moveTo(target);
   return [...fired, ...delivered];
 }

@@ -60,6 +60,23 @@ function audiencesSent(events: readonly EventRecord[], upTo: number): Map<number
   return sent;
 }
 
+/** Whether one event is the fact a matcher looks for: one of event, state, decision or evidence. */
+function isMatch(event: EventRecord, matcher: Matcher): boolean {
+  if ('event' in matcher)
+    return event.type === matcher.event && subset(payloadOf(event), matcher.payload ?? {});
+  if ('state' in matcher) return valueMatches(event.stateAfter, matcher.state);
+  if ('decision' in matcher)
+    return (
+      event.type === matcher.decision.event &&
+      (matcher.decision.option === undefined || payloadOf(event).option === matcher.decision.option)
+    );
+  if ('evidence' in matcher) return evidenceKinds(event).includes(matcher.evidence.kind);
+  return false;
+}
+
+/** A sequence or a message is a fact of several events (parts in order; a draft and its sending). */
+const spansEvents = (matcher: Matcher) => 'sequence' in matcher || 'message' in matcher;
+
 /** The first fact matching `matcher` strictly after `afterSeq`, or null. */
 export function firstMatch(events: readonly EventRecord[], matcher: Matcher, afterSeq = 0): Match | null {
   const hit = (event: EventRecord): Match => ({ seq: event.seq, at: event.occurredAt });
@@ -73,28 +90,12 @@ export function firstMatch(events: readonly EventRecord[], matcher: Matcher, aft
     }
     return last;
   }
-  if ('event' in matcher) {
-    const found = after.find((e) => e.type === matcher.event && subset(payloadOf(e), matcher.payload ?? {}));
+  if ('message' in matcher) {
+    const sent = audiencesSent(events, Number.POSITIVE_INFINITY);
+    const found = after.find((e) => sent.get(e.seq) === matcher.message.audience);
     return found ? hit(found) : null;
   }
-  if ('state' in matcher) {
-    const found = after.find((e) => valueMatches(e.stateAfter, matcher.state));
-    return found ? hit(found) : null;
-  }
-  if ('decision' in matcher) {
-    const found = after.find(
-      (e) =>
-        e.type === matcher.decision.event &&
-        (matcher.decision.option === undefined || payloadOf(e).option === matcher.decision.option),
-    );
-    return found ? hit(found) : null;
-  }
-  if ('evidence' in matcher) {
-    const found = after.find((e) => evidenceKinds(e).includes(matcher.evidence.kind));
-    return found ? hit(found) : null;
-  }
-  const sent = audiencesSent(events, Number.POSITIVE_INFINITY);
-  const found = after.find((e) => sent.get(e.seq) === matcher.message.audience);
+  const found = after.find((e) => isMatch(e, matcher));
   return found ? hit(found) : null;
 }
 
@@ -132,18 +133,39 @@ export function describeMatcher(matcher: Matcher): string {
   return `message sent to ${matcher.message.audience}`;
 }
 
-/** Whether a condition holds at virtual time `now`, over the facts recorded so far. */
-export function conditionHolds(
-  condition: Condition,
-  events: readonly EventRecord[],
-  startMs: number,
-  nowMs: number,
-): boolean {
-  if ('all' in condition) return condition.all.every((c) => conditionHolds(c, events, startMs, nowMs));
-  if ('any' in condition) return condition.any.some((c) => conditionHolds(c, events, startMs, nowMs));
-  if ('not' in condition) return !conditionHolds(condition.not, events, startMs, nowMs);
-  if ('after' in condition) return nowMs >= startMs + durationMs(condition.after);
-  return firstMatch(events, condition) !== null;
+/**
+ * Conditions checked again and again over one incident's log, which only grows (the injects waiting on theirs):
+ * each matcher remembers how far it has read and whether it matched, so a check reads only the events added
+ * since the last one.
+ */
+export class ConditionChecker {
+  private readonly read = new Map<Matcher, { upTo: number; matched: boolean }>();
+
+  constructor(private readonly startMs: number) {}
+
+  /** Whether `condition` holds at virtual time `nowMs` over `events`, the log so far. */
+  holds(condition: Condition, events: readonly EventRecord[], nowMs: number): boolean {
+    if ('all' in condition) return condition.all.every((c) => this.holds(c, events, nowMs));
+    if ('any' in condition) return condition.any.some((c) => this.holds(c, events, nowMs));
+    if ('not' in condition) return !this.holds(condition.not, events, nowMs);
+    if ('after' in condition) return nowMs >= this.startMs + durationMs(condition.after);
+    return this.matched(condition, events);
+  }
+
+  private matched(matcher: Matcher, events: readonly EventRecord[]): boolean {
+    let seen = this.read.get(matcher);
+    if (!seen) {
+      seen = { upTo: 0, matched: false };
+      this.read.set(matcher, seen);
+    }
+    if (!seen.matched && seen.upTo < events.length) {
+      seen.matched = spansEvents(matcher)
+        ? firstMatch(events, matcher) !== null
+        : events.slice(seen.upTo).some((event) => isMatch(event, matcher));
+      seen.upTo = events.length;
+    }
+    return seen.matched;
+  }
 }
 
 /** Every `after` instant a condition mentions, as offsets from T0: the moments it may turn true by time alone. */

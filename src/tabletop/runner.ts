@@ -1,5 +1,12 @@
-import { type Actor, type Engine, type EventRecord, type IncidentView, Refusal } from '../engine';
-import { conditionHolds, conditionTimes } from './facts';
+import {
+  type Actor,
+  type Engine,
+  type EventRecord,
+  type FireBudget,
+  type IncidentView,
+  Refusal,
+} from '../engine';
+import { ConditionChecker, conditionTimes } from './facts';
 import { durationMs, type Inject, type Scenario, type ScriptMove } from './scenario';
 import { offsetText } from './time-text';
 
@@ -52,15 +59,21 @@ export const playerActor = (scenario: Scenario, roleId: string): Actor => {
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Events read per query: a long log is read page by page, letting the event loop go between pages. */
+const LOG_PAGE = 250;
 
 /** An exercise incident as the runner sees it: its virtual clock, and its event log read incrementally. */
 export class ExerciseIncident {
   private clock: number | null = null;
   private readonly log: EventRecord[] = [];
+  /** Whether the log was read since the last write anyone may have made: a clock move, an event applied. */
+  private logCurrent = false;
 
+  /** `budget`: the timers its clock moves may fire in all. */
   constructor(
     private readonly engine: Engine,
     readonly id: string,
+    private readonly budget?: FireBudget,
   ) {}
 
   async clockMs(): Promise<number> {
@@ -74,17 +87,27 @@ export class ExerciseIncident {
   /** Moves the virtual clock forward (never back), firing the incident's due timers in order. */
   async moveTo(ms: number): Promise<void> {
     if ((await this.clockMs()) >= ms) return;
-    await this.engine.moveClock(this.id, iso(ms));
+    await this.engine.moveClock(this.id, iso(ms), this.budget);
     this.clock = ms;
+    this.logCurrent = false;
   }
 
-  /** The whole event log so far; only events after the last one read are fetched. */
+  /** Something was written to the incident: the log is read again before it is next used. */
+  written(): void {
+    this.logCurrent = false;
+  }
+
+  /** The whole event log so far; only events after the last one read are fetched, and only after a write. */
   async events(): Promise<EventRecord[]> {
+    if (this.logCurrent) return this.log;
     for (;;) {
-      const page = await this.engine.listEvents(this.id, this.log.at(-1)?.seq ?? 0, 1000);
+      const page = await this.engine.listEvents(this.id, this.log.at(-1)?.seq ?? 0, LOG_PAGE);
       this.log.push(...page);
-      if (page.length < 1000) return this.log;
+      if (page.length < LOG_PAGE) break;
+      await nextTurn();
     }
+    this.logCurrent = true;
+    return this.log;
   }
 }
 
@@ -111,39 +134,93 @@ export async function openExerciseIncident(
   );
 }
 
+/** An inject not delivered yet, and the earliest it can fire. */
+interface Pending {
+  inject: Inject;
+  atMs: number;
+}
+
 /**
- * Delivers the injects due by virtual time `toMs` (timed ones at their offset, conditional ones as soon as
- * their condition holds), moving the incident's clock to each first so timers fire in order. Returns the
- * injects fired. Shared by scripted runs and facilitated exercises.
+ * Delivers a scenario's injects as virtual time passes: timed ones at their offset, conditional ones as soon as
+ * their condition holds, moving the incident's clock to each first so timers fire in order. Shared by scripted
+ * runs and facilitated exercises.
+ *
+ * Each inject's first chance is computed once, and each is reached once, in that order; an inject whose
+ * condition does not hold yet waits, and the waiting ones are looked at again, first first, after every
+ * delivery (a delivery changes the facts) and at the start of each call.
  */
-export async function deliverInjects(
-  engine: Engine,
-  scenario: Scenario,
-  incident: ExerciseIncident,
-  fired: FiredInject[],
-  toMs: number,
-): Promise<FiredInject[]> {
-  const startMs = Date.parse(scenario.clock.start);
-  const delivered: FiredInject[] = [];
-  const done = (inj: Inject) => [...fired, ...delivered].some((f) => f.id === inj.id);
-  for (let progressed = true; progressed; ) {
-    progressed = false;
-    const candidates = scenario.injects
-      .filter((inj) => !done(inj))
-      .map((inj) => ({ inj, atMs: firstChance(inj, startMs) }))
-      .filter((c) => c.atMs <= toMs)
+export class InjectDelivery {
+  private readonly startMs: number;
+  private readonly conditions: ConditionChecker;
+  private readonly ahead: Pending[];
+  private next = 0;
+  private readonly waiting: Pending[] = [];
+
+  /** `fired`: the injects delivered before, which are not delivered again. */
+  constructor(
+    private readonly engine: Engine,
+    private readonly scenario: Scenario,
+    private readonly incident: ExerciseIncident,
+    fired: readonly FiredInject[] = [],
+  ) {
+    this.startMs = Date.parse(scenario.clock.start);
+    this.conditions = new ConditionChecker(this.startMs);
+    const done = new Set(fired.map((f) => f.id));
+    this.ahead = scenario.injects
+      .filter((inject) => !done.has(inject.id))
+      .map((inject) => ({ inject, atMs: firstChance(inject, this.startMs) }))
       .sort((a, b) => a.atMs - b.atMs);
-    for (const { inj, atMs } of candidates) {
-      await incident.moveTo(atMs);
-      const nowMs = await incident.clockMs();
-      if (inj.when && !conditionHolds(inj.when, await incident.events(), startMs, nowMs)) continue;
-      delivered.push(await fire(engine, scenario, incident, inj, startMs));
-      progressed = true;
-      break;
+  }
+
+  /** Delivers the injects due by virtual time `toMs`; returns them in the order they fired. */
+  async until(toMs: number): Promise<FiredInject[]> {
+    // Anything may have happened since the last call (a player's move): the log is read again.
+    this.incident.written();
+    const delivered: FiredInject[] = [];
+    await this.deliverWaiting(delivered);
+    while (this.next < this.ahead.length && this.ahead[this.next]!.atMs <= toMs) {
+      const pending = this.ahead[this.next++]!;
+      await this.incident.moveTo(pending.atMs);
+      if (await this.holds(pending)) {
+        delivered.push(await this.deliver(pending.inject));
+        await this.deliverWaiting(delivered);
+      } else {
+        this.waiting.push(pending);
+      }
+      await nextTurn();
+    }
+    return delivered;
+  }
+
+  /** The first waiting inject whose condition holds now is delivered, then the first again, until none holds. */
+  private async deliverWaiting(delivered: FiredInject[]): Promise<void> {
+    for (let i = 0; i < this.waiting.length; ) {
+      if (await this.holds(this.waiting[i]!)) {
+        const [pending] = this.waiting.splice(i, 1);
+        delivered.push(await this.deliver(pending!.inject));
+        await nextTurn();
+        i = 0;
+      } else {
+        i++;
+      }
     }
   }
-  return delivered;
+
+  private async holds(pending: Pending): Promise<boolean> {
+    const condition = pending.inject.when;
+    if (!condition) return true;
+    return this.conditions.holds(condition, await this.incident.events(), await this.incident.clockMs());
+  }
+
+  private async deliver(inject: Inject): Promise<FiredInject> {
+    const fired = await fire(this.engine, this.scenario, this.incident, inject, this.startMs);
+    if (fired.emittedSeq !== null) this.incident.written();
+    return fired;
+  }
 }
+
+/** Lets the event loop answer what is waiting: the embedded database and the rehearsal store never do. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The earliest an inject can fire: its `at`, or for a condition the latest `after` it names (else T0). */
 function firstChance(inj: Inject, startMs: number): number {
@@ -217,6 +294,7 @@ export async function runScripted(
   }
   const opened = await openExerciseIncident(engine, scenario);
   const incident = new ExerciseIncident(engine, opened.id);
+  const injects = new InjectDelivery(engine, scenario, incident);
   const fired: FiredInject[] = [];
   const refused: RefusedMove[] = [];
   const progress = (ms: number) => options.onProgress?.(Math.min(ms, endMs) - startMs, endMs - startMs);
@@ -227,13 +305,13 @@ export async function runScripted(
       throw new TabletopError(
         `${scenario.metadata.id}: script move ${index + 1} is after the end of the exercise`,
       );
-    fired.push(...(await deliverInjects(engine, scenario, incident, fired, atMs)));
+    fired.push(...(await injects.until(atMs)));
     await incident.moveTo(atMs);
     progress(atMs);
     await playMove(engine, scenario, opened.id, move, index, fired, refused);
-    fired.push(...(await deliverInjects(engine, scenario, incident, fired, atMs)));
+    fired.push(...(await injects.until(atMs)));
   }
-  fired.push(...(await deliverInjects(engine, scenario, incident, fired, endMs)));
+  fired.push(...(await injects.until(endMs)));
   await incident.moveTo(endMs);
   progress(endMs);
   return {

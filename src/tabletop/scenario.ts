@@ -1,7 +1,7 @@
 import { Duration } from 'luxon';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { checkInstant, LONGEST_SPAN_MS, YEARS_AHEAD } from '../engine';
+import { checkInstant, LONGEST_SPAN_MS, Refusal, YEARS_AHEAD } from '../engine';
 
 /**
  * The tabletop scenario format (domain reference §4.4, HSEEP/CISA CTEP conventions), in camelCase like the
@@ -302,6 +302,39 @@ const pathText = (path: readonly PropertyKey[]) =>
 export function checkScenarioClock(scenario: Scenario, now: Date): void {
   const startMs = checkInstant('clock.start', scenario.clock.start, now);
   checkInstant('clock.end', startMs + durationMs(scenario.clock.end), now);
+}
+
+/** How big an exercise holdfast plays (HOLDFAST_EXERCISE_*): what one facilitator can make a server do. */
+export interface ExerciseLimits {
+  /** Injects in a scenario. */
+  maxInjects: number;
+  /** Days from T0 to the scenario's `clock.end`. */
+  maxDays: number;
+  /** Timers one clock move fires. */
+  maxTimersPerMove: number;
+}
+
+/**
+ * Refuses (400) a scenario with more injects, or running longer (`clock.end`), than the limits allow. It reads
+ * only those two fields, so a scenario sent to the API is measured before the rest of it is validated.
+ */
+export function checkScenarioLimits(scenario: unknown, limits: ExerciseLimits): void {
+  const { injects, clock } = (scenario ?? {}) as { injects?: unknown; clock?: { end?: unknown } };
+  if (Array.isArray(injects) && injects.length > limits.maxInjects) {
+    throw new Refusal(
+      'invalid_request',
+      `a scenario has at most ${limits.maxInjects} injects (HOLDFAST_EXERCISE_MAX_INJECTS); this one has ${injects.length}`,
+      { limit: 'HOLDFAST_EXERCISE_MAX_INJECTS', max: limits.maxInjects },
+    );
+  }
+  const end = clock?.end;
+  if (typeof end === 'string' && durationMs(end) > limits.maxDays * 86_400_000) {
+    throw new Refusal(
+      'invalid_request',
+      `an exercise runs at most ${limits.maxDays} days (HOLDFAST_EXERCISE_MAX_DAYS); this one's clock.end is ${end}`,
+      { limit: 'HOLDFAST_EXERCISE_MAX_DAYS', max: limits.maxDays },
+    );
+  }
 }
 
 /** Validates a scenario object (already parsed from YAML or JSON). */

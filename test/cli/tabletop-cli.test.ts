@@ -8,11 +8,15 @@ import { cleanEnv, holdfastBin } from '../support/processes';
 
 const run = promisify(execFile);
 const env = cleanEnv();
-const holdfast = (...args: string[]) =>
-  run(process.execPath, [holdfastBin, ...args], { env, maxBuffer: 16 * 1024 * 1024 }).then(
+const holdfastWith = (extraEnv: Record<string, string>, ...args: string[]) =>
+  run(process.execPath, [holdfastBin, ...args], {
+    env: { ...env, ...extraEnv },
+    maxBuffer: 16 * 1024 * 1024,
+  }).then(
     (result) => ({ code: 0, ...result }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
+const holdfast = (...args: string[]) => holdfastWith({}, ...args);
 
 const dir = mkdtempSync(join(tmpdir(), 'holdfast-tabletop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +54,18 @@ describe('holdfast tabletop', () => {
     const unknown = await holdfast('tabletop', 'run', 'jj-meds', '--script', 'nope');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('jj-meds has no script "nope" (it has: evidence-skipped)');
+  });
+
+  it('refuses a scenario over the limits, naming the variable', async () => {
+    const injects = await holdfastWith({ HOLDFAST_EXERCISE_MAX_INJECTS: '5' }, 'tabletop', 'run', 'jj-meds');
+    expect(injects.code).toBe(1);
+    expect(injects.stderr).toContain(
+      'a scenario has at most 5 injects (HOLDFAST_EXERCISE_MAX_INJECTS); this one has 8',
+    );
+    const days = await holdfastWith({ HOLDFAST_EXERCISE_MAX_DAYS: '3' }, 'tabletop', 'run', 'jj-meds');
+    expect(days.code).toBe(1);
+    expect(days.stderr).toContain(
+      "an exercise runs at most 3 days (HOLDFAST_EXERCISE_MAX_DAYS); this one's clock.end is P4D",
+    );
   });
 });

@@ -5,8 +5,24 @@ import type { UseCaseContext } from './context';
 import type { IncidentView, views } from './views';
 
 /**
+ * How many timers a clock move may still fire, across its units of work; `refusal` is thrown by the unit that
+ * would fire more, which then writes nothing.
+ */
+export interface FireBudget {
+  left: number;
+  refusal: () => Refusal;
+}
+
+/**
+ * Timers one unit of work of a clock move fires at most. Firing is synchronous (the kernel, then the store's
+ * write), so this bounds how long a move holds the event loop at a time; between units it lets it go.
+ */
+const FIRES_PER_UNIT = 10;
+
+/**
  * Moving an exercise incident's virtual clock: its timers due by the target fire in order, each at its own
- * due time, and the clock lands on the target, in one unit of work. Live incidents run on the wall clock.
+ * due time, and the clock lands on the target. A few timers are one unit of work; more are several, the clock
+ * standing at the last timer fired between them. Live incidents run on the wall clock.
  */
 export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof views>) {
   const { store, writeCache } = ctx;
@@ -15,8 +31,8 @@ export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
     return incidentView(await moveClock(incidentId, to), []);
   }
 
-  /** `advanceClock` without rendering the view: the moved row. */
-  async function moveClock(incidentId: string, to: string): Promise<IncidentRow> {
+  /** `advanceClock` without rendering the view: the moved row. With `budget`, it fires no more than it allows. */
+  async function moveClock(incidentId: string, to: string, budget?: FireBudget): Promise<IncidentRow> {
     const target = clockTarget(to);
     const cached = writeCache.get(incidentId);
     if (cached) {
@@ -29,24 +45,38 @@ export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
         return writeCache.remember(row);
       }
     }
-    let events: EventRecord[] = [];
-    const moved = await store.withLockedIncident({ id: incidentId, dueBy: target }, ({ incident, due }) => {
-      checkClockMove(incident, target);
-      const firing = fire(ctx.definitionOf(incident), incident, due, target, ctx.wallNow());
-      events = firing.events;
-      return {
-        ...firing,
-        incident: { ...firing.incident, clockNow: target },
-        checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null,
-      };
-    });
-    if (!moved) throw new Refusal('not_found', `no incident ${incidentId}`);
-    ctx.announce(moved, events);
-    return writeCache.remember(moved);
+    for (;;) {
+      let events: EventRecord[] = [];
+      let arrived = false;
+      const moved = await store.withLockedIncident({ id: incidentId, dueBy: target }, ({ incident, due }) => {
+        checkClockMove(incident, target);
+        const firing = fire(ctx.definitionOf(incident), incident, due, target, ctx.wallNow(), FIRES_PER_UNIT);
+        if (budget) {
+          if (firing.events.length > budget.left) throw budget.refusal();
+          budget.left -= firing.events.length;
+        }
+        events = firing.events;
+        arrived = firing.stoppedAt === null;
+        const clockNow = arrived ? target : latest(firing.stoppedAt!, incident.clockNow);
+        return {
+          ...firing,
+          incident: { ...firing.incident, clockNow },
+          checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null,
+        };
+      });
+      if (!moved) throw new Refusal('not_found', `no incident ${incidentId}`);
+      ctx.announce(moved, events);
+      writeCache.remember(moved);
+      if (arrived) return moved;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   return { advanceClock, moveClock };
 }
+
+/** The later of two instants (an exercise clock never goes back, even to a timer armed in its past). */
+const latest = (a: string, b: string | null): string => (b !== null && Date.parse(b) > Date.parse(a) ? b : a);
 
 /** The time a clock move names, in ISO 8601. */
 function clockTarget(to: string): string {
