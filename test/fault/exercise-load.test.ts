@@ -17,7 +17,8 @@ import { ADMIN_TOKEN, type Body, testClock, useTestApp } from '../support/http';
 
 const BOUND_MS = 250;
 const clock = testClock('2026-06-01T00:00:00Z');
-const ctx = useTestApp({}, clock.now);
+// One token plays the live team: the per-principal rate limit is not what this measures.
+const ctx = useTestApp({ HOLDFAST_EVENTS_PER_MINUTE: 0 }, clock.now);
 const defaults = loadConfig({}, {});
 const maxInjects = defaults.HOLDFAST_EXERCISE_MAX_INJECTS;
 const maxDays = defaults.HOLDFAST_EXERCISE_MAX_DAYS;
