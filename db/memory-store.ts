@@ -536,12 +536,12 @@ export class MemoryExerciseStore implements ExerciseStore {
     });
   }
 
-  getExercise(id: string): Promise<ExerciseRow | null> {
+  getExercise(id: string, { scenario = true } = {}): Promise<ExerciseRow | null> {
     return this.data.transaction(() => {
       const stored = this.data.exercises.get(id);
       if (!stored) return null;
       const { clockMoveBy: _by, clockMoveUntil: _until, ...row } = stored;
-      return copy(row);
+      return copy({ ...row, scenario: scenario ? row.scenario : null });
     });
   }
 

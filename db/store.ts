@@ -1,4 +1,18 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, min, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNull,
+  lte,
+  min,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Checkpoint } from '../src/engine/checkpoints';
 import type {
   CommitResult,
@@ -498,8 +512,12 @@ export class PgExerciseStore implements ExerciseStore {
     await this.db.insert(exercises).values(row);
   }
 
-  async getExercise(id: string): Promise<ExerciseRow | null> {
-    const [row] = await this.db.select().from(exercises).where(eq(exercises.id, id));
+  async getExercise(id: string, { scenario = true } = {}): Promise<ExerciseRow | null> {
+    const columns = {
+      ...getTableColumns(exercises),
+      scenario: scenario ? exercises.scenario : sql<unknown>`null`,
+    };
+    const [row] = await this.db.select(columns).from(exercises).where(eq(exercises.id, id));
     return row ? toExercise(row) : null;
   }
 
@@ -525,7 +543,12 @@ export class PgExerciseStore implements ExerciseStore {
     id: string,
     change: Pick<ExerciseRow, 'firedInjects' | 'status' | 'finishedAt' | 'incidentId'>,
   ): Promise<void> {
-    await this.db.update(exercises).set(change).where(eq(exercises.id, id));
+    // These columns only: callers pass whole rows, and rewriting the scenario on every move costs its size.
+    const { firedInjects, status, finishedAt, incidentId } = change;
+    await this.db
+      .update(exercises)
+      .set({ firedInjects, status, finishedAt, incidentId })
+      .where(eq(exercises.id, id));
   }
 }
 

@@ -226,7 +226,8 @@ export interface ExerciseRow {
 
 export interface ExerciseStore {
   insertExercise(row: ExerciseRow): Promise<void>;
-  getExercise(id: string): Promise<ExerciseRow | null>;
+  /** The exercise; with `scenario: false`, without its scenario (null), for a caller that has it already. */
+  getExercise(id: string, options?: { scenario?: boolean }): Promise<ExerciseRow | null>;
   /**
    * Takes the exercise's clock for one move, as `holder`, until `until` (a lease: a crashed mover's expires).
    * Resolves false while another holder's lease runs at `now`.

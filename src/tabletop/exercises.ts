@@ -110,7 +110,7 @@ export function createExerciseService(deps: ExerciseDeps) {
   }
 
   async function load(id: string, actor?: Actor): Promise<{ row: ExerciseRow; scenario: Scenario }> {
-    const row = await store.getExercise(id);
+    const row = await store.getExercise(id, { scenario: !parsed.has(id) });
     if (!row?.incidentId) throw new Refusal('not_found', `no exercise ${id}`);
     if (actor) await engine.loadIncident(row.incidentId, actor);
     return { row, scenario: scenarioOf(row) };

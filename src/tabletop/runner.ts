@@ -90,6 +90,7 @@ export class ExerciseIncident {
     await this.engine.moveClock(this.id, iso(ms), this.budget);
     this.clock = ms;
     this.logCurrent = false;
+    await nextTurn();
   }
 
   /** Something was written to the incident: the log is read again before it is next used. */
@@ -213,6 +214,7 @@ export class InjectDelivery {
   }
 
   private async deliver(inject: Inject): Promise<FiredInject> {
+    await nextTurn();
     const fired = await fire(this.engine, this.scenario, this.incident, inject, this.startMs);
     if (fired.emittedSeq !== null) this.incident.written();
     return fired;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchAdvance } from './advance';
+import { benchFacilitator } from './facilitator';
 import { benchPolling } from './polling';
 import { benchTabletop } from './tabletop';
 import { type BenchTarget, openBenchTarget } from './target';
@@ -11,9 +12,12 @@ import { benchTimers } from './timers';
  * bench-results/latest.json. On the Postgres server of DATABASE_URL when it is set (each figure on a
  * scratch database, created and dropped; the floors use postgres.js), else on in-memory PGlite in this
  * process. The tabletop figure always runs on the embedded database, as `holdfast tabletop run` does.
+ * BENCH_ONLY=facilitator,polling (say) runs only those figures.
  */
 const serverUrl = process.env.DATABASE_URL || undefined;
 const timerCount = Number(process.env.BENCH_TIMERS ?? 10_000);
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const wanted = (name: string) => !only || only.includes(name);
 const log = (line: string) => console.log(line);
 const prefix = `holdfast_bench_${Date.now()}`;
 
@@ -27,10 +31,15 @@ async function on<T>(name: string, run: (target: BenchTarget) => Promise<T>): Pr
 }
 
 console.log(`benchmarks on ${serverUrl ? 'Postgres (DATABASE_URL)' : 'in-memory PGlite (no DATABASE_URL)'}`);
-const tabletop = await benchTabletop(log);
-const polling = await on('polling', (target) => benchPolling(target, log));
-const advance = await on('advance', (target) => benchAdvance(target, log));
-const timers = await on('timers', (target) => benchTimers(target, timerCount, log));
+const tabletop = wanted('tabletop') ? await benchTabletop(log) : undefined;
+const polling = wanted('polling') ? await on('polling', (target) => benchPolling(target, log)) : undefined;
+const advance = wanted('advance') ? await on('advance', (target) => benchAdvance(target, log)) : undefined;
+const timers = wanted('timers')
+  ? await on('timers', (target) => benchTimers(target, timerCount, log))
+  : undefined;
+const facilitator = wanted('facilitator')
+  ? await on('facilitator', (target) => benchFacilitator(target, log))
+  : undefined;
 const machine = {
   cpus: cpus().length,
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -38,11 +47,20 @@ const machine = {
   node: process.version,
   database: serverUrl ? 'postgres' : 'pglite',
 };
-const result = { measuredAt: new Date().toISOString(), machine, advance, timers, tabletop, polling };
-console.table(timers);
-console.table({ ...tabletop, runs: undefined });
-console.table(polling);
-console.table({ ...advance, hotIncidentStatuses: JSON.stringify(advance.hotIncidentStatuses) });
+const result = {
+  measuredAt: new Date().toISOString(),
+  machine,
+  advance,
+  timers,
+  tabletop,
+  polling,
+  facilitator,
+};
+if (timers) console.table(timers);
+if (tabletop) console.table({ ...tabletop, runs: undefined });
+if (polling) console.table(polling);
+if (advance) console.table({ ...advance, hotIncidentStatuses: JSON.stringify(advance.hotIncidentStatuses) });
+if (facilitator) console.table(facilitator);
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
 console.log('written to bench-results/latest.json');

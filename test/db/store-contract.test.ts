@@ -604,8 +604,12 @@ for (const backend of storageBackends) {
       expect(await exercises.claimClockMove(id, 'three', at(0), at(1))).toBe(true);
       const incidentId = randomUUID();
       const firedInjects = [{ id: 'i1', at: at(5), offsetMs: 300_000, emittedSeq: 2 }];
-      await exercises.updateExercise(id, { firedInjects, status: 'finished', finishedAt: at(9), incidentId });
-      expect(await exercises.getExercise(id)).toEqual({
+      // A whole row may be passed: only the injects, status, end and incident change.
+      const row = (await exercises.getExercise(id))!;
+      const change = { firedInjects, status: 'finished' as const, finishedAt: at(9), incidentId };
+      const whole = { ...row, scenario: { injects: ['changed'] }, ...change };
+      await exercises.updateExercise(id, whole);
+      const stored = {
         id,
         scenarioId: 's',
         scenario: { injects: [] },
@@ -615,7 +619,9 @@ for (const backend of storageBackends) {
         startedAt: at(0),
         finishedAt: at(9),
         firedInjects,
-      });
+      };
+      expect(await exercises.getExercise(id)).toEqual(stored);
+      expect(await exercises.getExercise(id, { scenario: false })).toEqual({ ...stored, scenario: null });
       expect(await exercises.getExercise(randomUUID())).toBeNull();
     });
   });
