@@ -317,7 +317,13 @@ export async function checkLog(sql: Sql, outcomes: Outcome[], incidentIds?: stri
   const all = await sql<{ incident_id: string; seq: number; type: string; key: string; location: string }[]>`
     select incident_id, seq, type, idempotency_key as key, payload->>'location' as location
     from incident_events where source = 'api' and type = 'evidence.collected'`;
-  const rows = incidentIds ? all.filter((row) => incidentIds.includes(row.incident_id)) : all;
+  // Stored keys are scoped to the principal that sent them (`<principal id>:<key>`); clients know the key.
+  const rows = (incidentIds ? all.filter((row) => incidentIds.includes(row.incident_id)) : all).map(
+    (row) => ({
+      ...row,
+      key: row.key.slice(row.key.indexOf(':') + 1),
+    }),
+  );
   const byKey = new Map<string, typeof rows>();
   for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
   const badAdvances: string[] = [];
