@@ -131,6 +131,7 @@ const storedEvent = (event: EventRecord): EventRecord => ({
   type: event.type,
   payload: json(event.payload),
   actor: event.actor,
+  actorId: event.actorId ?? null,
   source: event.source,
   occurredAt: timestamp(event.occurredAt),
   recordedAt: timestamp(event.recordedAt),

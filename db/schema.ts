@@ -69,6 +69,8 @@ export const incidentEvents = pgTable(
     type: text('type').notNull(),
     payload: jsonb('payload').notNull(),
     actor: text('actor').notNull(),
+    /** The principal (null on events recorded before principals); hashed when present. */
+    actorId: text('actor_id'),
     source: text('source', { enum: ['api', 'timer', 'clock', 'inject', 'system'] }).notNull(),
     occurredAt: ts('occurred_at').notNull(),
     recordedAt: ts('recorded_at').notNull(),

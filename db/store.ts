@@ -289,6 +289,7 @@ const snakeEvent = (event: EventRecord) => ({
   type: event.type,
   payload: event.payload,
   actor: event.actor,
+  actor_id: event.actorId,
   source: event.source,
   occurred_at: event.occurredAt,
   recorded_at: event.recordedAt,
@@ -341,12 +342,12 @@ function advanceStatement(
       where id = ${incident.id} and version = ${expected.version} and change_seq = ${expected.changeSeq}
       returning id, change_seq
     ), appended as (
-      insert into incident_events (incident_id, seq, type, payload, actor, source, occurred_at, recorded_at,
-        state_after, note, idempotency_key, request_hash, prev_hash, hash)
-      select updated.id, e.seq, e.type, e.payload, e.actor, e.source, e.occurred_at, e.recorded_at, e.state_after,
+      insert into incident_events (incident_id, seq, type, payload, actor, actor_id, source, occurred_at,
+        recorded_at, state_after, note, idempotency_key, request_hash, prev_hash, hash)
+      select updated.id, e.seq, e.type, e.payload, e.actor, e.actor_id, e.source, e.occurred_at, e.recorded_at, e.state_after,
         e.note, e.idempotency_key, e.request_hash, e.prev_hash, e.hash
       from updated, jsonb_to_recordset(${jsonb(events.map(snakeEvent))}) as e(seq int, type text, payload jsonb,
-        actor text, source text, occurred_at timestamptz, recorded_at timestamptz, state_after jsonb, note text,
+        actor text, actor_id text, source text, occurred_at timestamptz, recorded_at timestamptz, state_after jsonb, note text,
         idempotency_key text, request_hash text, prev_hash text, hash text)
     ), dropped as (
       delete from timers where incident_id = ${incident.id} and exists (select 1 from updated)

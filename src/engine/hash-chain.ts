@@ -7,10 +7,14 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 type EventFacts = Omit<EventRecord, 'hash'>;
 
-/** sha256(prev_hash ‖ canonical JSON (RFC 8785) of the row's facts). */
+/**
+ * sha256(prev_hash ‖ canonical JSON (RFC 8785) of the row's facts). An event recorded before events named
+ * their principal has no `actorId`: it is left out of the facts, so those events keep the hash they were
+ * sealed with.
+ */
 export function hashEvent(facts: EventFacts): string {
-  const { prevHash, ...rest } = facts;
-  const canonical = canonicalize(rest);
+  const { prevHash, actorId, ...rest } = facts;
+  const canonical = canonicalize(actorId === null || actorId === undefined ? rest : { ...rest, actorId });
   if (canonical === undefined) throw new Error('event facts are not serialisable');
   return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }

@@ -42,7 +42,10 @@ export interface EventRecord {
   seq: number;
   type: string;
   payload: unknown;
+  /** The display name of who did it, as it was when they did it. */
   actor: string;
+  /** The principal who did it (`holdfast:timer` for timers); null on events recorded before principals. */
+  actorId: string | null;
   source: EventSource;
   occurredAt: string;
   recordedAt: string;

@@ -126,7 +126,11 @@ export const EventRecordSchema = z
     seq: z.number().int(),
     type: z.string(),
     payload: z.unknown(),
-    actor: z.string(),
+    actor: z.string().openapi({ description: 'Who did it: their display name at the time' }),
+    actorId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The principal who did it; null on events recorded before principals' }),
     source: z.enum(['api', 'timer', 'clock', 'inject', 'system']),
     occurredAt: z.string(),
     recordedAt: z.string(),

@@ -143,5 +143,5 @@ describe('holdfast audit and keys', () => {
     const newOnly = await holdfast('audit', 'verify', file('bundle-2.json'), '--public-key', file('new.pem'));
     expect(newOnly.code).toBe(1);
     expect(newOnly.stdout).toContain('the checkpoint at seq 1 is signed by key');
-  }, 60_000);
+  }, 240_000);
 });

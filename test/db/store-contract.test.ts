@@ -48,6 +48,7 @@ const eventRecord = (incidentId: string, seq: number, change: Partial<EventRecor
   type: seq === 1 ? 'incident.opened' : 'note.added',
   payload: { n: seq },
   actor: 'rita',
+  actorId: 'principal-rita',
   source: 'api',
   occurredAt: T0,
   recordedAt: T0,

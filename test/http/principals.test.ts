@@ -47,6 +47,30 @@ describe('principals', () => {
     ).toBe(200);
   });
 
+  it('records the principal, by id and name, on every event, the same across a token re-issue', async () => {
+    const id = await openIncident();
+    const carol = await tokenFor('carol', 'legal');
+    const carolAgain = await tokenFor('carol', 'legal');
+    const me = await carol.request('GET', '/v1/me');
+    expect(me.status).toBe(200);
+    const principalId = me.body.id as string;
+    expect((await post(carol, id, draft('holding'))).body.event).toMatchObject({
+      actor: 'carol',
+      actorId: principalId,
+    });
+    expect((await post(carolAgain, id, draft('faq'))).body.event).toMatchObject({
+      actor: 'carol',
+      actorId: principalId,
+    });
+
+    const log = await app.admin.request('GET', `/v1/incidents/${id}/events`);
+    const byCarol = log.body.items.filter((event: { actor: string }) => event.actor === 'carol');
+    expect(byCarol.map((event: { actorId: string }) => event.actorId)).toEqual([principalId, principalId]);
+    const opened = log.body.items[0];
+    expect(opened.actorId).toBe((await app.admin.request('GET', '/v1/me')).body.id);
+    expect(opened.actorId).not.toBe(principalId);
+  });
+
   it("answers another principal's repeat of an Idempotency-Key as a request of its own", async () => {
     const id = await openIncident();
     const first = await post(app.admin, id, draft('holding'), 'key-1');

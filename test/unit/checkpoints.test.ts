@@ -26,6 +26,7 @@ function chain(n: number, payloadOf = (seq: number): unknown => ({ text: `event 
       type: 'note.added',
       payload: payloadOf(seq),
       actor: 'rita',
+      actorId: 'principal-rita',
       source: 'api' as const,
       occurredAt: new Date(Date.UTC(2026, 2, 8, 10, seq)).toISOString(),
       recordedAt: new Date(Date.UTC(2026, 2, 8, 10, seq)).toISOString(),

@@ -208,6 +208,7 @@ export const eventWire = (event: EventRecord) => ({
   type: event.type,
   payload: event.payload,
   actor: event.actor,
+  actorId: event.actorId,
   source: event.source,
   occurredAt: event.occurredAt,
   recordedAt: event.recordedAt,
