@@ -530,7 +530,6 @@ export class MemoryExerciseStore implements ExerciseStore {
         status: row.status,
         startedAt: timestamp(row.startedAt),
         finishedAt: timestampOrNull(row.finishedAt),
-        firedInjects: json(row.firedInjects ?? []),
         clockMoveBy: null,
         clockMoveUntil: null,
       });
@@ -568,12 +567,11 @@ export class MemoryExerciseStore implements ExerciseStore {
 
   updateExercise(
     id: string,
-    change: Pick<ExerciseRow, 'firedInjects' | 'status' | 'finishedAt' | 'incidentId'>,
+    change: Pick<ExerciseRow, 'status' | 'finishedAt' | 'incidentId'>,
   ): Promise<void> {
     return this.data.transaction(() => {
       const stored = this.data.exercises.get(id);
       if (!stored) return;
-      if (change.firedInjects !== undefined) stored.firedInjects = json(change.firedInjects);
       if (change.status !== undefined) stored.status = change.status;
       if (change.finishedAt !== undefined) stored.finishedAt = timestampOrNull(change.finishedAt);
       if (change.incidentId !== undefined) stored.incidentId = change.incidentId;

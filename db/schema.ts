@@ -186,7 +186,6 @@ export const exercises = pgTable('exercises', {
   startedAt: ts('started_at').notNull(),
   finishedAt: ts('finished_at'),
   /** Injects delivered so far: id, virtual time, offset, emitted event seq. */
-  firedInjects: jsonb('fired_injects').notNull().default(sql`'[]'::jsonb`),
   report: jsonb('report'),
   /** The clock move in progress, on whichever instance: one at a time per exercise. */
   clockMoveBy: text('clock_move_by'),

@@ -503,7 +503,6 @@ const toExercise = (row: typeof exercises.$inferSelect): ExerciseRow => ({
   status: row.status as ExerciseRow['status'],
   startedAt: iso(row.startedAt),
   finishedAt: isoOrNull(row.finishedAt),
-  firedInjects: row.firedInjects as ExerciseRow['firedInjects'],
 });
 
 export class PgExerciseStore implements ExerciseStore {
@@ -542,14 +541,11 @@ export class PgExerciseStore implements ExerciseStore {
 
   async updateExercise(
     id: string,
-    change: Pick<ExerciseRow, 'firedInjects' | 'status' | 'finishedAt' | 'incidentId'>,
+    change: Pick<ExerciseRow, 'status' | 'finishedAt' | 'incidentId'>,
   ): Promise<void> {
     // These columns only: callers pass whole rows, and rewriting the scenario on every move costs its size.
-    const { firedInjects, status, finishedAt, incidentId } = change;
-    await this.db
-      .update(exercises)
-      .set({ firedInjects, status, finishedAt, incidentId })
-      .where(eq(exercises.id, id));
+    const { status, finishedAt, incidentId } = change;
+    await this.db.update(exercises).set({ status, finishedAt, incidentId }).where(eq(exercises.id, id));
   }
 }
 

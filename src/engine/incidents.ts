@@ -10,6 +10,7 @@ export type {
   AdvanceCommand,
   AdvanceResult,
   AppliedEvent,
+  RecordFactCommand,
   SimulationResult,
 } from './use-cases/advance';
 export type { FireBudget } from './use-cases/clock';

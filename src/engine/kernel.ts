@@ -269,6 +269,63 @@ export function decide(
   };
 }
 
+/** Facts the log keeps that no playbook reacts to. */
+export const logOnlyEventTypes = ['exercise.inject_delivered'] as const;
+export type LogOnlyEventType = (typeof logOnlyEventTypes)[number];
+
+export interface RecordCommand {
+  type: LogOnlyEventType;
+  payload: Record<string, unknown>;
+  actor: Actor;
+  source: EventSource;
+  idempotencyKey?: string;
+  requestHash: string;
+}
+
+/**
+ * What recording a fact writes: one event, with the machine, its timers, status and overdue items as they
+ * were. Only exercise incidents take these, and also once closed: an exercise goes on to its end.
+ */
+export function record(
+  row: IncidentRow,
+  command: RecordCommand,
+  now: string,
+  recordedAt: string,
+): IncidentWrite {
+  if (row.mode !== 'exercise') {
+    throw new Refusal('invalid_request', `"${command.type}" is recorded on exercise incidents only`);
+  }
+  const occurredAt = notBefore(now, row.lastOccurredAt);
+  const event = sealEvent({
+    incidentId: row.id,
+    seq: row.version + 1,
+    type: command.type,
+    payload: command.payload,
+    actor: command.actor.name,
+    actorId: command.actor.id,
+    source: command.source,
+    occurredAt,
+    recordedAt,
+    stateAfter: row.state,
+    note: null,
+    idempotencyKey: command.idempotencyKey ?? null,
+    requestHash: command.idempotencyKey ? command.requestHash : null,
+    prevHash: row.headHash,
+  });
+  return {
+    incident: {
+      ...row,
+      version: event.seq,
+      headHash: event.hash,
+      updatedAt: recordedAt,
+      lastOccurredAt: occurredAt,
+    },
+    event,
+    timersToAdd: [],
+    timerIdsToRemove: [],
+  };
+}
+
 /** The actor of every timer fire. */
 export const timerActor: Actor = { id: 'holdfast:timer', name: 'timer', roles: [] };
 

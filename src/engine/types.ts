@@ -224,7 +224,6 @@ export interface ExerciseRow {
   status: 'running' | 'finished';
   startedAt: string;
   finishedAt: string | null;
-  firedInjects: { id: string; at: string; offsetMs: number; emittedSeq: number | null }[];
 }
 
 export interface ExerciseStore {
@@ -238,10 +237,10 @@ export interface ExerciseStore {
   claimClockMove(id: string, holder: string, now: string, until: string): Promise<boolean>;
   /** Gives the clock back, if `holder` still has it. */
   releaseClockMove(id: string, holder: string): Promise<void>;
-  /** Records progress. */
+  /** Records progress (the injects delivered are in the incident's log, not here). */
   updateExercise(
     id: string,
-    change: Pick<ExerciseRow, 'firedInjects' | 'status' | 'finishedAt' | 'incidentId'>,
+    change: Pick<ExerciseRow, 'status' | 'finishedAt' | 'incidentId'>,
   ): Promise<void>;
 }
 

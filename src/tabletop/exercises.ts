@@ -18,7 +18,7 @@ import { bundledScenarios } from './catalogue';
 import { type AfterActionReport, buildReport } from './report';
 import {
   ExerciseIncident,
-  type FiredInject,
+  firedInjectsOf,
   InjectDelivery,
   openExerciseIncident,
   TabletopError,
@@ -120,6 +120,7 @@ export function createExerciseService(deps: ExerciseDeps) {
     const incident = await engine.loadIncident(row.incidentId!);
     const startMs = Date.parse(scenario.clock.start);
     const injects = new Map(scenario.injects.map((inject) => [inject.id, inject]));
+    const fired = firedInjectsOf(await new ExerciseIncident(engine, row.incidentId!).events(), startMs);
     return {
       id: row.id,
       scenarioId: row.scenarioId,
@@ -130,7 +131,7 @@ export function createExerciseService(deps: ExerciseDeps) {
       start: new Date(startMs).toISOString(),
       clock: incident.clockNow ?? incident.createdAt,
       end: new Date(startMs + durationMs(scenario.clock.end)).toISOString(),
-      injects: row.firedInjects.map((fired) => {
+      injects: fired.map((fired) => {
         const inject = injects.get(fired.id)!;
         return {
           id: fired.id,
@@ -175,11 +176,10 @@ export function createExerciseService(deps: ExerciseDeps) {
       status: 'running',
       startedAt: now.toISOString(),
       finishedAt: null,
-      firedInjects: [],
     };
     await store.insertExercise(row);
-    const { incidentId, fired } = await openAtStart(engine, scenario, actor, id);
-    const started = { ...row, incidentId, firedInjects: fired };
+    const incidentId = await openAtStart(engine, scenario, actor, id);
+    const started = { ...row, incidentId };
     await store.updateExercise(id, started);
     return view(started, scenario);
   }
@@ -241,12 +241,11 @@ export function createExerciseService(deps: ExerciseDeps) {
     const target = Math.min(targetMs, endMs);
     // Rehearsed first, so a move the playbook refuses half-way leaves the exercise as it was.
     const rehearsal = await deps.rehearsal(row.incidentId!);
-    await moveAlong(rehearsal, scenario, row.incidentId!, row.firedInjects, target, deps.limits);
-    const fired = await moveAlong(engine, scenario, row.incidentId!, row.firedInjects, target, deps.limits);
+    await moveAlong(rehearsal, scenario, row.incidentId!, target, deps.limits);
+    await moveAlong(engine, scenario, row.incidentId!, target, deps.limits);
     const finished = target >= endMs;
     const next: ExerciseRow = {
       ...row,
-      firedInjects: fired,
       status: finished ? 'finished' : 'running',
       finishedAt: finished ? deps.now().toISOString() : null,
     };
@@ -266,13 +265,14 @@ export function createExerciseService(deps: ExerciseDeps) {
     const definition = registry.get(incident.playbookId, incident.playbookVersion);
     const loaded = await engine.loadIncident(row.incidentId!);
     const startMs = Date.parse(scenario.clock.start);
+    const events = await new ExerciseIncident(engine, row.incidentId!).events();
     return buildReport(
       {
         scenario,
         script: 'facilitated',
         incident,
-        events: await new ExerciseIncident(engine, row.incidentId!).events(),
-        injects: row.firedInjects,
+        events,
+        injects: firedInjectsOf(events, startMs),
         refused: [],
         startMs,
         endMs: Date.parse(loaded.clockNow ?? loaded.createdAt),
@@ -296,22 +296,21 @@ const CLOCK_MOVE_LEASE_MS = 5 * 60_000;
 async function openAtStart(engine: Engine, scenario: Scenario, actor: Actor, exerciseId?: string) {
   const incident = await openExerciseIncident(engine, scenario, actor, exerciseId);
   const injects = new InjectDelivery(engine, scenario, new ExerciseIncident(engine, incident.id));
-  const fired = await refusedInjectsAsConflicts(() => injects.until(Date.parse(scenario.clock.start)));
-  return { incidentId: incident.id, fired };
+  await refusedInjectsAsConflicts(() => injects.until(Date.parse(scenario.clock.start)));
+  return incident.id;
 }
 
 /**
- * Delivers the injects due by `target` on `engine` and moves the incident's clock there, firing the timers due
- * on the way, up to the limit; returns the injects fired so far, `fired` first.
+ * Delivers the injects due by `target` on `engine` (those its log does not record as delivered) and moves the
+ * incident's clock there, firing the timers due on the way, up to the limit.
  */
 async function moveAlong(
   engine: Engine,
   scenario: Scenario,
   incidentId: string,
-  fired: FiredInject[],
   target: number,
   limits: ExerciseLimits,
-): Promise<FiredInject[]> {
+): Promise<void> {
   const max = limits.maxTimersPerMove;
   const budget: FireBudget = {
     left: max,
@@ -323,10 +322,9 @@ async function moveAlong(
       ),
   };
   const incident = new ExerciseIncident(engine, incidentId, budget);
-  const injects = new InjectDelivery(engine, scenario, incident, fired);
-  const delivered = await refusedInjectsAsConflicts(() => injects.until(target));
+  const injects = new InjectDelivery(engine, scenario, incident);
+  await refusedInjectsAsConflicts(() => injects.until(target));
   await incident.moveTo(target);
-  return [...fired, ...delivered];
 }
 
 /**

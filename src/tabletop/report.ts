@@ -1,7 +1,7 @@
 import type { EventRecord } from '../engine';
 import { clocksFor, contextFacts, type PlaybookDefinition } from '../playbook-kit';
 import { describeMatcher, explainMiss, firstMatch } from './facts';
-import type { ExerciseRun } from './runner';
+import { type ExerciseRun, INJECT_DELIVERED } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
 import { offsetText } from './time-text';
 
@@ -308,7 +308,8 @@ function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
   for (const event of run.events) {
     const changes = laneChanges(previous, event.stateAfter);
     previous = event.stateAfter;
-    if (event.type === 'incident.opened') continue;
+    // Injects have rows of their own, from the same records.
+    if (event.type === 'incident.opened' || event.type === INJECT_DELIVERED) continue;
     const label =
       event.source === 'timer'
         ? `timer: ${event.note ?? event.type}`

@@ -59,6 +59,24 @@ export const playerActor = (scenario: Scenario, roleId: string): Actor => {
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The log's record of an inject delivered: every inject has one, whether or not it emitted an event. */
+export const INJECT_DELIVERED = 'exercise.inject_delivered';
+
+/** The injects delivered so far, in the order they were, read from the incident's log (`startMs`: T0). */
+export function firedInjectsOf(events: readonly EventRecord[], startMs: number): FiredInject[] {
+  return events
+    .filter((event) => event.type === INJECT_DELIVERED)
+    .map((event) => {
+      const { inject, emittedSeq } = event.payload as { inject: string; emittedSeq: number | null };
+      return {
+        id: inject,
+        at: event.occurredAt,
+        offsetMs: Date.parse(event.occurredAt) - startMs,
+        emittedSeq,
+      };
+    });
+}
 /** Events read per query: a long log is read page by page, letting the event loop go between pages. */
 const LOG_PAGE = 250;
 
@@ -153,34 +171,30 @@ interface Pending {
 export class InjectDelivery {
   private readonly startMs: number;
   private readonly conditions: ConditionChecker;
-  private readonly ahead: Pending[];
+  /** The injects not delivered yet, by first chance; read from the log at the first call. */
+  private ahead: Pending[] | null = null;
   private next = 0;
   private readonly waiting: Pending[] = [];
 
-  /** `fired`: the injects delivered before, which are not delivered again. */
   constructor(
     private readonly engine: Engine,
     private readonly scenario: Scenario,
     private readonly incident: ExerciseIncident,
-    fired: readonly FiredInject[] = [],
   ) {
     this.startMs = Date.parse(scenario.clock.start);
     this.conditions = new ConditionChecker(this.startMs);
-    const done = new Set(fired.map((f) => f.id));
-    this.ahead = scenario.injects
-      .filter((inject) => !done.has(inject.id))
-      .map((inject) => ({ inject, atMs: firstChance(inject, this.startMs) }))
-      .sort((a, b) => a.atMs - b.atMs);
   }
 
   /** Delivers the injects due by virtual time `toMs`; returns them in the order they fired. */
   async until(toMs: number): Promise<FiredInject[]> {
     // Anything may have happened since the last call (a player's move): the log is read again.
     this.incident.written();
+    this.ahead ??= await this.notDelivered();
     const delivered: FiredInject[] = [];
     await this.deliverWaiting(delivered);
-    while (this.next < this.ahead.length && this.ahead[this.next]!.atMs <= toMs) {
-      const pending = this.ahead[this.next++]!;
+    const ahead = this.ahead;
+    while (this.next < ahead.length && ahead[this.next]!.atMs <= toMs) {
+      const pending = ahead[this.next++]!;
       await this.incident.moveTo(pending.atMs);
       if (await this.holds(pending)) {
         delivered.push(await this.deliver(pending.inject));
@@ -207,6 +221,15 @@ export class InjectDelivery {
     }
   }
 
+  /** The scenario's injects the log does not record as delivered, in the order of their first chance. */
+  private async notDelivered(): Promise<Pending[]> {
+    const done = new Set(firedInjectsOf(await this.incident.events(), this.startMs).map((fired) => fired.id));
+    return this.scenario.injects
+      .filter((inject) => !done.has(inject.id))
+      .map((inject) => ({ inject, atMs: firstChance(inject, this.startMs) }))
+      .sort((a, b) => a.atMs - b.atMs);
+  }
+
   private async holds(pending: Pending): Promise<boolean> {
     const condition = pending.inject.when;
     if (!condition) return true;
@@ -216,7 +239,17 @@ export class InjectDelivery {
   private async deliver(inject: Inject): Promise<FiredInject> {
     await nextTurn();
     const fired = await fire(this.engine, this.scenario, this.incident, inject, this.startMs);
-    if (fired.emittedSeq !== null) this.incident.written();
+    // Every inject is recorded in the log, so what was delivered is known from the log alone; the key makes a
+    // second delivery (a crash between the two writes, a concurrent move) replay the first.
+    await this.engine.recordFact({
+      incidentId: this.incident.id,
+      type: INJECT_DELIVERED,
+      payload: { inject: inject.id, emittedSeq: fired.emittedSeq },
+      actor: simcellActor,
+      source: 'inject',
+      idempotencyKey: `inject-delivered:${inject.id}`,
+    });
+    this.incident.written();
     return fired;
   }
 }
@@ -316,12 +349,13 @@ export async function runScripted(
   fired.push(...(await injects.until(endMs)));
   await incident.moveTo(endMs);
   progress(endMs);
+  const events = await incident.events();
   return {
     scenario,
     script: options.script ?? 'main',
     incident: await engine.getIncident(opened.id, ['admin']),
-    events: await incident.events(),
-    injects: fired,
+    events,
+    injects: firedInjectsOf(events, startMs),
     refused,
     startMs,
     endMs,

@@ -238,6 +238,91 @@ for (const backend of storageBackends) {
       expect((await rejection(send('note.added', responder, { text: 'late' }))).code).toBe('incident_closed');
     });
 
+    it('records a fact in an exercise log, chained, changing nothing else, closed or not; never on a live incident', async () => {
+      const exercise = await drill.engine.startIncident(
+        {
+          playbookId: 'drill',
+          title: 'Drill exercise',
+          input: { deadlineHours: 48 },
+          actor: lead,
+          mode: 'exercise',
+          clockStart: '2030-01-01T00:00:00Z',
+        },
+        lead.roles,
+      );
+      const fact = (inject: string) =>
+        drill.engine.recordFact({
+          incidentId: exercise.id,
+          type: 'exercise.inject_delivered',
+          payload: { inject, emittedSeq: null },
+          actor: lead,
+          source: 'inject',
+          idempotencyKey: `inject-delivered:${inject}`,
+        });
+      const before = await drill.engine.loadIncident(exercise.id);
+      const timersBefore = await timerRows(exercise.id);
+      const first = await fact('I1');
+      expect(first.event).toMatchObject({ seq: 2, type: 'exercise.inject_delivered', actorId: lead.id });
+      expect(first.event.stateAfter).toEqual(before.state);
+      const after = await drill.engine.loadIncident(exercise.id);
+      // Only the log's head moved (and the change feed's place, which any write moves).
+      const { version, headHash, changeSeq, changeXid, updatedAt, ...unchanged } = after as typeof after & {
+        changeXid?: number;
+      };
+      expect(version).toBe(before.version + 1);
+      expect(headHash).toBe(first.event.hash);
+      expect(unchanged).toEqual({
+        ...before,
+        version: undefined,
+        headHash: undefined,
+        changeSeq: undefined,
+        changeXid: undefined,
+        updatedAt: undefined,
+      });
+      expect(await timerRows(exercise.id)).toEqual(timersBefore);
+      // A repeat with the same key is the first record again.
+      expect((await fact('I1')).event.seq).toBe(2);
+      // A client cannot send the fact as an event of its own.
+      const asEvent = await rejection(
+        drill.engine.advanceIncident({
+          incidentId: exercise.id,
+          type: 'exercise.inject_delivered',
+          payload: { inject: 'I9' },
+          actor: lead,
+        }),
+      );
+      expect(asEvent.code).toBe('invalid_request');
+      expect(await eventCount(exercise.id)).toBe(2);
+
+      for (const [type, who, payload] of [
+        ['work.started', responder, {}],
+        ['work.finished', responder, {}],
+        ['change.approved', lead, { rationale: 'all good' }],
+        ['change.confirmed', otherLead, { rationale: 'all good' }],
+      ] as const) {
+        await drill.engine.advanceIncident({ incidentId: exercise.id, type, payload, actor: who });
+      }
+      const closed = await drill.engine.loadIncident(exercise.id);
+      expect(closed.status).toBe('closed');
+      const late = await fact('I2');
+      expect((await drill.engine.loadIncident(exercise.id)).closedAt).toBe(closed.closedAt);
+      expect(late.event.seq).toBe(closed.version + 1);
+      expect((await drill.engine.verifyIncident(exercise.id)).ok).toBe(true);
+
+      const live = await open();
+      const refused = await rejection(
+        drill.engine.recordFact({
+          incidentId: live.id,
+          type: 'exercise.inject_delivered',
+          payload: { inject: 'I1', emittedSeq: null },
+          actor: lead,
+          source: 'inject',
+        }),
+      );
+      expect(refused.code).toBe('invalid_request');
+      expect(await eventCount(live.id)).toBe(1);
+    });
+
     it('simulates an event without writing anything', async () => {
       const incident = await open();
       const simulation = await drill.engine.simulate({

@@ -593,7 +593,6 @@ for (const backend of storageBackends) {
         status: 'running',
         startedAt: T0,
         finishedAt: null,
-        firedInjects: [],
       });
       expect(await exercises.getExercise(id)).toMatchObject({ startedAt: at(0), status: 'running' });
       expect(await exercises.claimClockMove(id, 'one', at(0), at(1))).toBe(true);
@@ -604,10 +603,9 @@ for (const backend of storageBackends) {
       await exercises.releaseClockMove(id, 'two');
       expect(await exercises.claimClockMove(id, 'three', at(0), at(1))).toBe(true);
       const incidentId = randomUUID();
-      const firedInjects = [{ id: 'i1', at: at(5), offsetMs: 300_000, emittedSeq: 2 }];
-      // A whole row may be passed: only the injects, status, end and incident change.
+      // A whole row may be passed: only the status, end and incident change.
       const row = (await exercises.getExercise(id))!;
-      const change = { firedInjects, status: 'finished' as const, finishedAt: at(9), incidentId };
+      const change = { status: 'finished' as const, finishedAt: at(9), incidentId };
       const whole = { ...row, scenario: { injects: ['changed'] }, ...change };
       await exercises.updateExercise(id, whole);
       const stored = {
@@ -619,7 +617,6 @@ for (const backend of storageBackends) {
         status: 'finished',
         startedAt: at(0),
         finishedAt: at(9),
-        firedInjects,
       };
       expect(await exercises.getExercise(id)).toEqual(stored);
       expect(await exercises.getExercise(id, { scenario: false })).toEqual({ ...stored, scenario: null });

@@ -99,8 +99,9 @@ async function deliverNaively(
       if ((await clockMs()) < atMs) await engine.moveClock(incidentId, iso(atMs));
       const events = await engine.listEvents(incidentId, 0, 100_000);
       if (inject.when && !holdsAfresh(inject.when, events, await clockMs())) continue;
+      let emittedSeq: number | null = null;
       if (inject.emits) {
-        await engine
+        emittedSeq = await engine
           .applyEvent({
             incidentId,
             type: inject.emits.type,
@@ -109,10 +110,19 @@ async function deliverNaively(
             source: 'inject',
             idempotencyKey: `inject:${inject.id}`,
           })
+          .then((applied) => applied.event.seq)
           .catch(() => {
             throw new Error(`inject ${inject.id} refused`);
           });
       }
+      await engine.recordFact({
+        incidentId,
+        type: 'exercise.inject_delivered',
+        payload: { inject: inject.id, emittedSeq },
+        actor: simcellActor,
+        source: 'inject',
+        idempotencyKey: `inject-delivered:${inject.id}`,
+      });
       delivered.push(`${inject.id}@${iso(await clockMs())}`);
       done.add(inject.id);
       progressed = true;
@@ -151,7 +161,7 @@ async function play(scenario: Scenario, steps: Step[], naive: boolean, freshEach
       } else {
         if (freshEachStep) {
           incident = new ExerciseIncident(engine, incidentId);
-          delivery = new InjectDelivery(engine, scenario, incident, fired);
+          delivery = new InjectDelivery(engine, scenario, incident);
         }
         const delivered = await delivery.until(toMs);
         fired.push(...delivered);

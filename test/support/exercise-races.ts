@@ -33,11 +33,16 @@ export async function raceClockMoves(clients: Client[], facilitator: Client, n: 
   const events: Body[] = (await facilitator.request('GET', `/v1/incidents/${incidentId}/events?limit=1000`))
     .body.items;
   const injectEvents = events
-    .filter((event) => event.source === 'inject')
+    .filter((event) => event.source === 'inject' && event.type !== 'exercise.inject_delivered')
     .map((event) => event.note.split(':')[0]);
   expect(new Set(injectEvents).size, `inject events: ${injectEvents.join(', ')}`).toBe(injectEvents.length);
   expect(injectEvents.length).toBeGreaterThan(0);
   for (const note of injectEvents) expect(deliveredIds).toContain(note.replace('inject ', ''));
+  // The exercise's list of injects is the log's: one delivery record per inject, in the same order.
+  const recorded = events
+    .filter((event) => event.type === 'exercise.inject_delivered')
+    .map((event) => (event.payload as { inject: string }).inject);
+  expect(recorded).toEqual(deliveredIds);
   expect((await facilitator.request('GET', `/v1/incidents/${incidentId}/verify`)).body.ok).toBe(true);
   return accepted;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AnyMachineSnapshot } from 'xstate';
+import type { Actor } from '../../playbook-kit';
 import { Refusal } from '../errors';
-import { type DecideCommand, type Decision, decide, timerEventType } from '../kernel';
+import { type DecideCommand, decide, type LogOnlyEventType, record, timerEventType } from '../kernel';
 import {
   type ActiveState,
   activeStates,
@@ -12,7 +13,7 @@ import {
 } from '../machine-runtime';
 import { oneAtATimePerKey } from '../one-at-a-time';
 import { canSeeMode } from '../policy';
-import type { EventRecord, IncidentRow } from '../types';
+import type { EventRecord, EventSource, IncidentRow, IncidentWrite } from '../types';
 import type { UseCaseContext } from './context';
 import type { IncidentView, views } from './views';
 
@@ -22,6 +23,25 @@ export interface AdvanceCommand extends Omit<DecideCommand, 'requestHash'> {
   /** The version the client saw (`If-Match`); stale → version_mismatch. */
   ifMatch?: number;
 }
+
+/** A fact for an exercise incident's log that its playbook does not see (e.g. an inject delivered). */
+export interface RecordFactCommand {
+  incidentId: string;
+  type: LogOnlyEventType;
+  payload: Record<string, unknown>;
+  actor: Actor;
+  source: EventSource;
+  /** A repeat with the same key answers with the event first recorded. */
+  idempotencyKey?: string;
+}
+
+/** What a command writes, and the machine's step when it moved. */
+interface Prepared {
+  write: IncidentWrite;
+  result?: StepResult;
+}
+
+type Prepare<C> = (row: IncidentRow, command: C, requestHash: string) => Prepared;
 
 export interface AppliedEvent {
   row: IncidentRow;
@@ -57,7 +77,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
   const oneWriterPerIncident = oneAtATimePerKey();
 
   /** Checks an event against the incident as it is now and computes what it writes, writing nothing. */
-  function prepare(row: IncidentRow, command: AdvanceCommand, requestHash = ''): Decision {
+  const prepare: Prepare<AdvanceCommand> = (row, command, requestHash) => {
     return decide(
       ctx.definitionOf(row),
       row,
@@ -66,7 +86,11 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
       ctx.wallNow(),
       ctx.limits,
     );
-  }
+  };
+
+  const prepareFact: Prepare<RecordFactCommand> = (row, command, requestHash) => ({
+    write: record(row, { ...command, requestHash }, ctx.incidentNow(row), ctx.wallNow()),
+  });
 
   /** Applies an event and returns the rendered incident (what the API answers with). */
   async function advanceIncident(command: AdvanceCommand): Promise<AdvanceResult> {
@@ -76,15 +100,23 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
 
   /** Applies an event and returns the stored row and event, without rendering the view. */
   function applyEvent(command: AdvanceCommand): Promise<AppliedEvent> {
-    return oneWriterPerIncident(command.incidentId, () => applyEventNow(command));
+    return oneWriterPerIncident(command.incidentId, () => applyNow(command, prepare));
   }
 
-  async function applyEventNow(sent: AdvanceCommand): Promise<AppliedEvent> {
+  /** Records a fact in an exercise incident's log, with the same one-writer, retry and idempotency rules. */
+  function recordFact(command: RecordFactCommand): Promise<AppliedEvent> {
+    return oneWriterPerIncident(command.incidentId, () => applyNow(command, prepareFact));
+  }
+
+  async function applyNow<C extends AdvanceCommand | RecordFactCommand>(
+    sent: C,
+    prepareOn: Prepare<C>,
+  ): Promise<AppliedEvent> {
     const command = { ...sent, idempotencyKey: storedKey(sent) };
     const requestHash = hashRequest(command);
     const cached = writeCache.get(command.incidentId);
     if (cached) {
-      const applied = await applyOnCachedRow(cached, command, requestHash);
+      const applied = await applyOnCachedRow(cached, command, requestHash, prepareOn);
       if (applied) return applied;
       writeCache.forget(command.incidentId);
     }
@@ -94,15 +126,14 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
         const earlier = await store.findEventByIdempotencyKey(row.id, command.idempotencyKey);
         if (earlier) return replay(row, earlier, requestHash, command);
       }
-      if (command.ifMatch !== undefined && command.ifMatch !== row.version) {
-        throw versionMismatch(row.version, command.ifMatch);
-      }
-      const decision = prepare(row, command, requestHash);
-      const outcome = await commit(row, decision);
-      if (outcome.status === 'committed') return committed(decision, outcome.changeSeq);
-      if (command.ifMatch !== undefined && outcome.status === 'version_conflict') {
+      const ifMatch = ifMatchOf(command);
+      if (ifMatch !== undefined && ifMatch !== row.version) throw versionMismatch(row.version, ifMatch);
+      const prepared = prepareOn(row, command, requestHash);
+      const outcome = await commit(row, prepared);
+      if (outcome.status === 'committed') return committed(prepared, outcome.changeSeq);
+      if (ifMatch !== undefined && outcome.status === 'version_conflict') {
         const latest = await ctx.loadIncident(row.id);
-        throw versionMismatch(latest.version, command.ifMatch);
+        throw versionMismatch(latest.version, ifMatch);
       }
       if (attempt >= maxRetries) {
         throw new Refusal(
@@ -122,44 +153,46 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
    * row changed elsewhere, a refusal, an Idempotency-Key seen before) it gives up and the caller re-reads, so
    * every answer other than success comes from the stored incident.
    */
-  async function applyOnCachedRow(
+  async function applyOnCachedRow<C extends AdvanceCommand | RecordFactCommand>(
     row: IncidentRow,
-    command: AdvanceCommand,
+    command: C,
     requestHash: string,
+    prepareOn: Prepare<C>,
   ): Promise<AppliedEvent | null> {
     if (!canSeeMode(command.actor, row.mode)) return null;
-    if (command.ifMatch !== undefined && command.ifMatch !== row.version) return null;
+    const ifMatch = ifMatchOf(command);
+    if (ifMatch !== undefined && ifMatch !== row.version) return null;
     if (command.idempotencyKey && (await store.findEventByIdempotencyKey(row.id, command.idempotencyKey))) {
       return null;
     }
-    let decision: Decision;
+    let prepared: Prepared;
     try {
-      decision = prepare(row, command, requestHash);
+      prepared = prepareOn(row, command, requestHash);
     } catch (error) {
       if (error instanceof Refusal) return null;
       throw error;
     }
-    const outcome = await commit(row, decision);
-    return outcome.status === 'committed' ? committed(decision, outcome.changeSeq) : null;
+    const outcome = await commit(row, prepared);
+    return outcome.status === 'committed' ? committed(prepared, outcome.changeSeq) : null;
   }
 
-  /** Stores the decision's write, with the signed checkpoint of its new head, if the row is still current. */
-  function commit(row: IncidentRow, { write }: Decision) {
+  /** Stores the write, with the signed checkpoint of its new head, if the row is still current. */
+  function commit(row: IncidentRow, { write }: Prepared) {
     return store.commitAdvance(row, { ...write, checkpoint: ctx.seal(write.incident) });
   }
 
-  function committed({ write, result }: Decision, changeSeq: number): AppliedEvent {
+  function committed({ write, result }: Prepared, changeSeq: number): AppliedEvent {
     const row = { ...write.incident, changeSeq };
     writeCache.remember(row);
     ctx.announce(row, [write.event]);
-    return { row, event: write.event, replayed: false, snapshot: result.snapshot };
+    return { row, event: write.event, replayed: false, snapshot: result?.snapshot };
   }
 
   function replay(
     row: IncidentRow,
     earlier: EventRecord,
     requestHash: string,
-    command: AdvanceCommand,
+    command: AdvanceCommand | RecordFactCommand,
   ): AppliedEvent {
     if (earlier.requestHash !== requestHash) {
       throw new Refusal(
@@ -174,7 +207,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
   /** What the event would do, computed on the stored incident and written nowhere. */
   async function simulate(command: AdvanceCommand): Promise<SimulationResult> {
     const row = await ctx.loadIncident(command.incidentId, command.actor);
-    const { result } = prepare(row, command);
+    const result = prepare(row, command, '').result!;
     return {
       state: result.snapshot.value,
       status: result.snapshot.status === 'done' ? 'closed' : 'open',
@@ -190,25 +223,31 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
     };
   }
 
-  return { advanceIncident, applyEvent, simulate };
+  return { advanceIncident, applyEvent, recordFact, simulate };
 }
 
 /**
  * An Idempotency-Key belongs to the principal that sent it: stored as `<principal id>:<key>`, so another
  * principal's repeat of it is a request of its own, authorized and decided as such.
  */
-function storedKey({ actor, idempotencyKey }: AdvanceCommand): string | undefined {
+function storedKey({ actor, idempotencyKey }: AdvanceCommand | RecordFactCommand): string | undefined {
   return idempotencyKey === undefined ? undefined : `${actor.id}:${idempotencyKey}`;
 }
 
-const sentKey = ({ actor, idempotencyKey }: AdvanceCommand) => idempotencyKey?.slice(actor.id.length + 1);
+const sentKey = ({ actor, idempotencyKey }: AdvanceCommand | RecordFactCommand) =>
+  idempotencyKey?.slice(actor.id.length + 1);
 
-function hashRequest(command: AdvanceCommand): string {
+const ifMatchOf = (command: AdvanceCommand | RecordFactCommand) =>
+  'ifMatch' in command ? command.ifMatch : undefined;
+
+function hashRequest(command: AdvanceCommand | RecordFactCommand): string {
+  const note = 'note' in command ? command.note : null;
+  const occurredAt = 'occurredAt' in command ? command.occurredAt : undefined;
   const canonical = canonicalize({
     type: command.type,
     payload: command.payload ?? {},
-    note: command.note ?? null,
-    ...(command.occurredAt === undefined ? {} : { occurredAt: command.occurredAt }),
+    note: note ?? null,
+    ...(occurredAt === undefined ? {} : { occurredAt }),
   });
   return createHash('sha256')
     .update(canonical ?? '')
