@@ -77,6 +77,42 @@ for (const backend of storageBackends) {
       expect((await rows(incident.id)).map((r) => r.timerId)).toEqual(['xstate.after.deadline.drill.work']);
     });
 
+    it('fires a backlog after downtime in units of a few timers, in due order, one incident touched', async () => {
+      const incident = await open(48);
+      await drill.engine.advanceIncident({ incidentId: incident.id, type: 'work.started', actor: responder });
+      for (let i = 0; i < 25; i++) {
+        await drill.test.plantTimer({
+          incidentId: incident.id,
+          timerId: `backlog-${String(i).padStart(2, '0')}`,
+          event: { type: 'reminder.due' },
+          label: `Backlog ${i}`,
+          dueAt: new Date(t0 + 2 * HOUR + i * 60_000).toISOString(),
+        });
+      }
+      const units: number[] = [];
+      const store = drill.store;
+      const unitOfWork = store.withLockedIncident.bind(store);
+      store.withLockedIncident = async (pick, work) =>
+        unitOfWork(pick, (locked) => {
+          const written = work(locked);
+          units.push(written.events.length);
+          return written;
+        });
+      drill.clock = t0 + 5 * HOUR;
+      expect(await drill.engine.fireDueTimers()).toBe(1);
+      // The 1 h reminder and the 25 planted ones: 26 fires, ten at most per unit of work.
+      expect(units.reduce((sum, n) => sum + n, 0)).toBe(26);
+      expect(Math.max(...units)).toBeLessThanOrEqual(10);
+      expect(units.length).toBeGreaterThanOrEqual(3);
+      const fired = (await drill.engine.listEvents(incident.id, 0, 100)).filter((e) => e.source === 'timer');
+      const times = fired.map((e) => e.occurredAt);
+      expect(times).toEqual([...times].sort());
+      expect(await rows(incident.id)).toEqual([
+        expect.objectContaining({ timerId: 'xstate.after.deadline.drill.work' }),
+      ]);
+      expect((await drill.engine.verifyIncident(incident.id)).ok).toBe(true);
+    });
+
     it('leaves exercise incidents to their own clock, which fires their timers in order', async () => {
       const exercise = await open(48, 'exercise');
       expect(exercise.timers[0]?.dueAt).toBe('2030-01-03T00:00:00.000Z');

@@ -2,6 +2,7 @@ import { Refusal } from '../errors';
 import { fire } from '../kernel';
 import type { EventRecord, IncidentRow } from '../types';
 import type { UseCaseContext } from './context';
+import { FIRES_PER_UNIT, nextTurn } from './fire-units';
 import type { IncidentView, views } from './views';
 
 /**
@@ -12,12 +13,6 @@ export interface FireBudget {
   left: number;
   refusal: () => Refusal;
 }
-
-/**
- * Timers one unit of work of a clock move fires at most. Firing is synchronous (the kernel, then the store's
- * write), so this bounds how long a move holds the event loop at a time; between units it lets it go.
- */
-const FIRES_PER_UNIT = 10;
 
 /**
  * Moving an exercise incident's virtual clock: its timers due by the target fire in order, each at its own
@@ -68,7 +63,7 @@ export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
       ctx.announce(moved, events);
       writeCache.remember(moved);
       if (arrived) return moved;
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
 
