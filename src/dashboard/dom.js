@@ -1,9 +1,21 @@
+// @ts-check
 // Small DOM helpers. Text always goes through textContent / attributes, never innerHTML:
 // titles, payloads and notes are user input.
 
 /**
+ * What `h` and `replace` take as children: text, nodes, nested lists; null, undefined and false are skipped.
+ * @typedef {string | number | Node | null | undefined | false | Children} Child
+ * @typedef {ReadonlyArray<string | number | Node | null | undefined | false | ReadonlyArray<any>>} Children
+ */
+
+/**
  * h('div', { class: 'card', onclick: fn, dataset: { id } }, 'text', child, [more, children])
  * Attributes that are null, undefined or false are left out; `true` sets an empty attribute.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -18,6 +30,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * @param {Element} el
+ * @param {Child[]} children
+ */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
@@ -27,7 +43,11 @@ function append(el, children) {
   }
 }
 
-/** Replaces every child of `el`. */
+/**
+ * Replaces every child of `el`.
+ * @param {Element} el
+ * @param {...Child} children
+ */
 export function replace(el, ...children) {
   el.replaceChildren();
   append(el, children);
@@ -35,12 +55,16 @@ export function replace(el, ...children) {
 }
 
 /** 'containment_decision' → 'Containment decision' (the server's humanise, for track names). */
+/** @param {string} key */
 export function humanise(key) {
   const words = String(key).replace(/[_-]+/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Local date and time, to the second. */
+/**
+ * Local date and time, to the second.
+ * @param {string | null | undefined} iso
+ */
 export function formatTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
@@ -56,6 +80,7 @@ export function formatTime(iso) {
 }
 
 /** 93784 s → '1d 02:03:04'; negative → same, the caller says "overdue". */
+/** @param {number} ms */
 export function formatDuration(ms) {
   const total = Math.floor(Math.abs(ms) / 1000);
   const days = Math.floor(total / 86_400);
@@ -70,14 +95,19 @@ export function formatDuration(ms) {
  * A live countdown to `dueAt`: an element the page-wide ticker updates every second
  * (see `tickCountdowns`).
  */
+/** @param {string} dueAt */
 export function countdown(dueAt) {
   const el = h('span', { class: 'countdown', dataset: { due: dueAt }, title: formatTime(dueAt) });
   updateCountdown(el, Date.now());
   return el;
 }
 
+/**
+ * @param {HTMLElement} el
+ * @param {number} now
+ */
 function updateCountdown(el, now) {
-  const left = Date.parse(el.dataset.due) - now;
+  const left = Date.parse(el.dataset.due ?? '') - now;
   const late = left < 0;
   el.textContent = late ? `overdue by ${formatDuration(left)}` : `in ${formatDuration(left)}`;
   el.classList.toggle('late', late);
@@ -87,13 +117,20 @@ function updateCountdown(el, now) {
 /** Updates every countdown on the page; called once a second. */
 export function tickCountdowns() {
   const now = Date.now();
-  for (const el of document.querySelectorAll('.countdown[data-due]')) updateCountdown(el, now);
+  for (const el of document.querySelectorAll('.countdown[data-due]')) {
+    if (el instanceof HTMLElement) updateCountdown(el, now);
+  }
 }
 
+/**
+ * @param {string} text
+ * @param {string} [kind]
+ */
 export function badge(text, kind) {
   return h('span', { class: `badge ${kind ?? ''}`.trim() }, text);
 }
 
+/** @param {string} severity */
 export function severityBadge(severity) {
   return h('span', { class: `badge severity sev-${String(severity).replace(/[^a-z]/g, '')}` }, severity);
 }
