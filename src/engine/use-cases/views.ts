@@ -9,6 +9,7 @@ import {
   allowedEvents,
   publicTimerId,
   restoreSnapshot,
+  timerKey,
 } from '../machine-runtime';
 import { type OverdueItem, overdueItems } from '../overdue';
 import { mermaidDiagram } from '../playbook-diagram';
@@ -31,7 +32,18 @@ export interface IncidentView {
   state: unknown;
   active: ActiveState[];
   allowedEvents: AllowedEvent[];
-  timers: { id: string; label: string; event: string; dueAt: string }[];
+  /** `routine`: a timer the playbook marks as coming round as a matter of course (`routineTimers`). */
+  timers: { id: string; label: string; event: string; dueAt: string; routine: boolean }[];
+  /** The notification clocks still running (not filed, not overdue), soonest first. */
+  clocks: { id: string; label: string; recipient: string; dueAt: string }[];
+  /** The incident's IANA time zone, when its playbook names one. */
+  timeZone: string | null;
+  /** The incident's own now: the virtual clock of an exercise, the server's time otherwise. */
+  clock: string;
+  /** When it opened on its own clock (the demand received, an exercise's start). */
+  openedAt: string;
+  /** Who opened it (the actor of its first event). */
+  openedBy: string | null;
   context: unknown;
   version: number;
   createdAt: string;
@@ -51,8 +63,10 @@ export function views(ctx: UseCaseContext) {
   ): Promise<IncidentView> {
     const definition = ctx.definitionOf(row);
     const snapshot = restored ?? restoreSnapshot(definition, row.snapshot);
-    const timers = await store.listTimers(row.id);
+    const [timers, [first]] = await Promise.all([store.listTimers(row.id), store.listEvents(row.id, 0, 1)]);
     const open = row.status === 'open';
+    const facts = contextFacts(definition, snapshot.context);
+    const routine = new Set(definition.routineTimers ?? []);
     return {
       id: row.id,
       playbookId: row.playbookId,
@@ -63,7 +77,7 @@ export function views(ctx: UseCaseContext) {
       status: row.status,
       overdue: row.overdue,
       overdueItems: open
-        ? overdueItems(row.overdueItems, contextFacts(definition, snapshot.context).clocks).map((item) => ({
+        ? overdueItems(row.overdueItems, facts.clocks).map((item) => ({
             ...item,
             id: publicTimerId(item.id),
           }))
@@ -78,7 +92,18 @@ export function views(ctx: UseCaseContext) {
           label: timer.label,
           event: timerEventType(timer),
           dueAt: timer.dueAt,
+          routine: routine.has(timerKey(timer.timerId)),
         })),
+      clocks: open
+        ? facts.clocks
+            .filter((clock) => clock.state === 'running')
+            .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+            .map(({ id, label, recipient, dueAt }) => ({ id, label, recipient, dueAt }))
+        : [],
+      timeZone: facts.timeZone,
+      clock: ctx.incidentNow(row),
+      openedAt: facts.openedAt ?? row.createdAt,
+      openedBy: first?.actor ?? null,
       context: snapshot.context,
       version: row.version,
       createdAt: row.createdAt,
