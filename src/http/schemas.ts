@@ -50,6 +50,7 @@ export const TimerSchema = z.object({
   routine: z.boolean().openapi({
     description: 'Comes round as a matter of course (a situation report every 4 h), or ends a watch',
   }),
+  step: z.string().nullable().openapi({ description: 'The state path of the step that armed it' }),
 });
 
 export const RunningClockSchema = z.object({

@@ -49,6 +49,9 @@ describe('missed deadlines are overdue, visibly', () => {
       created.body.timers.find((t: { label: string }) => label.test(t.label))?.routine as boolean;
     expect(routineOf(/^Ransom deadline/)).toBe(false);
     expect(routineOf(/^Police report due/)).toBe(false);
+    expect(created.body.timers.find((t: Body) => /^Police report due/.test(t.label))?.step).toBe(
+      'legal.work.law_enforcement.not_reported',
+    );
     expect(created.body).toMatchObject({
       clock: now,
       openedAt: now,

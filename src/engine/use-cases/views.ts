@@ -11,7 +11,7 @@ import {
   restoreSnapshot,
   timerKey,
 } from '../machine-runtime';
-import { type OverdueItem, overdueItems } from '../overdue';
+import { armingStep, type OverdueItem, overdueItems } from '../overdue';
 import { mermaidDiagram } from '../playbook-diagram';
 import { canSeeMode } from '../policy';
 import type { EventRecord, IncidentFilter, IncidentMode, IncidentRow } from '../types';
@@ -33,7 +33,14 @@ export interface IncidentView {
   active: ActiveState[];
   allowedEvents: AllowedEvent[];
   /** `routine`: a timer the playbook marks as coming round as a matter of course (`routineTimers`). */
-  timers: { id: string; label: string; event: string; dueAt: string; routine: boolean }[];
+  timers: {
+    id: string;
+    label: string;
+    event: string;
+    dueAt: string;
+    routine: boolean;
+    step: string | null;
+  }[];
   /** The notification clocks still running (not filed, not overdue), soonest first. */
   clocks: { id: string; label: string; recipient: string; dueAt: string }[];
   /** The incident's IANA time zone, when its playbook names one. */
@@ -93,6 +100,7 @@ export function views(ctx: UseCaseContext) {
           event: timerEventType(timer),
           dueAt: timer.dueAt,
           routine: routine.has(timerKey(timer.timerId)),
+          step: open ? armingStep(definition, snapshot, timer.timerId) : null,
         })),
       clocks: open
         ? facts.clocks
@@ -133,7 +141,12 @@ export function views(ctx: UseCaseContext) {
   }
 
   /** The playbook's Mermaid diagram with the incident's active states marked; the incident must run `playbookId`. */
-  async function incidentDiagram(playbookId: string, incidentId: string, actor?: Actor): Promise<string> {
+  async function incidentDiagram(
+    playbookId: string,
+    incidentId: string,
+    actor?: Actor,
+    track?: string,
+  ): Promise<string> {
     const row = await ctx.loadIncident(incidentId, actor);
     if (row.playbookId !== playbookId) {
       throw new Refusal(
@@ -144,7 +157,7 @@ export function views(ctx: UseCaseContext) {
     const definition = ctx.definitionOf(row);
     const active =
       row.status === 'open' ? activeStates(definition, restoreSnapshot(definition, row.snapshot)) : [];
-    return mermaidDiagram(definition, { active: active.map((state) => state.path) });
+    return mermaidDiagram(definition, { active: active.map((state) => state.path), track });
   }
 
   return { incidentView, getIncident, listIncidents, listEvents, incidentDiagram };
