@@ -1,13 +1,16 @@
 // @ts-check
-// holdfast dashboard: plain ES modules, no build step. The router: the board of open incidents (#/) and an
-// incident page (#/incidents/<id>). Live updates over SSE (live.js), ETag polling as the fallback.
+// holdfast dashboard: plain ES modules, no build step. The router: the board (#/), an incident page
+// (#/incidents/<id>), opening an incident (#/new), exercises (#/exercises, #/exercises/<id>). Live updates
+// over SSE (live.js), ETag polling as the fallback.
 
 import { setUnauthorizedHandler, signInOffered, token, whoAmI } from './api.js';
 import { boardPage } from './board.js';
-import { tickCountdowns } from './dom.js';
+import { exercisePage, exercisesPage } from './exercises.js';
 import { incidentPage } from './incident-page.js';
 import { showLogin } from './login.js';
+import { newIncidentPage } from './new-incident.js';
 import { currentMode, session, setMode, setRouter, signOut } from './session.js';
+import { tickCountdowns } from './time.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('view'));
 const header = /** @type {HTMLElement} */ (document.getElementById('app-header'));
@@ -29,9 +32,25 @@ function route() {
   const whoami = /** @type {HTMLElement} */ (document.getElementById('whoami'));
   whoami.textContent = me.name;
   whoami.title = `${me.id}\nroles: ${me.roles.join(', ') || 'none'}\nsigned in by ${me.authenticatedBy}`;
+  // A facilitator-only token sees exercises only: it starts on them.
+  const facilitatorOnly = me.roles.length > 0 && me.roles.every((role) => role === 'facilitator');
+  if (facilitatorOnly) setMode('exercise');
   modeSelect.value = currentMode();
-  const match = location.hash.match(/^#\/incidents\/([^/?#]+)/);
-  current = match?.[1] ? incidentPage(main, decodeURIComponent(match[1])) : boardPage(main);
+  modeSelect.disabled = facilitatorOnly;
+  current = page(location.hash, facilitatorOnly);
+}
+
+/**
+ * @param {string} hash
+ * @param {boolean} facilitatorOnly
+ */
+function page(hash, facilitatorOnly) {
+  const [, kind, id] = hash.match(/^#\/(incidents|exercises|new|board)(?:\/([^/?#]+))?/) ?? [];
+  if (kind === 'incidents' && id) return incidentPage(main, decodeURIComponent(id));
+  if (kind === 'exercises' && id) return exercisePage(main, decodeURIComponent(id));
+  if (kind === 'exercises' || (facilitatorOnly && !kind)) return exercisesPage(main);
+  if (kind === 'new') return newIncidentPage(main);
+  return boardPage(main);
 }
 setRouter(route);
 
@@ -43,8 +62,9 @@ document.getElementById('sign-out')?.addEventListener('click', () => signOut('Si
 modeSelect.value = currentMode();
 modeSelect.addEventListener('change', () => {
   setMode(modeSelect.value === 'exercise' ? 'exercise' : 'live');
-  if (location.hash === '' || location.hash === '#/') route();
-  else location.hash = '#/';
+  const target = modeSelect.value === 'exercise' ? '#/exercises' : '#/';
+  if (location.hash === target || (target === '#/' && location.hash === '')) route();
+  else location.hash = target;
 });
 
 setInterval(tickCountdowns, 1000);

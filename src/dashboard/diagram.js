@@ -2,7 +2,8 @@
 // The playbook's state diagram (Mermaid, from the diagram endpoint) with the active states highlighted.
 
 import { getText } from './api.js';
-import { h, replace } from './dom.js';
+import { h, humanise, replace } from './dom.js';
+import { byTrack } from './tracks.js';
 import { describeError } from './view.js';
 
 /** @typedef {import('./types.js').Incident} Incident */
@@ -50,15 +51,20 @@ async function renderMermaid(mermaid, text) {
 }
 
 /**
- * The diagram panel. `update(incident)` draws it again only when the active states change (most events
- * move no state).
+ * The diagram panel: one track at a time (readable at its size, its active state highlighted), the whole
+ * playbook on demand. `update(incident)` draws again only when what is shown changes (most events move no state).
  * @param {{ alive: boolean }} view
  */
 export function diagramPanel(view) {
   const body = h('div', { class: 'diagram-body', id: 'diagram' }, 'Loading the diagram…');
+  const tabs = h('div', { class: 'diagram-tabs', id: 'diagram-tabs', role: 'tablist' });
+  /** '' = the whole playbook. */
+  let shown = '';
+  let chosen = false;
+  let drawn = '';
+  /** @type {Incident | null} */
+  let incident = null;
   let actualSize = false;
-  let drawnVersion = -1;
-  let drawnShape = '';
   /** Fit to the panel (an overview) or actual size (readable labels, scroll to move around). */
   const applyZoom = () => {
     const svg = body.querySelector('svg');
@@ -82,7 +88,8 @@ export function diagramPanel(view) {
   const el = h(
     'details',
     { open: true },
-    h('summary', {}, h('h2', {}, 'State diagram')),
+    h('summary', {}, h('h2', {}, 'Where each track stands')),
+    tabs,
     h(
       'div',
       { class: 'diagram-tools' },
@@ -93,31 +100,66 @@ export function diagramPanel(view) {
     body,
   );
 
-  /** @param {Incident} incident */
-  async function update(incident) {
-    const shape = `${incident.status}:${incident.active.map((s) => s.path).join(',')}`;
-    if (incident.version === drawnVersion || shape === drawnShape) return;
-    const version = incident.version;
+  /** @param {Incident} current */
+  function renderTabs(current) {
+    const tracks = [...byTrack(current.active).keys()];
+    if (!chosen) shown = tracks[0] ?? '';
+    /** @param {string} track @param {string} text */
+    const tab = (track, text) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          class: `tab${track === shown ? ' selected' : ''}`,
+          'aria-selected': String(track === shown),
+          dataset: { track: track || 'all' },
+          onclick: () => {
+            chosen = true;
+            shown = track;
+            renderTabs(current);
+            void draw(current);
+          },
+        },
+        text,
+      );
+    replace(
+      tabs,
+      tracks.map((track) => tab(track, humanise(track))),
+      tab('', 'Full diagram'),
+    );
+  }
+
+  /** @param {Incident} current */
+  async function draw(current) {
+    const shape = `${shown}|${current.status}:${current.active.map((s) => s.path).join(',')}`;
+    if (shape === drawn) return;
+    const query = `incident=${encodeURIComponent(current.id)}${shown ? `&track=${encodeURIComponent(shown)}` : ''}`;
     try {
       const [text, mermaid] = await Promise.all([
-        getText(
-          `/v1/playbooks/${encodeURIComponent(incident.playbookId)}/diagram?incident=${encodeURIComponent(incident.id)}`,
-        ),
+        getText(`/v1/playbooks/${encodeURIComponent(current.playbookId)}/diagram?${query}`),
         loadMermaid(),
       ]);
-      if (!view.alive || version < drawnVersion) return;
+      if (!view.alive || incident !== current) return;
       const svg = await renderMermaid(mermaid, text);
-      if (!view.alive || version < drawnVersion) return;
-      drawnVersion = version;
-      drawnShape = shape;
+      if (!view.alive || incident !== current) return;
+      drawn = shape;
       // The SVG comes from Mermaid (securityLevel 'strict' sanitises it) over the server's playbook diagram,
       // which holds no user input.
       body.innerHTML = svg;
-      body.dataset.version = String(version);
+      body.dataset.version = String(current.version);
+      body.dataset.track = shown || 'all';
       applyZoom();
     } catch (error) {
       if (view.alive) replace(body, h('p', { class: 'error' }, `No diagram: ${describeError(error)}`));
     }
+  }
+
+  /** @param {Incident} current */
+  async function update(current) {
+    incident = current;
+    renderTabs(current);
+    await draw(current);
   }
   return { el, update };
 }

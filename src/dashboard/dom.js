@@ -54,11 +54,42 @@ export function replace(el, ...children) {
   return el;
 }
 
-/** 'containment_decision' → 'Containment decision' (the server's humanise, for track names). */
-/** @param {string} key */
+/** Words written in capitals (or their own way) wherever a key holds them. @type {Record<string, string>} */
+const SPELLED = {
+  id: 'ID',
+  ids: 'IDs',
+  ir: 'IR',
+  ip: 'IP',
+  url: 'URL',
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  md5: 'MD5',
+  pii: 'PII',
+  tlp: 'TLP',
+  gdpr: 'GDPR',
+  ciso: 'CISO',
+  btc: 'BTC',
+  usd: 'USD',
+  pipeda: 'PIPEDA',
+  ofac: 'OFAC',
+  sec: 'SEC',
+};
+
+/**
+ * A key in words: 'containment_decision' → 'Containment decision', 'caseNumber' → 'Case number',
+ * 'irVendor' → 'IR vendor', 'sha256' → 'SHA-256'. For keys that have no title of their own.
+ * @param {string} key
+ */
 export function humanise(key) {
-  const words = String(key).replace(/[_-]+/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = String(key)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_\-.\s]+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .split(' ');
+  return words
+    .map((word, i) => SPELLED[word] ?? (i === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : word))
+    .join(' ');
 }
 
 /**
@@ -89,37 +120,6 @@ export function formatDuration(ms) {
   const seconds = total % 60;
   const pad = (n) => String(n).padStart(2, '0');
   return `${days > 0 ? `${days}d ` : ''}${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
-}
-
-/**
- * A live countdown to `dueAt`: an element the page-wide ticker updates every second
- * (see `tickCountdowns`).
- */
-/** @param {string} dueAt */
-export function countdown(dueAt) {
-  const el = h('span', { class: 'countdown', dataset: { due: dueAt }, title: formatTime(dueAt) });
-  updateCountdown(el, Date.now());
-  return el;
-}
-
-/**
- * @param {HTMLElement} el
- * @param {number} now
- */
-function updateCountdown(el, now) {
-  const left = Date.parse(el.dataset.due ?? '') - now;
-  const late = left < 0;
-  el.textContent = late ? `overdue by ${formatDuration(left)}` : `in ${formatDuration(left)}`;
-  el.classList.toggle('late', late);
-  el.classList.toggle('soon', !late && left < 3_600_000);
-}
-
-/** Updates every countdown on the page; called once a second. */
-export function tickCountdowns() {
-  const now = Date.now();
-  for (const el of document.querySelectorAll('.countdown[data-due]')) {
-    if (el instanceof HTMLElement) updateCountdown(el, now);
-  }
 }
 
 /**

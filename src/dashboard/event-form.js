@@ -1,8 +1,11 @@
 // @ts-check
 // The form that records one event: fields from the event's payload schema, a note, and what to do when
-// the incident changed under it.
+// the incident changed under it. A change elsewhere does not make the form stale: it is refused only when the
+// change touches what it is about — its event is no longer open to the caller, or a track the event belongs
+// to moved (its active step changed). Otherwise it is sent with the incident's current version as If-Match
+// (docs/decisions.md, "Forms that do not go stale for nothing").
 
-import { ApiError, errorText, sendEvent } from './api.js';
+import { ApiError, errorText, getJson, sendEvent } from './api.js';
 import { h, replace } from './dom.js';
 import { schemaForm } from './schema-form.js';
 
@@ -10,6 +13,38 @@ import { schemaForm } from './schema-form.js';
 /** @typedef {import('./types.js').AllowedEvent} AllowedEvent */
 /** @typedef {import('./types.js').EventDef} EventDef */
 /** @typedef {{ incident: Incident, event: { seq: number } }} Sent */
+
+/**
+ * Where the tracks an event belongs to stand: their active step paths. An event of the whole incident
+ * (no tracks) depends on no track.
+ * @param {Incident} incident
+ * @param {string[]} tracks
+ */
+const trackState = (incident, tracks) =>
+  incident.active
+    .map((state) => state.path)
+    .filter((path) => tracks.includes(path.split('.')[0] ?? ''))
+    .sort()
+    .join(',');
+
+/**
+ * What in `latest` makes a form opened on `opened` stale, in words; null when nothing it is about changed.
+ * @param {AllowedEvent} allowed
+ * @param {Incident} opened
+ * @param {Incident} latest
+ */
+export function staleReason(allowed, opened, latest) {
+  if (latest.status !== 'open') return 'the incident is closed';
+  if (!latest.allowedEvents.some((e) => e.type === allowed.type && e.permitted)) {
+    return `"${allowed.title}" is no longer open in the incident's current state`;
+  }
+  const moved = (allowed.tracks ?? []).filter((t) => trackState(opened, [t]) !== trackState(latest, [t]));
+  if (moved.length > 0) return `the ${moved.join(', ')} track moved since you opened this form`;
+  return null;
+}
+
+/** How many times a send is retried when unrelated changes keep landing between the check and the send. */
+const RESENDS = 3;
 
 function randomKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -36,7 +71,9 @@ export function eventForm({ allowed, def, incident, reload, onSent, onClose }) {
   const send = /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'primary' }, 'Send'));
   const idempotencyKey = randomKey();
   const incidentId = incident().id;
-  let version = incident().version;
+  /** The incident as the user saw it when the form opened (or when they last adopted a change). */
+  let seen = incident();
+  let version = seen.version;
 
   const el = /** @type {HTMLFormElement} */ (
     h(
@@ -104,7 +141,9 @@ export function eventForm({ allowed, def, incident, reload, onSent, onClose }) {
   /** The user has seen the incident as it is now: the form now targets that version. */
   const adopt = () => {
     const latest = incident();
+    seen = latest;
     version = latest.version;
+    delete el.dataset.stale;
     stale.replaceChildren();
     const still = latest.allowedEvents.some((e) => e.type === allowed.type && e.permitted);
     status.textContent = still
@@ -116,19 +155,53 @@ export function eventForm({ allowed, def, incident, reload, onSent, onClose }) {
   /** @param {Incident} latest */
   function incidentChanged(latest) {
     if (latest.version === version) return;
-    const still = latest.allowedEvents.some((e) => e.type === allowed.type && e.permitted);
+    const reason = staleReason(allowed, seen, latest);
+    if (reason === null) {
+      // Something else moved (a timer fired, another track went on): this form is about none of it.
+      version = latest.version;
+      el.dataset.version = String(version);
+      replace(
+        stale,
+        h(
+          'span',
+          { class: 'muted' },
+          `The incident moved on elsewhere (now version ${version}); this form is still current.`,
+        ),
+      );
+      return;
+    }
+    el.dataset.stale = 'true';
     replace(
       stale,
       h(
         'span',
         {},
-        `The incident changed while this form was open (you opened it at version ${version}; it is now at ${latest.version}). `,
-        still
-          ? 'Sending now will be refused; review the changes, then use the latest version. '
-          : `"${allowed.title}" is no longer open in the current state. `,
+        `The incident changed while this form was open: ${reason}. Sending now will be refused; review the changes, then use the latest version. `,
       ),
       h('button', { type: 'button', onclick: adopt }, 'Use the latest version'),
     );
+  }
+
+  /**
+   * Sends with the version the form targets; when an unrelated change landed meanwhile (412), reads the
+   * incident again and, if the change does not touch this form, sends with the new version.
+   * @param {{ type: string, payload?: unknown, note?: string }} body
+   */
+  async function sendCurrent(body) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await sendEvent(incidentId, version, body, idempotencyKey);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== 'version_mismatch' || attempt >= RESENDS)
+          throw error;
+        const { data: latest } = await getJson(`/v1/incidents/${encodeURIComponent(incidentId)}`);
+        if (staleReason(allowed, seen, latest) !== null) {
+          incidentChanged(latest);
+          throw error;
+        }
+        version = latest.version;
+      }
+    }
   }
 
   el.addEventListener('submit', async (submitted) => {
@@ -149,7 +222,10 @@ export function eventForm({ allowed, def, incident, reload, onSent, onClose }) {
     send.disabled = true;
     status.textContent = 'Sending…';
     try {
-      const result = await sendEvent(incidentId, version, body, idempotencyKey);
+      const reason = el.dataset.stale === 'true' ? staleReason(allowed, seen, incident()) : null;
+      if (reason !== null)
+        throw new ApiError(412, { code: 'version_mismatch', title: 'Precondition Failed', detail: reason });
+      const result = await sendCurrent(body);
       close();
       onSent(result);
     } catch (error) {
@@ -172,8 +248,7 @@ export function eventForm({ allowed, def, incident, reload, onSent, onClose }) {
     switch (error.code) {
       case 'version_mismatch':
         say(
-          `Not sent: someone changed this incident after you opened the form (you saw version ${version}` +
-            `${p.currentVersion ? `; it is now at ${p.currentVersion}` : ''}). Nothing was recorded. ` +
+          `Not sent: what this form is about changed after you opened it (${error.message}). Nothing was recorded. ` +
             'Reload, check what changed, then decide again. ',
           reloadButton(),
         );

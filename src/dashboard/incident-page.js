@@ -1,6 +1,6 @@
 // @ts-check
-// The incident page (#/incidents/<id>): head, what the caller can record, active steps, timers, diagram,
-// timeline; kept current over SSE.
+// The incident page (#/incidents/<id>): head, then "Now" (overdue, next deadlines, the caller's actions ranked),
+// active steps, the track-by-track diagram, every timer and the timeline; kept current over SSE.
 
 import { renderActions } from './actions.js';
 import { ApiError, getJson } from './api.js';
@@ -9,8 +9,9 @@ import { badge, h, humanise, replace } from './dom.js';
 import { eventForm } from './event-form.js';
 import { renderHead } from './incident-head.js';
 import { follow } from './live.js';
+import { renderNow } from './now-panel.js';
 import { playbook } from './playbooks.js';
-import { liveOptions, setConnection, signOut } from './session.js';
+import { liveOptions, setConnection, setMode, signOut } from './session.js';
 import { timelinePanel } from './timeline.js';
 import { renderTimers } from './timers.js';
 import { byTrack } from './tracks.js';
@@ -32,6 +33,7 @@ export function incidentPage(main, id) {
   const head = h('header', { class: 'incident-head', id: 'incident-head' }, h('p', {}, 'Loading…'));
   const notice = h('div', { class: 'notice', role: 'status', id: 'incident-notice' });
   const flash = h('div', { class: 'flash', role: 'status', id: 'flash', 'aria-live': 'polite' });
+  const now = h('div', { class: 'now', id: 'now' });
   const actions = h('div', { class: 'actions', id: 'actions' });
   const formHost = h('div', { id: 'form-host' });
   const active = h('div', { id: 'active' });
@@ -41,6 +43,7 @@ export function incidentPage(main, id) {
   const eventDef = (type) => definition?.events?.find((e) => e.type === type);
   const timeline = timelinePanel(view, path, {
     eventDef,
+    incident: () => incident,
     onError: (error) => {
       if (view.alive)
         replace(
@@ -62,9 +65,21 @@ export function incidentPage(main, id) {
       h(
         'div',
         { class: 'col' },
-        h('section', { class: 'panel' }, h('h2', {}, 'Next steps you can record'), actions, formHost),
+        h(
+          'section',
+          { class: 'panel now-panel', id: 'now-panel' },
+          h('h2', {}, 'Now'),
+          now,
+          h('h3', {}, 'What you can record'),
+          actions,
+          formHost,
+        ),
         h('section', { class: 'panel' }, h('h2', {}, 'Active steps'), active),
-        h('section', { class: 'panel' }, h('h2', {}, 'Pending timers'), timers),
+        h(
+          'section',
+          { class: 'panel' },
+          h('details', {}, h('summary', {}, h('h2', {}, 'Every timer')), timers),
+        ),
       ),
       h(
         'div',
@@ -110,7 +125,10 @@ export function incidentPage(main, id) {
     definition ??= await playbook(data.playbookId, data.playbookVersion).catch(() => null);
     if (!view.alive) return;
     document.title = `holdfast: ${data.title}`;
+    // The mode picker follows the page: an exercise incident is among the exercises.
+    setMode(data.mode);
     renderHead(head, data, definition);
+    renderNow(now, data);
     renderActions(actions, data, { eventDef, choose: showForm });
     renderActive(data);
     renderTimers(timers, data);

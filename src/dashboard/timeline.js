@@ -2,18 +2,43 @@
 // The incident's timeline: its hash-chained events, newest first, appended as they come.
 
 import { getJson } from './api.js';
-import { badge, formatTime, h } from './dom.js';
+import { badge, h, humanise } from './dom.js';
+import { dualTime } from './time.js';
 import { coalesced } from './view.js';
 
 /** @typedef {import('./types.js').EventRecord} EventRecord */
 /** @typedef {import('./types.js').EventDef} EventDef */
+/** @typedef {import('./types.js').Incident} Incident */
+
+/**
+ * A payload in words: each field under its schema title (or its key in words), nested values as JSON.
+ * @param {Record<string, unknown>} payload
+ * @param {any} schema the event's payload JSON Schema, if known
+ */
+function payloadList(payload, schema) {
+  return h(
+    'dl',
+    { class: 'payload-fields' },
+    Object.entries(payload).map(([key, value]) => [
+      h('dt', {}, schema?.properties?.[key]?.title ?? humanise(key)),
+      h(
+        'dd',
+        {},
+        value !== null && typeof value === 'object'
+          ? h('pre', {}, JSON.stringify(value, null, 2))
+          : String(value),
+      ),
+    ]),
+  );
+}
 
 /**
  * @param {{ alive: boolean }} view
  * @param {string} path the incident's API path
- * @param {{ eventDef: (type: string) => EventDef | undefined, onError: (error: unknown) => void }} options
+ * @param {{ eventDef: (type: string) => EventDef | undefined, incident: () => Incident | null,
+ *   onError: (error: unknown) => void }} options
  */
-export function timelinePanel(view, path, { eventDef, onError }) {
+export function timelinePanel(view, path, { eventDef, incident, onError }) {
   const el = h('ol', { class: 'timeline', id: 'timeline', reversed: true });
   let lastSeq = 0;
 
@@ -33,7 +58,10 @@ export function timelinePanel(view, path, { eventDef, onError }) {
 
   /** @param {EventRecord} event */
   function item(event) {
-    const title = eventDef(event.type)?.title;
+    const def = eventDef(event.type);
+    const title = def?.title;
+    const shown = incident();
+    const exercise = shown?.mode === 'exercise';
     const hasPayload =
       event.payload && typeof event.payload === 'object' && Object.keys(event.payload).length > 0;
     return h(
@@ -44,10 +72,12 @@ export function timelinePanel(view, path, { eventDef, onError }) {
         { class: 'event-line' },
         h('span', { class: 'seq' }, `#${event.seq}`),
         ' ',
-        h('time', { datetime: event.occurredAt }, formatTime(event.occurredAt)),
+        dualTime(event.occurredAt, shown?.timeZone ?? null),
+        exercise ? h('span', { class: 'muted' }, ' exercise time') : null,
+        ' ',
+        h('span', { class: 'event-title' }, title ?? humanise(event.type)),
         ' ',
         h('code', { class: 'type' }, event.type),
-        title ? [' ', h('span', { class: 'event-title' }, title)] : null,
         ' ',
         badge(event.source, `source ${event.source}`),
         ' ',
@@ -61,8 +91,8 @@ export function timelinePanel(view, path, { eventDef, onError }) {
         ? h(
             'details',
             { class: 'payload' },
-            h('summary', {}, 'payload'),
-            h('pre', {}, JSON.stringify(event.payload, null, 2)),
+            h('summary', {}, 'Details'),
+            payloadList(event.payload, def?.payloadSchema),
           )
         : null,
     );

@@ -1,7 +1,9 @@
 // @ts-check
-// The incident's pending timers, soonest first, with live countdowns.
+// Every pending timer of the incident, soonest first, routine ones marked (the Now panel shows the deadlines
+// that matter; this is the full list).
 
-import { countdown, formatTime, h, replace } from './dom.js';
+import { h, replace } from './dom.js';
+import { dualTime, timeLeft } from './time.js';
 
 /** @typedef {import('./types.js').Incident} Incident */
 
@@ -20,17 +22,17 @@ export function renderTimers(el, incident) {
     h(
       'table',
       { class: 'timers' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Deadline'), h('th', {}, 'Due'), h('th', {}, 'Left'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Timer'), h('th', {}, 'Due'), h('th', {}, 'Left'))),
       h(
         'tbody',
         {},
         list.map((t) =>
           h(
             'tr',
-            { dataset: { timerId: t.id } },
-            h('td', { title: t.event }, t.label),
-            h('td', {}, formatTime(t.dueAt)),
-            h('td', {}, countdown(t.dueAt)),
+            { dataset: { timerId: t.id }, class: t.routine ? 'routine' : '' },
+            h('td', {}, t.label, t.routine ? h('span', { class: 'muted' }, ' (routine)') : null),
+            h('td', {}, dualTime(t.dueAt, incident.timeZone)),
+            h('td', {}, timeLeft(t.dueAt, incident)),
           ),
         ),
       ),
