@@ -71,6 +71,7 @@ const SPELLED = {
   btc: 'BTC',
   usd: 'USD',
   pipeda: 'PIPEDA',
+  le: 'LE',
   ofac: 'OFAC',
   sec: 'SEC',
 };
