@@ -5,13 +5,12 @@
 
 import { ApiError, getJson } from './api.js';
 import { badge, h, humanise, replace, severityBadge } from './dom.js';
-import { follow } from './live.js';
 import { playbookTitles } from './playbooks.js';
-import { currentMode, liveOptions, route, session, setConnection, setMode, signOut } from './session.js';
+import { currentMode, route, session, setMode } from './session.js';
 import { agoText, dualTime, timeLeft } from './time.js';
 import { byTrack } from './tracks.js';
 import { upcomingDeadlines, urgencyKey } from './urgency.js';
-import { coalesced, describeError, newView } from './view.js';
+import { coalesced, describeError, keepCurrent, newView } from './view.js';
 
 /** @typedef {import('./types.js').Incident} Incident */
 /** @typedef {import('./types.js').IncidentSummary} IncidentSummary */
@@ -307,15 +306,6 @@ export function boardPage(main) {
     );
   }
 
-  const feed = follow({
-    path: `/v1/stream${mode === 'exercise' ? '?mode=exercise' : ''}`,
-    onChange: () => void refresh(),
-    poll: refresh,
-    onStatus: (state, detail, messages) => view.alive && setConnection(state, detail, messages),
-    onUnauthorized: (detail) => signOut(`Signed out: ${detail}.`),
-    ...liveOptions,
-  });
-  view.stoppers.push(() => feed.stop());
-  void refresh();
+  keepCurrent(view, `/v1/stream${mode === 'exercise' ? '?mode=exercise' : ''}`, refresh);
   return view;
 }

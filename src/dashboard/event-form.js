@@ -6,7 +6,7 @@
 // (docs/decisions.md, "Forms that do not go stale for nothing").
 
 import { ApiError, errorText, getJson, sendEvent } from './api.js';
-import { h, replace } from './dom.js';
+import { h, humanise, replace } from './dom.js';
 import { schemaForm } from './schema-form.js';
 
 /** @typedef {import('./types.js').Incident} Incident */
@@ -85,7 +85,7 @@ export function eventForm({ allowed, def, incident, reload, onSent, onClose }) {
         {},
         h('code', {}, allowed.type),
         ' ',
-        h('span', { class: 'muted' }, `roles: ${allowed.roles.join(', ')}`),
+        h('span', { class: 'muted' }, `roles: ${allowed.roles.map(humanise).join(', ')}`),
       ),
       def?.description ? h('p', { class: 'description' }, def.description) : null,
       def?.examples?.length

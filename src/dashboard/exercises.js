@@ -4,11 +4,10 @@
 
 import { ApiError, getJson, request } from './api.js';
 import { badge, h, replace } from './dom.js';
-import { follow } from './live.js';
 import { reportLinks } from './reports.js';
-import { liveOptions, session, setConnection, setMode, signOut } from './session.js';
+import { session, setMode } from './session.js';
 import { timeIn } from './time.js';
-import { coalesced, describeError, newView } from './view.js';
+import { coalesced, describeError, keepCurrent, newView } from './view.js';
 
 /** @typedef {import('./types.js').Exercise} Exercise */
 
@@ -124,16 +123,7 @@ export function exercisesPage(main) {
         replace(list, h('p', { class: 'error' }, `Could not list the exercises: ${describeError(error)}`));
     },
   );
-  const feed = follow({
-    path: '/v1/stream?mode=exercise',
-    onChange: () => void refresh(),
-    poll: refresh,
-    onStatus: (state, detail, messages) => view.alive && setConnection(state, detail, messages),
-    onUnauthorized: (detail) => signOut(`Signed out: ${detail}.`),
-    ...liveOptions,
-  });
-  view.stoppers.push(() => feed.stop());
-  void refresh();
+  keepCurrent(view, '/v1/stream?mode=exercise', refresh);
   return view;
 }
 
@@ -282,15 +272,6 @@ export function exercisePage(main, id) {
       );
     },
   );
-  const feed = follow({
-    path: '/v1/stream?mode=exercise',
-    onChange: () => void load(),
-    poll: load,
-    onStatus: (state, detail, messages) => view.alive && setConnection(state, detail, messages),
-    onUnauthorized: (detail) => signOut(`Signed out: ${detail}.`),
-    ...liveOptions,
-  });
-  view.stoppers.push(() => feed.stop());
-  void load();
+  keepCurrent(view, '/v1/stream?mode=exercise', load);
   return view;
 }

@@ -8,14 +8,13 @@ import { diagramPanel } from './diagram.js';
 import { badge, h, humanise, replace } from './dom.js';
 import { eventForm } from './event-form.js';
 import { renderHead } from './incident-head.js';
-import { follow } from './live.js';
 import { renderNow } from './now-panel.js';
 import { playbook } from './playbooks.js';
-import { liveOptions, setConnection, setMode, signOut } from './session.js';
+import { setMode } from './session.js';
 import { timelinePanel } from './timeline.js';
 import { renderTimers } from './timers.js';
 import { byTrack } from './tracks.js';
-import { coalesced, describeError, newView } from './view.js';
+import { coalesced, describeError, keepCurrent, newView } from './view.js';
 
 /** @typedef {import('./types.js').Incident} Incident */
 /** @typedef {import('./types.js').Playbook} Playbook */
@@ -205,15 +204,6 @@ export function incidentPage(main, id) {
     if (first instanceof HTMLElement) first.focus();
   }
 
-  const feed = follow({
-    path: `${path}/stream`,
-    onChange: () => void load(),
-    poll: load,
-    onStatus: (state, detail, messages) => view.alive && setConnection(state, detail, messages),
-    onUnauthorized: (detail) => signOut(`Signed out: ${detail}.`),
-    ...liveOptions,
-  });
-  view.stoppers.push(() => feed.stop());
-  void load();
+  keepCurrent(view, `${path}/stream`, load);
   return view;
 }

@@ -20,10 +20,10 @@ function payloadList(payload, schema) {
     'dl',
     { class: 'payload-fields' },
     Object.entries(payload).map(([key, value]) => [
-      h('dt', {}, schema?.properties?.[key]?.title ?? humanise(key)),
+      h('dt', { class: 'field-name' }, schema?.properties?.[key]?.title ?? humanise(key)),
       h(
         'dd',
-        {},
+        { class: 'field-value' },
         value !== null && typeof value === 'object'
           ? h('pre', {}, JSON.stringify(value, null, 2))
           : String(value),

@@ -2,6 +2,8 @@
 // What every page shares: its lifetime, coalesced refreshes, error wording.
 
 import { ApiError, errorText } from './api.js';
+import { follow } from './live.js';
+import { liveOptions, setConnection, signOut } from './session.js';
 
 /**
  * Everything a view starts (streams, timers) stops when the user navigates away.
@@ -60,4 +62,24 @@ export function describeError(error) {
   if (!(error instanceof ApiError)) return errorText(error);
   if (error.status === 0) return error.message;
   return `${error.problem.title ?? `HTTP ${error.status}`}: ${error.message}`;
+}
+
+/**
+ * Keeps a page current: follows the stream at `path`, running `refresh` on every change (and polling while
+ * the stream is down), until the view stops; refreshes once now.
+ * @param {View} view
+ * @param {string} path
+ * @param {() => Promise<void>} refresh
+ */
+export function keepCurrent(view, path, refresh) {
+  const feed = follow({
+    path,
+    onChange: () => void refresh(),
+    poll: refresh,
+    onStatus: (state, detail, messages) => view.alive && setConnection(state, detail, messages),
+    onUnauthorized: (detail) => signOut(`Signed out: ${detail}.`),
+    ...liveOptions,
+  });
+  view.stoppers.push(() => feed.stop());
+  void refresh();
 }
