@@ -170,7 +170,9 @@ export function mermaidDiagram(definition: PlaybookDefinition, options: DiagramO
     write(1, '}');
   }
 
-  const active = (options.active ?? []).map((path) => diagramId(path.split('.')));
+  const active = (options.active ?? [])
+    .filter((path) => !track || path.startsWith(`${track}.`))
+    .map((path) => diagramId(path.split('.')));
   write(1, 'classDef active fill:#ffd54f,stroke:#e65100,stroke-width:3px,color:#000');
   if (active.length > 0) write(1, `class ${active.join(',')} active`);
   return `${lines.join('\n')}\n`;
