@@ -545,6 +545,16 @@ export class MemoryExerciseStore implements ExerciseStore {
     });
   }
 
+  listExercises(limit: number): Promise<ExerciseRow[]> {
+    return this.data.transaction(() =>
+      [...this.data.exercises.values()]
+        .filter((stored) => stored.incidentId !== null)
+        .sort((a, b) => millis(b.startedAt) - millis(a.startedAt) || b.id.localeCompare(a.id))
+        .slice(0, limit)
+        .map(({ clockMoveBy: _by, clockMoveUntil: _until, ...row }) => copy(row)),
+    );
+  }
+
   claimClockMove(id: string, holder: string, now: string, until: string): Promise<boolean> {
     return this.data.transaction(() => {
       const stored = this.data.exercises.get(id);

@@ -6,6 +6,7 @@ import {
   getTableColumns,
   gt,
   inArray,
+  isNotNull,
   isNull,
   lte,
   min,
@@ -519,6 +520,16 @@ export class PgExerciseStore implements ExerciseStore {
     };
     const [row] = await this.db.select(columns).from(exercises).where(eq(exercises.id, id));
     return row ? toExercise(row) : null;
+  }
+
+  async listExercises(limit: number): Promise<ExerciseRow[]> {
+    const rows = await this.db
+      .select()
+      .from(exercises)
+      .where(isNotNull(exercises.incidentId))
+      .orderBy(desc(exercises.startedAt), desc(exercises.id))
+      .limit(limit);
+    return rows.map(toExercise);
   }
 
   async claimClockMove(id: string, holder: string, now: string, until: string): Promise<boolean> {

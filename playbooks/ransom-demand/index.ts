@@ -3,7 +3,7 @@ import { clientEvents, rehearsalScheduled, roles } from './events';
 import { defaultSeverity, ransomDemandInput } from './input';
 import { ransomDemandMachine, ransomDemandMachineV2 } from './machine';
 import { owners } from './owners';
-import { timerLabels } from './setup';
+import { routineTimers, timerLabels } from './setup';
 import { ransomDemandV3 as buildV3 } from './v3/playbook';
 
 export type { RansomDemandContext } from './context';
@@ -54,6 +54,7 @@ export const ransomDemandV1 = definePlaybook({
   events: withOwners(clientEvents, owners),
   internalEvents: ['customer_notice.overdue', 'recovery.completed', 'clock.due'],
   timerLabels: { ...timerLabels, ...clockTimerLabels },
+  routineTimers,
   machine: ransomDemandMachine,
   example: { openedAt: '2018-03-08T10:05:00-05:00', input: jjMedsInput },
   releasedAt: '2026-11-14T00:00:00.000Z',

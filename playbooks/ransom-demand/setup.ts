@@ -81,6 +81,14 @@ export const timerLabels: Readonly<Record<TimerName, string>> = {
   reviewOverdue: 'Post-incident review due (14 d after recovery completes)',
 };
 
+/** The recurring updates and the watches that end by themselves: not deadlines a responder must meet. */
+export const routineTimers: readonly TimerName[] = [
+  'sitrepDue',
+  'updateDue',
+  'leakWatchEnded',
+  'monitoringWindowClosed',
+];
+
 /** Delay = due time − incident-clock now (never negative). `now` falls back for events that carry no `at`. */
 const until =
   (dueAt: (c: Ctx) => string, nowFallback: (c: Ctx) => string = (c) => c.openedAt) =>

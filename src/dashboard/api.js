@@ -1,3 +1,4 @@
+// @ts-check
 // The API client: bearer token from sessionStorage (or the sign-in's session cookie), ETag-aware GETs,
 // problem+json errors.
 
@@ -9,8 +10,18 @@ export const token = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+/**
+ * An RFC 9457 problem as the API sends it, with holdfast's extension members.
+ * @typedef {{ title?: string, detail?: string, message?: string, code?: string, currentVersion?: number,
+ *   allowedEvents?: { type: string, title?: string }[], errors?: { path: string, message: string }[] } & Record<string, unknown>} Problem
+ */
+
 /** An API answer that was not 2xx/304; `problem` is the RFC 9457 body when there was one. */
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Problem} [problem]
+   */
   constructor(status, problem) {
     super(problem?.detail ?? problem?.message ?? `HTTP ${status}`);
     this.name = 'ApiError';
@@ -20,14 +31,27 @@ export class ApiError extends Error {
   }
 }
 
-/** Called on any 401: the page goes back to the token form. */
+/** The message of anything thrown. */
+export const errorText = (/** @type {unknown} */ error) =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Called on any 401: the page goes back to the token form.
+ * @type {(detail: string) => void}
+ */
 let onUnauthorized = () => {};
+/** @param {(detail: string) => void} handler */
 export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
 }
 
-/** X-Requested-With on every call: the server accepts the session cookie only with it (a cross-site page can't send it). */
+/**
+ * X-Requested-With on every call: the server accepts the session cookie only with it (a cross-site page can't send it).
+ * @param {Record<string, string>} [extra]
+ * @returns {Record<string, string>}
+ */
 export function authHeaders(extra = {}) {
+  /** @type {Record<string, string>} */
   const headers = { 'x-requested-with': 'holdfast-dashboard', ...extra };
   const secret = token.get();
   if (secret) headers.authorization = `Bearer ${secret}`;
@@ -43,7 +67,20 @@ async function problemOf(response) {
   }
 }
 
-/** fetch() with the token; throws ApiError on failure (status 0 = network error). */
+/**
+ * @typedef {object} RequestOptions
+ * @property {string} [method]
+ * @property {unknown} [body] sent as JSON
+ * @property {Record<string, string>} [headers]
+ * @property {AbortSignal} [signal]
+ */
+
+/**
+ * fetch() with the token; throws ApiError on failure (status 0 = network error).
+ * @param {string} path
+ * @param {RequestOptions} [options]
+ * @returns {Promise<Response>}
+ */
 export async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
   let response;
   try {
@@ -55,8 +92,8 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
       cache: 'no-store',
     });
   } catch (error) {
-    if (error?.name === 'AbortError') throw error;
-    throw new ApiError(0, { detail: `the server cannot be reached (${error?.message ?? error})` });
+    if (error instanceof Error && error.name === 'AbortError') throw error;
+    throw new ApiError(0, { detail: `the server cannot be reached (${errorText(error)})` });
   }
   if (response.status === 401) {
     const problem = await problemOf(response);
@@ -95,6 +132,11 @@ export function clearCache() {
  * GET JSON with If-None-Match. Resolves to { data, changed, etag }: `changed` is false when the
  * server answered 304 and `data` is the copy from the previous answer.
  */
+/**
+ * @param {string} path
+ * @param {{ signal?: AbortSignal }} [options]
+ * @returns {Promise<{ data: any, changed: boolean, etag: string | null }>}
+ */
 export async function getJson(path, { signal } = {}) {
   const cached = cache.get(path);
   const response = await request(path, {
@@ -108,8 +150,12 @@ export async function getJson(path, { signal } = {}) {
   return { data, changed: true, etag };
 }
 
-export async function getText(path, { signal } = {}) {
-  const response = await request(path, { signal });
+/**
+ * @param {string} path
+ * @param {{ signal?: AbortSignal, accept?: string }} [options]
+ */
+export async function getText(path, { signal, accept } = {}) {
+  const response = await request(path, { signal, headers: accept ? { accept } : {} });
   return response.text();
 }
 
@@ -117,7 +163,14 @@ export async function getText(path, { signal } = {}) {
  * POST …/events with If-Match (the incident version the user was looking at) and an Idempotency-Key,
  * so that a retry after a lost answer is recorded at most once.
  */
+/**
+ * @param {string} incidentId
+ * @param {number} version
+ * @param {{ type: string, payload?: unknown, note?: string }} body
+ * @param {string} [idempotencyKey]
+ */
 export async function sendEvent(incidentId, version, body, idempotencyKey) {
+  /** @type {Record<string, string>} */
   const headers = { 'if-match': `"${version}"` };
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
   const response = await request(`/v1/incidents/${encodeURIComponent(incidentId)}/events`, {

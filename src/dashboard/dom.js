@@ -1,9 +1,21 @@
+// @ts-check
 // Small DOM helpers. Text always goes through textContent / attributes, never innerHTML:
 // titles, payloads and notes are user input.
 
 /**
+ * What `h` and `replace` take as children: text, nodes, nested lists; null, undefined and false are skipped.
+ * @typedef {string | number | Node | null | undefined | false | Children} Child
+ * @typedef {ReadonlyArray<string | number | Node | null | undefined | false | ReadonlyArray<any>>} Children
+ */
+
+/**
  * h('div', { class: 'card', onclick: fn, dataset: { id } }, 'text', child, [more, children])
  * Attributes that are null, undefined or false are left out; `true` sets an empty attribute.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -18,6 +30,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * @param {Element} el
+ * @param {Child[]} children
+ */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
@@ -27,20 +43,60 @@ function append(el, children) {
   }
 }
 
-/** Replaces every child of `el`. */
+/**
+ * Replaces every child of `el`.
+ * @param {Element} el
+ * @param {...Child} children
+ */
 export function replace(el, ...children) {
   el.replaceChildren();
   append(el, children);
   return el;
 }
 
-/** 'containment_decision' → 'Containment decision' (the server's humanise, for track names). */
+/** Words written in capitals (or their own way) wherever a key holds them. @type {Record<string, string>} */
+const SPELLED = {
+  id: 'ID',
+  ids: 'IDs',
+  ir: 'IR',
+  ip: 'IP',
+  url: 'URL',
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  md5: 'MD5',
+  pii: 'PII',
+  tlp: 'TLP',
+  gdpr: 'GDPR',
+  ciso: 'CISO',
+  btc: 'BTC',
+  usd: 'USD',
+  pipeda: 'PIPEDA',
+  le: 'LE',
+  ofac: 'OFAC',
+  sec: 'SEC',
+};
+
+/**
+ * A key in words: 'containment_decision' → 'Containment decision', 'caseNumber' → 'Case number',
+ * 'irVendor' → 'IR vendor', 'sha256' → 'SHA-256'. For keys that have no title of their own.
+ * @param {string} key
+ */
 export function humanise(key) {
-  const words = String(key).replace(/[_-]+/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = String(key)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_\-.\s]+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .split(' ');
+  return words
+    .map((word, i) => SPELLED[word] ?? (i === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : word))
+    .join(' ');
 }
 
-/** Local date and time, to the second. */
+/**
+ * Local date and time, to the second.
+ * @param {string | null | undefined} iso
+ */
 export function formatTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
@@ -56,6 +112,7 @@ export function formatTime(iso) {
 }
 
 /** 93784 s → '1d 02:03:04'; negative → same, the caller says "overdue". */
+/** @param {number} ms */
 export function formatDuration(ms) {
   const total = Math.floor(Math.abs(ms) / 1000);
   const days = Math.floor(total / 86_400);
@@ -67,33 +124,14 @@ export function formatDuration(ms) {
 }
 
 /**
- * A live countdown to `dueAt`: an element the page-wide ticker updates every second
- * (see `tickCountdowns`).
+ * @param {string} text
+ * @param {string} [kind]
  */
-export function countdown(dueAt) {
-  const el = h('span', { class: 'countdown', dataset: { due: dueAt }, title: formatTime(dueAt) });
-  updateCountdown(el, Date.now());
-  return el;
-}
-
-function updateCountdown(el, now) {
-  const left = Date.parse(el.dataset.due) - now;
-  const late = left < 0;
-  el.textContent = late ? `overdue by ${formatDuration(left)}` : `in ${formatDuration(left)}`;
-  el.classList.toggle('late', late);
-  el.classList.toggle('soon', !late && left < 3_600_000);
-}
-
-/** Updates every countdown on the page; called once a second. */
-export function tickCountdowns() {
-  const now = Date.now();
-  for (const el of document.querySelectorAll('.countdown[data-due]')) updateCountdown(el, now);
-}
-
 export function badge(text, kind) {
   return h('span', { class: `badge ${kind ?? ''}`.trim() }, text);
 }
 
+/** @param {string} severity */
 export function severityBadge(severity) {
   return h('span', { class: `badge severity sev-${String(severity).replace(/[^a-z]/g, '')}` }, severity);
 }

@@ -1,7 +1,8 @@
+// @ts-check
 // Live updates: Server-Sent Events read with fetch() (EventSource cannot send the Authorization
 // header), resumed with Last-Event-ID; ETag polling while the stream is down.
 
-import { authHeaders } from './api.js';
+import { authHeaders, errorText } from './api.js';
 
 /** Splits an SSE byte stream into messages (WHATWG HTML, "event stream interpretation"). */
 export function sseParser(onMessage, onActivity = () => {}) {
@@ -103,7 +104,7 @@ export function follow({
     try {
       response = await fetch(path, { headers, signal: controller.signal, cache: 'no-store' });
     } catch (error) {
-      if (!stopped) fail(`stream unreachable (${error?.message ?? error})`);
+      if (!stopped) fail(`stream unreachable (${errorText(error)})`);
       return;
     }
     if (response.status === 401) {
@@ -154,7 +155,7 @@ export function follow({
       }
       if (!stopped) fail('stream ended; reconnecting', 500);
     } catch (error) {
-      if (!stopped) fail(`stream lost (${error?.message ?? error}); reconnecting`);
+      if (!stopped) fail(`stream lost (${errorText(error)}); reconnecting`);
     }
   }
 

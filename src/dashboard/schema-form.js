@@ -1,3 +1,4 @@
+// @ts-check
 // A form generated from an event's payload JSON Schema (as GET /v1/playbooks/:id gives it):
 // string → text / textarea, enum → select, boolean → checkbox, number / integer → number,
 // array of enums → checkboxes, array of strings → one per line, object → fieldset,
@@ -217,7 +218,7 @@ function field(name, rawSchema, { required, path, registry }) {
       options.map((option, i) => h('label', { class: 'checkbox' }, boxes[i], ` ${String(option)}`)),
     );
     return {
-      el: wrap(group, null),
+      el: wrap(group, undefined),
       read(problems) {
         const value = options.filter((_, i) => boxes[i].checked);
         const min = schema.minItems ?? 0;
@@ -266,7 +267,10 @@ function field(name, rawSchema, { required, path, registry }) {
       try {
         return JSON.parse(input.value);
       } catch (e) {
-        problems.push({ path: path.join('.'), message: `not valid JSON: ${e.message}` });
+        problems.push({
+          path: path.join('.'),
+          message: `not valid JSON: ${e instanceof Error ? e.message : e}`,
+        });
         return undefined;
       }
     },

@@ -169,6 +169,8 @@ export interface AllowedEvent {
   roles: string[];
   /** Whether the caller's roles may send it. */
   permitted: boolean;
+  /** The tracks whose steps take it (empty: the whole incident's, e.g. evidence capture). */
+  tracks: string[];
 }
 
 const probeActor: Actor = { id: 'holdfast:probe', name: 'probe', roles: ['admin'] };
@@ -224,5 +226,8 @@ export function allowedEvents(
       title: event.title,
       roles: [...event.roles],
       permitted: mayActAs(callerRoles, event.roles),
+      tracks: [
+        ...new Set((event.owners ?? []).filter((owner) => owner !== '').map((owner) => owner.split('.')[0]!)),
+      ],
     }));
 }

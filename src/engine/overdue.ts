@@ -31,7 +31,7 @@ const activePaths = (snapshot: AnyMachineSnapshot): Set<string> =>
  * The step that arms a timer, among the active states: an `after` timer names its state in its id
  * (`xstate.after.<delay>.<state id>`); a delayed raise is found among the states whose entry arms it.
  */
-function armingStep(
+export function armingStep(
   definition: PlaybookDefinition,
   snapshot: AnyMachineSnapshot,
   timerId: string,

@@ -1,12 +1,19 @@
 import type { AnyStateNode } from 'xstate';
 import type { PlaybookDefinition } from '../playbook-kit';
+import { Refusal } from './errors';
 import { humanise, timerKey } from './machine-runtime';
 import { guardName } from './playbook-release';
 
 export interface DiagramOptions {
   /** Active state paths (e.g. an incident's `active[].path`), highlighted with the `active` class. */
   active?: readonly string[];
+  /** One track (a region of the root) alone: a diagram small enough to read. */
+  track?: string;
 }
+
+/** The tracks of a playbook: the regions of its root, in order. */
+export const diagramTracks = (definition: PlaybookDefinition): string[] =>
+  definition.machine.root.type === 'parallel' ? Object.keys(definition.machine.root.states) : [];
 
 /** A Mermaid id for a state path: letters, digits and underscores only. */
 export const diagramId = (path: readonly string[]): string =>
@@ -115,12 +122,14 @@ function edgesByBlock(definition: PlaybookDefinition): Map<AnyStateNode, Edge[]>
  * states it declares, and an edge is written in the block of the deepest state that holds both its ends.
  */
 export function mermaidDiagram(definition: PlaybookDefinition, options: DiagramOptions = {}): string {
-  const lines = [
-    '---',
-    `title: ${label(`${definition.title} (v${definition.version})`)}`,
-    '---',
-    'stateDiagram-v2',
-  ];
+  const track = options.track;
+  if (track !== undefined && !diagramTracks(definition).includes(track)) {
+    throw new Refusal('invalid_request', `playbook ${definition.id} has no track "${track}"`, {
+      tracks: diagramTracks(definition),
+    });
+  }
+  const title = track ? `${definition.title}: ${humanise(track)}` : definition.title;
+  const lines = ['---', `title: ${label(`${title} (v${definition.version})`)}`, '---', 'stateDiagram-v2'];
   const write = (depth: number, text: string) => lines.push(`${'  '.repeat(depth)}${text}`);
   const edges = edgesByBlock(definition);
 
@@ -154,11 +163,16 @@ export function mermaidDiagram(definition: PlaybookDefinition, options: DiagramO
     for (const child of children) emit(child, depth);
   };
 
-  write(1, `state "${label(definition.title)}" as ${diagramId([])} {`);
-  emitChildren(definition.machine.root, 2);
-  write(1, '}');
+  if (track) emit(definition.machine.root.states[track]!, 1);
+  else {
+    write(1, `state "${label(definition.title)}" as ${diagramId([])} {`);
+    emitChildren(definition.machine.root, 2);
+    write(1, '}');
+  }
 
-  const active = (options.active ?? []).map((path) => diagramId(path.split('.')));
+  const active = (options.active ?? [])
+    .filter((path) => !track || path.startsWith(`${track}.`))
+    .map((path) => diagramId(path.split('.')));
   write(1, 'classDef active fill:#ffd54f,stroke:#e65100,stroke-width:3px,color:#000');
   if (active.length > 0) write(1, `class ${active.join(',')} active`);
   return `${lines.join('\n')}\n`;

@@ -230,6 +230,8 @@ export interface ExerciseStore {
   insertExercise(row: ExerciseRow): Promise<void>;
   /** The exercise; with `scenario: false`, without its scenario (null), for a caller that has it already. */
   getExercise(id: string, options?: { scenario?: boolean }): Promise<ExerciseRow | null>;
+  /** The newest `limit` exercises whose incident is open, latest start first. */
+  listExercises(limit: number): Promise<ExerciseRow[]>;
   /**
    * Takes the exercise's clock for one move, as `holder`, until `until` (a lease: a crashed mover's expires).
    * Resolves false while another holder's lease runs at `now`.

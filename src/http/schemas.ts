@@ -37,12 +37,26 @@ export const AllowedEventSchema = z.object({
   title: z.string(),
   roles: z.array(z.string()),
   permitted: z.boolean().openapi({ description: "Whether the caller's roles may send it" }),
+  tracks: z
+    .array(z.string())
+    .openapi({ description: "The tracks whose steps take it (empty: the whole incident's)" }),
 });
 
 export const TimerSchema = z.object({
   id: z.string(),
   label: z.string(),
   event: z.string(),
+  dueAt: z.string(),
+  routine: z.boolean().openapi({
+    description: 'Comes round as a matter of course (a situation report every 4 h), or ends a watch',
+  }),
+  step: z.string().nullable().openapi({ description: 'The state path of the step that armed it' }),
+});
+
+export const RunningClockSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  recipient: z.string(),
   dueAt: z.string(),
 });
 
@@ -78,6 +92,13 @@ export const IncidentSchema = z
     active: z.array(ActiveStateSchema),
     allowedEvents: z.array(AllowedEventSchema),
     timers: z.array(TimerSchema),
+    clocks: z.array(RunningClockSchema).openapi({ description: 'Notification clocks still running' }),
+    timeZone: z.string().nullable().openapi({ description: "The incident's IANA time zone" }),
+    clock: z.string().openapi({
+      description: "The incident's now: the virtual clock of an exercise, the server's time otherwise",
+    }),
+    openedAt: z.string().openapi({ description: 'When it opened on its own clock' }),
+    openedBy: z.string().nullable().openapi({ description: 'Who opened it' }),
     context: z.unknown(),
     version: z.number().int(),
     createdAt: z.string(),

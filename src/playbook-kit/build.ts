@@ -119,6 +119,7 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     events: owned,
     internalEvents: ['deadline.passed', 'clock.due'],
     timerLabels: { ...deadlineLabels([...deadlines, ...windows]), ...clockTimerLabels },
+    routineTimers: [...deadlines.filter((deadline) => deadline.routine), ...windows].map((timer) => timer.id),
     machine: machine as unknown as AnyStateMachine,
     example: spec.example,
     releasedAt: spec.releasedAt,

@@ -13,6 +13,8 @@ export interface ContextFacts {
   clocks: TrackedClock[];
   /** The jurisdictions the incident's notification duties come from; null when the context names none. */
   jurisdictions: string[] | null;
+  /** The incident's IANA time zone (its deadlines' "end of day"); null when the context names none. */
+  timeZone: string | null;
 }
 
 /** How a playbook's context yields its facts. */
@@ -27,6 +29,7 @@ export const conventionalContextFacts: ContextProjection = (context) => {
     jurisdictions: Array.isArray(fields.jurisdictions)
       ? fields.jurisdictions.filter((j): j is string => typeof j === 'string')
       : null,
+    timeZone: typeof fields.timeZone === 'string' ? fields.timeZone : null,
   };
 };
 

@@ -79,6 +79,11 @@ export interface PlaybookDefinition {
   internalEvents?: readonly string[];
   /** Human labels of timers: keyed by named delay (for `after`) or by the id of a delayed `raise`. */
   timerLabels: Readonly<Record<string, string>>;
+  /**
+   * Timers (keys of `timerLabels`) that come round as a matter of course, such as a situation report every
+   * 4 h, or that end a watch rather than ask for work: dashboards show them apart from the deadlines.
+   */
+  routineTimers?: readonly string[];
   machine: AnyStateMachine;
   /**
    * A realistic incident from the seed case: its `input` and when it was opened. It documents the input and

@@ -55,6 +55,7 @@ export function commandTrack({ declareWithin, source, criteria, sitrepEvery }: C
           label: `Situation report due (every ${sitrepEvery / 3_600_000} h while the incident is active)`,
           after: sitrepEvery,
           source: `${source} (policy default)`,
+          routine: true,
         };
   return {
     key: 'command',

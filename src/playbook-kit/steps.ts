@@ -20,6 +20,8 @@ export interface Deadline {
   at?: (context: KitContext) => string;
   /** The rule or policy default it comes from. */
   source: string;
+  /** It comes round as a matter of course (a situation report every 4 h): see `routineTimers`. */
+  routine?: boolean;
 }
 
 /** A deadline counted from a recorded fact (the time its event happened), or from entering the step. */

@@ -253,6 +253,21 @@ export function createExerciseService(deps: ExerciseDeps) {
     return view(next, scenario);
   }
 
+  /**
+   * The newest exercises, running and finished, latest start first. Exercise incidents are visible to every
+   * token (`canSeeMode`), so the list is the same for every caller.
+   */
+  async function list(limit: number): Promise<ExerciseView[]> {
+    const rows = await store.listExercises(limit);
+    const views: ExerciseView[] = [];
+    for (const row of rows) {
+      views.push(await view(row, scenarioOf(row)));
+      // PGlite never yields between queries: let other requests in between exercises.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return views;
+  }
+
   async function get(id: string, actor: Actor): Promise<ExerciseView> {
     const { row, scenario } = await load(id, actor);
     return view(row, scenario);
@@ -281,7 +296,7 @@ export function createExerciseService(deps: ExerciseDeps) {
     );
   }
 
-  return { start, moveClock, get, report };
+  return { start, moveClock, get, list, report };
 }
 
 export type ExerciseService = ReturnType<typeof createExerciseService>;

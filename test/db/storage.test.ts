@@ -56,6 +56,8 @@ for (const backend of storageBackends) {
           label: 'Drill deadline',
           event: 'deadline.passed',
           dueAt: '2026-03-10T10:00:00.000Z',
+          routine: false,
+          step: 'work',
         },
       ]);
     });

@@ -621,6 +621,13 @@ for (const backend of storageBackends) {
       expect(await exercises.getExercise(id)).toEqual(stored);
       expect(await exercises.getExercise(id, { scenario: false })).toEqual({ ...stored, scenario: null });
       expect(await exercises.getExercise(randomUUID())).toBeNull();
+
+      // Listed newest first; one whose incident was never opened (a failed start) is left out.
+      const later = { ...stored, id: randomUUID(), startedAt: at(3), status: 'running' as const };
+      await exercises.insertExercise(later);
+      await exercises.insertExercise({ ...later, id: randomUUID(), startedAt: at(4), incidentId: null });
+      expect((await exercises.listExercises(10)).map((row) => row.id)).toEqual([later.id, id]);
+      expect(await exercises.listExercises(1)).toEqual([later]);
     });
   });
 }

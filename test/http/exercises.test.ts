@@ -172,6 +172,43 @@ describe('a facilitated exercise over the API', () => {
   });
 });
 
+describe('the list of exercises', () => {
+  it('lists running and finished exercises, latest start first, to any token; a bad limit is a 400', async () => {
+    const facilitator = await tokenFor(ctx.services, ctx.admin, 'facilitator', 'facilitator');
+    const observer = await tokenFor(ctx.services, ctx.admin, 'wall-screen', 'observer');
+    const first = await facilitator.request('POST', '/v1/exercises', { body: { scenario: drillScenario() } });
+    expect(first.status).toBe(201);
+    // A minute later (the clock goes back for the tests after this one).
+    clock.advance(60_000);
+    const second = await facilitator.request('POST', '/v1/exercises', {
+      body: { scenario: drillScenario() },
+    });
+    clock.set('2026-06-01T00:00:00Z');
+    expect(second.status).toBe(201);
+    const ended = await facilitator.request('POST', `/v1/exercises/${first.body.id}/clock`, {
+      body: { advance: 'P1D' },
+    });
+    expect(ended.body.status).toBe('finished');
+
+    for (const caller of [facilitator, observer]) {
+      const listed = await caller.request('GET', '/v1/exercises');
+      expect(listed.status).toBe(200);
+      expect(listed.body.items.map((e: { id: string; status: string }) => [e.id, e.status])).toEqual([
+        [second.body.id, 'running'],
+        [first.body.id, 'finished'],
+      ]);
+      expect(listed.body.items[1]).toMatchObject({ title: 'Drill run', clock: '2026-03-10T09:00:00.000Z' });
+    }
+    expect((await observer.request('GET', '/v1/exercises?limit=1')).body.items).toHaveLength(1);
+    for (const bad of ['0', '201', 'x']) {
+      const refused = await observer.request('GET', `/v1/exercises?limit=${bad}`);
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await ctx.admin.request('GET', '/v1/exercises', { token: null })).status).toBe(401);
+  });
+});
+
 describe('a refused exercise start or clock move changes nothing', () => {
   const empty = { incidents: 0, events: 0, timers: 0, versions: 0, clocks: null, exercises: 0, finished: 0 };
 

@@ -44,6 +44,20 @@ describe('missed deadlines are overdue, visibly', () => {
     expect(dueOf(/^Ransom deadline/)).toBe('2026-11-23T09:00:00.000Z');
     expect(dueOf(/^Police report due/)).toBe('2026-11-22T09:00:00.000Z');
     expect(await listOverdue('live')).toEqual([]);
+    // What a board needs beside the deadlines: which timers are routine, the incident's zone, clock and opener.
+    const routineOf = (label: RegExp) =>
+      created.body.timers.find((t: { label: string }) => label.test(t.label))?.routine as boolean;
+    expect(routineOf(/^Ransom deadline/)).toBe(false);
+    expect(routineOf(/^Police report due/)).toBe(false);
+    expect(created.body.timers.find((t: Body) => /^Police report due/.test(t.label))?.step).toBe(
+      'legal.work.law_enforcement.not_reported',
+    );
+    expect(created.body).toMatchObject({
+      clock: now,
+      openedAt: now,
+      openedBy: expect.stringMatching(/^admin/),
+    });
+    expect(created.body.timeZone).toEqual(expect.any(String));
 
     expect(await app.services.engine.fireDueTimers()).toBe(1);
     const incident = (await app.admin.request('GET', `/v1/incidents/${id}`)).body;
@@ -92,6 +106,14 @@ describe('missed deadlines are overdue, visibly', () => {
     expect(reported.status).toBe(200);
     expect(labels(reported.body.incident)).not.toContainEqual(expect.stringMatching(/^Police/));
     expect(labels(reported.body.incident)).toContainEqual(expect.stringMatching(/^Ransom deadline/));
+
+    // The 4-hourly situation report, armed by the declaration, is routine: not a deadline to chase.
+    const declared = await app.admin.request('POST', `/v1/incidents/${id}/events`, {
+      body: { type: 'incident.declared', payload: { rationale: 'Extortion naming customer data' } },
+    });
+    expect(declared.status).toBe(200);
+    const sitrep = declared.body.incident.timers.find((t: Body) => /^Situation report/.test(t.label));
+    expect(sitrep).toMatchObject({ routine: true });
   });
 
   it('flags a PIPEDA clock passed unfiled as an item of its own, and clears it once filed late', async () => {

@@ -102,6 +102,28 @@ describe('the playbook catalogue over HTTP', () => {
     expect(hidden.status).toBe(404);
     const unknown = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand/diagram?incident=nope');
     expect(unknown.status).toBe(404);
+
+    // One track alone, its active step marked; a track the playbook lacks is a 400 naming the tracks.
+    const legal = await ctx.admin.request(
+      'GET',
+      `/v1/playbooks/ransom-demand/diagram?incident=${incident.id}&track=legal`,
+    );
+    expect(legal.status).toBe(200);
+    expect(legal.body).toMatch(/^ {2}state "Legal" as legal \{$/m);
+    expect(legal.body).not.toMatch(/ as containment\b/);
+    const legalActive = active.filter((id: string) => id.startsWith('legal__'));
+    const legalClass = (legal.body as string).match(/^\s+class (\S+) active$/m)?.[1] ?? '';
+    expect(legalClass.split(',').sort()).toEqual(legalActive.sort());
+    for (const track of ['nowhere', 'x'.repeat(101), 'legal\u0000']) {
+      const refused = await ctx.admin.request(
+        'GET',
+        `/v1/playbooks/ransom-demand/diagram?incident=${incident.id}&track=${encodeURIComponent(track)}`,
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const named = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand/diagram?track=nowhere');
+    expect(named.body.tracks).toContain('legal');
   });
 
   it('keeps an open incident on the version it was opened with when a new version is deployed', async () => {

@@ -506,6 +506,12 @@ export const table: readonly Row[] = [
   },
   {
     method: 'GET',
+    path: '/v1/exercises',
+    expect: anyToken(200),
+    request: () => ({ path: '/v1/exercises' }),
+  },
+  {
+    method: 'GET',
     path: '/v1/exercises/{id}',
     expect: anyToken(200),
     request: async (fx) => ({ path: `/v1/exercises/${(await fx.exercise()).id}` }),

@@ -14,15 +14,28 @@ describe('context facts: what holdfast reads from a playbook context, declared o
           openedAt: '2026-01-01T00:00:00.000Z',
           clocks: { a: clock('a', 'overdue') },
           jurisdictions: ['US', 7],
+          timeZone: 'America/Toronto',
         },
       ),
     ).toEqual({
       openedAt: '2026-01-01T00:00:00.000Z',
       clocks: [clock('a', 'overdue')],
       jurisdictions: ['US'],
+      timeZone: 'America/Toronto',
     });
-    for (const junk of [null, 'text', 42, [], { openedAt: 5, clocks: 'x', jurisdictions: 'US' }]) {
-      expect(contextFacts({}, junk)).toEqual({ openedAt: null, clocks: [], jurisdictions: null });
+    for (const junk of [
+      null,
+      'text',
+      42,
+      [],
+      { openedAt: 5, clocks: 'x', jurisdictions: 'US', timeZone: 3 },
+    ]) {
+      expect(contextFacts({}, junk)).toEqual({
+        openedAt: null,
+        clocks: [],
+        jurisdictions: null,
+        timeZone: null,
+      });
     }
   });
 
@@ -32,6 +45,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
         openedAt: (context as { began: string }).began,
         clocks: (context as { duties: TrackedClock[] }).duties,
         jurisdictions: ['JP'],
+        timeZone: 'Asia/Tokyo',
       }),
     };
     const context = {
@@ -43,6 +57,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
       openedAt: '2026-02-02T00:00:00.000Z',
       clocks: [clock('d', 'running')],
       jurisdictions: ['JP'],
+      timeZone: 'Asia/Tokyo',
     });
   });
 
@@ -56,5 +71,6 @@ describe('context facts: what holdfast reads from a playbook context, declared o
     expect(facts.openedAt).toBe(new Date(ransomDemandV3.example!.openedAt).toISOString());
     expect(facts.jurisdictions?.length).toBeGreaterThan(0);
     expect(facts.clocks).toEqual([]);
+    expect(facts.timeZone).toBe((ransomDemandV3.example!.input as { timeZone: string }).timeZone);
   });
 });

@@ -51,6 +51,20 @@ describe('Mermaid diagram text', () => {
     expect(cards).toMatch(/command__closed : incident\.closed\n/);
   });
 
+  it('draws one track alone, with its active state marked, and refuses a track the playbook lacks', () => {
+    const whole = mermaidDiagram(ransomDemand);
+    const legal = mermaidDiagram(ransomDemand, {
+      track: 'legal',
+      active: ['legal.work.law_enforcement.not_reported'],
+    });
+    expect(legal).toMatch(/^title: .+ Legal \(v2\)$/m);
+    expect(legal).toMatch(/^ {2}state "Legal" as legal \{$/m);
+    expect(legal).not.toMatch(/ as containment\b/);
+    expect(legal.length).toBeLessThan(whole.length / 3);
+    expect(legal).toMatch(/class legal__work__law_enforcement__not_reported active/);
+    expect(() => mermaidDiagram(ransomDemand, { track: 'nowhere' })).toThrow(/no track "nowhere"/);
+  });
+
   it('labels done and after transitions in words', () => {
     const text = mermaidDiagram(ransomDemand);
     expect(text).toContain('containment__immediate --> containment__eradication : all parts done\n');

@@ -81,6 +81,7 @@ const customerNoticeDue: Deadline = {
 const updateDue: Deadline = {
   id: 'updateDue',
   label: 'Customer update due (every 24 h until service is restored)',
+  routine: true,
   after: hours(24),
   source: 'PB-1 TM-COM2; NIST RC.CO-03 (policy default)',
 };

@@ -9,8 +9,9 @@ import {
   allowedEvents,
   publicTimerId,
   restoreSnapshot,
+  timerKey,
 } from '../machine-runtime';
-import { type OverdueItem, overdueItems } from '../overdue';
+import { armingStep, type OverdueItem, overdueItems } from '../overdue';
 import { mermaidDiagram } from '../playbook-diagram';
 import { canSeeMode } from '../policy';
 import type { EventRecord, IncidentFilter, IncidentMode, IncidentRow } from '../types';
@@ -31,7 +32,25 @@ export interface IncidentView {
   state: unknown;
   active: ActiveState[];
   allowedEvents: AllowedEvent[];
-  timers: { id: string; label: string; event: string; dueAt: string }[];
+  /** `routine`: a timer the playbook marks as coming round as a matter of course (`routineTimers`). */
+  timers: {
+    id: string;
+    label: string;
+    event: string;
+    dueAt: string;
+    routine: boolean;
+    step: string | null;
+  }[];
+  /** The notification clocks still running (not filed, not overdue), soonest first. */
+  clocks: { id: string; label: string; recipient: string; dueAt: string }[];
+  /** The incident's IANA time zone, when its playbook names one. */
+  timeZone: string | null;
+  /** The incident's own now: the virtual clock of an exercise, the server's time otherwise. */
+  clock: string;
+  /** When it opened on its own clock (the demand received, an exercise's start). */
+  openedAt: string;
+  /** Who opened it (the actor of its first event). */
+  openedBy: string | null;
   context: unknown;
   version: number;
   createdAt: string;
@@ -51,8 +70,10 @@ export function views(ctx: UseCaseContext) {
   ): Promise<IncidentView> {
     const definition = ctx.definitionOf(row);
     const snapshot = restored ?? restoreSnapshot(definition, row.snapshot);
-    const timers = await store.listTimers(row.id);
+    const [timers, [first]] = await Promise.all([store.listTimers(row.id), store.listEvents(row.id, 0, 1)]);
     const open = row.status === 'open';
+    const facts = contextFacts(definition, snapshot.context);
+    const routine = new Set(definition.routineTimers ?? []);
     return {
       id: row.id,
       playbookId: row.playbookId,
@@ -63,7 +84,7 @@ export function views(ctx: UseCaseContext) {
       status: row.status,
       overdue: row.overdue,
       overdueItems: open
-        ? overdueItems(row.overdueItems, contextFacts(definition, snapshot.context).clocks).map((item) => ({
+        ? overdueItems(row.overdueItems, facts.clocks).map((item) => ({
             ...item,
             id: publicTimerId(item.id),
           }))
@@ -78,7 +99,19 @@ export function views(ctx: UseCaseContext) {
           label: timer.label,
           event: timerEventType(timer),
           dueAt: timer.dueAt,
+          routine: routine.has(timerKey(timer.timerId)),
+          step: open ? armingStep(definition, snapshot, timer.timerId) : null,
         })),
+      clocks: open
+        ? facts.clocks
+            .filter((clock) => clock.state === 'running')
+            .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+            .map(({ id, label, recipient, dueAt }) => ({ id, label, recipient, dueAt }))
+        : [],
+      timeZone: facts.timeZone,
+      clock: ctx.incidentNow(row),
+      openedAt: facts.openedAt ?? row.createdAt,
+      openedBy: first?.actor ?? null,
       context: snapshot.context,
       version: row.version,
       createdAt: row.createdAt,
@@ -108,7 +141,12 @@ export function views(ctx: UseCaseContext) {
   }
 
   /** The playbook's Mermaid diagram with the incident's active states marked; the incident must run `playbookId`. */
-  async function incidentDiagram(playbookId: string, incidentId: string, actor?: Actor): Promise<string> {
+  async function incidentDiagram(
+    playbookId: string,
+    incidentId: string,
+    actor?: Actor,
+    track?: string,
+  ): Promise<string> {
     const row = await ctx.loadIncident(incidentId, actor);
     if (row.playbookId !== playbookId) {
       throw new Refusal(
@@ -119,7 +157,7 @@ export function views(ctx: UseCaseContext) {
     const definition = ctx.definitionOf(row);
     const active =
       row.status === 'open' ? activeStates(definition, restoreSnapshot(definition, row.snapshot)) : [];
-    return mermaidDiagram(definition, { active: active.map((state) => state.path) });
+    return mermaidDiagram(definition, { active: active.map((state) => state.path), track });
   }
 
   return { incidentView, getIncident, listIncidents, listEvents, incidentDiagram };

@@ -108,6 +108,20 @@ const startRoute = createRoute({
   responses: { 201: json(ExerciseSchema, 'The exercise'), ...problemResponses(400, 401, 403, 404, 413) },
 });
 
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/exercises',
+  tags,
+  summary: 'Exercises, running and finished, latest start first',
+  request: {
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(ExerciseSchema) }), 'Exercises'),
+    ...problemResponses(400, 401),
+  },
+});
+
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/exercises/{id}',
@@ -193,6 +207,11 @@ export function exerciseRoutes(deps: AppDeps): App {
     const exercise = await exercises.start(body, c.var.actor);
     c.header('Location', `/v1/exercises/${exercise.id}`);
     return c.json(exercise, 201);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const { limit } = c.req.valid('query');
+    return c.json({ items: await exercises.list(limit ?? 50) }, 200);
   });
 
   app.openapi(getRoute, async (c) => {

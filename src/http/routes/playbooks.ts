@@ -65,6 +65,11 @@ const diagramRoute = createRoute({
       incident: z.string().optional().openapi({
         description: "An incident id: draws the incident's playbook version and marks its active states",
       }),
+      track: z
+        .string()
+        .max(100)
+        .optional()
+        .openapi({ description: 'One track (a region of the root) alone, e.g. legal' }),
     }),
   },
   responses: {
@@ -90,10 +95,10 @@ export function playbookRoutes(deps: AppDeps): App {
 
   app.openapi(diagramRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const { version, incident } = c.req.valid('query');
-    if (incident === undefined) return c.text(mermaidDiagram(registry.get(id, version)), 200);
+    const { version, incident, track } = c.req.valid('query');
+    if (incident === undefined) return c.text(mermaidDiagram(registry.get(id, version), { track }), 200);
     if (!isUuid(incident)) throw new Refusal('not_found', `no incident ${incident}`);
-    return c.text(await deps.engine.incidentDiagram(id, incident, c.var.actor), 200);
+    return c.text(await deps.engine.incidentDiagram(id, incident, c.var.actor, track), 200);
   });
 
   app.openapi(getRoute, (c) => {
