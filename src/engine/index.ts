@@ -61,6 +61,12 @@ export {
   restoreSnapshot,
   timerKey,
 } from './machine-runtime';
+export {
+  type DraftField,
+  draftMarkdown,
+  type NotificationDraft,
+  notificationDraft,
+} from './notification-drafts';
 export { oneAtATimePerKey } from './one-at-a-time';
 export { checkPlaybook } from './playbook-check';
 export { describeStates } from './playbook-description';

@@ -20,9 +20,21 @@ describe('context facts: what holdfast reads from a playbook context, declared o
       openedAt: '2026-01-01T00:00:00.000Z',
       clocks: [clock('a', 'overdue')],
       jurisdictions: ['US'],
+      input: {},
+      recorded: {},
+      decisions: [],
+      evidence: [],
     });
     for (const junk of [null, 'text', 42, [], { openedAt: 5, clocks: 'x', jurisdictions: 'US' }]) {
-      expect(contextFacts({}, junk)).toEqual({ openedAt: null, clocks: [], jurisdictions: null });
+      expect(contextFacts({}, junk)).toEqual({
+        openedAt: null,
+        clocks: [],
+        jurisdictions: null,
+        input: {},
+        recorded: {},
+        decisions: [],
+        evidence: [],
+      });
     }
   });
 
