@@ -72,6 +72,7 @@ export { checkPlaybook } from './playbook-check';
 export { describeStates } from './playbook-description';
 export { mermaidDiagram } from './playbook-diagram';
 export { releaseSnapshot, releaseSnapshotPath } from './playbook-release';
+export { type StateTimer, stateTimers } from './playbook-timers';
 export {
   canSeeMode,
   defaultModeFor,
