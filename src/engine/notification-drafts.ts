@@ -40,7 +40,6 @@ export interface NotificationDraft {
 interface Sources {
   facts: ContextFacts;
   clock: TrackedClock;
-  definition: NotificationClock;
 }
 
 type Found = { value: string; from: string } | null;
@@ -284,7 +283,7 @@ export function notificationDraft(
     );
   }
   const { template, fields: specs } = templateFor(definition);
-  const sources = { facts, clock, definition };
+  const sources = { facts, clock };
   const fields = specs.map(({ id, label, cite, fill }) => {
     const found = fill(sources);
     return { id, label, cite, value: found?.value ?? null, from: found?.from ?? null };
