@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   type ClientEventDef,
   clientEvent,
+  clocksOfTheRegime,
+  filingFields,
   type HoldfastEvent,
   rationale,
   sha256,
@@ -136,7 +138,11 @@ export const payloads = {
   'regulatory.assessed': strictObject({
     assessments: z.array(strictObject({ regime: text(50), required: z.boolean(), rationale })),
   }),
-  'regulator.reported': strictObject({ regime: text(50), reference: text(200), recipient: text(200) }),
+  // The kit's filing (clocks met, reference, delay reason) plus the recipient versions 1 and 2 always asked for.
+  'regulator.reported': withRules(
+    strictObject({ ...filingFields, regime: text(50), recipient: text(200) }),
+    clocksOfTheRegime,
+  ),
   'organisations.notified': strictObject({ recipients: z.array(text(200)).min(1), purpose: note }),
   'police.reported': strictObject({ agency: text(200), caseNumber: text(200).optional(), summary: note }),
   'breach_record.created': strictObject({ location: text(1000) }),
@@ -599,11 +605,13 @@ export const clientEvents: readonly ClientEventDef[] = [
     title: 'Regulator reported',
     description:
       'LEG-2: a filing for one regime (e.g. PIPEDA s.10.1 to the OPC, "as soon as feasible": policy target 72 h from ' +
-      'T_determined). When every required regime is reported the track is done.',
+      'T_determined). `clockIds` names the clocks it meets; late for any of them, it must give its `delayReason`. ' +
+      'When every required regime is reported the track is done.',
     roles: [LEGAL],
     examples: [
       {
         regime: 'PIPEDA',
+        clockIds: ['pipeda-opc'],
         reference: 'OPC-2018-0001',
         recipient: 'Office of the Privacy Commissioner of Canada',
       },

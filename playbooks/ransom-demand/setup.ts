@@ -1,5 +1,14 @@
 import { and, assign, or, setup, stateIn } from 'xstate';
-import { addMs, appendKept, days, hours, minutes, msUntil, type StateMeta } from '../../src/playbook-kit';
+import {
+  addMs,
+  appendKept,
+  days,
+  filingNeedsReason,
+  hours,
+  minutes,
+  msUntil,
+  type StateMeta,
+} from '../../src/playbook-kit';
 import {
   clock,
   type EscalationKind,
@@ -196,6 +205,9 @@ export const pb = setup({
         context.containment.baseline.some((i) => i.kind === 'account_export')),
     anyRegimeRequired: ({ event }) =>
       event.type === 'regulatory.assessed' && event.payload.assessments.some((a) => a.required),
+    /** SM-CLOCKS: a filing late for a clock it meets gives the reasons for its delay (GDPR Art. 33(1)). */
+    lateFilingHasReason: ({ context, event }) =>
+      event.type === 'regulator.reported' && !filingNeedsReason(context.clocks, event.payload, event.at),
     isRefuse: ({ event }) => event.type === 'payment.decided' && event.payload.option === 'refuse',
     isDefer: ({ event }) => event.type === 'payment.decided' && event.payload.option === 'defer',
     isPay: ({ event }) => event.type === 'payment.decided' && event.payload.option === 'pay',

@@ -61,11 +61,18 @@ export {
   restoreSnapshot,
   timerKey,
 } from './machine-runtime';
+export {
+  type DraftField,
+  draftMarkdown,
+  type NotificationDraft,
+  notificationDraft,
+} from './notification-drafts';
 export { oneAtATimePerKey } from './one-at-a-time';
 export { checkPlaybook } from './playbook-check';
 export { describeStates } from './playbook-description';
 export { mermaidDiagram } from './playbook-diagram';
 export { releaseSnapshot, releaseSnapshotPath } from './playbook-release';
+export { type StateTimer, stateTimers } from './playbook-timers';
 export {
   canSeeMode,
   defaultModeFor,

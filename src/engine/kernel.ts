@@ -235,11 +235,18 @@ export function decide(
   const at = occurredAtOf(definition, row, snapshot, now, command.occurredAt);
   const machineEvent = { type: command.type, payload, at, actor: command.actor };
   if (!acceptsEvent(definition, snapshot, clientEvent, machineEvent)) {
-    // The same event from someone else would do: a two-person rule stopped it, and the refusal says so.
+    // The same event from someone else would do: a two-person rule stopped it, and the refusal says so. The same
+    // filing with a delay reason would do: it is late for a clock it meets (SM-CLOCKS), and the refusal says so.
     const anotherPerson = { ...machineEvent, actor: { ...command.actor, id: 'holdfast:another-principal' } };
+    const explained = {
+      ...machineEvent,
+      payload: { delayReason: 'explained', ...(payload as Record<string, unknown>) },
+    };
     const why = acceptsEvent(definition, snapshot, clientEvent, anotherPerson)
       ? `"${command.type}" needs a second person: ${command.actor.name} took the step it follows, and one person may not take both.`
-      : `"${command.type}" is not accepted in the incident's current state (${JSON.stringify(snapshot.value)}).`;
+      : typeof payload === 'object' && acceptsEvent(definition, snapshot, clientEvent, explained)
+        ? `"${command.type}" is late for a clock it meets: give the reason for the delay in \`delayReason\`.`
+        : `"${command.type}" is not accepted in the incident's current state (${JSON.stringify(snapshot.value)}).`;
     throw new Refusal('event_not_allowed', `${why} ${clientEvent.description}`, {
       allowedEvents: allowedEvents(definition, snapshot, command.actor.roles, at),
     });

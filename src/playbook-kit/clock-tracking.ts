@@ -61,10 +61,11 @@ export function startClocks(
     }));
 }
 
-/** A filing: its regime, and optionally the clocks (phases) it meets, e.g. only `appi-preliminary`. */
+/** A filing names the clocks it meets (one phase of a phased regime: `appi-preliminary`, not the confirmed report). */
 export interface Filing {
-  regime?: string;
-  clockIds?: readonly string[];
+  clockIds: readonly string[];
+  /** Why it is late; required when it is late for any clock it meets (see `filingNeedsReason`). */
+  delayReason?: string;
 }
 
 const sameRegime = (a: string, b: string | undefined) =>
@@ -83,32 +84,26 @@ export const clockIsOpen = (clock: TrackedClock): boolean =>
 export const filingIsLate = (clock: TrackedClock, at: string): boolean =>
   Date.parse(at) >= Date.parse(clock.dueAt);
 
-/**
- * The open clocks a filing meets: the ones it names (`clockIds`, within its regime when it gives one), else
- * every open clock of its regime.
- */
-export function clocksFiled(clocks: TrackedClocks, filing: Filing): TrackedClock[] {
-  return Object.values(clocks).filter(
-    (clock) =>
-      clockIsOpen(clock) &&
-      (filing.clockIds
-        ? filing.clockIds.includes(clock.id) &&
-          (filing.regime === undefined || sameRegime(clock.regime, filing.regime))
-        : sameRegime(clock.regime, filing.regime)),
-  );
+/** The open clocks a filing meets: the ones it names. A clock it names that is not open keeps its record. */
+export function clocksFiled(clocks: TrackedClocks, filing: Pick<Filing, 'clockIds'>): TrackedClock[] {
+  return Object.values(clocks).filter((clock) => clockIsOpen(clock) && filing.clockIds.includes(clock.id));
 }
 
 /**
- * Files the open clocks a filing meets (see `clocksFiled`; a string is a regime): met before the due time,
- * met late from it on (see `filingIsLate`).
+ * A late filing must give the reasons for its delay (GDPR Art. 33(1)): true when the filing at `at` is late for
+ * a clock it meets and carries no `delayReason`.
  */
+export const filingNeedsReason = (clocks: TrackedClocks, filing: Filing, at: string): boolean =>
+  filing.delayReason === undefined && clocksFiled(clocks, filing).some((clock) => filingIsLate(clock, at));
+
+/** Files the open clocks a filing names: met before the due time, met late from it on (see `filingIsLate`). */
 export function fileClocks(
   clocks: TrackedClocks,
-  filing: string | Filing,
+  filing: Pick<Filing, 'clockIds'>,
   at: string,
 ): { clocks: TrackedClocks; filed: string[] } {
   const next = { ...clocks };
-  const met = clocksFiled(clocks, typeof filing === 'string' ? { regime: filing } : filing);
+  const met = clocksFiled(clocks, filing);
   for (const clock of met) {
     next[clock.id] = { ...clock, state: filingIsLate(clock, at) ? 'met_late' : 'met', metAt: at };
   }

@@ -15,12 +15,23 @@ export interface ContextFacts {
   jurisdictions: string[] | null;
   /** The incident's IANA time zone (its deadlines' "end of day"); null when the context names none. */
   timeZone: string | null;
+  /** The input the incident was opened with (empty when the context does not keep it). */
+  input?: Record<string, unknown>;
+  /** The newest payload of each event type recorded, with its time (empty when the context keeps none). */
+  recorded?: Record<string, { payload: Record<string, unknown>; at: string }>;
+  /** The decisions on record: option and rationale. */
+  decisions?: { id: string; event: string; option: string; rationale: string; at: string }[];
+  /** The evidence items on record. */
+  evidence?: { kind: string; location: string; at: string }[];
 }
 
 /** How a playbook's context yields its facts. */
 export type ContextProjection = (context: unknown) => ContextFacts;
 
-/** The kit's convention: `openedAt`, `clocks` (by id) and `jurisdictions` at the top of the context. */
+/**
+ * The kit's convention: `openedAt`, `clocks` (by id), `jurisdictions`, `input`, `facts` (by event type), `decisions` and
+ * `evidence` at the top of the context.
+ */
 export const conventionalContextFacts: ContextProjection = (context) => {
   const fields = (isRecord(context) ? context : {}) as Record<string, unknown>;
   return {
@@ -30,6 +41,14 @@ export const conventionalContextFacts: ContextProjection = (context) => {
       ? fields.jurisdictions.filter((j): j is string => typeof j === 'string')
       : null,
     timeZone: typeof fields.timeZone === 'string' ? fields.timeZone : null,
+    input: isRecord(fields.input) ? (fields.input as Record<string, unknown>) : {},
+    recorded: isRecord(fields.facts) ? (fields.facts as NonNullable<ContextFacts['recorded']>) : {},
+    decisions: Array.isArray(fields.decisions)
+      ? (fields.decisions as NonNullable<ContextFacts['decisions']>)
+      : [],
+    evidence: Array.isArray(fields.evidence)
+      ? (fields.evidence as NonNullable<ContextFacts['evidence']>)
+      : [],
   };
 };
 

@@ -266,15 +266,13 @@ export const kit = setup({
     }),
     /**
      * SM-CLOCKS: a filing meets the open clocks it names (`params.clockIds` for a playbook's own filing event, or
-     * the `clockIds` of a `regulator.reported` payload), else every open clock of its `regime`; late from the due
-     * instant on (see `filingIsLate`). Their timers are cancelled.
+     * the `clockIds` of a `regulator.reported` payload); late from the due instant on (see `filingIsLate`). Their
+     * timers are cancelled.
      */
     fileClocks: enqueueActions(
       ({ context, event, enqueue }, params: { clockIds?: readonly string[] } | undefined) => {
-        const payload = event.payload ?? {};
-        const clockIds = params?.clockIds ?? (payload.clockIds as string[] | undefined);
-        const regime = typeof payload.regime === 'string' ? payload.regime : undefined;
-        const { clocks, filed } = fileClocks(context.clocks, { regime, clockIds }, event.at ?? context.now);
+        const clockIds = params?.clockIds ?? (event.payload?.clockIds as string[] | undefined) ?? [];
+        const { clocks, filed } = fileClocks(context.clocks, { clockIds }, event.at ?? context.now);
         for (const id of filed) enqueue.cancel(clockTimerId(id));
         enqueue.assign({ clocks });
       },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ClientEventDef, clientEvent, rationale, type StateMeta, sha256, text } from './define';
 import type { KitContext, KitGuard, KitStateConfig } from './kit';
 import { notificationClocks } from './notification-clocks';
-import { ifThen, withRules } from './payload-rules';
+import { ifThen, type PayloadRule, withRules } from './payload-rules';
 import {
   allOf,
   type Deadline,
@@ -649,6 +649,32 @@ const clockIdsOfRegime = ifThen(
   },
 );
 
+/**
+ * What a filing (`regulator.reported`) carries: its regime, the clocks it meets (all of that regime), the
+ * recipient's reference number, and the reason for its delay when it is late for any of them.
+ */
+export const filingFields = {
+  regime: text(100),
+  clockIds: z
+    .array(z.enum(knownClockIds))
+    .min(1)
+    .describe('The clocks this filing meets, e.g. only `appi-preliminary` for the APPI preliminary report.'),
+  reference: text(200).describe("The recipient's reference number for the filing."),
+  delayReason: text()
+    .optional()
+    .describe('Why the filing is late; required when it is late for any clock it meets.'),
+};
+
+/** A filing's `clockIds` are all clocks of its `regime`. */
+export const clocksOfTheRegime: PayloadRule<{ regime: string; clockIds: readonly string[] }> = {
+  check: ({ regime, clockIds }) => clockIds.every((id) => regimeOf(id) === regime.toLowerCase()),
+  message: "clockIds must name clocks of the filing's regime",
+  path: ['clockIds'],
+  jsonSchema: clockIdsOfRegime,
+};
+
+const filingPayload = withRules(z.strictObject(filingFields), clocksOfTheRegime);
+
 export const clockEvents = (roles: Roles): ClientEventDef[] => [
   clientEvent({
     type: 'breach.aware',
@@ -687,32 +713,20 @@ export const clockEvents = (roles: Roles): ClientEventDef[] => [
     type: 'regulator.reported',
     title: 'Regulator report filed',
     description:
-      "A report filed with a regulator or card brand. It meets the regime's open clocks, or only the ones `clockIds` " +
-      'names (one phase of a phased regime: the APPI preliminary report, not the confirmed one). A filing at or ' +
-      "after a clock's due time is late and must give its delay reason (GDPR Art. 33(1)).",
+      'A report filed with a regulator or card brand. `clockIds` names the clocks it meets (one phase of a phased ' +
+      'regime: the APPI preliminary report meets `appi-preliminary`, not the confirmed report), `reference` is the ' +
+      "recipient's reference number. A filing at or after the due time of a clock it meets is late and must give " +
+      'its `delayReason` (GDPR Art. 33(1)); without one it is refused.',
     roles,
-    payload: withRules(
-      z.strictObject({
-        regime: text(100),
-        clockIds: z
-          .array(z.enum(knownClockIds))
-          .min(1)
-          .optional()
-          .describe("The clocks this filing meets, all of the regime's open ones when omitted."),
-        reference: text(200).optional(),
-        delayReason: text().optional(),
-      }),
-      {
-        check: ({ regime, clockIds }) =>
-          (clockIds ?? []).every((id) => regimeOf(id) === regime.toLowerCase()),
-        message: "clockIds must name clocks of the filing's regime",
-        path: ['clockIds'],
-        jsonSchema: clockIdsOfRegime,
-      },
-    ),
+    payload: filingPayload,
     examples: [
-      { regime: 'APPI', reference: 'PPC-2026-0001' },
       { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-2026-0001' },
+      {
+        regime: 'GDPR',
+        clockIds: ['gdpr-art33'],
+        reference: 'DPC-2026-0042',
+        delayReason: 'The scope was confirmed only on day four.',
+      },
     ],
   }),
   clientEvent({

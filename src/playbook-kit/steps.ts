@@ -1,6 +1,6 @@
 import { and, cancel, or, raise, stateIn, not as xstateNot } from 'xstate';
 import { endOfBusinessDays } from './business-days';
-import { clocksClosed, clocksFiled, type Filing, filingIsLate } from './clock-tracking';
+import { clocksClosed, filingNeedsReason } from './clock-tracking';
 import type { StateMeta } from './define';
 import type { KitAction, KitContext, KitEvent, KitGuard, KitStateConfig, Payload } from './kit';
 import { addMs, msUntil } from './time';
@@ -357,11 +357,9 @@ export const sendsTo = (audience: string, { citing = [], factual = false }: Mess
 
 // ── SM-CLOCKS guards ──
 
-/** The filing `regulator.reported` describes: its `regime` and the `clockIds` it names, if any. */
-const filingOf = (event: KitEvent): Filing => ({
-  regime: typeof event.payload?.regime === 'string' ? event.payload.regime : undefined,
-  clockIds: event.payload?.clockIds as string[] | undefined,
-});
+/** The clock ids `regulator.reported` names (its schema requires them). */
+const clockIdsOf = (event: KitEvent): string[] =>
+  Array.isArray(event.payload?.clockIds) ? (event.payload.clockIds as string[]) : [];
 
 /** The event's `regime` is this one (case-insensitive), e.g. for `regulator.reported` or `regulator.not_required`. */
 export const regimeIs = (regime: string): KitGuard =>
@@ -373,18 +371,21 @@ export const regimeIs = (regime: string): KitGuard =>
 /**
  * SM-CLOCKS' late-filing rule (GDPR Art. 33(1): a late notice gives the reasons for its delay): a filing that
  * meets a clock at or after its due time (see `filingIsLate`) must carry a `delayReason`. With ids, the filing
- * meets those clocks (a playbook's own filing event); without, the ones `regulator.reported` names (its `regime`,
- * or its `clockIds`). The clocks track refuses such a filing; every track that waits for one uses this guard too,
- * so it never moves on a filing SM-CLOCKS refused.
+ * meets those clocks (a playbook's own filing event); without, the `clockIds` `regulator.reported` names. The
+ * clocks track refuses such a filing; every track that waits for one uses this guard too, so it never moves on a
+ * filing SM-CLOCKS refused.
  */
 export const lateFilingHasReason = (...clockIds: string[]): KitGuard =>
   guard(
-    ({ context, event }) => {
-      if (typeof event.payload?.delayReason === 'string') return true;
-      const at = event.at ?? context.now;
-      const filing = clockIds.length > 0 ? { clockIds } : filingOf(event);
-      return !clocksFiled(context.clocks, filing).some((clock) => filingIsLate(clock, at));
-    },
+    ({ context, event }) =>
+      !filingNeedsReason(
+        context.clocks,
+        {
+          clockIds: clockIds.length > 0 ? clockIds : clockIdsOf(event),
+          delayReason: typeof event.payload?.delayReason === 'string' ? event.payload.delayReason : undefined,
+        },
+        event.at ?? context.now,
+      ),
     `lateFilingHasReason(${clockIds.join(', ')})`,
   );
 

@@ -195,14 +195,21 @@ export const reportContentSecurityPolicy = [...policy, "frame-ancestors 'none'"]
 
 /** The same report as a standalone HTML page. */
 export function reportHtml(report: AfterActionReport, generatedAt: string): string {
-  const body = sanitize(markdown.parse(reportMarkdown(report, generatedAt), { async: false }));
-  const title = escapeHtml(report.overview.title);
+  return markdownPage(`After-action report: ${report.overview.title}`, reportMarkdown(report, generatedAt));
+}
+
+/**
+ * A Markdown document as a standalone HTML page, sanitized like the report (serve it with
+ * `reportContentSecurityPolicy`): raw HTML in it is shown as text.
+ */
+export function markdownPage(title: string, text: string): string {
+  const body = sanitize(markdown.parse(text, { async: false }));
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${policy.join('; ')}">
-<title>After-action report: ${title}</title>
+<title>${escapeHtml(title)}</title>
 <style>${style}</style>
 </head>
 <body>

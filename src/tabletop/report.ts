@@ -1,6 +1,7 @@
 import type { EventRecord } from '../engine';
 import { clocksFor, contextFacts, type PlaybookDefinition } from '../playbook-kit';
 import { describeMatcher, explainMiss, firstMatch } from './facts';
+import { clockObligations, escalationRuns, notificationObjectives, type Obligation } from './obligations';
 import { type ExerciseRun, INJECT_DELIVERED } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
 import { offsetText } from './time-text';
@@ -158,23 +159,37 @@ function scoreResponse(
       why: 'met on time',
     };
   }
-  const score = Math.max(scoring.late.floor, 1 - scoring.late.decayPerHour * (late / 60));
   return {
     ...base,
     status: 'late',
     dueAt,
     metAt: match.at,
     lateByMinutes: late,
-    score: Math.round(score * 1000) / 1000,
+    score: lateScore(late),
     why: `met ${offsetText(late * 60_000)} after the due time`,
   };
 }
 
+/** A late response's (or clock's) score: it decays by the hour down to a floor. */
+const lateScore = (minutesLate: number) =>
+  Math.round(Math.max(scoring.late.floor, 1 - scoring.late.decayPerHour * (minutesLate / 60)) * 1000) / 1000;
+
+/** "a critical response was", "a statutory clock was", or both, for the items that set a rating. */
+const whatWas = (items: { id: string }[]) =>
+  [
+    ...(items.some((i) => !i.id.startsWith('clock:')) ? ['a critical response'] : []),
+    ...(items.some((i) => i.id.startsWith('clock:')) ? ['a statutory clock'] : []),
+  ].join(' and ') + ' was';
+
 function rateObjective(
   objective: { id: string; text: string; coreCapabilities: string[] },
   responses: ResponseResult[],
+  obligations: Obligation[],
 ): ObjectiveResult {
-  const mine = responses.filter((r) => r.objectives.includes(objective.id) && r.status !== 'not_applicable');
+  const mine = [
+    ...responses.filter((r) => r.objectives.includes(objective.id) && r.status !== 'not_applicable'),
+    ...obligations.filter((o) => o.objectives.includes(objective.id)),
+  ];
   if (mine.length === 0) {
     return { ...objective, rating: 'N/A', score: null, basis: 'no applicable expected response' };
   }
@@ -194,12 +209,19 @@ function rateObjective(
         : score >= M
           ? 'M'
           : 'U';
+  const owed = obligations.filter((o) => o.objectives.includes(objective.id));
+  const counted = responses.filter(
+    (r) => r.objectives.includes(objective.id) && r.status !== 'not_applicable',
+  );
   const basis =
-    `weighted score ${score.toFixed(2)} over ${mine.length} response(s)` +
+    `weighted score ${score.toFixed(2)} over ${counted.length} response(s)` +
+    (owed.length > 0
+      ? ` and ${owed.length} clock(s) or escalation run(s) (${owed.map((o) => `${o.id} ${o.status}`).join(', ')})`
+      : '') +
     (criticalMissed
-      ? '; a critical response was missed'
+      ? `; ${whatWas(critical.filter((r) => r.status === 'missed'))} missed`
       : criticalLate
-        ? '; a critical response was late'
+        ? `; ${whatWas(critical.filter((r) => r.status === 'late'))} late`
         : '') +
     ` (engine convention: P ≥ ${P} with critical on time, S ≥ ${S}, M ≥ ${M}, else U)`;
   return { ...objective, rating, score, basis };
@@ -367,6 +389,7 @@ function decisions(events: readonly EventRecord[], startMs: number): AfterAction
 function improvements(
   responses: ResponseResult[],
   clocks: ClockResult[],
+  runs: Obligation[],
   definition: PlaybookDefinition,
 ): AfterActionReport['improvements'] {
   const items: AfterActionReport['improvements'] = [];
@@ -395,6 +418,14 @@ function improvements(
       owner: 'legal',
     });
   }
+  for (const run of runs) {
+    items.push({
+      issue: run.issue,
+      correctiveAction: 'Name an owner and a stand-in for this deadline and check it at each briefing',
+      element: 'Organization',
+      owner: 'incident_commander',
+    });
+  }
   return items;
 }
 
@@ -408,6 +439,8 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
     }),
   );
   const clocks = clockResults(run, definition);
+  const runs = escalationRuns(run, definition, scenario);
+  const obligations = [...clockObligations(clocks, notificationObjectives(scenario), lateScore), ...runs];
   return {
     overview: {
       scenario: scenario.metadata.id,
@@ -423,7 +456,7 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
       assumptions: scenario.exercise.assumptions,
       tlp: scenario.metadata.tlp,
     },
-    objectives: scenario.objectives.map((o) => rateObjective(o, responses)),
+    objectives: scenario.objectives.map((o) => rateObjective(o, responses, obligations)),
     responses,
     clocks,
     metrics: scenario.metrics.map((metric) => {
@@ -456,7 +489,7 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
       };
     }),
     timeline: timeline(run),
-    improvements: improvements(responses, clocks, definition),
+    improvements: improvements(responses, clocks, runs, definition),
     modules: scenario.modules,
     outcome: {
       status: run.incident.status,

@@ -61,10 +61,17 @@ describe('bundled scenarios', () => {
 });
 
 describe('the JJ Meds exercise', () => {
-  it('played by the book: every objective performed, the deletion caught by the evidence gate, PIPEDA met', async () => {
+  it('as C2 went: the deletion caught by the evidence gate, PIPEDA met, but no member told directly', async () => {
     const report = await play('jj-meds');
-    expect(report.objectives.map((o) => o.rating)).toEqual(['P', 'P', 'P', 'P']);
-    expect(report.responses.filter((r) => r.status !== 'on_time')).toEqual([]);
+    // Notification is not performed while no individual notice went out (PIPEDA s.10.1(3)).
+    expect(report.objectives.map((o) => o.rating)).toEqual(['P', 'P', 'S', 'P']);
+    expect(report.objectives.find((o) => o.id === 'OBJ3')?.basis).toContain('clock:pipeda-opc on_time');
+    expect(report.responses.filter((r) => r.status !== 'on_time')).toEqual([
+      expect.objectContaining({ id: 'E7.2', status: 'missed' }),
+    ]);
+    expect(report.improvements.map((i) => i.issue)).toEqual([
+      expect.stringMatching(/^E7\.2 missed: Affected members/),
+    ]);
     expect(report.refusedMoves).toEqual([
       expect.objectContaining({ as: 'tech', event: 'credentials.revoked', offset: 'T+01:35' }),
     ]);
@@ -78,6 +85,29 @@ describe('the JJ Meds exercise', () => {
     const lanes = new Set(report.timeline.map((row) => row.lane));
     for (const lane of ['injects', 'containment', 'communications', 'legal', 'payment', 'recovery'])
       expect(lanes).toContain(lane);
+  });
+
+  it('with a quiet cell: a run of missed escalations lowers the objectives its steps serve, and is a plan item', async () => {
+    const scenario = loadScenario('jj-meds');
+    const quiet = { ...scenario, script: scenario.script.slice(0, 1) }; // declared, then nothing
+    const run = await runScripted(ctx.services.engine, quiet, {});
+    const report = buildReport(
+      run,
+      ctx.services.registry.get(run.incident.playbookId, run.incident.playbookVersion),
+    );
+    const plan = report.improvements.find((i) => i.issue.includes('deadlines escalated in a row'));
+    expect(plan?.issue).toMatch(/^\d+ deadlines escalated in a row with no move between them \(T\+01:00 to /);
+    expect(plan?.issue).toContain('Offline decision due');
+    const obj1 = report.objectives.find((o) => o.id === 'OBJ1')!;
+    expect(obj1.basis).toContain('escalations:containmentDecisionOverdue missed');
+    // Below what its expected responses alone score.
+    const mine = report.responses.filter(
+      (r) => r.objectives.includes('OBJ1') && r.status !== 'not_applicable',
+    );
+    const responsesOnly =
+      mine.reduce((sum, r) => sum + r.weight * (r.score ?? 0), 0) /
+      mine.reduce((sum, r) => sum + r.weight, 0);
+    expect(obj1.score!).toBeLessThan(responsesOnly);
   });
 
   it('with evidence skipped: the revocation expectation is missed, and the report says why', async () => {
@@ -97,6 +127,8 @@ describe('the JJ Meds exercise', () => {
       finding: 'breach determination never recorded: this clock never started',
     });
     expect(report.improvements.map((i) => i.issue).join('\n')).toContain('E2.1 missed');
+    // The PIPEDA clock that never started counts against notification, beside the missed determination.
+    expect(report.objectives.find((o) => o.id === 'OBJ3')?.basis).toContain('clock:pipeda-opc missed');
     expect(reportMarkdown(report, 'now')).toContain('came before evidence "system_image"');
   });
 

@@ -183,10 +183,23 @@ describe('missed deadlines are overdue, visibly', () => {
       payload: { assessments: [{ regime: 'PIPEDA', required: true, rationale: 'RROSH: health data' }] },
       actor: counsel,
     });
+    const filing = { regime: 'PIPEDA', clockIds: ['pipeda-opc'], reference: 'OPC-2026-1' };
+    const unexplained = await engine
+      .advanceIncident({
+        incidentId: incident.id,
+        type: 'regulator.reported',
+        payload: filing,
+        actor: counsel,
+      })
+      .catch((error: unknown) => error);
+    expect(unexplained).toMatchObject({
+      code: 'event_not_allowed',
+      message: expect.stringMatching(/delayReason/),
+    });
     const filed = await engine.advanceIncident({
       incidentId: incident.id,
       type: 'regulator.reported',
-      payload: { regime: 'PIPEDA', reference: 'OPC-2026-1', delayReason: 'The scope took four days' },
+      payload: { ...filing, delayReason: 'The scope took four days' },
       actor: counsel,
     });
     expect(filed.incident.overdueItems.filter((item) => item.kind === 'clock')).toEqual([]);

@@ -22,6 +22,10 @@ describe('context facts: what holdfast reads from a playbook context, declared o
       clocks: [clock('a', 'overdue')],
       jurisdictions: ['US'],
       timeZone: 'America/Toronto',
+      input: {},
+      recorded: {},
+      decisions: [],
+      evidence: [],
     });
     for (const junk of [
       null,
@@ -35,6 +39,10 @@ describe('context facts: what holdfast reads from a playbook context, declared o
         clocks: [],
         jurisdictions: null,
         timeZone: null,
+        input: {},
+        recorded: {},
+        decisions: [],
+        evidence: [],
       });
     }
   });

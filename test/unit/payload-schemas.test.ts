@@ -103,11 +103,16 @@ describe('published payload schemas', () => {
       }),
     ).toBe(true);
     const reported = 'card-data-exposure@1 regulator.reported';
-    expect(valid(reported, { regime: 'APPI', clockIds: ['gdpr-art33'] })).toBe(false);
-    expect(valid(reported, { regime: ' appi ', clockIds: ['appi-preliminary', 'appi-confirmed'] })).toBe(
-      true,
-    );
-    expect(valid(reported, { regime: 'Anything' })).toBe(true);
+    expect(valid(reported, { regime: 'APPI', clockIds: ['gdpr-art33'], reference: 'R-1' })).toBe(false);
+    expect(
+      valid(reported, {
+        regime: ' appi ',
+        clockIds: ['appi-preliminary', 'appi-confirmed'],
+        reference: 'R-1',
+      }),
+    ).toBe(true);
+    expect(valid(reported, { regime: 'APPI', reference: 'R-1' })).toBe(false); // which clocks it meets
+    expect(valid(reported, { regime: 'APPI', clockIds: ['appi-preliminary'] })).toBe(false); // its reference
     const civil = 'insider-data-theft@1 civil_action.decided';
     expect(valid(civil, { option: 'file', rationale: 'Damages.' })).toBe(false);
     expect(valid(civil, { option: 'file', defendants: ['individual'], rationale: 'Damages.' })).toBe(true);

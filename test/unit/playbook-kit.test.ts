@@ -134,16 +134,31 @@ describe('playbook kit', () => {
   });
 
   describe('SM-CLOCKS filing by phase', () => {
-    it('regulator.reported with clockIds meets that phase only; without, every open clock of the regime', () => {
+    it('an APPI preliminary report meets only the preliminary clock: the confirmed one keeps running', () => {
       const d = opened().send('breach.determined', determined);
       expect(states(d)).toMatchObject({ 'appi-preliminary': 'running', 'appi-confirmed': 'running' });
       d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' });
       expect(states(d)).toMatchObject({ 'appi-preliminary': 'met', 'appi-confirmed': 'running' });
       expect(d.timers.has('clock:appi-preliminary')).toBe(false);
       expect(d.timers.has('clock:appi-confirmed')).toBe(true);
-      d.send('regulator.reported', { regime: 'APPI', reference: 'PPC-1-final' });
+      d.send('regulator.reported', {
+        regime: 'APPI',
+        clockIds: ['appi-confirmed'],
+        reference: 'PPC-1-final',
+      });
       expect(states(d)).toMatchObject({ 'appi-preliminary': 'met', 'appi-confirmed': 'met' });
       expect(d.timers.has('clock:appi-confirmed')).toBe(false);
+    });
+
+    it('refuses a filing that does not say which clocks it meets, or gives no reference', () => {
+      const d = opened().send('breach.determined', determined);
+      expect(d.refusal('regulator.reported', { regime: 'APPI', reference: 'PPC-1' })).toMatch(
+        /^invalid payload.*clockIds/s,
+      );
+      expect(d.refusal('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'] })).toMatch(
+        /^invalid payload.*reference/s,
+      );
+      expect(states(d)).toMatchObject({ 'appi-preliminary': 'running', 'appi-confirmed': 'running' });
     });
 
     it("refuses clockIds outside the filing's regime", () => {
@@ -196,7 +211,7 @@ describe('playbook kit', () => {
       expect(filingIsLate(clocks(d)['appi-preliminary']!, dueAt)).toBe(true);
       d.advanceTo(dueAt);
       expect(states(d)['appi-preliminary']).toBe('overdue');
-      const filing = { regime: 'APPI', clockIds: ['appi-preliminary'] };
+      const filing = { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' };
       expect(d.refusal('regulator.reported', filing)).toBe('event_not_allowed');
       d.send('regulator.reported', { ...filing, delayReason: 'Filed at the deadline.' });
       expect(clocks(d)['appi-preliminary']).toMatchObject({ state: 'met_late', metAt: dueAt });
@@ -206,7 +221,7 @@ describe('playbook kit', () => {
       const d = opened().send('breach.determined', determined);
       const dueAt = clocks(d)['appi-preliminary']!.dueAt;
       d.advanceTo(addMs(dueAt, -1));
-      d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'] });
+      d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' });
       expect(states(d)['appi-preliminary']).toBe('met');
       d.advanceTo(dueAt);
       expect(states(d)['appi-preliminary']).toBe('met');
@@ -248,9 +263,20 @@ describe('playbook kit', () => {
     it('lets a track wait for every started clock to be filed or waived', () => {
       const d = opened().send('breach.aware', { rationale: 'Personal data was read.' });
       d.send('breach.determined', determined);
-      d.send('regulator.reported', { regime: 'APPI' });
-      d.send('regulator.reported', { regime: 'Card brands' }).send('regulator.reported', {
+      d.send('regulator.reported', {
+        regime: 'APPI',
+        clockIds: ['appi-preliminary', 'appi-confirmed'],
+        reference: 'PPC-1',
+      });
+      d.send('regulator.reported', {
+        regime: 'Card brands',
+        clockIds: ['card-brands-immediate'],
+        reference: 'ACQ-1',
+      });
+      d.send('regulator.reported', {
         regime: 'Visa WTDIC',
+        clockIds: ['visa-initial-report', 'visa-account-numbers'],
+        reference: 'VISA-1',
       });
       expect(d.in('settled.waiting')).toBe(true); // GDPR still runs
       d.send('regulator.not_required', {

@@ -52,9 +52,9 @@ function atDetermination(snapshot: AnyMachineSnapshot, at = T0): AnyMachineSnaps
 }
 
 /** Determined, and legal at its filings step, which owns `regulator.reported` (PIPEDA assessed as required). */
-function determinedAndFiling(finding: string, at = T0): AnyMachineSnapshot {
+function determinedAndFiling(finding: string, at = T0, jurisdictions = ['CA']): AnyMachineSnapshot {
   const determined = send(
-    atDetermination(open(['CA'])),
+    atDetermination(open(jurisdictions)),
     'breach.determined',
     { finding, rationale: 'Seen' },
     at,
@@ -129,7 +129,7 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
     const { snapshot, actions } = send(
       determined,
       'regulator.reported',
-      { regime: 'PIPEDA', reference: 'OPC-1', recipient: 'OPC' },
+      { regime: 'PIPEDA', clockIds: ['pipeda-opc'], reference: 'OPC-1', recipient: 'OPC' },
       '2026-11-21T15:00:00.000Z',
     );
     expect(clocksOf(snapshot)['pipeda-opc']).toMatchObject({
@@ -149,12 +149,39 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
       at: '2026-11-23T15:00:00.000Z',
     } as never);
     expect(clocksOf(overdue as AnyMachineSnapshot)['pipeda-opc']?.state).toBe('overdue');
+    const filing = { regime: 'PIPEDA', clockIds: ['pipeda-opc'], reference: 'OPC-2', recipient: 'OPC' };
+    const unexplained = send(
+      overdue as AnyMachineSnapshot,
+      'regulator.reported',
+      filing,
+      '2026-11-24T15:00:00.000Z',
+    );
+    // Late without a reason: no transition takes it (the engine refuses it), so nothing changes.
+    expect(unexplained.snapshot.context).toEqual((overdue as AnyMachineSnapshot).context);
+    expect(clocksOf(unexplained.snapshot)['pipeda-opc']?.state).toBe('overdue');
     const late = send(
       overdue as AnyMachineSnapshot,
       'regulator.reported',
-      { regime: 'PIPEDA', reference: 'OPC-2', recipient: 'OPC' },
+      { ...filing, delayReason: 'The harm assessment took a day longer.' },
       '2026-11-24T15:00:00.000Z',
     );
     expect(clocksOf(late.snapshot)['pipeda-opc']?.state).toBe('met_late');
+  });
+
+  it('an APPI preliminary report meets only the preliminary clock: both confirmed-report clocks keep running', () => {
+    const determined = determinedAndFiling('confirmed', T0, ['CA', 'JP']);
+    const { snapshot, actions } = send(
+      determined,
+      'regulator.reported',
+      { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1', recipient: 'PPC' },
+      '2026-11-21T15:00:00.000Z',
+    );
+    expect(clocksOf(snapshot)).toMatchObject({
+      'appi-preliminary': { state: 'met' },
+      'appi-confirmed': { state: 'running' },
+      'appi-confirmed-improper': { state: 'running' },
+    });
+    const cancelled = actions.filter((a) => a.type === 'xstate.cancel').map((a) => a.params?.sendId);
+    expect(cancelled).toEqual(['clock:appi-preliminary']);
   });
 });

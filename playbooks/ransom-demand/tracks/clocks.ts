@@ -1,4 +1,4 @@
-import { stateIn } from 'xstate';
+import { and, stateIn } from 'xstate';
 import {
   type ClockAnchor,
   clockTimerId,
@@ -78,10 +78,10 @@ export const clocks = pb.createStateConfig({
           actions: startFor(() => ['payment']),
         },
         'regulator.reported': {
-          guard: stateIn(sid('legal.regulatory.filings')),
+          guard: and([stateIn(sid('legal.regulatory.filings')), 'lateFilingHasReason']),
           actions: pb.enqueueActions(({ context, event, enqueue }) => {
-            const { payload, at } = event as { payload: { regime: string }; at: string };
-            const { clocks: next, filed } = fileClocks(context.clocks, payload.regime, at);
+            const { payload, at } = event as { payload: { clockIds: string[] }; at: string };
+            const { clocks: next, filed } = fileClocks(context.clocks, payload, at);
             for (const id of filed) enqueue.cancel(clockTimerId(id));
             enqueue.assign({ clocks: next });
           }),

@@ -126,6 +126,7 @@ export const legal = pb.createStateConfig({
           },
           on: {
             'regulator.reported': {
+              guard: 'lateFilingHasReason',
               actions: record('regulator.reported', (context, event) => {
                 // The newest report of each regime stays: `allRequiredReported` asks which regimes were reported.
                 const { list, omitted } = appendKept(

@@ -4,12 +4,15 @@ import type { Context } from 'hono';
 import {
   canSeeMode,
   defaultModeFor,
+  draftMarkdown,
   type EventRecord,
   type IncidentRow,
+  notificationDraft,
   Refusal,
   requireMayOpen,
 } from '../../engine';
 import type { Actor } from '../../playbook-kit';
+import { markdownPage, reportContentSecurityPolicy } from '../../tabletop';
 import type { App, AppDeps, AppEnv } from '../context';
 import { assertStorableJson } from '../json-guard';
 import { INCIDENT_ROUTE, ifNoneMatchHits, knownNotModified } from '../not-modified';
@@ -152,6 +155,64 @@ const listEventsRoute = createRoute({
   responses: {
     200: json(z.object({ items: z.array(EventRecordSchema) }), 'Events'),
     ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const DraftFieldSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  cite: z.string(),
+  value: z.string().nullable(),
+  from: z.string().nullable(),
+});
+
+const NotificationDraftSchema = z
+  .object({
+    incidentId: z.string(),
+    clockId: z.string(),
+    regime: z.string(),
+    recipient: z.string(),
+    source: z.string(),
+    template: z.string(),
+    clock: z.object({
+      state: z.string(),
+      anchor: z.string(),
+      anchorAt: z.string(),
+      dueAt: z.string(),
+      metAt: z.string().nullable(),
+    }),
+    fields: z.array(DraftFieldSchema),
+    missing: z.array(z.string()).openapi({ description: 'The ids of the fields still missing' }),
+  })
+  .openapi('NotificationDraft');
+
+const draftFormats = ['json', 'markdown', 'html'] as const;
+
+const notificationRoute = createRoute({
+  method: 'get',
+  path: '/v1/incidents/{id}/notifications/{clockId}',
+  tags,
+  summary:
+    'Draft of the notification a started clock calls for: JSON, or Markdown / HTML by Accept or format',
+  description:
+    "The items the clock's regulator asks for (GDPR Art. 33(3), APPI's PPC Rules Art. 8(1) items, the HHS " +
+    "breach report; a generic form for other clocks), filled from the incident's input, recorded events and " +
+    'decisions, with the items still missing listed. 404 for a clock the library lacks, 409 for one the incident ' +
+    'never started.',
+  request: {
+    params: z.object({ id: z.string(), clockId: z.string().max(100) }),
+    query: z.object({ format: z.enum(draftFormats).optional() }),
+  },
+  responses: {
+    200: {
+      description: 'The draft',
+      content: {
+        'application/json': { schema: NotificationDraftSchema },
+        'text/markdown': { schema: z.string() },
+        'text/html': { schema: z.string() },
+      },
+    },
+    ...problemResponses(400, 401, 403, 404, 409),
   },
 });
 
@@ -364,6 +425,26 @@ export function incidentRoutes(deps: AppDeps): App {
     assertUuid(id);
     const events = await engine.listEvents(id, after ?? 0, limit ?? 100, c.var.actor);
     return c.json({ items: events.map(eventWire) }, 200);
+  });
+
+  app.openapi(notificationRoute, async (c) => {
+    const { id, clockId } = c.req.valid('param');
+    const row = await visibleIncident(c, id);
+    const draft = notificationDraft(registry.get(row.playbookId, row.playbookVersion), row, clockId);
+    const accept = c.req.header('accept') ?? '';
+    const format =
+      c.req.valid('query').format ??
+      (accept.includes('text/markdown') ? 'markdown' : accept.includes('text/html') ? 'html' : 'json');
+    // Payload text is anyone's: no browser may take the draft for another type than the one sent.
+    c.header('X-Content-Type-Options', 'nosniff');
+    if (format === 'markdown') {
+      return c.body(draftMarkdown(draft), 200, { 'content-type': 'text/markdown; charset=utf-8' });
+    }
+    if (format === 'html') {
+      c.header('Content-Security-Policy', reportContentSecurityPolicy);
+      return c.html(markdownPage(`Draft notification: ${draft.regime}`, draftMarkdown(draft)), 200);
+    }
+    return c.json(draft, 200);
   });
 
   app.openapi(verifyRoute, async (c) => {

@@ -363,7 +363,7 @@ describe('PB-7 payment-card data exposure', () => {
     expect(d.in('regulators.work.sec.file_8k')).toBe(true);
     // 12:05 on Friday in Tokyo is Thursday 23:05 in New York, where the SEC counts: Fri, Mon, Tue, Wed.
     expect(clocks(d)['sec-8k-105']?.dueAt).toBe('2026-05-14T03:59:59.999Z');
-    d.send('regulator.reported', { regime: 'SEC 8-K', reference: '8-K' });
+    d.send('regulator.reported', { regime: 'SEC 8-K', clockIds: ['sec-8k-105'], reference: '8-K' });
     expect(d.in('regulators.work.sec.filed')).toBe(true);
     expect(clocks(d)['sec-8k-105']?.state).toBe('met');
   });

@@ -149,7 +149,17 @@ describe('PB-2 credential stuffing', () => {
     ]);
     d.send('reportability.assessed');
     expect(d.in('legal.file')).toBe(true);
-    d.send('regulator.reported', { regime: 'APPI', reference: 'PPC-2018-0001' });
+    d.send('regulator.reported', {
+      regime: 'APPI',
+      clockIds: ['appi-preliminary'],
+      reference: 'PPC-2018-0001',
+    });
+    expect(d.in('legal.file')).toBe(true); // the preliminary report leaves the confirmed report's clock running
+    d.send('regulator.reported', {
+      regime: 'APPI',
+      clockIds: ['appi-confirmed-improper'],
+      reference: 'PPC-2018-0001-final',
+    });
     expect(d.in('legal.assessed')).toBe(true);
 
     d.advanceTo('2018-08-14T01:00:00.000Z'); // D0 + 9 d: Docomo's notice asking users to use 2SV
@@ -398,9 +408,10 @@ describe('PB-2 credential stuffing', () => {
     });
     d.advanceBy(hours(72) + minutes(1));
     expect((d.context.clocks as Record<string, { state: string }>)['uk-gdpr-art33']?.state).toBe('overdue');
-    expect(d.refusal('regulator.reported', { regime: 'UK GDPR' })).toBe('event_not_allowed');
+    const ukFiling = { regime: 'UK GDPR', clockIds: ['uk-gdpr-art33'], reference: 'ICO-1' };
+    expect(d.refusal('regulator.reported', ukFiling)).toBe('event_not_allowed');
     expect(d.in('legal.file')).toBe(true);
-    d.send('regulator.reported', { regime: 'UK GDPR', delayReason: 'Scope took four days to confirm.' });
+    d.send('regulator.reported', { ...ukFiling, delayReason: 'Scope took four days to confirm.' });
     expect((d.context.clocks as Record<string, { state: string }>)['uk-gdpr-art33']?.state).toBe('met_late');
     expect(d.in('legal.assessed')).toBe(true);
   });

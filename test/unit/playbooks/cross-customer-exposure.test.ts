@@ -149,7 +149,7 @@ describe('PB-8 cross-customer exposure', () => {
     );
     expect(Object.keys(d.context.clocks as object).sort()).toEqual(['appi-confirmed', 'appi-preliminary']);
     d.advanceBy(minutes(1));
-    d.send('regulator.reported', { regime: 'APPI' });
+    d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' });
     expect(d.in('regulatory.recorded')).toBe(true);
   });
 
@@ -158,13 +158,14 @@ describe('PB-8 cross-customer exposure', () => {
     d.send('threshold.assessed', reportable);
     d.send('breach.determined', { finding: 'confirmed', rationale: 'Confirmed.' });
     d.advanceBy(hours(80)); // past the APPI preliminary report's 72 h policy target
-    expect(d.refusal('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'] })).toBe(
-      'event_not_allowed',
-    );
+    expect(
+      d.refusal('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' }),
+    ).toBe('event_not_allowed');
     expect(d.in('regulatory.file')).toBe(true);
     d.send('regulator.reported', {
       regime: 'APPI',
       clockIds: ['appi-preliminary'],
+      reference: 'PPC-1',
       delayReason: 'The affected list took four days.',
     });
     expect(d.in('regulatory.recorded')).toBe(true);

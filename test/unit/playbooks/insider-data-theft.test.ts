@@ -88,7 +88,7 @@ describe('PB-4 insider data theft', () => {
     ]);
     d.send(
       'regulator.reported',
-      { regime: 'APPI', reference: 'PPC-preliminary' },
+      { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-preliminary' },
       { at: '2017-03-02T00:00:00Z' },
     );
     expect(d.in('privacy.notify_employees')).toBe(true);
@@ -103,7 +103,7 @@ describe('PB-4 insider data theft', () => {
     d.send('criminal_complaint.decided');
     d.send(
       'regulator.reported',
-      { regime: 'APPI', reference: 'PPC-confirmed' },
+      { regime: 'APPI', clockIds: ['appi-confirmed-improper'], reference: 'PPC-confirmed' },
       { at: '2017-04-20T00:00:00Z' },
     );
     d.send('customer_notice.decided');
@@ -260,10 +260,14 @@ describe('PB-4 insider data theft', () => {
 
   it('escalates a confirmed report not filed 60 days after knowing, and files only after the determination', () => {
     const d = opened().send('privacy.assessed');
-    d.send('regulator.reported', { regime: 'APPI', reference: 'no-determination' });
+    d.send('regulator.reported', {
+      regime: 'APPI',
+      clockIds: ['appi-preliminary'],
+      reference: 'no-determination',
+    });
     expect(d.in('privacy.preliminary')).toBe(true); // clocks never start silently: determination first
     d.send('breach.determined', { finding: 'confirmed', improperPurpose: true, rationale: 'Roster taken.' });
-    d.send('regulator.reported', { regime: 'APPI', reference: 'prelim' });
+    d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'prelim' });
     sendMessage(d, 'roster', 'affected_employees', ['breach.determined']);
     expect(d.in('privacy.notify_employees')).toBe(true); // must cite the scope (theft.scoped)
     d.send('theft.scoped');

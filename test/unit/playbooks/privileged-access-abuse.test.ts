@@ -78,7 +78,11 @@ describe('PB-5 privileged-access abuse', () => {
     d.send('staff.interviewed', undefined, { at: '2018-03-02T03:00:00Z' }).send('staff_action.decided');
     expect(d.in('containment.terminated')).toBe(true);
     expect(d.in('review.scheduled')).toBe(true);
-    d.send('regulator.reported', { regime: 'PIPL', reference: 'CAC-2018-1' }, { at: '2018-03-02T06:00:00Z' });
+    d.send(
+      'regulator.reported',
+      { regime: 'PIPL', clockIds: ['pipl-art57'], reference: 'CAC-2018-1' },
+      { at: '2018-03-02T06:00:00Z' },
+    );
     expect((d.context.clocks as Record<string, { state: string }>)['pipl-art57']!.state).toBe('met');
 
     d.send('staff_disclosure.decided');
@@ -229,8 +233,9 @@ describe('PB-5 privileged-access abuse', () => {
     expect(clock().dueAt).toBe('2018-03-02T15:35:00.000Z');
     d.advanceBy(hours(24) + minutes(1));
     expect(clock().state).toBe('overdue');
-    expect(d.refusal('regulator.reported', { regime: 'PIPL' })).toBe('event_not_allowed');
-    d.send('regulator.reported', { regime: 'PIPL', delayReason: 'Scope confirmed only this morning.' });
+    const piplFiling = { regime: 'PIPL', clockIds: ['pipl-art57'], reference: 'CAC-1' };
+    expect(d.refusal('regulator.reported', piplFiling)).toBe('event_not_allowed');
+    d.send('regulator.reported', { ...piplFiling, delayReason: 'Scope confirmed only this morning.' });
     expect(clock().state).toBe('met_late');
     expect(d.in('legal.contract')).toBe(true);
   });

@@ -53,7 +53,7 @@ describe('PB-1 ransom demand, version 3 (playbook kit)', () => {
     d.send('breach.determined', { finding: 'confirmed', rationale: 'The posted sample matches.' });
     d.send('regulatory.assessed');
     expect(d.in('regulatory.filings')).toBe(true);
-    d.send('regulator.reported', { regime: 'PIPEDA', reference: 'OPC-2018-0001' });
+    d.send('regulator.reported', { regime: 'PIPEDA', clockIds: ['pipeda-opc'], reference: 'OPC-2018-0001' });
     expect(d.in('regulatory.done')).toBe(true);
     d.send('breach_record.created').send('insurer.not_applicable');
     expect(d.in('legal.done')).toBe(true);
@@ -201,7 +201,11 @@ describe('PB-1 ransom demand, version 3 (playbook kit)', () => {
     d.send('breach.determined', { finding: 'likely', rationale: 'The actor holds plausible proof.' });
     expect(clocksOf(d)['pipeda-opc']).toMatchObject({ state: 'running', dueAt: '2018-03-11T15:05:00.000Z' });
     d.send('jurisdictions.profiled').send('regulatory.assessed');
-    d.advanceBy(hours(10)).send('regulator.reported', { regime: 'PIPEDA', reference: 'OPC-2018-0001' });
+    d.advanceBy(hours(10)).send('regulator.reported', {
+      regime: 'PIPEDA',
+      clockIds: ['pipeda-opc'],
+      reference: 'OPC-2018-0001',
+    });
     expect(clocksOf(d)['pipeda-opc']).toMatchObject({ state: 'met', metAt: '2018-03-09T01:05:00.000Z' });
     expect(d.in('regulatory.done')).toBe(true);
   });

@@ -111,7 +111,13 @@ describe('PB-3 staff account compromise', () => {
       'appi-preliminary',
     ]);
     d.send('reportability.assessed');
-    d.send('regulator.reported', { regime: 'APPI' });
+    d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' });
+    expect(d.in('notify.notified')).toBe(false); // the confirmed report's clock still runs
+    d.send('regulator.reported', {
+      regime: 'APPI',
+      clockIds: ['appi-confirmed-improper'],
+      reference: 'PPC-2',
+    });
     expect(d.in('notify.notified')).toBe(true);
 
     // LE hand-over only once the information request is answered.
@@ -367,7 +373,7 @@ describe('PB-3 staff account compromise', () => {
     d.send('reportability.assessed');
     expect(d.in('notify.file')).toBe(true);
     d.advanceBy(hours(71));
-    d.send('regulator.reported', { regime: 'GDPR' });
+    d.send('regulator.reported', { regime: 'GDPR', clockIds: ['gdpr-art33'], reference: 'DPA-1' });
     expect((d.context.clocks as Record<string, { state: string }>)['gdpr-art33']?.state).toBe('met');
     expect(d.in('notify.notified')).toBe(true);
   });
