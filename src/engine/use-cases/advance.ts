@@ -144,8 +144,13 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
   }
 
   /** Stores the decision's write, with the signed checkpoint of its new head, if the row is still current. */
-  function commit(row: IncidentRow, { write }: Decision) {
-    return store.commitAdvance(row, { ...write, checkpoint: ctx.seal(write.incident) });
+  function commit(row: IncidentRow, { write, result }: Decision) {
+    const effects = result.effects.map((effect) => ({ ...effect, at: write.event.occurredAt }));
+    return store.commitAdvance(row, {
+      ...write,
+      checkpoint: ctx.seal(write.incident),
+      outbox: ctx.outbox(row, write.incident, [write.event], effects),
+    });
   }
 
   function committed({ write, result }: Decision, changeSeq: number): AppliedEvent {
