@@ -52,7 +52,7 @@ export function outboxMessages(
         occurredAt: event.occurredAt,
       },
       state: event.stateAfter,
-      link: `/v1/incidents/${after.id}`,
+      link: `/#/incidents/${after.id}`,
       ...facts,
     },
     details,

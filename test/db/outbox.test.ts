@@ -44,7 +44,7 @@ describe('the outbox of the engine’s writes', () => {
         mode: 'live',
         incident: { id: incident.id, title: 'Drill', playbookId: 'drill', severity: incident.severity },
         event: { seq: 2, type: 'note.added', source: 'api', actor: 'rita' },
-        link: `/v1/incidents/${incident.id}`,
+        link: `/#/incidents/${incident.id}`,
       },
       details: { note: 'Called legal', payload: { text: 'Copied to \\\\fs01\\evidence' } },
     });
