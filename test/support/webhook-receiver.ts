@@ -19,10 +19,13 @@ export interface Received {
 export async function startReceiver() {
   const received: Received[] = [];
   const secrets: string[] = [];
-  let respond: (request: Received) => { status: number; headers?: Record<string, string>; body?: string } =
-    () => ({
-      status: 204,
-    });
+  /** `hold`: never answer (a sender that dies with the request in flight). */
+  let respond: (request: Received) => {
+    status: number;
+    headers?: Record<string, string>;
+    body?: string;
+    hold?: boolean;
+  } = () => ({ status: 204 });
   const server: Server = createServer((request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -46,6 +49,7 @@ export async function startReceiver() {
       const got = { path: request.url ?? '/', headers, body, json, verifiedWith };
       received.push(got);
       const answer = respond(got);
+      if (answer.hold) return;
       response.writeHead(answer.status, answer.headers);
       response.end(answer.body);
     });
