@@ -31,18 +31,16 @@ describe('holdfast webhooks', () => {
     expect(listed).toEqual([
       `${id}\thttps://hooks.example.com/holdfast\tslack\tactive\t{"modes":["live","exercise"],"types":["deadline.passed","clock.changed"]}`,
     ]);
-    expect((await holdfast('list')).stdout).not.toContain(secret);
+    expect(listed.join('\n')).not.toContain(secret);
     const rotated = (await holdfast('rotate-secret', id, '--overlap-hours', '2')).stdout.trim();
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(secret);
     expect((await holdfast('disable', id)).stdout).toContain('\tdisabled\t');
-    expect((await holdfast('enable', id)).stdout).toContain('\tactive\t');
-    expect((await holdfast('dead', id)).stdout).toBe('');
     expect((await holdfast('replay', id)).stdout).toBe('0 queued\n');
     const refused = await holdfast('create', 'ftp://example.com/').catch((error) => error);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('must be http or https');
     await holdfast('delete', id);
     expect((await holdfast('list')).stdout).toBe('');
-  }, 120_000);
+  }, 300_000);
 });
