@@ -42,6 +42,15 @@ const toMessage = ({ fannedOut: _f, ...row }: typeof outboxMessages.$inferSelect
 
 const toAttempt = (row: typeof webhookAttempts.$inferSelect): WebhookAttempt => ({ ...row, at: iso(row.at) });
 
+/** A row as `to_jsonb` gives it, with the property names drizzle would (timestamps stay strings). */
+const camel = (row: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [
+      key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+      value,
+    ]),
+  );
+
 export class PgWebhookStore implements WebhookStore {
   constructor(private readonly db: Db) {}
 
@@ -123,85 +132,77 @@ export class PgWebhookStore implements WebhookStore {
     });
   }
 
+  /** One statement: the due deliveries leased (SKIP LOCKED), with their messages and endpoints. */
   async claimDue(holder: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]> {
-    const claimed = rowsOf<{ message_id: string; endpoint_id: string }>(
+    const rows = rowsOf<{
+      delivery: Record<string, unknown>;
+      message: Record<string, unknown>;
+      endpoint: Record<string, unknown>;
+    }>(
       await this.db.execute(sql`
-        update webhook_deliveries d set lease_by = ${holder}, lease_until = ${leaseUntil}::timestamptz
-        from (
-          select message_id, endpoint_id from webhook_deliveries
-          where status = 'pending' and next_attempt_at <= ${now}::timestamptz
-            and (lease_until is null or lease_until <= ${now}::timestamptz)
-            and endpoint_id in (select id from webhook_endpoints where active)
-          order by next_attempt_at
-          limit ${limit}
-          for update skip locked
-        ) due
-        where d.message_id = due.message_id and d.endpoint_id = due.endpoint_id
-        returning d.message_id, d.endpoint_id`),
+        with claimed as (
+          update webhook_deliveries d set lease_by = ${holder}, lease_until = ${leaseUntil}::timestamptz
+          from (
+            select message_id, endpoint_id from webhook_deliveries
+            where status = 'pending' and next_attempt_at <= ${now}::timestamptz
+              and (lease_until is null or lease_until <= ${now}::timestamptz)
+              and endpoint_id in (select id from webhook_endpoints where active)
+            order by next_attempt_at
+            limit ${limit}
+            for update skip locked
+          ) due
+          where d.message_id = due.message_id and d.endpoint_id = due.endpoint_id
+          returning d.*
+        )
+        select to_jsonb(claimed) as delivery, to_jsonb(m) as message, to_jsonb(e) as endpoint
+        from claimed
+        join outbox_messages m on m.id = claimed.message_id
+        join webhook_endpoints e on e.id = claimed.endpoint_id
+        order by claimed.next_attempt_at`),
     );
-    if (claimed.length === 0) return [];
-    const rows = await this.db
-      .select({ delivery: webhookDeliveries, message: outboxMessages, endpoint: webhookEndpoints })
-      .from(webhookDeliveries)
-      .innerJoin(outboxMessages, eq(outboxMessages.id, webhookDeliveries.messageId))
-      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-      .where(
-        and(
-          eq(webhookDeliveries.leaseBy, holder),
-          inArray(
-            sql`(${webhookDeliveries.messageId}, ${webhookDeliveries.endpointId})`,
-            claimed.map((c) => sql`(${c.message_id}, ${c.endpoint_id}::uuid)`),
-          ),
-        ),
-      )
-      .orderBy(asc(webhookDeliveries.nextAttemptAt));
     return rows.map((row) => ({
-      delivery: toDelivery(row.delivery),
-      message: toMessage(row.message),
-      endpoint: toEndpoint(row.endpoint),
+      delivery: toDelivery(camel(row.delivery) as typeof webhookDeliveries.$inferSelect),
+      message: toMessage(camel(row.message) as typeof outboxMessages.$inferSelect),
+      endpoint: toEndpoint(camel(row.endpoint) as typeof webhookEndpoints.$inferSelect),
     }));
   }
 
-  recordAttempt(holder: string, attempt: WebhookAttempt, outcome: AttemptOutcome): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const where = and(
-        eq(webhookDeliveries.messageId, attempt.messageId),
-        eq(webhookDeliveries.endpointId, attempt.endpointId),
-        eq(webhookDeliveries.leaseBy, holder),
-        eq(webhookDeliveries.status, 'pending'),
-      );
-      const last = { lastStatus: attempt.status, lastError: attempt.error, leaseBy: null, leaseUntil: null };
-      const change =
-        outcome.kind === 'delivered'
-          ? { status: 'delivered' as const, deliveredAt: attempt.at }
-          : outcome.kind === 'retry'
-            ? { nextAttemptAt: outcome.nextAttemptAt }
-            : { status: 'failed' as const };
-      const updated = await tx
-        .update(webhookDeliveries)
-        .set({ ...last, ...change, attempts: attempt.attempt })
-        .where(where)
-        .returning({ messageId: webhookDeliveries.messageId });
-      if (updated.length === 0) return false;
-      await tx.insert(webhookAttempts).values(attempt);
-      const endpoint = eq(webhookEndpoints.id, attempt.endpointId);
-      if (outcome.kind === 'delivered') {
-        await tx.update(webhookEndpoints).set({ failingSince: null }).where(endpoint);
-      } else {
-        await tx
-          .update(webhookEndpoints)
-          .set({
-            failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${attempt.at}::timestamptz)`,
-            ...(outcome.kind === 'gone' && {
-              active: false,
-              disabledReason: outcome.reason,
-              updatedAt: attempt.at,
-            }),
-          })
-          .where(endpoint);
-      }
-      return true;
-    });
+  /**
+   * One statement: the delivery's update guarded by the lease, the attempt row and the endpoint's failing
+   * streak (or its disabling on 410), the last two only when the guard matched.
+   */
+  async recordAttempt(holder: string, attempt: WebhookAttempt, outcome: AttemptOutcome): Promise<boolean> {
+    const status =
+      outcome.kind === 'delivered' ? 'delivered' : outcome.kind === 'retry' ? 'pending' : 'failed';
+    const next = outcome.kind === 'retry' ? outcome.nextAttemptAt : null;
+    const gone = outcome.kind === 'gone' ? outcome.reason : null;
+    const rows = rowsOf<{ message_id: string }>(
+      await this.db.execute(sql`
+        with updated as (
+          update webhook_deliveries set status = ${status}, attempts = ${attempt.attempt},
+            last_status = ${attempt.status}, last_error = ${attempt.error}, lease_by = null, lease_until = null,
+            next_attempt_at = coalesce(${next}::timestamptz, next_attempt_at),
+            delivered_at = case when ${status} = 'delivered' then ${attempt.at}::timestamptz end
+          where message_id = ${attempt.messageId} and endpoint_id = ${attempt.endpointId}
+            and lease_by = ${holder} and status = 'pending'
+          returning message_id
+        ), recorded as (
+          insert into webhook_attempts (message_id, endpoint_id, attempt, at, status, error, excerpt, duration_ms)
+          select message_id, ${attempt.endpointId}, ${attempt.attempt}, ${attempt.at}::timestamptz,
+            ${attempt.status}::int, ${attempt.error}, ${attempt.excerpt}, ${attempt.durationMs}::int
+          from updated
+        ), streak as (
+          update webhook_endpoints set
+            failing_since = case when ${status} = 'delivered' then null
+              else coalesce(failing_since, ${attempt.at}::timestamptz) end,
+            active = active and ${gone}::text is null,
+            disabled_reason = coalesce(${gone}::text, disabled_reason),
+            updated_at = case when ${gone}::text is null then updated_at else ${attempt.at}::timestamptz end
+          where id = ${attempt.endpointId} and exists (select 1 from updated)
+        )
+        select message_id from updated`),
+    );
+    return rows.length > 0;
   }
 
   async disableFailing(failingBefore: string, reason: string, now: string): Promise<string[]> {
