@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Refusal } from '../../src/engine';
+import { MemoryIncidentStore } from '../../db/memory-store';
+import { playbooks } from '../../playbooks';
+import { createEngine, PlaybookRegistry, Refusal } from '../../src/engine';
 import { actor } from '../support/actors';
 import { openTestMemory } from '../support/databases';
 import { useDrillEngine } from '../support/drill-engine';
+import { testKeyring } from '../support/keys';
 
 /** What the engine's writes put in the outbox, on the in-memory store (the store contract covers the SQL ones). */
 
@@ -83,5 +87,53 @@ describe('the outbox of the engine’s writes', () => {
     for (const message of sent) {
       expect(message).toMatchObject({ mode: 'exercise', data: { mode: 'exercise', subject: 'EXERCISE' } });
     }
+  });
+});
+
+describe('the outbox of a kit playbook', () => {
+  it('turns a passed deadline’s escalate effect into a message for the role owning the late step', async () => {
+    let clock = t0;
+    const store = new MemoryIncidentStore();
+    const engine = createEngine({
+      store,
+      registry: new PlaybookRegistry(playbooks),
+      now: () => new Date(clock),
+      newId: randomUUID,
+      keyring: testKeyring(),
+    });
+    const incident = await engine.startIncident(
+      {
+        playbookId: 'ransom-demand',
+        title: 'JJ Meds',
+        actor: actor('ida', 'incident_commander'),
+        input: {
+          demand: {
+            receivedAt: new Date(t0).toISOString(),
+            channel: 'email',
+            claimedAssets: ['files'],
+            proofOfAccess: false,
+            threatenedActions: [],
+            amount: 1,
+            currency: 'USD',
+          },
+          organisation: { name: 'JJ Meds', country: 'CA' },
+        },
+      },
+      [],
+    );
+    clock = t0 + HOUR;
+    expect(await engine.fireDueTimers()).toBe(1);
+    const escalations = (await store.listOutboxMessages(incident.id)).filter(
+      (m) => m.type === 'incident.escalated',
+    );
+    expect(escalations.length).toBeGreaterThan(0);
+    for (const message of escalations) {
+      expect(message.data).toMatchObject({
+        escalation: { label: expect.any(String), dueAt: expect.any(String), audience: [expect.any(String)] },
+      });
+    }
+    expect(
+      escalations.map((m) => (m.data as { escalation: { audience: string[] } }).escalation.audience[0]),
+    ).toContain('incident_commander');
   });
 });
