@@ -4,6 +4,7 @@ import type {
   AttemptOutcome,
   ClaimedDelivery,
   DeliveryStatus,
+  IncidentNotification,
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
@@ -242,6 +243,31 @@ export class PgWebhookStore implements WebhookStore {
       .where(and(eq(webhookAttempts.endpointId, endpointId), eq(webhookAttempts.messageId, messageId)))
       .orderBy(asc(webhookAttempts.attempt));
     return rows.map(toAttempt);
+  }
+
+  async listIncidentDeliveries(incidentId: string): Promise<IncidentNotification[]> {
+    const rows = await this.db
+      .select({
+        messageId: webhookDeliveries.messageId,
+        type: outboxMessages.type,
+        seq: outboxMessages.seq,
+        endpointId: webhookDeliveries.endpointId,
+        endpointDescription: webhookEndpoints.description,
+        status: webhookDeliveries.status,
+        attempts: webhookDeliveries.attempts,
+        deliveredAt: webhookDeliveries.deliveredAt,
+        lastStatus: webhookDeliveries.lastStatus,
+      })
+      .from(webhookDeliveries)
+      .innerJoin(outboxMessages, eq(outboxMessages.id, webhookDeliveries.messageId))
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+      .where(eq(outboxMessages.incidentId, incidentId))
+      .orderBy(asc(outboxMessages.seq), asc(outboxMessages.createdAt), asc(webhookDeliveries.messageId));
+    return rows.map((row) => ({
+      ...row,
+      type: row.type as IncidentNotification['type'],
+      deliveredAt: isoOrNull(row.deliveredAt),
+    }));
   }
 
   async requeue(endpointId: string, now: string, messageIds?: string[]): Promise<number> {

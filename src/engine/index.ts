@@ -117,6 +117,7 @@ export {
   createWebhookService,
   type DeliveryStatus,
   DISABLE_AFTER_FAILING_MS,
+  type IncidentNotification,
   matches,
   nextAttemptAt,
   RETRY_SCHEDULE_MS,

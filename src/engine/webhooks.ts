@@ -69,6 +69,19 @@ export interface WebhookAttempt {
   durationMs: number;
 }
 
+/** One delivery of one of an incident's messages: what the after-action report says about who was told. */
+export interface IncidentNotification {
+  messageId: string;
+  type: OutboxMessageType;
+  seq: number;
+  endpointId: string;
+  endpointDescription: string;
+  status: DeliveryStatus;
+  attempts: number;
+  deliveredAt: string | null;
+  lastStatus: number | null;
+}
+
 /** A delivery a dispatcher holds under lease, with what it needs to send it. */
 export interface ClaimedDelivery {
   delivery: WebhookDelivery;
@@ -122,6 +135,8 @@ export interface WebhookStore {
     limit: number;
   }): Promise<WebhookDelivery[]>;
   listAttempts(endpointId: string, messageId: string): Promise<WebhookAttempt[]>;
+  /** Who was told what of an incident, and when: its messages' deliveries, in message order. */
+  listIncidentDeliveries(incidentId: string): Promise<IncidentNotification[]>;
   /**
    * Puts failed deliveries of the endpoint (all, or those named) back to pending, due at `now`, their attempts
    * counted on (one more attempt each: past the schedule, a failure fails it again); their count.
@@ -283,6 +298,11 @@ export function createWebhookService(deps: { store: WebhookStore; now: () => Dat
     async listAttempts(id: string, messageId: string) {
       await endpoint(id);
       return store.listAttempts(id, messageId);
+    },
+    /** The deliveries of an incident's messages: delivered (when), failed or still pending. */
+    incidentNotifications(incidentId: string) {
+      if (!isUuid(incidentId)) throw new Refusal('not_found', `no incident ${incidentId}`);
+      return store.listIncidentDeliveries(incidentId);
     },
     /** Sends a failed message again, once, with the same `webhook-id`. */
     async retryMessage(id: string, messageId: string) {

@@ -213,6 +213,28 @@ describe('webhooks', () => {
     ).toBe(404);
   });
 
+  it('tells who was told what of an incident, and when', async () => {
+    const legal = await subscribe({ description: 'legal', filters: { types: ['incident.opened'] } });
+    const incident = await openDrill();
+    clock.advance(MINUTE);
+    await drain();
+    const told = await app.admin.request('GET', `/v1/incidents/${incident.id}/notifications`);
+    expect(told.body.items).toEqual([
+      expect.objectContaining({
+        type: 'incident.opened',
+        seq: 1,
+        endpointId: legal.id,
+        endpointDescription: 'legal',
+        status: 'delivered',
+        attempts: 1,
+        deliveredAt: '2026-03-08T10:01:00.000Z',
+        lastStatus: 204,
+      }),
+    ]);
+    const unknown = '/v1/incidents/00000000-0000-4000-8000-000000000000/notifications';
+    expect((await app.admin.request('GET', unknown)).status).toBe(404);
+  });
+
   it('disables an endpoint failing for days without one delivery', async () => {
     const endpoint = await subscribe({ filters: { types: ['incident.opened'] } });
     receiver.answer(() => ({ status: 500 }));

@@ -217,6 +217,34 @@ const routes = {
     request: { params: IdAndMessage },
     responses: { 202: { description: 'Queued' }, ...problemResponses(401, 403, 404) },
   }),
+  notifications: createRoute({
+    method: 'get',
+    path: '/v1/incidents/{id}/notifications',
+    tags,
+    summary: "Who was told what of an incident, and when: its messages' webhook deliveries (admin)",
+    request: { params: Id },
+    responses: {
+      200: json(
+        z.object({
+          items: z.array(
+            z.object({
+              messageId: z.string(),
+              type: z.string(),
+              seq: z.number().int(),
+              endpointId: z.string(),
+              endpointDescription: z.string(),
+              status: z.enum(['pending', 'delivered', 'failed']),
+              attempts: z.number().int(),
+              deliveredAt: z.string().nullable(),
+              lastStatus: z.number().int().nullable(),
+            }),
+          ),
+        }),
+        'Deliveries, in the order of the events they came with',
+      ),
+      ...problemResponses(401, 403, 404),
+    },
+  }),
   replay: createRoute({
     method: 'post',
     path: '/v1/webhooks/{id}/replay',
@@ -284,6 +312,12 @@ export function webhookRoutes(deps: AppDeps): App {
     const { id, msg } = c.req.valid('param');
     await webhooks.retryMessage(id, msg);
     return c.body(null, 202);
+  });
+  app.openapi(routes.notifications, async (c) => {
+    requireAdmin(c);
+    const { id } = c.req.valid('param');
+    await deps.engine.getIncident(id, []);
+    return c.json({ items: await webhooks.incidentNotifications(id) }, 200);
   });
   app.openapi(routes.replay, async (c) => {
     requireAdmin(c);
