@@ -240,19 +240,29 @@ dbOptions(
   }
 });
 
-/** Runs `work` on the migrated database's token service, then closes the database. */
-async function withTokens<T>(
+/** Runs `work` on the services of the migrated database (sending no webhooks), then closes the database. */
+async function withServices<T>(
   options: { databaseUrl?: string; dataDir?: string },
-  work: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<T>,
+  work: (services: ReturnType<typeof createServices>) => Promise<T>,
 ): Promise<T> {
   const config = configFrom(options);
   const database = await openMigratedDatabase(config);
   try {
-    return await work(createServices(database, config, createLogger('silent')).tokens);
+    return await work(createServices(database, config, createLogger('silent')));
   } finally {
     await database.close();
   }
 }
+
+const withTokens = <T>(
+  options: { databaseUrl?: string; dataDir?: string },
+  work: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<T>,
+) => withServices(options, (services) => work(services.tokens));
+
+const withWebhooks = <T>(
+  options: { databaseUrl?: string; dataDir?: string },
+  work: (webhooks: ReturnType<typeof createServices>['webhooks']) => Promise<T>,
+) => withServices(options, (services) => work(services.webhooks));
 
 const tokenLine = (t: TokenRecord) =>
   [
@@ -300,20 +310,6 @@ dbOptions(
   const revoked = await withTokens(options, (tokens) => tokens.revokeToken(id));
   process.stdout.write(`${tokenLine(revoked)}\n`);
 });
-
-/** Runs `work` on the migrated database's webhook service, then closes the database. */
-async function withWebhooks<T>(
-  options: { databaseUrl?: string; dataDir?: string },
-  work: (webhooks: ReturnType<typeof createServices>['webhooks']) => Promise<T>,
-): Promise<T> {
-  const config = configFrom(options);
-  const database = await openMigratedDatabase(config);
-  try {
-    return await work(createServices(database, config, createLogger('silent')).webhooks);
-  } finally {
-    await database.close();
-  }
-}
 
 const webhookLine = (w: WebhookEndpointView) =>
   [

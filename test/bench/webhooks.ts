@@ -8,6 +8,7 @@ import { createWebhookSender } from '../../src/webhook-sender';
 import { testKeyring } from '../support/keys';
 import { startReceiver } from '../support/webhook-receiver';
 import type { BenchTarget } from './target';
+import { percentile } from './timers';
 
 export interface WebhookBenchResult {
   messages: number;
@@ -21,9 +22,6 @@ export interface WebhookBenchResult {
   /** holdfast deliveries per second ÷ plain signed POSTs per second. */
   ratioToFloor: number;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 const CONCURRENCY = 32;
 
