@@ -11,6 +11,7 @@ import type {
   IncidentStore,
   IncidentWrite,
   LockedIncident,
+  OutboxMessage,
   PrincipalRecord,
   Sealed,
   TimerFiring,
@@ -61,6 +62,8 @@ export class MemoryDatabase {
   /** Principals by name key. */
   readonly principals = new Map<string, PrincipalRecord>();
   readonly exercises = new Map<string, StoredExercise>();
+  /** Outbox messages by incident, in the order written. */
+  readonly outbox = new Map<string, OutboxMessage[]>();
   /** `incident_change_seq`: one counter for every write to an incident and every event. */
   private changeSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -148,6 +151,11 @@ const storedCheckpoint = (checkpoint: Checkpoint): Checkpoint => ({
   signedAt: timestamp(checkpoint.signedAt),
 });
 
+const storedMessage = (message: OutboxMessage): OutboxMessage => ({
+  ...json(message),
+  createdAt: timestamp(message.createdAt),
+});
+
 const storedTimer = (incidentId: string, timer: TimerRow, live: boolean): StoredTimer => ({
   incidentId,
   timerId: timer.timerId,
@@ -179,6 +187,7 @@ export class MemoryIncidentStore implements IncidentStore {
       this.data.incidents.set(incident.id, storedIncident(incident, changeSeq));
       this.data.events.set(incident.id, [event]);
       this.data.checkpoints.set(incident.id, write.checkpoint ? [storedCheckpoint(write.checkpoint)] : []);
+      this.data.outbox.set(incident.id, write.outbox.map(storedMessage));
       this.data.nextChangeSeq(); // the event's own change_seq
       const table = this.data.timerTable(incident.id);
       for (const timer of timers) table.set(timer.timerId, timer);
@@ -320,6 +329,12 @@ export class MemoryIncidentStore implements IncidentStore {
     return this.data.transaction(() => this.data.timersOf(incidentId).sort(byDue).map(timerRow));
   }
 
+  listOutboxMessages(incidentId: string): Promise<OutboxMessage[]> {
+    return this.data.transaction(() =>
+      (this.data.outbox.get(incidentId) ?? []).map(copy).sort((a, b) => a.seq - b.seq),
+    );
+  }
+
   /**
    * `advanceStatement` of db/store.ts: if the incident is still at `expected`, updates it, appends the
    * events and applies the timer changes; resolves to the new change_seq, or null when the guard failed.
@@ -366,6 +381,8 @@ export class MemoryIncidentStore implements IncidentStore {
       const checkpoints = this.data.checkpoints.get(incident.id) ?? [];
       this.data.checkpoints.set(incident.id, [...checkpoints, storedCheckpoint(write.checkpoint)]);
     }
+    const outbox = this.data.outbox.get(incident.id) ?? [];
+    this.data.outbox.set(incident.id, [...outbox, ...write.outbox.map(storedMessage)]);
     return changeSeq;
   }
 
@@ -390,6 +407,7 @@ export class MemoryIncidentStore implements IncidentStore {
   /** `writeFiring` of db/store.ts: the events and the incident like an advance, else the timers; then the clock. */
   private writeFiring(before: IncidentRow, firing: TimerFiring & Sealed): IncidentRow {
     if (firing.events.length > 0) this.advance(before, firing);
+    // Messages come with events: a firing without events sends none.
     else this.writeTimers(before, firing.timersToAdd, firing.timerIdsToRemove);
     const stored = this.data.incidents.get(before.id)!;
     const clockNow = timestampOrNull(firing.incident.clockNow);

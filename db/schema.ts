@@ -191,3 +191,100 @@ export const exercises = pgTable('exercises', {
   clockMoveBy: text('clock_move_by'),
   clockMoveUntil: ts('clock_move_until'),
 });
+
+/**
+ * What subscriptions may hear of (engine `OutboxMessage`), written in the same statement or transaction as the
+ * event it comes with: a message exists if and only if its event does. The dispatcher fans each out to the
+ * matching endpoints once (`fanned_out`).
+ */
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    /** `msg_…`: the `webhook-id` of every delivery of it, stable across retries. */
+    id: text('id').primaryKey(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    /** The event it came with. */
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    mode: text('mode', { enum: ['live', 'exercise'] }).notNull(),
+    playbookId: text('playbook_id').notNull(),
+    severity: text('severity').notNull(),
+    /** The thin facts every subscription gets. */
+    data: jsonb('data').notNull(),
+    /** Free text and evidence details, sent only to subscriptions that ask for them. */
+    details: jsonb('details'),
+    createdAt: ts('created_at').notNull(),
+    fannedOut: boolean('fanned_out').notNull().default(false),
+  },
+  (t) => [
+    index('outbox_messages_waiting_idx').on(t.createdAt).where(sql`not ${t.fannedOut}`),
+    index('outbox_messages_incident_idx').on(t.incidentId, t.seq),
+  ],
+);
+
+/** A subscriber's endpoint (engine `WebhookEndpoint`). */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey(),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  /** Which messages it wants (engine `WebhookFilters`). */
+  filters: jsonb('filters').notNull(),
+  format: text('format', { enum: ['standard', 'slack', 'teams'] }).notNull(),
+  active: boolean('active').notNull().default(true),
+  /** Why it was disabled by holdfast (410 Gone, failing too long); null when a person did it or it runs. */
+  disabledReason: text('disabled_reason'),
+  /** It asked for free text and evidence details. */
+  includeDetails: boolean('include_details').notNull().default(false),
+  /** `whsec_…` secrets, newest first, each with the time it stops signing (null: current). */
+  secrets: jsonb('secrets').notNull(),
+  /** The first failure since its last success. */
+  failingSince: ts('failing_since'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** One message to one endpoint: pending until delivered, or failed after its last retry (the dead letters). */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    messageId: text('message_id')
+      .notNull()
+      .references(() => outboxMessages.id),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    /** The dispatcher holding it, until when: a crashed instance's lease runs out and another takes it. */
+    leaseBy: text('lease_by'),
+    leaseUntil: ts('lease_until'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    deliveredAt: ts('delivered_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.endpointId] }),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.status),
+  ],
+);
+
+/** Every attempt at a delivery: when, the answer's status or the error, a short excerpt of the body. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    messageId: text('message_id').notNull(),
+    endpointId: uuid('endpoint_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: ts('at').notNull(),
+    status: integer('status'),
+    error: text('error'),
+    excerpt: text('excerpt'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.endpointId, t.attempt] })],
+);

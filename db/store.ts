@@ -27,6 +27,7 @@ import type {
   IncidentStore,
   IncidentWrite,
   LockedIncident,
+  OutboxMessage,
   OverdueItem,
   PrincipalRecord,
   Sealed,
@@ -46,6 +47,7 @@ import {
   incidentCheckpoints,
   incidentEvents,
   incidents,
+  outboxMessages,
   principals,
   timers,
   tokens,
@@ -72,6 +74,17 @@ const toTimer = (row: typeof timers.$inferSelect): TimerRow => ({
   dueAt: iso(row.dueAt),
 });
 
+const toOutboxMessage = ({
+  fannedOut: _fanned,
+  ...row
+}: typeof outboxMessages.$inferSelect): OutboxMessage => ({
+  ...row,
+  type: row.type as OutboxMessage['type'],
+  data: row.data as OutboxMessage['data'],
+  details: row.details as OutboxMessage['details'],
+  createdAt: iso(row.createdAt),
+});
+
 function toEvent({ changeXid: _xid, changeSeq: _seq, ...row }: EventSelect): EventRecord {
   return { ...row, occurredAt: iso(row.occurredAt), recordedAt: iso(row.recordedAt) };
 }
@@ -93,6 +106,7 @@ export class PgIncidentStore implements IncidentStore {
         .returning({ changeSeq: incidents.changeSeq });
       await tx.insert(incidentEvents).values(write.event);
       if (write.checkpoint) await tx.insert(incidentCheckpoints).values(write.checkpoint);
+      if (write.outbox.length > 0) await tx.insert(outboxMessages).values(write.outbox);
       if (write.timersToAdd.length > 0)
         await tx.insert(timers).values(withLiveFlag(write.incident, write.timersToAdd));
       return inserted!.changeSeq;
@@ -215,6 +229,15 @@ export class PgIncidentStore implements IncidentStore {
     return rows.map(toCheckpoint);
   }
 
+  async listOutboxMessages(incidentId: string): Promise<OutboxMessage[]> {
+    const rows = await this.db
+      .select()
+      .from(outboxMessages)
+      .where(eq(outboxMessages.incidentId, incidentId))
+      .orderBy(asc(outboxMessages.seq), asc(outboxMessages.createdAt));
+    return rows.map(toOutboxMessage);
+  }
+
   async listTimers(incidentId: string): Promise<TimerRow[]> {
     const rows = await this.db
       .select()
@@ -308,6 +331,18 @@ const snakeTimer = (timer: TimerRow) => ({
   due_at: timer.dueAt,
 });
 
+const snakeMessage = (message: OutboxMessage) => ({
+  id: message.id,
+  seq: message.seq,
+  type: message.type,
+  mode: message.mode,
+  playbook_id: message.playbookId,
+  severity: message.severity,
+  data: message.data,
+  details: message.details,
+  created_at: message.createdAt,
+});
+
 const snakeCheckpoint = (checkpoint: Checkpoint) => ({
   seq: checkpoint.seq,
   hash: checkpoint.hash,
@@ -318,7 +353,8 @@ const snakeCheckpoint = (checkpoint: Checkpoint) => ({
 
 /**
  * The whole advance in one statement (one round trip, atomic on its own): the incident update guarded by
- * the version and change_seq the caller read, the event append, the timer changes and the signed checkpoint of the new head, all conditioned on
+ * the version and change_seq the caller read, the event append, the timer changes, the signed checkpoint of the
+ * new head and the outbox messages, all conditioned on
  * the update having matched. A duplicate Idempotency-Key fails the event insert and so the whole statement.
  * Timer ids re-armed in the same write are left to the upsert: one statement must not touch a row twice.
  */
@@ -326,7 +362,7 @@ function advanceStatement(
   expected: Pick<IncidentRow, 'version' | 'changeSeq'>,
   write: Omit<IncidentWrite, 'event'> & { events: EventRecord[] } & Sealed,
 ) {
-  const { incident, events, checkpoint } = write;
+  const { incident, events, checkpoint, outbox } = write;
   const closed = incident.status === 'closed';
   const add = closed ? [] : write.timersToAdd;
   const addIds = add.map((timer) => timer.timerId);
@@ -365,6 +401,11 @@ function advanceStatement(
       select updated.id, c.seq, c.hash, c.signed_at, c.key_id, c.signature
       from updated, jsonb_to_recordset(${jsonb(checkpoint ? [snakeCheckpoint(checkpoint)] : [])}) as c(seq int,
         hash text, signed_at timestamptz, key_id text, signature text)
+    ), queued as (
+      insert into outbox_messages (id, incident_id, seq, type, mode, playbook_id, severity, data, details, created_at)
+      select m.id, updated.id, m.seq, m.type, m.mode, m.playbook_id, m.severity, m.data, m.details, m.created_at
+      from updated, jsonb_to_recordset(${jsonb(outbox.map(snakeMessage))}) as m(id text, seq int, type text, mode text,
+        playbook_id text, severity text, data jsonb, details jsonb, created_at timestamptz)
     )
     select change_seq from updated`;
 }

@@ -19,6 +19,7 @@ import { playbookRoutes } from './http/routes/playbooks';
 import { sessionRoutes } from './http/routes/session';
 import { streamRoutes } from './http/routes/streams';
 import { tokenRoutes } from './http/routes/tokens';
+import { webhookRoutes } from './http/routes/webhooks';
 
 export type { AppDeps } from './http/context';
 
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', clockRoutes(deps));
   app.route('/', incidentRoutes(deps));
   app.route('/', tokenRoutes(deps));
+  app.route('/', webhookRoutes(deps));
   app.route('/', meRoutes());
   app.route('/', exerciseRoutes(deps));
   app.route('/', streamRoutes(deps));

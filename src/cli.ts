@@ -18,6 +18,8 @@ import {
   type TokenRecord,
   tlpLevels,
   verifyAuditBundle,
+  type WebhookEndpointView,
+  webhookFormats,
 } from './engine';
 import {
   createLogger,
@@ -238,19 +240,29 @@ dbOptions(
   }
 });
 
-/** Runs `work` on the migrated database's token service, then closes the database. */
-async function withTokens<T>(
+/** Runs `work` on the services of the migrated database (sending no webhooks), then closes the database. */
+async function withServices<T>(
   options: { databaseUrl?: string; dataDir?: string },
-  work: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<T>,
+  work: (services: ReturnType<typeof createServices>) => Promise<T>,
 ): Promise<T> {
   const config = configFrom(options);
   const database = await openMigratedDatabase(config);
   try {
-    return await work(createServices(database, config, createLogger('silent')).tokens);
+    return await work(createServices(database, config, createLogger('silent')));
   } finally {
     await database.close();
   }
 }
+
+const withTokens = <T>(
+  options: { databaseUrl?: string; dataDir?: string },
+  work: (tokens: ReturnType<typeof createServices>['tokens']) => Promise<T>,
+) => withServices(options, (services) => work(services.tokens));
+
+const withWebhooks = <T>(
+  options: { databaseUrl?: string; dataDir?: string },
+  work: (webhooks: ReturnType<typeof createServices>['webhooks']) => Promise<T>,
+) => withServices(options, (services) => work(services.webhooks));
 
 const tokenLine = (t: TokenRecord) =>
   [
@@ -297,6 +309,123 @@ dbOptions(
 ).action(async (id: string, options) => {
   const revoked = await withTokens(options, (tokens) => tokens.revokeToken(id));
   process.stdout.write(`${tokenLine(revoked)}\n`);
+});
+
+const webhookLine = (w: WebhookEndpointView) =>
+  [
+    w.id,
+    w.url,
+    w.format,
+    w.active ? 'active' : `disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`,
+    JSON.stringify(w.filters),
+  ].join('\t');
+
+const filterOptions = (command: Command) =>
+  command
+    .option('--type <type...>', 'message types (deadline.passed, clock.changed…) or event types')
+    .option('--playbook <id...>', 'playbook ids')
+    .option('--incident <id...>', 'incident ids')
+    .option('--severity <severity...>', 'severities')
+    .option('--deadline <label...>', 'deadline labels, clock ids or regimes')
+    .option('--exercises', 'exercise messages too (marked EXERCISE)')
+    .addOption(new Option('--format <format>', 'message format').choices(webhookFormats))
+    .option('--details', 'send free text too (notes, event payloads)');
+
+const filtersFrom = (options: Record<string, string[] | boolean | undefined>) => ({
+  ...(options.type && { types: options.type as string[] }),
+  ...(options.playbook && { playbooks: options.playbook as string[] }),
+  ...(options.incident && { incidents: options.incident as string[] }),
+  ...(options.severity && { severities: options.severity as string[] }),
+  ...(options.deadline && { deadlines: options.deadline as string[] }),
+  ...(options.exercises && { modes: ['live' as const, 'exercise' as const] }),
+});
+
+const webhooksCommand = program.command('webhooks').description('webhook endpoints and their dead letters');
+dbOptions(
+  filterOptions(
+    webhooksCommand
+      .command('create')
+      .description('subscribe an endpoint and print its signing secret (shown only once)')
+      .argument('<url>', 'http(s) URL'),
+  ),
+).action(async (url: string, options) => {
+  const created = await withWebhooks(options, (webhooks) =>
+    webhooks.createEndpoint({
+      url,
+      filters: filtersFrom(options),
+      format: options.format,
+      includeDetails: Boolean(options.details),
+    }),
+  );
+  process.stdout.write(`${created.secret}\n`);
+  process.stderr.write(`${webhookLine(created)}\n`);
+});
+dbOptions(
+  webhooksCommand.command('list').description('list endpoints: id, URL, format, state, filters'),
+).action(async (options) => {
+  for (const w of await withWebhooks(options, (webhooks) => webhooks.listEndpoints()))
+    process.stdout.write(`${webhookLine(w)}\n`);
+});
+dbOptions(
+  webhooksCommand.command('enable').description('turn an endpoint (back) on').argument('<id>', 'endpoint id'),
+).action(async (id: string, options) => {
+  process.stdout.write(
+    `${webhookLine(await withWebhooks(options, (w) => w.updateEndpoint(id, { active: true })))}\n`,
+  );
+});
+dbOptions(
+  webhooksCommand
+    .command('disable')
+    .description('turn an endpoint off (its messages wait)')
+    .argument('<id>', 'endpoint id'),
+).action(async (id: string, options) => {
+  process.stdout.write(
+    `${webhookLine(await withWebhooks(options, (w) => w.updateEndpoint(id, { active: false })))}\n`,
+  );
+});
+dbOptions(
+  webhooksCommand
+    .command('delete')
+    .description('delete an endpoint with its deliveries')
+    .argument('<id>', 'endpoint id'),
+).action(async (id: string, options) => {
+  await withWebhooks(options, (w) => w.deleteEndpoint(id));
+});
+dbOptions(
+  webhooksCommand
+    .command('rotate-secret')
+    .description('print a new signing secret; the old one keeps signing beside it for the overlap')
+    .argument('<id>', 'endpoint id')
+    .option('--overlap-hours <hours>', 'how long both sign', '24'),
+).action(async (id: string, options) => {
+  const hours = Number(options.overlapHours);
+  if (!Number.isFinite(hours) || hours < 0 || hours > 168)
+    throw new InvalidArgumentError('--overlap-hours must be between 0 and 168');
+  const rotated = await withWebhooks(options, (w) => w.rotateSecret(id, hours * 3_600_000));
+  process.stdout.write(`${rotated.secret}\n`);
+});
+dbOptions(
+  webhooksCommand
+    .command('dead')
+    .description('the dead letters of an endpoint: message id, attempts, last status or error')
+    .argument('<id>', 'endpoint id'),
+).action(async (id: string, options) => {
+  for (const d of await withWebhooks(options, (w) => w.listMessages(id, 'failed', 500)))
+    process.stdout.write(`${[d.messageId, d.attempts, d.lastStatus ?? d.lastError].join('\t')}\n`);
+});
+dbOptions(
+  webhooksCommand
+    .command('replay')
+    .description('send failed messages again (all, or the ones named), with the same webhook-id')
+    .argument('<id>', 'endpoint id')
+    .argument('[messages...]', 'message ids (default: every failed one)'),
+).action(async (id: string, messages: string[], options) => {
+  const count = await withWebhooks(options, async (w) => {
+    if (messages.length === 0) return w.replayFailed(id);
+    for (const message of messages) await w.retryMessage(id, message);
+    return messages.length;
+  });
+  process.stdout.write(`${count} queued\n`);
 });
 
 const principal = program.command('principal').description('the people and services tokens belong to');

@@ -47,6 +47,12 @@ const schema = z
     HOLDFAST_OIDC_ROLE_MAP: z.string().default(''),
     /** Where users reach this server (`https://holdfast.example.com`) when a proxy stands in front; default: the request's own URL. */
     HOLDFAST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Private or loopback addresses and networks webhooks may reach (`127.0.0.1,10.1.0.0/16`); default none. */
+    HOLDFAST_WEBHOOK_ALLOW: z.string().default(''),
+    /** How long a webhook POST may take before it counts as failed (and is retried). */
+    HOLDFAST_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** How often each instance looks for webhook messages to send (it also looks at once after its own writes). */
+    HOLDFAST_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, issues) => {

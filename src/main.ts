@@ -8,6 +8,7 @@ import { type Database, openDatabase } from '../db/client';
 import { rehearsalStore } from '../db/rehearsal';
 import { readServerTime } from '../db/server-time';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
+import { PgWebhookStore } from '../db/webhook-store';
 import { playbooks } from '../playbooks';
 import { type AppDeps, createApp } from './app';
 import type { Config } from './config';
@@ -15,9 +16,11 @@ import {
   builtInRoles,
   createAudit,
   createChangeHub,
+  createDispatcher,
   createEngine,
   createSessions,
   createTokenService,
+  createWebhookService,
   type Keyring,
   PlaybookRegistry,
   startDatabaseClock,
@@ -32,6 +35,7 @@ import { createOidc, type Oidc, parseRoleMap } from './http/oidc';
 import { closeIfBodyUnread } from './http/unread-body';
 import { keyLocation, openKeyring } from './signing-keys';
 import { createExerciseService, type ExerciseLimits } from './tabletop';
+import { createWebhookSender } from './webhook-sender';
 
 export type Logger = pino.Logger;
 
@@ -156,8 +160,15 @@ export function createServices(
     keyring,
     versions,
     limits,
-    onCommitted: metrics.observeCommitted,
+    onCommitted: (incident, events) => {
+      metrics.observeCommitted(incident, events);
+      // Every event sends outbox messages: deliver them now rather than at the next poll.
+      dispatcher.wake();
+    },
   });
+  const webhookStore = new PgWebhookStore(database.db);
+  const webhooks = createWebhookService({ store: webhookStore, now, newId: randomUUID });
+  const dispatcher = webhookDispatcher(webhookStore, config, now, logger);
   const changes = createChangeHub({
     store: new PgChangeStore(database.db),
     feed: new PgChangeFeed(database),
@@ -197,6 +208,7 @@ export function createServices(
     registry,
     tokens,
     exercises,
+    webhooks,
     changes,
     sessions,
     keyring,
@@ -220,7 +232,51 @@ export function createServices(
     tokens,
     recorder: requestRecorder({ metrics, log: logger }),
   });
-  return { registry, tokens, sessions, engine, app, metrics, changes, keyring, audit, answerKnownPoll };
+  return {
+    registry,
+    tokens,
+    sessions,
+    engine,
+    app,
+    metrics,
+    changes,
+    keyring,
+    audit,
+    answerKnownPoll,
+    webhooks,
+    dispatcher,
+  };
+}
+
+/**
+ * This instance's webhook dispatcher; `start` runs it (serve does). `wake` before `start` does nothing, so the
+ * CLI's services never send.
+ */
+function webhookDispatcher(store: PgWebhookStore, config: Config, now: Clock, logger: Logger) {
+  const dispatcher = createDispatcher({
+    store,
+    send: createWebhookSender({
+      allow: config.HOLDFAST_WEBHOOK_ALLOW,
+      timeoutMs: config.HOLDFAST_WEBHOOK_TIMEOUT_MS,
+    }),
+    now,
+    holder: `instance:${randomUUID()}`,
+    baseUrl: config.HOLDFAST_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+    leaseMs: config.HOLDFAST_WEBHOOK_TIMEOUT_MS * 3,
+    onError: (error) => logger.error({ err: error }, 'webhook dispatcher failed; retrying'),
+  });
+  let running: ReturnType<typeof dispatcher.start> | null = null;
+  return {
+    drain: dispatcher.drain,
+    wake: () => running?.wake(),
+    start() {
+      running ??= dispatcher.start(config.HOLDFAST_WEBHOOK_POLL_MS);
+    },
+    stop: async () => {
+      await running?.stop();
+      running = null;
+    },
+  };
 }
 
 /**
@@ -285,7 +341,7 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
     boundMs: clock.boundMs,
     firesTimers: clock.withinBound(),
   }));
-  const { tokens, engine, changes } = services;
+  const { tokens, engine, changes, dispatcher } = services;
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
   if (firstAdmin) {
@@ -316,10 +372,12 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
     onError: (error) => logger.error({ err: error }, 'timer worker failed; retrying'),
     onFired: (incidents) => logger.debug({ incidents }, 'timers fired'),
   });
+  dispatcher.start();
   return {
     url,
     port,
     close: async () => {
+      await dispatcher.stop();
       await timerWorker.stop();
       clock.stop();
       await changes.stop();

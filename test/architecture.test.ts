@@ -28,7 +28,8 @@ const areaOf = (file: string): Area | null => {
   if (path.startsWith('db/')) return 'db';
   if (path === 'src/app.ts') return 'app';
   if (path === 'src/config.ts') return 'config';
-  if (path === 'src/main.ts' || path === 'src/cli.ts' || path === 'src/signing-keys.ts') return 'composition';
+  if (['src/main.ts', 'src/cli.ts', 'src/signing-keys.ts', 'src/webhook-sender.ts'].includes(path))
+    return 'composition';
   return null;
 };
 
@@ -53,7 +54,7 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
   config: { areas: [], packages: ['zod'] },
   composition: {
     areas: ['composition', 'db', 'engine', 'http', 'app', 'config', 'playbooks', 'playbook-kit', 'tabletop'],
-    packages: ['@hono/', 'commander', 'pino', 'cli-progress', 'node:'],
+    packages: ['@hono/', 'commander', 'pino', 'cli-progress', 'node:', 'standardwebhooks'],
   },
   dashboard: { areas: [], packages: [] },
   tabletop: {

@@ -104,7 +104,38 @@ export type {
   IncidentMode,
   IncidentRow,
   IncidentWrite,
+  OutboxMessage,
+  OutboxMessageType,
   PrincipalRecord,
   TimerRow,
   TokenRecord,
 } from './types';
+export {
+  createDispatcher,
+  type DispatcherDeps,
+  type OutboundRequest,
+  type OutboundResult,
+  type Send,
+} from './webhook-dispatcher';
+export { renderMessage } from './webhook-formats';
+export {
+  type CreateEndpointCommand,
+  checkEndpointUrl,
+  createWebhookService,
+  type DeliveryStatus,
+  DISABLE_AFTER_FAILING_MS,
+  type IncidentNotification,
+  matches,
+  nextAttemptAt,
+  RETRY_SCHEDULE_MS,
+  type UpdateEndpointCommand,
+  type WebhookAttempt,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEndpointView,
+  type WebhookFilters,
+  type WebhookFormat,
+  type WebhookService,
+  type WebhookStore,
+  webhookFormats,
+} from './webhooks';

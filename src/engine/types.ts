@@ -108,12 +108,42 @@ export interface LockedIncident {
 }
 
 /**
- * A write with the signed checkpoint of the head it leaves, stored in the same transaction (null when it
- * appends no event, so the head does not move).
+ * A write with the signed checkpoint of the head it leaves (null when it appends no event, so the head does not
+ * move) and the outbox messages its events send, all stored in the same transaction as the events: a message
+ * exists if and only if its event does.
  */
 export interface Sealed {
   checkpoint: Checkpoint | null;
+  outbox: OutboxMessage[];
 }
+
+/** What a subscription may hear of a committed write (`outbox.ts`); delivered by the webhook dispatcher. */
+export interface OutboxMessage {
+  /** `msg_…`: the `webhook-id` of every delivery of it. */
+  id: string;
+  incidentId: string;
+  /** The event it came with. */
+  seq: number;
+  type: OutboxMessageType;
+  mode: IncidentMode;
+  playbookId: string;
+  severity: string;
+  /** The thin facts every subscription gets: ids, types, labels, due times, state. */
+  data: Record<string, unknown>;
+  /** Free text (notes, event payloads), sent only to subscriptions that ask for it. */
+  details: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+export type OutboxMessageType =
+  | 'incident.opened'
+  | 'incident.event'
+  | 'incident.closed'
+  | 'deadline.passed'
+  | 'deadline.reminder'
+  | 'incident.escalated'
+  | 'incident.overdue'
+  | 'clock.changed';
 
 /** What the engine needs from storage (implemented in db/). */
 export interface IncidentStore {
@@ -132,6 +162,8 @@ export interface IncidentStore {
   listTimers(incidentId: string): Promise<TimerRow[]>;
   /** The incident's signed checkpoints, in seq order. */
   listCheckpoints(incidentId: string): Promise<Checkpoint[]>;
+  /** The outbox messages the incident's writes sent, in seq order (then in the order written). */
+  listOutboxMessages(incidentId: string): Promise<OutboxMessage[]>;
   /**
    * The unit of work of timers and clock moves: locks the picked incident, hands it and its due timers to
    * `work`, and writes what `work` returns in the same transaction: the timer changes always, the events and

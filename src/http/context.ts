@@ -7,6 +7,7 @@ import type {
   PlaybookRegistry,
   Sessions,
   TokenService,
+  WebhookService,
 } from '../engine';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
@@ -19,6 +20,8 @@ export interface AppDeps {
   registry: PlaybookRegistry;
   tokens: TokenService;
   exercises: ExerciseService;
+  /** Webhook endpoints and their dead letters (`/v1/webhooks`). */
+  webhooks: WebhookService;
   /** The checkpoint signing key and the public keys it trusts (`GET /v1/keys`). */
   keyring: Keyring;
   /** This instance's view of committed changes: streams and `?since`. */

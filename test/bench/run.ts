@@ -6,6 +6,7 @@ import { benchPolling } from './polling';
 import { benchTabletop } from './tabletop';
 import { type BenchTarget, openBenchTarget } from './target';
 import { benchTimers } from './timers';
+import { benchWebhooks } from './webhooks';
 
 /**
  * `npm run bench`: figures measured against floors taken in the same run, printed and written to
@@ -16,6 +17,7 @@ import { benchTimers } from './timers';
  */
 const serverUrl = process.env.DATABASE_URL || undefined;
 const timerCount = Number(process.env.BENCH_TIMERS ?? 10_000);
+const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? 10_000);
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const wanted = (name: string) => !only || only.includes(name);
 const log = (line: string) => console.log(line);
@@ -40,6 +42,9 @@ const timers = wanted('timers')
 const facilitator = wanted('facilitator')
   ? await on('facilitator', (target) => benchFacilitator(target, log))
   : undefined;
+const webhooks = wanted('webhooks')
+  ? await on('webhooks', (target) => benchWebhooks(target, webhookCount, log))
+  : undefined;
 const machine = {
   cpus: cpus().length,
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -55,12 +60,14 @@ const result = {
   tabletop,
   polling,
   facilitator,
+  webhooks,
 };
 if (timers) console.table(timers);
 if (tabletop) console.table({ ...tabletop, runs: undefined });
 if (polling) console.table(polling);
 if (advance) console.table({ ...advance, hotIncidentStatuses: JSON.stringify(advance.hotIncidentStatuses) });
 if (facilitator) console.table(facilitator);
+if (webhooks) console.table(webhooks);
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
 console.log('written to bench-results/latest.json');

@@ -18,7 +18,7 @@ export interface TimerBenchResult {
   ratioToFloor: number;
 }
 
-const percentile = (sorted: number[], p: number) =>
+export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** The floor: one client doing `count` single-row versioned UPDATEs on distinct rows, one after another. */

@@ -7,6 +7,7 @@ import type {
   IncidentRow,
   IncidentStore,
   IncidentWrite,
+  OutboxMessage,
   Sealed,
   TimerRow,
 } from '../../src/engine/types';
@@ -79,14 +80,32 @@ const sealOf = (incident: IncidentRow): Checkpoint =>
     signedAt: incident.updatedAt,
   });
 
-/** The first write of an incident: the row, its first event and its timers, sealed. */
-const firstWrite = (incident: IncidentRow, timersToAdd: TimerRow[] = []): IncidentWrite & Sealed => ({
-  incident,
-  event: eventRecord(incident.id, 1),
-  timersToAdd,
-  timerIdsToRemove: [],
-  checkpoint: sealOf(incident),
+/** The outbox message an event sends. */
+const messageOf = (incident: IncidentRow, event: EventRecord): OutboxMessage => ({
+  id: `msg_${randomUUID().replaceAll('-', '')}`,
+  incidentId: incident.id,
+  seq: event.seq,
+  type: event.seq === 1 ? 'incident.opened' : 'incident.event',
+  mode: incident.mode,
+  playbookId: incident.playbookId,
+  severity: incident.severity,
+  data: { event: { seq: event.seq, type: event.type } },
+  details: event.note === null ? null : { note: event.note },
+  createdAt: event.recordedAt,
 });
+
+/** The first write of an incident: the row, its first event and its timers, sealed, and its message. */
+const firstWrite = (incident: IncidentRow, timersToAdd: TimerRow[] = []): IncidentWrite & Sealed => {
+  const event = eventRecord(incident.id, 1);
+  return {
+    incident,
+    event,
+    timersToAdd,
+    timerIdsToRemove: [],
+    checkpoint: sealOf(incident),
+    outbox: [messageOf(incident, event)],
+  };
+};
 
 /** The next write of `row`: one version on, one event, the timer changes, the checkpoint of its head. */
 function nextWrite(
@@ -96,16 +115,18 @@ function nextWrite(
 ): IncidentWrite & Sealed {
   const version = row.version + 1;
   const incident = { ...row, version, headHash: `h${version}`, updatedAt: at(version), ...change };
+  const event = eventRecord(row.id, version, {
+    occurredAt: at(version),
+    recordedAt: at(version),
+    ...timers.event,
+  });
   return {
     incident,
     checkpoint: sealOf(incident),
-    event: eventRecord(row.id, version, {
-      occurredAt: at(version),
-      recordedAt: at(version),
-      ...timers.event,
-    }),
+    event,
     timersToAdd: timers.add ?? [],
     timerIdsToRemove: timers.remove ?? [],
+    outbox: [messageOf(incident, event)],
   };
 }
 
@@ -130,6 +151,7 @@ const fireAll =
     return {
       incident: fired,
       checkpoint: events.length > 0 ? sealOf(fired) : null,
+      outbox: events.map((event) => messageOf(fired, event)),
       events,
       timersToAdd: [],
       timerIdsToRemove: due.map((t) => t.timerId),
@@ -330,6 +352,47 @@ for (const backend of storageBackends) {
       expect(await store.listCheckpoints(randomUUID())).toEqual([]);
     });
 
+    it('stores the outbox messages of a write with its events: none when the write does not commit', async () => {
+      const opening = firstWrite(incidentRow());
+      await store.insertIncident(opening);
+      const row = (await store.getIncident(opening.incident.id))!;
+      const second = nextWrite(
+        row,
+        {},
+        { add: [timer(row.id, 'a', at(10))], event: { note: 'called legal' } },
+      );
+      expect((await store.commitAdvance(row, second)).status).toBe('committed');
+      // Lost races, a repeated Idempotency-Key and a unit of work that throws write no message.
+      expect((await store.commitAdvance(row, nextWrite(row))).status).toBe('version_conflict');
+      const current = (await store.getIncident(row.id))!;
+      const keyed = { event: { idempotencyKey: 'k', requestHash: 'r' } };
+      expect((await store.commitAdvance(current, nextWrite(current, {}, keyed))).status).toBe('committed');
+      const again = (await store.getIncident(row.id))!;
+      expect((await store.commitAdvance(again, nextWrite(again, {}, keyed))).status).toBe(
+        'idempotency_conflict',
+      );
+      await expect(
+        store.withLockedIncident({ id: row.id, dueBy: at(60) }, () => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      const fired = await store.withLockedIncident({ dueBy: at(60) }, fireAll());
+      expect(fired?.version).toBe(4);
+
+      const messages = await store.listOutboxMessages(row.id);
+      expect(messages.map((m) => [m.seq, m.type])).toEqual([
+        [1, 'incident.opened'],
+        [2, 'incident.event'],
+        [3, 'incident.event'],
+        [4, 'incident.event'],
+      ]);
+      expect(messages[0]).toEqual({ ...opening.outbox[0], createdAt: '2026-03-08T10:00:00.000Z' });
+      expect(messages[1]).toEqual(second.outbox[0]);
+      const events = await store.listEvents(row.id, 0, 10);
+      expect(events.map((e) => e.seq)).toEqual(messages.map((m) => m.seq));
+      expect(await store.listOutboxMessages(randomUUID())).toEqual([]);
+    });
+
     it('applies the timer changes of a write: re-armed ids replaced, removed ids deleted, none once closed', async () => {
       const row = await open({}, (id) => [
         timer(id, 'a', at(60)),
@@ -405,6 +468,7 @@ for (const backend of storageBackends) {
           incident: { ...incident, version: 99, state: { changed: true } },
           events: [],
           checkpoint: null,
+          outbox: [],
           timersToAdd: [timer(row.id, 'new', at(30))],
           timerIdsToRemove: due.map((t) => t.timerId),
         })),

@@ -176,9 +176,14 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
     return outcome.status === 'committed' ? committed(prepared, outcome.changeSeq) : null;
   }
 
-  /** Stores the write, with the signed checkpoint of its new head, if the row is still current. */
-  function commit(row: IncidentRow, { write }: Prepared) {
-    return store.commitAdvance(row, { ...write, checkpoint: ctx.seal(write.incident) });
+  /** Stores the write, its outbox messages and the signed checkpoint of its new head, if the row is still current. */
+  function commit(row: IncidentRow, { write, result }: Prepared) {
+    const effects = (result?.effects ?? []).map((effect) => ({ ...effect, at: write.event.occurredAt }));
+    return store.commitAdvance(row, {
+      ...write,
+      checkpoint: ctx.seal(write.incident),
+      outbox: ctx.outbox(row, write.incident, [write.event], effects),
+    });
   }
 
   function committed({ write, result }: Prepared, changeSeq: number): AppliedEvent {

@@ -57,6 +57,7 @@ export function clock(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
           ...firing,
           incident: { ...firing.incident, clockNow },
           checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null,
+          outbox: ctx.outbox(incident, firing.incident, events, firing.effects),
         };
       });
       if (!moved) throw new Refusal('not_found', `no incident ${incidentId}`);

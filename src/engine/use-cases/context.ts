@@ -2,10 +2,12 @@ import type { Actor } from '../../playbook-kit';
 import { VersionCache } from '../changes';
 import type { Checkpoint, Keyring } from '../checkpoints';
 import { Refusal } from '../errors';
+import type { Effect } from '../kernel';
 import { defaultIncidentLimits, type IncidentLimits } from '../limits';
+import { outboxMessages } from '../outbox';
 import { canSeeMode } from '../policy';
 import type { PlaybookRegistry } from '../registry';
-import type { EventRecord, IncidentRow, IncidentStore } from '../types';
+import type { EventRecord, IncidentRow, IncidentStore, OutboxMessage } from '../types';
 import { WriteCache } from '../write-cache';
 
 export interface EngineDeps {
@@ -61,6 +63,22 @@ export function useCaseContext(deps: EngineDeps) {
         hash: incident.headHash,
         signedAt: deps.now().toISOString(),
       });
+    },
+    /** The outbox messages a write of `events` (turning `before` into `after`) sends, stored with it. */
+    outbox(
+      before: IncidentRow | null,
+      after: IncidentRow,
+      events: EventRecord[],
+      effects: Effect[],
+    ): OutboxMessage[] {
+      return outboxMessages(
+        registry.get(after.playbookId, after.playbookVersion),
+        before,
+        after,
+        events,
+        effects,
+        deps.newId,
+      );
     },
     /** Records a committed write: its version for If-None-Match, its events for the metrics. */
     announce(incident: IncidentRow, events: EventRecord[]) {

@@ -44,7 +44,11 @@ export function start(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
       },
       ctx.limits,
     );
-    const changeSeq = await ctx.store.insertIncident({ ...write, checkpoint: ctx.seal(write.incident) });
+    const changeSeq = await ctx.store.insertIncident({
+      ...write,
+      checkpoint: ctx.seal(write.incident),
+      outbox: ctx.outbox(null, write.incident, [write.event], write.effects),
+    });
     const incident = { ...write.incident, changeSeq };
     ctx.writeCache.remember(incident);
     ctx.announce(incident, [write.event]);

@@ -22,7 +22,11 @@ export function timers(ctx: UseCaseContext) {
         const written = await ctx.store.withLockedIncident({ dueBy: now }, ({ incident, due }) => {
           const firing = fire(ctx.definitionOf(incident), incident, due, now, now, FIRES_PER_UNIT);
           events = firing.events;
-          return { ...firing, checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null };
+          return {
+            ...firing,
+            checkpoint: events.length > 0 ? ctx.seal(firing.incident) : null,
+            outbox: ctx.outbox(incident, firing.incident, events, firing.effects),
+          };
         });
         if (!written) return;
         ctx.writeCache.remember(written);
