@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type ErrorCode, errorCodes, principalKinds } from '../engine';
+import { anchorKinds } from '../playbook-kit';
 
 /** Ids that are not UUIDs cannot exist; routes answer them with 404 before touching the database. */
 export const isUuid = (id: string): boolean =>
@@ -74,6 +75,21 @@ export const IncidentSchema = z
       description: 'Something fell due with its step not done: a playbook deadline or a notification clock',
     }),
     overdueItems: z.array(OverdueItemSchema),
+    clocksNotStarted: z
+      .array(
+        z.object({
+          id: z.string(),
+          regime: z.string(),
+          label: z.string(),
+          anchor: z.enum(anchorKinds),
+          reason: z.string(),
+        }),
+      )
+      .openapi({
+        description:
+          "Notification clocks whose regime applies to the incident's jurisdictions but which never started: " +
+          'their anchor was never recorded (record it with anchor.recorded or the step that owns it)',
+      }),
     state: z.unknown(),
     active: z.array(ActiveStateSchema),
     allowedEvents: z.array(AllowedEventSchema),
@@ -311,7 +327,7 @@ export const NotificationClockSchema = z
     regime: z.string(),
     label: z.string(),
     jurisdictions: z.array(z.string()),
-    anchor: z.enum(['aware', 'determined', 'knew', 'discovered', 'material', 'payment']),
+    anchor: z.enum(anchorKinds).openapi({ description: 'The recorded fact the clock counts from' }),
     deadline: z.object({
       kind: z.enum(['hours', 'calendar_days', 'business_days', 'soft']),
       amount: z.number().optional(),

@@ -1,8 +1,36 @@
 import { addCalendarDays, countBusinessDays, type PublicHoliday } from './business-days';
 import { addMs, hours } from './time';
 
-/** The event a clock counts from (domain reference §3.1). */
-export type ClockAnchor = 'aware' | 'determined' | 'knew' | 'discovered' | 'material' | 'payment';
+/**
+ * The moments the law counts from (domain reference §3.1): each a fact recorded with its own time, never one
+ * event standing for several.
+ */
+export const clockAnchors = {
+  aware: 'Aware of a personal-data breach (GDPR, UK GDPR, state laws: reasonable certainty it happened)',
+  knew: 'Knew of the situation, even as a possibility (APPI 知った, PPC guidelines)',
+  discovered:
+    'Discovered: first known, or would have been known with reasonable diligence (HIPAA, card brands)',
+  determined: 'Breach of security safeguards determined to pose a real risk of significant harm (PIPEDA)',
+  notifiable: 'Notifiable cybersecurity event determined to have occurred (NYDFS 500.17(a))',
+  material: 'Incident determined to be material (SEC Form 8-K Item 1.05)',
+  classified: 'Incident classified as major or significant (DORA, NIS2)',
+  payment: 'Ransom or extortion payment made',
+} as const;
+
+/** The event a clock counts from (see `clockAnchors`). */
+export type ClockAnchor = keyof typeof clockAnchors;
+
+/** Every anchor, in the order of `clockAnchors`. */
+export const anchorKinds = Object.keys(clockAnchors) as [ClockAnchor, ...ClockAnchor[]];
+
+/**
+ * What a breach determination implies at the latest: whoever determined a breach knew of it (APPI), had
+ * discovered it (HIPAA) and had determined that a notifiable event occurred (NYDFS). An earlier record of those
+ * anchors keeps its own time; a missing one is recorded at the determination.
+ */
+export const impliedAnchors: Readonly<Partial<Record<ClockAnchor, readonly ClockAnchor[]>>> = {
+  determined: ['knew', 'discovered', 'notifiable'],
+};
 
 export type ClockDeadline =
   | { kind: 'hours'; amount: number }
@@ -243,7 +271,7 @@ export const notificationClocks: readonly NotificationClock[] = [
     jurisdictions: ['US-NY-DFS'],
     regime: 'NYDFS',
     label: 'NYDFS notice to the Superintendent (72 h after determining)',
-    anchor: 'determined',
+    anchor: 'notifiable',
     deadline: { kind: 'hours', amount: 72 },
     recipient: 'NY Superintendent of Financial Services',
     condition: 'Notifiable cybersecurity incident at the covered entity, affiliates or service providers',

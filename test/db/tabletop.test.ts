@@ -94,7 +94,9 @@ describe('the JJ Meds exercise', () => {
     expect(report.responses.find((r) => r.id === 'E7.1')).toMatchObject({ status: 'missed' });
     expect(report.clocks.find((c) => c.regime === 'PIPEDA')).toMatchObject({
       status: 'never_started',
-      finding: 'breach determination never recorded: this clock never started',
+      finding: expect.stringMatching(
+        /^PIPEDA applied to the incident but this clock never started: its anchor \(Breach of security safeguards determined.*\) was never recorded$/,
+      ),
     });
     expect(report.improvements.map((i) => i.issue).join('\n')).toContain('E2.1 missed');
     expect(reportMarkdown(report, 'now')).toContain('came before evidence "system_image"');

@@ -13,16 +13,23 @@ describe('context facts: what holdfast reads from a playbook context, declared o
         {
           openedAt: '2026-01-01T00:00:00.000Z',
           clocks: { a: clock('a', 'overdue') },
+          anchors: { aware: { at: '2026-01-01T01:00:00.000Z', by: 'breach.aware', implied: false } },
           jurisdictions: ['US', 7],
         },
       ),
     ).toEqual({
       openedAt: '2026-01-01T00:00:00.000Z',
       clocks: [clock('a', 'overdue')],
+      anchors: { aware: { at: '2026-01-01T01:00:00.000Z', by: 'breach.aware', implied: false } },
       jurisdictions: ['US'],
     });
     for (const junk of [null, 'text', 42, [], { openedAt: 5, clocks: 'x', jurisdictions: 'US' }]) {
-      expect(contextFacts({}, junk)).toEqual({ openedAt: null, clocks: [], jurisdictions: null });
+      expect(contextFacts({}, junk)).toEqual({
+        openedAt: null,
+        clocks: [],
+        anchors: {},
+        jurisdictions: null,
+      });
     }
   });
 
@@ -31,6 +38,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
       contextFacts: (context: unknown) => ({
         openedAt: (context as { began: string }).began,
         clocks: (context as { duties: TrackedClock[] }).duties,
+        anchors: {},
         jurisdictions: ['JP'],
       }),
     };
@@ -42,6 +50,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
     expect(contextFacts(declared, context)).toEqual({
       openedAt: '2026-02-02T00:00:00.000Z',
       clocks: [clock('d', 'running')],
+      anchors: {},
       jurisdictions: ['JP'],
     });
   });

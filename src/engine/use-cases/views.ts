@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { type Actor, contextFacts } from '../../playbook-kit';
+import { type Actor, contextFacts, type UnstartedClock, unstartedClocks } from '../../playbook-kit';
 import { Refusal } from '../errors';
 import { timerEventType } from '../kernel';
 import {
@@ -28,6 +28,8 @@ export interface IncidentView {
   overdue: boolean;
   /** What fell due with its step not done, earliest first (`docs/decisions.md`, the overdue model). */
   overdueItems: OverdueItem[];
+  /** Clocks whose regime applies to the incident but which never started: their anchor was never recorded. */
+  clocksNotStarted: UnstartedClock[];
   state: unknown;
   active: ActiveState[];
   allowedEvents: AllowedEvent[];
@@ -53,6 +55,7 @@ export function views(ctx: UseCaseContext) {
     const snapshot = restored ?? restoreSnapshot(definition, row.snapshot);
     const timers = await store.listTimers(row.id);
     const open = row.status === 'open';
+    const facts = contextFacts(definition, snapshot.context);
     return {
       id: row.id,
       playbookId: row.playbookId,
@@ -63,11 +66,16 @@ export function views(ctx: UseCaseContext) {
       status: row.status,
       overdue: row.overdue,
       overdueItems: open
-        ? overdueItems(row.overdueItems, contextFacts(definition, snapshot.context).clocks).map((item) => ({
+        ? overdueItems(row.overdueItems, facts.clocks).map((item) => ({
             ...item,
             id: publicTimerId(item.id),
           }))
         : [],
+      clocksNotStarted: unstartedClocks(
+        Object.fromEntries(facts.clocks.map((clock) => [clock.id, clock])),
+        facts.jurisdictions ?? [],
+        facts.anchors,
+      ),
       state: row.state,
       active: open ? activeStates(definition, snapshot) : [],
       allowedEvents: open ? allowedEvents(definition, snapshot, callerRoles, ctx.incidentNow(row)) : [],
