@@ -28,6 +28,63 @@ describe('the notification-clock library over HTTP', () => {
     });
   });
 
+  it('lists at least 40 clocks over at least 15 jurisdictions, each with its exact citation, filing and verification', async () => {
+    const { body } = await ctx.admin.request('GET', '/v1/clocks');
+    const items = body.items as {
+      id: string;
+      jurisdictions: string[];
+      citation: string;
+      filing: string;
+      basis: string;
+      enabled: boolean;
+      verifiedOn: string | null;
+      verification: string | null;
+    }[];
+    expect(items.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(items.flatMap((c) => c.jurisdictions)).size).toBeGreaterThanOrEqual(15);
+    for (const c of items) {
+      expect(c.citation.length, c.id).toBeGreaterThan(5);
+      expect(c.filing.length, c.id).toBeGreaterThan(5);
+      expect(['law', 'policy'], c.id).toContain(c.basis);
+      // A figure never checked against its primary source says so.
+      if (c.verifiedOn === null) expect(c.verification, c.id).toMatch(/not|Not/);
+    }
+    expect(items.filter((c) => !c.enabled).map((c) => c.id)).toEqual([
+      'circia-incident',
+      'circia-ransom-payment',
+    ]);
+    expect(items.find((c) => c.id === 'sec-8k-105')).toMatchObject({ cutOff: '17:30' });
+  });
+
+  it('answers a due time for every clock of the library, after its anchor', async () => {
+    const anchorAt = '2027-01-15T16:00:00-05:00'; // a Friday before MLK Day, in New York
+    const { body } = await ctx.admin.request('GET', '/v1/clocks');
+    for (const { id } of body.items as { id: string }[]) {
+      const answer = await due(
+        id,
+        `anchorAt=${encodeURIComponent(anchorAt)}&timeZone=Europe/London&country=GB`,
+      );
+      expect(answer.status, id).toBe(200);
+      expect(answer.body.clockId).toBe(id);
+      expect(Date.parse(answer.body.dueAt), id).toBeGreaterThan(Date.parse(anchorAt));
+    }
+    // Brazil's 3 business days skip the weekend in Brasília time; Vermont's 14 skip MLK Day 2027.
+    expect(
+      (await due('br-lgpd-anpd', `anchorAt=${encodeURIComponent(anchorAt)}&timeZone=Europe/London`)).body,
+    ).toMatchObject({
+      dueAt: '2027-01-21T02:59:59.999Z',
+      calendar: { region: 'BR', timeZone: 'America/Sao_Paulo' },
+    });
+    const vermont = await due(
+      'us-vt-attorney-general',
+      `anchorAt=${encodeURIComponent(anchorAt)}&timeZone=Asia/Tokyo`,
+    );
+    expect(vermont.body.calendar.holidaysSkipped).toEqual([
+      { date: '2027-01-18', name: 'Martin Luther King Jr. Day' },
+    ]);
+    expect(vermont.body.dueAt).toBe('2027-02-06T04:59:59.999Z'); // Fri 5 Feb, the 14th business day
+  });
+
   it("computes a due time in the regulator's calendar and names the holidays it skipped", async () => {
     const { status, body } = await due(
       'sec-8k-105',
@@ -37,7 +94,7 @@ describe('the notification-clock library over HTTP', () => {
     expect(body).toEqual({
       clockId: 'sec-8k-105',
       anchorAt: '2027-01-14T15:00:00.000Z',
-      dueAt: '2027-01-22T04:59:59.999Z',
+      dueAt: '2027-01-21T22:30:00.000Z',
       deadline: { kind: 'business_days', amount: 4 },
       policyDefault: false,
       calendar: {

@@ -216,7 +216,7 @@ describe('playbook kit', () => {
   describe('regulator.not_required', () => {
     it("marks the regime's running clocks not required and stops their timers", () => {
       const d = opened().send('breach.aware', { rationale: 'Personal data was read.' });
-      expect(states(d)).toEqual({ 'gdpr-art33': 'running' });
+      expect(states(d)).toEqual({ 'gdpr-art33': 'running', 'gdpr-art34': 'running' });
       d.send('regulator.not_required', {
         regime: 'GDPR',
         option: 'not_reportable',
@@ -252,6 +252,7 @@ describe('playbook kit', () => {
       d.send('regulator.reported', { regime: 'Card brands' }).send('regulator.reported', {
         regime: 'Visa WTDIC',
       });
+      d.send('regulator.reported', { regime: 'Mastercard' });
       expect(d.in('settled.waiting')).toBe(true); // GDPR still runs
       d.send('regulator.not_required', {
         regime: 'GDPR',
