@@ -50,6 +50,7 @@ describe('the notification-clock library over HTTP', () => {
       if (c.verifiedOn === null) expect(c.verification, c.id).toMatch(/not|Not/);
     }
     expect(items.filter((c) => !c.enabled).map((c) => c.id)).toEqual([
+      'pipeda-record',
       'circia-incident',
       'circia-ransom-payment',
     ]);
@@ -162,5 +163,64 @@ describe('the notification-clock library over HTTP', () => {
       expect(answer.status).toBe(200);
     }
     expect((await ctx.admin.request('GET', '/v1/clocks', { token: null })).status).toBe(401);
+  });
+});
+
+describe('clock anchors on an incident over HTTP', () => {
+  const opened = '2026-12-01T00:00:00.000Z';
+  const input = {
+    demand: {
+      receivedAt: opened,
+      channel: 'email',
+      claimedAssets: ['member records'],
+      proofOfAccess: false,
+      threatenedActions: ['publish_internet'],
+      amount: 1000,
+      currency: 'USD',
+    },
+    organisation: { name: 'JJ Meds', country: 'CA' },
+    jurisdictions: ['CA', 'EU', 'US-SEC'],
+    timeZone: 'America/Toronto',
+  };
+
+  it('records an anchor with its earlier time, refuses one after the event, and names the clocks never started', async () => {
+    const created = await ctx.admin.request('POST', '/v1/incidents', {
+      body: { playbookId: 'ransom-demand', title: 'Anchors', input },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const send = (body: object) => ctx.admin.request('POST', `/v1/incidents/${id}/events`, { body });
+    const notStarted = (incident: { clocksNotStarted: { id: string; reason: string }[] }) =>
+      incident.clocksNotStarted.map((c) => c.id);
+    expect(notStarted(created.body)).toEqual(
+      expect.arrayContaining(['gdpr-art33', 'pipeda-opc', 'sec-8k-105']),
+    );
+
+    const future = await send({
+      type: 'anchor.recorded',
+      payload: { anchor: 'aware', anchorAt: '2026-12-02T00:00:00Z', rationale: 'Not yet known.' },
+    });
+    expect(future.status).toBeGreaterThanOrEqual(400);
+    expect(future.status).toBeLessThan(500);
+
+    const aware = await send({
+      type: 'anchor.recorded',
+      payload: {
+        anchor: 'aware',
+        anchorAt: '2026-11-30T18:00:00-05:00',
+        rationale: 'The SOC saw the export.',
+      },
+    });
+    expect(aware.status, JSON.stringify(aware.body)).toBe(200);
+    const incident = (await ctx.admin.request('GET', `/v1/incidents/${id}`)).body;
+    expect(incident.context.clocks['gdpr-art33']).toMatchObject({
+      anchor: 'aware',
+      anchorAt: '2026-11-30T23:00:00.000Z', // before the incident was opened
+      dueAt: '2026-12-03T23:00:00.000Z',
+    });
+    expect(notStarted(incident)).not.toContain('gdpr-art33');
+    expect(incident.clocksNotStarted.find((c: { id: string }) => c.id === 'sec-8k-105').reason).toMatch(
+      /determined to be material.*was never recorded/,
+    );
   });
 });
