@@ -580,6 +580,8 @@ const deadlineText = (deadline: ClockDeadline): string => {
       return `${deadline.amount} calendar days`;
     case 'business_days':
       return `${deadline.amount} business days`;
+    case 'months':
+      return `${deadline.amount} month${deadline.amount === 1 ? '' : 's'}`;
     case 'soft':
       return `soft, policy target ${deadline.policyTargetHours} h`;
   }

@@ -1,4 +1,4 @@
-import type { Actor, IncidentInput, Omitted, TrackedClocks } from '../../src/playbook-kit';
+import type { Actor, IncidentInput, Omitted, RecordedAnchors, TrackedClocks } from '../../src/playbook-kit';
 import { addMs, appendKept, eventTime, hours } from '../../src/playbook-kit';
 import type { ClientEvent, PayloadOf } from './events';
 import type { RansomDemandInput } from './input';
@@ -88,6 +88,8 @@ export interface RansomDemandContext {
   timeZone: string;
   /** SM-CLOCKS: notification clocks started by the anchor events, by clock id. */
   clocks: TrackedClocks;
+  /** SM-CLOCKS: the clock anchors recorded so far, each with its own time. */
+  anchors: RecordedAnchors;
   // ── anchors (PB-1 "Anchors"), ISO UTC ──
   /** T_demand. */
   demandAt: string;
@@ -197,6 +199,7 @@ export function initialContext({ input, at, actor, title, severity }: MachineInp
     dataCategories: input.dataCategories,
     timeZone: input.timeZone,
     clocks: {},
+    anchors: {},
     demandAt,
     deadline: addMs(demandAt, hours(input.demand.windowHours)),
     declaredAt: null,

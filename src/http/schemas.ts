@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type ErrorCode, errorCodes, principalKinds } from '../engine';
+import { anchorKinds } from '../playbook-kit';
 
 /** Ids that are not UUIDs cannot exist; routes answer them with 404 before touching the database. */
 export const isUuid = (id: string): boolean =>
@@ -88,6 +89,21 @@ export const IncidentSchema = z
       description: 'Something fell due with its step not done: a playbook deadline or a notification clock',
     }),
     overdueItems: z.array(OverdueItemSchema),
+    clocksNotStarted: z
+      .array(
+        z.object({
+          id: z.string(),
+          regime: z.string(),
+          label: z.string(),
+          anchor: z.enum(anchorKinds),
+          reason: z.string(),
+        }),
+      )
+      .openapi({
+        description:
+          "Notification clocks whose regime applies to the incident's jurisdictions but which never started: " +
+          'their anchor was never recorded (record it with anchor.recorded or the step that owns it)',
+      }),
     state: z.unknown(),
     active: z.array(ActiveStateSchema),
     allowedEvents: z.array(AllowedEventSchema),
@@ -336,22 +352,42 @@ export const NotificationClockSchema = z
     regime: z.string(),
     label: z.string(),
     jurisdictions: z.array(z.string()),
-    anchor: z.enum(['aware', 'determined', 'knew', 'discovered', 'material', 'payment']),
+    anchor: z.enum(anchorKinds).openapi({ description: 'The recorded fact the clock counts from' }),
     deadline: z.object({
-      kind: z.enum(['hours', 'calendar_days', 'business_days', 'soft']),
+      kind: z.enum(['hours', 'calendar_days', 'business_days', 'months', 'soft']),
       amount: z.number().optional(),
       policyTargetHours: z.number().optional(),
     }),
     calendar: ClockCalendarSchema,
     recipient: z.string(),
+    filing: z.string().openapi({ description: 'What must be filed or sent' }),
     condition: z.string(),
-    source: z.string().openapi({ description: 'The rule text or official summary it comes from' }),
+    citation: z.string().openapi({ description: 'The exact provision: article, section, rule' }),
+    source: z.string().openapi({ description: 'The sources it was taken from (docs/sources.md ids)' }),
+    basis: z.enum(['law', 'policy']).openapi({
+      description: 'Law (statute, regulation) or policy (card-brand rules, binding by contract)',
+    }),
+    cutOff: z.string().nullable().openapi({
+      description:
+        "Local time (HH:mm) after which a filing counts as made the next business day (EDGAR's 17:30)",
+    }),
+    enabled: z
+      .boolean()
+      .openapi({ description: 'False: shipped off (a rule not in force); it never starts' }),
+    off: z.string().nullable().openapi({ description: 'Why it is shipped off' }),
     policyDefault: z.boolean().openapi({
       description:
         "True: the figure is an editable policy target, not the rule's own (law or card-brand rule)",
     }),
     retentionMonths: z.number().int().optional(),
-    verifiedOn: z.string().openapi({ description: 'When the rule text was last checked against its source' }),
+    verifiedOn: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the figure was last checked against its primary source; null: never' }),
+    verification: z.string().nullable().openapi({
+      description:
+        'What could not be verified against the primary source, and what it was checked against instead',
+    }),
   })
   .openapi('NotificationClock');
 

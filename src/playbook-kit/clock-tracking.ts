@@ -1,10 +1,43 @@
 import {
   type ClockAnchor,
+  clockAnchors,
   clockDueAt,
   clocksFor,
   type IncidentCalendar,
+  impliedAnchors,
+  type NotificationClock,
   notificationClocks,
 } from './notification-clocks';
+
+/** An anchor as recorded on an incident: when it happened and which event recorded it. */
+export interface RecordedAnchor {
+  at: string;
+  /** The event type that recorded it. */
+  by: string;
+  /** True when a later finding implied it (see `impliedAnchors`), not an event naming it. */
+  implied: boolean;
+}
+
+/** The anchors an incident has recorded, by kind (kept in the machine context under `anchors`). */
+export type RecordedAnchors = Partial<Record<ClockAnchor, RecordedAnchor>>;
+
+/**
+ * Records anchors found by an event at `at`, and the anchors they imply (see `impliedAnchors`). The first record
+ * of a kind stands: a clock counts from the earliest moment the law names, and a later event cannot move it.
+ */
+export function recordAnchors(
+  anchors: RecordedAnchors,
+  found: readonly ClockAnchor[],
+  at: string,
+  by: string,
+): RecordedAnchors {
+  const next = { ...anchors };
+  for (const anchor of found) next[anchor] ??= { at, by, implied: false };
+  for (const anchor of found) {
+    for (const implied of impliedAnchors[anchor] ?? []) next[implied] ??= { at, by, implied: true };
+  }
+  return next;
+}
 
 /** A notification clock running on an incident, kept in the machine context under `clocks`. */
 export interface TrackedClock {
@@ -58,6 +91,117 @@ export function startClocks(
       policyDefault: clock.policyDefault,
       state: 'running',
       metAt: null,
+    }));
+}
+
+/**
+ * Every clock the recorded anchors start for these jurisdictions that is not running yet, each from its own
+ * anchor's recorded time: a jurisdiction profiled late starts its clocks from the anchors already recorded,
+ * overdue at once if their due time has passed. `applies` leaves out alternatives (APPI's 30- or 60-day report).
+ */
+export function clocksToStart(
+  running: TrackedClocks,
+  jurisdictions: readonly string[],
+  anchors: RecordedAnchors,
+  incident: IncidentCalendar,
+  applies: (clockId: string) => boolean = () => true,
+): TrackedClock[] {
+  return Object.entries(anchors)
+    .flatMap(([anchor, recorded]) =>
+      startClocks(running, jurisdictions, anchor as ClockAnchor, recorded.at, incident),
+    )
+    .filter((clock) => applies(clock.id));
+}
+
+/**
+ * The anchors an SM-CLOCKS event records (domain reference §3.1). `anchor.recorded` names one kind; the others
+ * are the decisions that are anchors themselves. A determination of no evidence, or of no materiality, is none.
+ */
+export function anchorsOf(type: string, payload: Readonly<Record<string, unknown>> = {}): ClockAnchor[] {
+  switch (type) {
+    case 'breach.aware':
+      return ['aware'];
+    case 'breach.determined':
+      return payload.finding === 'no_evidence' ? [] : ['determined'];
+    case 'materiality.determined':
+      return payload.option === 'not_material' ? [] : ['material'];
+    case 'payment.executed':
+      return ['payment'];
+    case 'anchor.recorded':
+      return typeof payload.anchor === 'string' && payload.anchor in clockAnchors
+        ? [payload.anchor as ClockAnchor]
+        : [];
+    default:
+      return [];
+  }
+}
+
+/** APPI: the 60-day confirmed report replaces the 30-day one in improper-purpose cases (category 3). */
+export const appiAlternative =
+  (improperPurpose: boolean) =>
+  (clockId: string): boolean =>
+    improperPurpose ? clockId !== 'appi-confirmed' : clockId !== 'appi-confirmed-improper';
+
+/** What an incident's clocks depend on: the clocks running, the anchors recorded, where it is. */
+export interface ClockState {
+  clocks: TrackedClocks;
+  anchors: RecordedAnchors;
+  jurisdictions: readonly string[];
+  calendar: IncidentCalendar;
+  /** The determination found an improper purpose (APPI category 3). */
+  improperPurpose: boolean;
+}
+
+/**
+ * SM-CLOCKS, shared by every playbook: records the anchors an event found at `at` and starts every clock the
+ * recorded anchors now start for the jurisdictions (see `clocksToStart`). Called with no anchors when
+ * jurisdictions were added, it starts theirs from the anchors already recorded.
+ */
+export function startFromAnchors(
+  state: ClockState,
+  found: readonly ClockAnchor[],
+  at: string,
+  by: string,
+): { anchors: RecordedAnchors; started: TrackedClock[] } {
+  const anchors = recordAnchors(state.anchors, found, at, by);
+  const started = clocksToStart(
+    state.clocks,
+    state.jurisdictions,
+    anchors,
+    state.calendar,
+    appiAlternative(state.improperPurpose),
+  );
+  return { anchors, started };
+}
+
+/** A clock whose regime applies to the incident but which never started, and why. */
+export interface UnstartedClock {
+  id: string;
+  regime: string;
+  label: string;
+  anchor: ClockAnchor;
+  reason: string;
+}
+
+/**
+ * The clocks of these jurisdictions that never started because their anchor was never recorded (a clock whose
+ * anchor was recorded but which did not start is an alternative that did not apply, or a clock shipped off).
+ */
+export function unstartedClocks(
+  running: TrackedClocks,
+  jurisdictions: readonly string[],
+  anchors: RecordedAnchors,
+): UnstartedClock[] {
+  return (Object.keys(clockAnchors) as ClockAnchor[])
+    .filter((anchor) => !anchors[anchor])
+    .flatMap((anchor) => clocksFor(jurisdictions, anchor))
+    .filter((clock) => !running[clock.id])
+    .map((clock: NotificationClock) => ({
+      id: clock.id,
+      regime: clock.regime,
+      label: clock.label,
+      anchor: clock.anchor,
+      reason: `never started: its anchor (${clockAnchors[clock.anchor]}) was never recorded`,
     }));
 }
 

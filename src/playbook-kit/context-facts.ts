@@ -1,4 +1,4 @@
-import type { TrackedClock } from './clock-tracking';
+import type { RecordedAnchors, TrackedClock } from './clock-tracking';
 import type { PlaybookDefinition } from './define';
 
 /**
@@ -11,6 +11,8 @@ export interface ContextFacts {
   openedAt: string | null;
   /** The notification clocks the playbook tracks. */
   clocks: TrackedClock[];
+  /** The clock anchors recorded, each with its time (none before anchors were recorded). */
+  anchors: RecordedAnchors;
   /** The jurisdictions the incident's notification duties come from; null when the context names none. */
   jurisdictions: string[] | null;
   /** The incident's IANA time zone (its deadlines' "end of day"); null when the context names none. */
@@ -29,14 +31,15 @@ export interface ContextFacts {
 export type ContextProjection = (context: unknown) => ContextFacts;
 
 /**
- * The kit's convention: `openedAt`, `clocks` (by id), `jurisdictions`, `input`, `facts` (by event type), `decisions` and
- * `evidence` at the top of the context.
+ * The kit's convention: `openedAt`, `clocks` (by id), `anchors`, `jurisdictions`, `input`, `facts` (by event
+ * type), `decisions` and `evidence` at the top of the context.
  */
 export const conventionalContextFacts: ContextProjection = (context) => {
   const fields = (isRecord(context) ? context : {}) as Record<string, unknown>;
   return {
     openedAt: typeof fields.openedAt === 'string' ? fields.openedAt : null,
     clocks: isRecord(fields.clocks) ? (Object.values(fields.clocks) as TrackedClock[]) : [],
+    anchors: isRecord(fields.anchors) ? (fields.anchors as RecordedAnchors) : {},
     jurisdictions: Array.isArray(fields.jurisdictions)
       ? fields.jurisdictions.filter((j): j is string => typeof j === 'string')
       : null,

@@ -1,16 +1,19 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import {
+  anchorsOf,
+  type ClockState,
   clockTimerId,
   fileClocks,
   markOverdue,
-  startClocks,
+  type RecordedAnchors,
+  startFromAnchors,
+  type TrackedClock,
   type TrackedClocks,
   waiveClocks,
 } from './clock-tracking';
 import type { Actor, IncidentInput, StateMeta } from './define';
 import type { BasicInput } from './input';
 import { appendKept, type Omitted } from './kept-records';
-import type { ClockAnchor } from './notification-clocks';
 import { msUntil } from './time';
 
 /**
@@ -91,6 +94,8 @@ export interface KitContext {
   evidence: EvidenceItem[];
   messages: Record<string, Message>;
   clocks: TrackedClocks;
+  /** The clock anchors recorded so far, each with its own time (SM-CLOCKS). */
+  anchors: RecordedAnchors;
   /** How many older records `decisions`, `escalations` and `evidence` left out (absent until one did). */
   omitted?: Omitted;
 }
@@ -126,6 +131,7 @@ export function openContext(playbook: string, { input, at, title, severity }: Ki
     evidence: [],
     messages: {},
     clocks: {},
+    anchors: {},
   };
 }
 
@@ -139,28 +145,31 @@ const byId = (decision: Decision) => decision.id;
 const byTimer = (escalation: Escalation) => escalation.timer;
 const byKind = (item: EvidenceItem) => item.kind;
 
-/** The clock anchors an SM-CLOCKS event opens (domain reference §3.1). */
-function anchorsOf(event: KitEvent): ClockAnchor[] {
-  const payload = event.payload ?? {};
-  switch (event.type) {
-    case 'breach.aware':
-      return ['aware'];
-    case 'breach.determined':
-      return payload.finding === 'no_evidence' ? [] : ['determined', 'knew', 'discovered'];
-    case 'materiality.determined':
-      return payload.option === 'material' ? ['material'] : [];
-    case 'payment.executed':
-      return ['payment'];
-    default:
-      return [];
-  }
-}
+/** The time an event's anchor happened: `anchor.recorded` may say it was earlier than the event. */
+const anchorTime = (event: KitEvent, at: string): string =>
+  typeof event.payload?.anchorAt === 'string' ? new Date(event.payload.anchorAt).toISOString() : at;
 
-/** APPI: the 60-day confirmed report replaces the 30-day one in improper-purpose cases (category 3). */
-const appliesTo = (clockId: string, event: KitEvent): boolean =>
-  event.payload?.improperPurpose === true
-    ? clockId !== 'appi-confirmed'
-    : clockId !== 'appi-confirmed-improper';
+/** The kit context's side of SM-CLOCKS (see `startFromAnchors`). */
+const clockState = (context: KitContext): ClockState => ({
+  clocks: context.clocks,
+  // Incidents opened before anchors were recorded have none.
+  anchors: context.anchors ?? {},
+  jurisdictions: context.jurisdictions,
+  calendar: { timeZone: context.timeZone, country: context.country ?? undefined },
+  improperPurpose: context.facts['breach.determined']?.payload.improperPurpose === true,
+});
+
+/** A started clock's `clock.due`, raised at its due time (at once when a late start finds it already due). */
+const dueRaise = (clock: TrackedClock, at: string) =>
+  [
+    { type: 'clock.due', clockId: clock.id },
+    { id: clockTimerId(clock.id), delay: Math.max(0, msUntil(clock.dueAt, at)) },
+  ] as const;
+
+const withClocks = (clocks: TrackedClocks, started: readonly TrackedClock[]): TrackedClocks => ({
+  ...clocks,
+  ...Object.fromEntries(started.map((clock) => [clock.id, clock])),
+});
 
 export const kit = setup({
   types: {
@@ -246,23 +255,18 @@ export const kit = setup({
       const sent: Message = { ...message, state: 'sent', sentAt: event.at ?? context.now };
       return { messages: { ...context.messages, [message.id]: sent } };
     }),
-    /** SM-CLOCKS: starts the clocks an anchor event opens (one delayed `clock.due` each). */
+    /** SM-CLOCKS: records the anchors an event found and starts the clocks they open (one delayed `clock.due` each). */
     startClocks: enqueueActions(({ context, event, enqueue }) => {
       const at = event.at ?? context.now;
-      const incident = { timeZone: context.timeZone, country: context.country ?? undefined };
-      const started = anchorsOf(event)
-        .flatMap((anchor) => startClocks(context.clocks, context.jurisdictions, anchor, at, incident))
-        .filter((clock) => appliesTo(clock.id, event));
-      if (started.length === 0) return;
-      for (const clock of started) {
-        enqueue.raise(
-          { type: 'clock.due', clockId: clock.id },
-          { id: clockTimerId(clock.id), delay: msUntil(clock.dueAt, at) },
-        );
-      }
-      enqueue.assign({
-        clocks: { ...context.clocks, ...Object.fromEntries(started.map((clock) => [clock.id, clock])) },
-      });
+      const found = anchorsOf(event.type, event.payload);
+      const { anchors, started } = startFromAnchors(
+        clockState(context),
+        found,
+        anchorTime(event, at),
+        event.type,
+      );
+      for (const clock of started) enqueue.raise(...dueRaise(clock, at));
+      enqueue.assign({ anchors, clocks: withClocks(context.clocks, started) });
     }),
     /**
      * SM-CLOCKS: a filing meets the open clocks it names (`params.clockIds` for a playbook's own filing event, or
@@ -301,12 +305,16 @@ export const kit = setup({
       return { evidence: list, omitted };
     }),
     /**
-     * Jurisdictions found after opening (a legal profile, `payload.jurisdictions`) join the incident's: clocks
-     * started from then on count them too.
+     * Jurisdictions found after opening (a legal profile, `payload.jurisdictions`) join the incident's, and their
+     * clocks start from the anchors already recorded, at those anchors' times (overdue at once if already due).
      */
-    addJurisdictions: assign(({ context, event }) => {
+    addJurisdictions: enqueueActions(({ context, event, enqueue }) => {
       const found = (event.payload?.jurisdictions ?? []) as string[];
-      return { jurisdictions: [...new Set([...context.jurisdictions, ...found])] };
+      const jurisdictions = [...new Set([...context.jurisdictions, ...found])];
+      const at = event.at ?? context.now;
+      const { started } = startFromAnchors({ ...clockState(context), jurisdictions }, [], at, event.type);
+      for (const clock of started) enqueue.raise(...dueRaise(clock, at));
+      enqueue.assign({ jurisdictions, clocks: withClocks(context.clocks, started) });
     }),
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ClientEventDef, clientEvent, rationale, type StateMeta, sha256, text } from './define';
 import type { KitContext, KitGuard, KitStateConfig } from './kit';
-import { notificationClocks } from './notification-clocks';
+import { anchorKinds, clockAnchors, notificationClocks } from './notification-clocks';
 import { ifThen, type PayloadRule, withRules } from './payload-rules';
 import {
   allOf,
@@ -675,7 +675,38 @@ export const clocksOfTheRegime: PayloadRule<{ regime: string; clockIds: readonly
 
 const filingPayload = withRules(z.strictObject(filingFields), clocksOfTheRegime);
 
+/** `anchor.recorded` may say its anchor happened earlier than the event, never later. */
+const anchorNotAfterEvent = guard(({ event }) => {
+  const anchorAt = event.payload?.anchorAt;
+  return typeof anchorAt !== 'string' || Date.parse(anchorAt) <= Date.parse(event.at ?? anchorAt);
+}, 'anchorNotAfterEvent');
+
 export const clockEvents = (roles: Roles): ClientEventDef[] => [
+  clientEvent({
+    type: 'anchor.recorded',
+    title: 'Clock anchor recorded',
+    description:
+      'A moment the law counts from, recorded as a fact with its time: ' +
+      Object.entries(clockAnchors)
+        .map(([anchor, meaning]) => `\`${anchor}\`: ${meaning}`)
+        .join('; ') +
+      ". Starts every clock of the incident's jurisdictions that counts from it, at `anchorAt` (the event's time " +
+      'when omitted; never after it). The first record of an anchor stands.',
+    roles,
+    payload: z.strictObject({
+      anchor: z.enum(anchorKinds),
+      anchorAt: z.string().datetime({ offset: true }).optional().describe('When it happened, if before now.'),
+      rationale,
+    }),
+    examples: [
+      { anchor: 'knew', rationale: 'The SOC reported a possible leak of member records.' },
+      {
+        anchor: 'classified',
+        anchorAt: '2026-05-08T09:30:00+02:00',
+        rationale: 'Classified major under the DORA criteria (clients affected, critical services down).',
+      },
+    ],
+  }),
   clientEvent({
     type: 'breach.aware',
     title: 'Breach awareness recorded',
@@ -780,8 +811,10 @@ export function clocksTrack({ roles, source, anchorEvents = [], ownedBy = {} }: 
       track(
         {
           description:
-            'SM-CLOCKS: breach.aware starts GDPR / UK GDPR; breach.determined starts APPI, PIPEDA, NYDFS and card-brand ' +
-            'clocks; materiality.determined starts SEC 8-K. regulator.reported files them.',
+            'SM-CLOCKS: each clock counts from its own anchor, a recorded fact: breach.aware (GDPR, UK GDPR), ' +
+            'breach.determined (PIPEDA; also APPI, HIPAA and NYDFS unless anchor.recorded set their anchors earlier), ' +
+            'materiality.determined (SEC 8-K), payment.executed, and anchor.recorded for any anchor. Jurisdictions ' +
+            'added later start their clocks from the anchors already recorded. regulator.reported files them.',
           checklist: ['Record awareness and determination explicitly: clocks never start silently'],
           ...meta,
         },
@@ -795,6 +828,13 @@ export function clocksTrack({ roles, source, anchorEvents = [], ownedBy = {} }: 
                 type,
                 { ...reacting(type), actions: [{ type: 'note' }, { type: 'startClocks' }] },
               ]),
+              [
+                'anchor.recorded',
+                {
+                  ...reacting('anchor.recorded', anchorNotAfterEvent),
+                  actions: [{ type: 'note' }, { type: 'startClocks' }],
+                },
+              ],
               [
                 'regulator.reported',
                 {

@@ -1,5 +1,5 @@
 import type { EventRecord } from '../engine';
-import { clocksFor, contextFacts, type PlaybookDefinition } from '../playbook-kit';
+import { clockById, contextFacts, type PlaybookDefinition, unstartedClocks } from '../playbook-kit';
 import { describeMatcher, explainMiss, firstMatch } from './facts';
 import { clockObligations, escalationRuns, notificationObjectives, type Obligation } from './obligations';
 import { type ExerciseRun, INJECT_DELIVERED } from './runner';
@@ -257,34 +257,19 @@ function clockResults(run: ExerciseRun, definition: PlaybookDefinition): ClockRe
   const jurisdictions = facts.jurisdictions ?? jurisdictionsOf(run.scenario.incident.input);
   const hasClocks = definition.events.some((event) => event.type === 'breach.determined');
   if (!hasClocks) return results;
-  const anchorEvent: Record<string, string> = {
-    aware: 'breach.aware',
-    determined: 'breach.determined',
-    knew: 'breach.determined',
-    discovered: 'breach.determined',
-    material: 'materiality.determined',
-  };
-  for (const [anchor, event] of Object.entries(anchorEvent)) {
-    for (const clock of clocksFor(jurisdictions, anchor as never)) {
-      if (tracked.some((t) => t.id === clock.id) || results.some((r) => r.id === clock.id)) continue;
-      if (tracked.some((t) => t.regime === clock.regime && t.anchor === anchor)) continue;
-      const recorded = run.events.some((e) => e.type === event);
-      results.push({
-        id: clock.id,
-        regime: clock.regime,
-        label: clock.label,
-        anchorAt: null,
-        dueAt: null,
-        filedAt: null,
-        status: 'never_started',
-        source: clock.source,
-        finding: recorded
-          ? null
-          : event === 'breach.determined'
-            ? 'breach determination never recorded: this clock never started'
-            : `${event} never recorded: this clock never started`,
-      });
-    }
+  const running = Object.fromEntries(tracked.map((clock) => [clock.id, clock]));
+  for (const clock of unstartedClocks(running, jurisdictions, facts.anchors)) {
+    results.push({
+      id: clock.id,
+      regime: clock.regime,
+      label: clock.label,
+      anchorAt: null,
+      dueAt: null,
+      filedAt: null,
+      status: 'never_started',
+      source: clockById(clock.id)?.source ?? '',
+      finding: `${clock.regime} applied to the incident but this clock ${clock.reason}`,
+    });
   }
   return results;
 }

@@ -41,7 +41,7 @@ describe('holdfast clocks', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('anchor    2027-01-14T15:00:00.000Z\n');
     expect(result.stdout).toContain(
-      'due       2027-01-22T04:59:59.999Z (2027-01-21 23:59:59 GMT-5 in America/New_York)\n',
+      'due       2027-01-21T22:30:00.000Z (2027-01-21 17:30:00 GMT-5 in America/New_York)\n',
     );
     expect(result.stdout).toContain('calendar  US, America/New_York\n');
     expect(result.stdout).toContain('skipped   2027-01-18 Martin Luther King Jr. Day\n');

@@ -76,7 +76,12 @@ describe('the JJ Meds exercise', () => {
       expect.objectContaining({ as: 'tech', event: 'credentials.revoked', offset: 'T+01:35' }),
     ]);
     expect(report.injects.find((i) => i.id === 'I7')).toMatchObject({ fired: true, offset: 'T+2d 00:00' });
-    expect(report.clocks).toEqual([expect.objectContaining({ regime: 'PIPEDA', status: 'met' })]);
+    // The PIPEDA filing meets the Commissioner, individuals and organisations clocks of the regime.
+    expect(report.clocks.map((c) => [c.id, c.status])).toEqual([
+      ['pipeda-opc', 'met'],
+      ['pipeda-individuals', 'met'],
+      ['pipeda-organisations', 'met'],
+    ]);
     expect(report.metrics.find((m) => m.id === 'time_to_declare')?.minutes).toBe(15);
     expect(report.decisions.map((d) => `${d.event}=${d.option}`)).toEqual([
       'payment.decided=refuse',
@@ -124,7 +129,9 @@ describe('the JJ Meds exercise', () => {
     expect(report.responses.find((r) => r.id === 'E7.1')).toMatchObject({ status: 'missed' });
     expect(report.clocks.find((c) => c.regime === 'PIPEDA')).toMatchObject({
       status: 'never_started',
-      finding: 'breach determination never recorded: this clock never started',
+      finding: expect.stringMatching(
+        /^PIPEDA applied to the incident but this clock never started: its anchor \(Breach determined: .*\) was never recorded$/,
+      ),
     });
     expect(report.improvements.map((i) => i.issue).join('\n')).toContain('E2.1 missed');
     // The PIPEDA clock that never started counts against notification, beside the missed determination.

@@ -28,6 +28,64 @@ describe('the notification-clock library over HTTP', () => {
     });
   });
 
+  it('lists at least 40 clocks over at least 15 jurisdictions, each with its exact citation, filing and verification', async () => {
+    const { body } = await ctx.admin.request('GET', '/v1/clocks');
+    const items = body.items as {
+      id: string;
+      jurisdictions: string[];
+      citation: string;
+      filing: string;
+      basis: string;
+      enabled: boolean;
+      verifiedOn: string | null;
+      verification: string | null;
+    }[];
+    expect(items.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(items.flatMap((c) => c.jurisdictions)).size).toBeGreaterThanOrEqual(15);
+    for (const c of items) {
+      expect(c.citation.length, c.id).toBeGreaterThan(5);
+      expect(c.filing.length, c.id).toBeGreaterThan(5);
+      expect(['law', 'policy'], c.id).toContain(c.basis);
+      // A figure never checked against its primary source says so.
+      if (c.verifiedOn === null) expect(c.verification, c.id).toMatch(/not|Not/);
+    }
+    expect(items.filter((c) => !c.enabled).map((c) => c.id)).toEqual([
+      'pipeda-record',
+      'circia-incident',
+      'circia-ransom-payment',
+    ]);
+    expect(items.find((c) => c.id === 'sec-8k-105')).toMatchObject({ cutOff: '17:30' });
+  });
+
+  it('answers a due time for every clock of the library, after its anchor', async () => {
+    const anchorAt = '2027-01-15T16:00:00-05:00'; // a Friday before MLK Day, in New York
+    const { body } = await ctx.admin.request('GET', '/v1/clocks');
+    for (const { id } of body.items as { id: string }[]) {
+      const answer = await due(
+        id,
+        `anchorAt=${encodeURIComponent(anchorAt)}&timeZone=Europe/London&country=GB`,
+      );
+      expect(answer.status, id).toBe(200);
+      expect(answer.body.clockId).toBe(id);
+      expect(Date.parse(answer.body.dueAt), id).toBeGreaterThan(Date.parse(anchorAt));
+    }
+    // Brazil's 3 business days skip the weekend in Brasília time; Vermont's 14 skip MLK Day 2027.
+    expect(
+      (await due('br-lgpd-anpd', `anchorAt=${encodeURIComponent(anchorAt)}&timeZone=Europe/London`)).body,
+    ).toMatchObject({
+      dueAt: '2027-01-21T02:59:59.999Z',
+      calendar: { region: 'BR', timeZone: 'America/Sao_Paulo' },
+    });
+    const vermont = await due(
+      'us-vt-attorney-general',
+      `anchorAt=${encodeURIComponent(anchorAt)}&timeZone=Asia/Tokyo`,
+    );
+    expect(vermont.body.calendar.holidaysSkipped).toEqual([
+      { date: '2027-01-18', name: 'Martin Luther King Jr. Day' },
+    ]);
+    expect(vermont.body.dueAt).toBe('2027-02-06T04:59:59.999Z'); // Fri 5 Feb, the 14th business day
+  });
+
   it("computes a due time in the regulator's calendar and names the holidays it skipped", async () => {
     const { status, body } = await due(
       'sec-8k-105',
@@ -37,7 +95,7 @@ describe('the notification-clock library over HTTP', () => {
     expect(body).toEqual({
       clockId: 'sec-8k-105',
       anchorAt: '2027-01-14T15:00:00.000Z',
-      dueAt: '2027-01-22T04:59:59.999Z',
+      dueAt: '2027-01-21T22:30:00.000Z',
       deadline: { kind: 'business_days', amount: 4 },
       policyDefault: false,
       calendar: {
@@ -105,5 +163,64 @@ describe('the notification-clock library over HTTP', () => {
       expect(answer.status).toBe(200);
     }
     expect((await ctx.admin.request('GET', '/v1/clocks', { token: null })).status).toBe(401);
+  });
+});
+
+describe('clock anchors on an incident over HTTP', () => {
+  const opened = '2026-12-01T00:00:00.000Z';
+  const input = {
+    demand: {
+      receivedAt: opened,
+      channel: 'email',
+      claimedAssets: ['member records'],
+      proofOfAccess: false,
+      threatenedActions: ['publish_internet'],
+      amount: 1000,
+      currency: 'USD',
+    },
+    organisation: { name: 'JJ Meds', country: 'CA' },
+    jurisdictions: ['CA', 'EU', 'US-SEC'],
+    timeZone: 'America/Toronto',
+  };
+
+  it('records an anchor with its earlier time, refuses one after the event, and names the clocks never started', async () => {
+    const created = await ctx.admin.request('POST', '/v1/incidents', {
+      body: { playbookId: 'ransom-demand', title: 'Anchors', input },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const send = (body: object) => ctx.admin.request('POST', `/v1/incidents/${id}/events`, { body });
+    const notStarted = (incident: { clocksNotStarted: { id: string; reason: string }[] }) =>
+      incident.clocksNotStarted.map((c) => c.id);
+    expect(notStarted(created.body)).toEqual(
+      expect.arrayContaining(['gdpr-art33', 'pipeda-opc', 'sec-8k-105']),
+    );
+
+    const future = await send({
+      type: 'anchor.recorded',
+      payload: { anchor: 'aware', anchorAt: '2026-12-02T00:00:00Z', rationale: 'Not yet known.' },
+    });
+    expect(future.status).toBeGreaterThanOrEqual(400);
+    expect(future.status).toBeLessThan(500);
+
+    const aware = await send({
+      type: 'anchor.recorded',
+      payload: {
+        anchor: 'aware',
+        anchorAt: '2026-11-30T18:00:00-05:00',
+        rationale: 'The SOC saw the export.',
+      },
+    });
+    expect(aware.status, JSON.stringify(aware.body)).toBe(200);
+    const incident = (await ctx.admin.request('GET', `/v1/incidents/${id}`)).body;
+    expect(incident.context.clocks['gdpr-art33']).toMatchObject({
+      anchor: 'aware',
+      anchorAt: '2026-11-30T23:00:00.000Z', // before the incident was opened
+      dueAt: '2026-12-03T23:00:00.000Z',
+    });
+    expect(notStarted(incident)).not.toContain('gdpr-art33');
+    expect(incident.clocksNotStarted.find((c: { id: string }) => c.id === 'sec-8k-105').reason).toMatch(
+      /determined to be material.*was never recorded/,
+    );
   });
 });

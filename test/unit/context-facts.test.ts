@@ -13,6 +13,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
         {
           openedAt: '2026-01-01T00:00:00.000Z',
           clocks: { a: clock('a', 'overdue') },
+          anchors: { aware: { at: '2026-01-01T01:00:00.000Z', by: 'breach.aware', implied: false } },
           jurisdictions: ['US', 7],
           timeZone: 'America/Toronto',
         },
@@ -20,6 +21,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
     ).toEqual({
       openedAt: '2026-01-01T00:00:00.000Z',
       clocks: [clock('a', 'overdue')],
+      anchors: { aware: { at: '2026-01-01T01:00:00.000Z', by: 'breach.aware', implied: false } },
       jurisdictions: ['US'],
       timeZone: 'America/Toronto',
       input: {},
@@ -37,6 +39,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
       expect(contextFacts({}, junk)).toEqual({
         openedAt: null,
         clocks: [],
+        anchors: {},
         jurisdictions: null,
         timeZone: null,
         input: {},
@@ -52,6 +55,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
       contextFacts: (context: unknown) => ({
         openedAt: (context as { began: string }).began,
         clocks: (context as { duties: TrackedClock[] }).duties,
+        anchors: {},
         jurisdictions: ['JP'],
         timeZone: 'Asia/Tokyo',
       }),
@@ -64,6 +68,7 @@ describe('context facts: what holdfast reads from a playbook context, declared o
     expect(contextFacts(declared, context)).toEqual({
       openedAt: '2026-02-02T00:00:00.000Z',
       clocks: [clock('d', 'running')],
+      anchors: {},
       jurisdictions: ['JP'],
       timeZone: 'Asia/Tokyo',
     });

@@ -48,7 +48,7 @@ describe('business days', () => {
   );
 
   it('has the federal and national holidays of every year, matching the 2026 calendars', () => {
-    expect(holidayCalendars).toEqual(['US', 'JP', 'CA']);
+    expect(holidayCalendars).toEqual(['US', 'JP', 'BR', 'US-VT', 'CA']);
     const weekdays = (dates: string[]) =>
       dates.filter((d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()));
     expect(weekdays(publicHolidays('CA', 2026))).toEqual([
@@ -111,8 +111,12 @@ describe('notification-clock library', () => {
   });
 
   it('starts PIPEDA for a Canadian business on determination, and GDPR for EU customers on awareness', () => {
-    expect(clocksFor(['CA'], 'determined').map((c) => c.id)).toEqual(['pipeda-opc']);
-    expect(clocksFor(['CA', 'EU'], 'aware').map((c) => c.id)).toEqual(['gdpr-art33']);
+    expect(clocksFor(['CA'], 'determined').map((c) => c.id)).toEqual([
+      'pipeda-opc',
+      'pipeda-individuals',
+      'pipeda-organisations',
+    ]);
+    expect(clocksFor(['CA', 'EU'], 'aware').map((c) => c.id)).toEqual(['gdpr-art33', 'gdpr-art34']);
     expect(clocksFor(['CA'], 'aware')).toEqual([]);
     expect(clock('pipeda-opc').retentionMonths).toBe(24);
   });
@@ -121,7 +125,7 @@ describe('notification-clock library', () => {
     ['gdpr-art33', '2026-11-20T22:00:00Z', 'Europe/Paris', undefined, '2026-11-23T22:00:00.000Z'],
     ['pipeda-opc', '2026-11-20T10:00:00-05:00', 'America/Toronto', 'CA', '2026-11-23T15:00:00.000Z'],
     ['appi-confirmed', '2026-11-20T10:00:00+09:00', 'Asia/Tokyo', 'JP', '2026-12-20T01:00:00.000Z'],
-    ['sec-8k-105', '2026-11-24T10:00:00-05:00', 'America/New_York', 'US', '2026-12-02T04:59:59.999Z'],
+    ['sec-8k-105', '2026-11-24T10:00:00-05:00', 'America/New_York', 'US', '2026-12-01T22:30:00.000Z'],
     ['nydfs-extortion-payment', '2026-11-20T10:00:00Z', 'America/New_York', 'US', '2026-11-21T10:00:00.000Z'],
   ])('%s from %s is due %s', (id, anchor, timeZone, country, expected) => {
     expect(clockDueAt(clock(id), anchor, { timeZone, country })).toBe(expected);
@@ -150,19 +154,19 @@ describe("a clock counts in its regulator's calendar", () => {
 
   it.each([
     // Thursday → Fri, MLK Day (Mon 18 Jan 2027) skipped, Tue, Wed, Thu.
-    ['2027-01-14T10:00:00-05:00', '2027-01-22T04:59:59.999Z', ['2027-01-18']],
+    ['2027-01-14T10:00:00-05:00', '2027-01-21T22:30:00.000Z', ['2027-01-18']],
     // Saturday → Mon, Tue, Wed, Thanksgiving (Thu 26 Nov 2026) skipped, Fri.
-    ['2026-11-21T12:00:00-05:00', '2026-11-28T04:59:59.999Z', ['2026-11-26']],
+    ['2026-11-21T12:00:00-05:00', '2026-11-27T22:30:00.000Z', ['2026-11-26']],
     // New Year's Day 2028 is a Saturday: observed Friday 31 Dec 2027.
-    ['2027-12-29T10:00:00-05:00', '2028-01-06T04:59:59.999Z', ['2027-12-31']],
+    ['2027-12-29T10:00:00-05:00', '2028-01-05T22:30:00.000Z', ['2027-12-31']],
     // Veterans Day 2028 is a Saturday: observed Friday 10 Nov (the library files it as a bank holiday).
-    ['2028-11-08T10:00:00-05:00', '2028-11-16T04:59:59.999Z', ['2028-11-10']],
+    ['2028-11-08T10:00:00-05:00', '2028-11-15T22:30:00.000Z', ['2028-11-10']],
     // Juneteenth 2030 is a Wednesday.
-    ['2030-06-17T10:00:00-04:00', '2030-06-25T03:59:59.999Z', ['2030-06-19']],
-    // DST starts Sunday 14 Mar 2027: the due day ends at 23:59:59.999 EDT (UTC-4).
-    ['2027-03-11T15:00:00-05:00', '2027-03-18T03:59:59.999Z', []],
-    // DST ends Sunday 7 Nov 2027: the due day ends at 23:59:59.999 EST (UTC-5).
-    ['2027-11-04T10:00:00-04:00', '2027-11-11T04:59:59.999Z', []],
+    ['2030-06-17T10:00:00-04:00', '2030-06-24T21:30:00.000Z', ['2030-06-19']],
+    // DST starts Sunday 14 Mar 2027: EDGAR's 17:30 cut-off is then 17:30 EDT (UTC-4).
+    ['2027-03-11T15:00:00-05:00', '2027-03-17T21:30:00.000Z', []],
+    // DST ends Sunday 7 Nov 2027: the cut-off is then 17:30 EST (UTC-5).
+    ['2027-11-04T10:00:00-04:00', '2027-11-10T22:30:00.000Z', []],
   ])('SEC 8-K from %s is due %s in New York, for a Japanese company too', (anchor, expected, skipped) => {
     for (const incident of [tokyo, newYork]) {
       const due = clockDue(sec, anchor, incident);
@@ -180,7 +184,7 @@ describe("a clock counts in its regulator's calendar", () => {
   it("no longer counts a Japanese company's SEC clock over Golden Week in Tokyo", () => {
     // Wednesday 28 Apr 2027 10:00 in Tokyo is Tuesday 21:00 in New York: Wed, Thu, Fri, Mon 3 May.
     const determined = '2027-04-28T10:00:00+09:00';
-    expect(clockDueAt(sec, determined, tokyo)).toBe('2027-05-04T03:59:59.999Z');
+    expect(clockDueAt(sec, determined, tokyo)).toBe('2027-05-03T21:30:00.000Z');
     // The company's calendar skips Showa Day and 3–5 May and ends on Monday 10 May, six days later.
     expect(endOfBusinessDays(determined, 4, 'Asia/Tokyo', 'JP')).toBe('2027-05-10T14:59:59.999Z');
   });
@@ -189,7 +193,7 @@ describe("a clock counts in its regulator's calendar", () => {
     // 02:00 on Friday in London is 21:00 on Thursday in New York: Fri, Mon, Tue, Wed (Thanksgiving is Thursday).
     const anchor = '2026-11-20T02:00:00Z';
     expect(clockDueAt(sec, anchor, { timeZone: 'Europe/London', country: 'GB' })).toBe(
-      '2026-11-26T04:59:59.999Z',
+      '2026-11-25T22:30:00.000Z',
     );
     // APPI's 30 days keep Tokyo's wall-clock time; New York's would move an hour when its DST ends (1 Nov).
     const knew = '2026-10-20T09:00:00-04:00';
@@ -216,6 +220,6 @@ describe("a clock counts in its regulator's calendar", () => {
 
   it('starts the SEC clock of a Japanese registrant on the US calendar', () => {
     const [started] = startClocks({}, ['US-SEC'], 'material', '2027-01-14T10:00:00-05:00', tokyo);
-    expect(started).toMatchObject({ id: 'sec-8k-105', dueAt: '2027-01-22T04:59:59.999Z' });
+    expect(started).toMatchObject({ id: 'sec-8k-105', dueAt: '2027-01-21T22:30:00.000Z' });
   });
 });

@@ -231,7 +231,7 @@ describe('playbook kit', () => {
   describe('regulator.not_required', () => {
     it("marks the regime's running clocks not required and stops their timers", () => {
       const d = opened().send('breach.aware', { rationale: 'Personal data was read.' });
-      expect(states(d)).toEqual({ 'gdpr-art33': 'running' });
+      expect(states(d)).toEqual({ 'gdpr-art33': 'running', 'gdpr-art34': 'running' });
       d.send('regulator.not_required', {
         regime: 'GDPR',
         option: 'not_reportable',
@@ -278,6 +278,7 @@ describe('playbook kit', () => {
         clockIds: ['visa-initial-report', 'visa-account-numbers'],
         reference: 'VISA-1',
       });
+      d.send('regulator.reported', { regime: 'Mastercard' });
       expect(d.in('settled.waiting')).toBe(true); // GDPR still runs
       d.send('regulator.not_required', {
         regime: 'GDPR',

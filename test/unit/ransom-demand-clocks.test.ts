@@ -115,7 +115,7 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
     const { snapshot } = send(ny, 'materiality.determined', { rationale: 'Material to investors' }, thursday);
     expect(clocksOf(snapshot)['sec-8k-105']).toMatchObject({
       state: 'running',
-      dueAt: '2026-11-19T04:59:59.999Z',
+      dueAt: '2026-11-18T22:30:00.000Z',
     });
   });
 

@@ -1,13 +1,13 @@
-import { and, stateIn } from 'xstate';
+import { and, or, stateIn } from 'xstate';
 import {
-  type ClockAnchor,
+  anchorsOf,
   clockTimerId,
   fileClocks,
   markOverdue,
   msUntil,
-  startClocks,
+  startFromAnchors,
 } from '../../../src/playbook-kit';
-import type { RansomDemandContext, RansomDemandEvent } from '../context';
+import type { RansomDemandContext } from '../context';
 import { pb, sid } from '../setup';
 
 type Ctx = RansomDemandContext;
@@ -17,27 +17,37 @@ const knownJurisdictions = (context: Ctx): string[] => [
   ...new Set([...context.jurisdictions, ...(context.legal.profile?.jurisdictions ?? [])]),
 ];
 
-/** Starts the clocks an anchor event opens (one delayed `clock.due` each) and records them in context. */
-const startFor = (anchors: (event: RansomDemandEvent) => ClockAnchor[]) =>
-  pb.enqueueActions(({ context, event, enqueue }) => {
-    const at = (event as { at: string }).at;
-    const started = anchors(event).flatMap((anchor) =>
-      startClocks(context.clocks, knownJurisdictions(context), anchor, at, {
-        timeZone: context.timeZone,
-        country: context.organisation.country,
-      }),
+/**
+ * The kit's SM-CLOCKS over PB-1's own context: records the anchors the event found (none for a legal profile,
+ * whose new jurisdictions start their clocks from the anchors already recorded) and starts the clocks they open,
+ * one delayed `clock.due` each.
+ */
+const startClocks = pb.enqueueActions(({ context, event, enqueue }) => {
+  const { at, payload } = event as { at: string; payload?: Record<string, unknown> };
+  const { anchors, started } = startFromAnchors(
+    {
+      clocks: context.clocks,
+      // Incidents opened before anchors were recorded have none.
+      anchors: context.anchors ?? {},
+      jurisdictions: knownJurisdictions(context),
+      calendar: { timeZone: context.timeZone, country: context.organisation.country },
+      improperPurpose: false,
+    },
+    anchorsOf(event.type, payload),
+    at,
+    event.type,
+  );
+  for (const clock of started) {
+    enqueue.raise(
+      { type: 'clock.due', clockId: clock.id },
+      { id: clockTimerId(clock.id), delay: Math.max(0, msUntil(clock.dueAt, at)) },
     );
-    if (started.length === 0) return;
-    for (const clock of started) {
-      enqueue.raise(
-        { type: 'clock.due', clockId: clock.id },
-        { id: clockTimerId(clock.id), delay: msUntil(clock.dueAt, at) },
-      );
-    }
-    enqueue.assign({
-      clocks: { ...context.clocks, ...Object.fromEntries(started.map((clock) => [clock.id, clock])) },
-    });
+  }
+  enqueue.assign({
+    anchors,
+    clocks: { ...context.clocks, ...Object.fromEntries(started.map((clock) => [clock.id, clock])) },
   });
+});
 
 /**
  * SM-CLOCKS (domain reference §5.0, §3): the notification clock manager. Anchor events start the clocks of the
@@ -46,9 +56,10 @@ const startFor = (anchors: (event: RansomDemandEvent) => ClockAnchor[]) =>
  */
 export const clocks = pb.createStateConfig({
   description:
-    'Notification clocks (SM-CLOCKS): breach.aware starts GDPR / UK GDPR 72 h; breach.determined starts PIPEDA ' +
-    '(as soon as feasible, policy target 72 h), APPI and NYDFS clocks; materiality.determined starts SEC 8-K ' +
-    '(4 business days); payment.executed starts payment notices. ' +
+    "Notification clocks (SM-CLOCKS, the kit's): each clock counts from its own anchor. breach.aware starts " +
+    'GDPR / UK GDPR 72 h; breach.determined starts PIPEDA and, at the latest, the APPI, HIPAA, card-brand, PIPL ' +
+    'and NYDFS clocks; materiality.determined starts SEC 8-K (4 business days); payment.executed starts payment ' +
+    'notices; a legal profile adding jurisdictions starts theirs from the anchors already recorded. ' +
     'regulator.reported files them. Soft clocks are amber at their policy target, never "met" by default.',
   meta: {
     owner: 'legal',
@@ -62,20 +73,20 @@ export const clocks = pb.createStateConfig({
         'Clocks run from their anchors until filed; an overdue clock stays flagged until it is filed late.',
       meta: { owner: 'legal', source: 'SM-CLOCKS' },
       on: {
-        'breach.aware': { actions: startFor(() => ['aware']) },
+        'breach.aware': { actions: startClocks },
         // The clocks react to the steps that own these events; they never take one on their own.
-        'breach.determined': {
-          guard: stateIn(sid('investigation.determination')),
-          actions: startFor((event) =>
-            (event as { payload: { finding: string } }).payload.finding === 'no_evidence'
-              ? []
-              : ['determined', 'knew'],
-          ),
-        },
-        'materiality.determined': { actions: startFor(() => ['material']) },
+        'breach.determined': { guard: stateIn(sid('investigation.determination')), actions: startClocks },
+        'materiality.determined': { actions: startClocks },
         'payment.executed': {
           guard: stateIn(sid('payment.pay_path.awaiting_execution')),
-          actions: startFor(() => ['payment']),
+          actions: startClocks,
+        },
+        'jurisdictions.profiled': {
+          guard: or([
+            stateIn(sid('legal.regulatory.applicability')),
+            stateIn(sid('legal.regulatory.harm_assessment')),
+          ]),
+          actions: startClocks,
         },
         'regulator.reported': {
           guard: and([stateIn(sid('legal.regulatory.filings')), 'lateFilingHasReason']),

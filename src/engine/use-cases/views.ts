@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { type Actor, contextFacts } from '../../playbook-kit';
+import { type Actor, contextFacts, type UnstartedClock, unstartedClocks } from '../../playbook-kit';
 import { Refusal } from '../errors';
 import { timerEventType } from '../kernel';
 import {
@@ -29,6 +29,8 @@ export interface IncidentView {
   overdue: boolean;
   /** What fell due with its step not done, earliest first (`docs/decisions.md`, the overdue model). */
   overdueItems: OverdueItem[];
+  /** Clocks whose regime applies to the incident but which never started: their anchor was never recorded. */
+  clocksNotStarted: UnstartedClock[];
   state: unknown;
   active: ActiveState[];
   allowedEvents: AllowedEvent[];
@@ -89,6 +91,11 @@ export function views(ctx: UseCaseContext) {
             id: publicTimerId(item.id),
           }))
         : [],
+      clocksNotStarted: unstartedClocks(
+        Object.fromEntries(facts.clocks.map((clock) => [clock.id, clock])),
+        facts.jurisdictions ?? [],
+        facts.anchors,
+      ),
       state: row.state,
       active: open ? activeStates(definition, snapshot) : [],
       allowedEvents: open ? allowedEvents(definition, snapshot, callerRoles, ctx.incidentNow(row)) : [],

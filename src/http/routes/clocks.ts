@@ -63,11 +63,18 @@ const wireClock = (clock: NotificationClock): z.infer<typeof NotificationClockSc
   deadline: clock.deadline,
   calendar: { ...clock.calendar, note: clock.calendarNote ?? null },
   recipient: clock.recipient,
+  filing: clock.filing,
   condition: clock.condition,
+  citation: clock.citation,
   source: clock.source,
+  basis: clock.basis,
+  cutOff: clock.cutOff ?? null,
+  enabled: !clock.off,
+  off: clock.off ?? null,
   policyDefault: clock.policyDefault,
   retentionMonths: clock.retentionMonths,
   verifiedOn: clock.verifiedOn,
+  verification: clock.verification ?? null,
 });
 
 /** The clock library and its deadline calculator: reference data, readable by every authenticated caller. */

@@ -128,6 +128,9 @@ describe('PB-7 payment-card data exposure', () => {
       'visa-account-numbers': 'met',
       'appi-preliminary': 'met',
       'appi-confirmed-improper': 'met',
+      // The notices C8 never sent: to the individuals (APPI Art. 26(2)) and to Mastercard.
+      'appi-individuals': 'overdue',
+      'mastercard-adc': 'overdue',
     });
   });
 
@@ -362,7 +365,7 @@ describe('PB-7 payment-card data exposure', () => {
     d.send('materiality.determined', { option: 'material', rationale: 'Material to the group.' });
     expect(d.in('regulators.work.sec.file_8k')).toBe(true);
     // 12:05 on Friday in Tokyo is Thursday 23:05 in New York, where the SEC counts: Fri, Mon, Tue, Wed.
-    expect(clocks(d)['sec-8k-105']?.dueAt).toBe('2026-05-14T03:59:59.999Z');
+    expect(clocks(d)['sec-8k-105']?.dueAt).toBe('2026-05-13T21:30:00.000Z');
     d.send('regulator.reported', { regime: 'SEC 8-K', clockIds: ['sec-8k-105'], reference: '8-K' });
     expect(d.in('regulators.work.sec.filed')).toBe(true);
     expect(clocks(d)['sec-8k-105']?.state).toBe('met');

@@ -145,6 +145,7 @@ describe('PB-2 credential stuffing', () => {
     });
     expect(Object.keys(d.context.clocks as object).sort()).toEqual([
       'appi-confirmed-improper',
+      'appi-individuals',
       'appi-preliminary',
     ]);
     d.send('reportability.assessed');

@@ -147,7 +147,11 @@ describe('PB-8 cross-customer exposure', () => {
       { finding: 'confirmed', rationale: 'Confirmed.' },
       { at: '2018-03-06T00:00:00.000Z' },
     );
-    expect(Object.keys(d.context.clocks as object).sort()).toEqual(['appi-confirmed', 'appi-preliminary']);
+    expect(Object.keys(d.context.clocks as object).sort()).toEqual([
+      'appi-confirmed',
+      'appi-individuals',
+      'appi-preliminary',
+    ]);
     d.advanceBy(minutes(1));
     d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-preliminary'], reference: 'PPC-1' });
     expect(d.in('regulatory.recorded')).toBe(true);

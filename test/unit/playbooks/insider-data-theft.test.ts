@@ -84,6 +84,7 @@ describe('PB-4 insider data theft', () => {
     });
     expect(Object.keys(d.context.clocks as object).sort()).toEqual([
       'appi-confirmed-improper',
+      'appi-individuals',
       'appi-preliminary',
     ]);
     d.send(
@@ -248,12 +249,17 @@ describe('PB-4 insider data theft', () => {
       rationale: 'Insider theft of the roster.',
     });
     const clocks = improper.context.clocks as Record<string, { dueAt: string }>;
-    expect(Object.keys(clocks).sort()).toEqual(['appi-confirmed-improper', 'appi-preliminary']);
+    expect(Object.keys(clocks).sort()).toEqual([
+      'appi-confirmed-improper',
+      'appi-individuals',
+      'appi-preliminary',
+    ]);
     expect(clocks['appi-confirmed-improper']!.dueAt).toBe('2017-04-30T00:00:00.000Z');
 
     const plain = opened().send('breach.determined', { finding: 'confirmed', rationale: 'Lost laptop.' });
     expect(Object.keys(plain.context.clocks as object).sort()).toEqual([
       'appi-confirmed',
+      'appi-individuals',
       'appi-preliminary',
     ]);
   });

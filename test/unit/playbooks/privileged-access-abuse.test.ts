@@ -244,7 +244,7 @@ describe('PB-5 privileged-access abuse', () => {
     const d = opened({ ...c1Input, jurisdictions: ['EU'] });
     d.send('breach.aware', { rationale: 'Personal data accessed by staff.' });
     const clocks = d.context.clocks as Record<string, { dueAt: string }>;
-    expect(Object.keys(clocks)).toEqual(['gdpr-art33']);
+    expect(Object.keys(clocks)).toEqual(['gdpr-art33', 'gdpr-art34']);
     expect(clocks['gdpr-art33']!.dueAt).toBe('2018-03-04T15:35:00.000Z');
   });
 

@@ -108,6 +108,7 @@ describe('PB-3 staff account compromise', () => {
     });
     expect(Object.keys(d.context.clocks as object).sort()).toEqual([
       'appi-confirmed-improper',
+      'appi-individuals',
       'appi-preliminary',
     ]);
     d.send('reportability.assessed');
@@ -369,7 +370,7 @@ describe('PB-3 staff account compromise', () => {
     d.send('licensed_content.assessed').send('partners.notified');
     expect(d.refusal('reportability.assessed')).toBe('event_not_allowed');
     d.send('breach.aware', { rationale: 'Personal data in compromised mailboxes.' });
-    expect(Object.keys(d.context.clocks as object)).toEqual(['gdpr-art33']);
+    expect(Object.keys(d.context.clocks as object)).toEqual(['gdpr-art33', 'gdpr-art34']);
     d.send('reportability.assessed');
     expect(d.in('notify.file')).toBe(true);
     d.advanceBy(hours(71));

@@ -164,7 +164,11 @@ describe('PB-6 third-party-hosted site compromise', () => {
   it('runs APPI category 3 clocks: preliminary 72 h, confirmed 60 days; each filing meets only its own clock', () => {
     const d = opened();
     d.send('breach.determined', determined, { at: '2018-03-20T00:00:00.000Z' });
-    expect(Object.keys(clocks(d)).sort()).toEqual(['appi-confirmed-improper', 'appi-preliminary']);
+    expect(Object.keys(clocks(d)).sort()).toEqual([
+      'appi-confirmed-improper',
+      'appi-individuals',
+      'appi-preliminary',
+    ]);
     expect(clocks(d)['appi-preliminary']?.dueAt).toBe('2018-03-23T00:00:00.000Z');
     expect(clocks(d)['appi-confirmed-improper']?.dueAt).toBe('2018-05-19T00:00:00.000Z');
     d.send('appi.preliminary_reported', undefined, { at: '2018-03-22T00:00:00.000Z' });
