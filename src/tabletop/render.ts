@@ -23,6 +23,53 @@ const table = (headers: string[], rows: unknown[][]): string =>
 const minutes = (m: number | null) =>
   m === null ? 'not reached' : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 
+/** How a critical item that was missed is marked, in the summary and in the response log. */
+const CRITICAL_MISSED = '**MISSED (critical)**';
+
+/** The executive summary: what a reader who reads nothing else must see. */
+function summaryMarkdown(report: AfterActionReport): string[] {
+  const { summary } = report;
+  return [
+    '## Executive summary',
+    '',
+    '**Objectives and ratings**',
+    '',
+    table(
+      ['objective', 'rating'],
+      summary.objectives.map((x) => [`${x.id}: ${x.text}`, `${x.rating} (${ratingWords[x.rating]})`]),
+    ),
+    '**What was missed, and why**',
+    '',
+    ...(summary.missed.length === 0
+      ? ['Nothing expected was missed.', '']
+      : [
+          ...summary.missed.map(
+            (m) => `- ${m.critical ? `${CRITICAL_MISSED} ` : ''}${m.ref}: ${m.what}. Why: ${m.why}`,
+          ),
+          '',
+        ]),
+    '**The three most important improvements**',
+    '',
+    ...(summary.topImprovements.length === 0
+      ? ['None: every expected response and clock was met on time.', '']
+      : [
+          ...summary.topImprovements.map(
+            (item, i) =>
+              `${i + 1}. ${item.correctiveAction} (owner: ${item.owner}; ${item.element}). For: ${item.issue}`,
+          ),
+          '',
+        ]),
+  ];
+}
+
+const ratingWords: Record<AfterActionReport['summary']['objectives'][number]['rating'], string> = {
+  P: 'performed without challenges',
+  S: 'some challenges',
+  M: 'major challenges',
+  U: 'unable to be performed',
+  'N/A': 'not exercised',
+};
+
 /** The after-action report as Markdown (HSEEP AAR/IP order, §4.5). `generatedAt` is the only varying line. */
 export function reportMarkdown(report: AfterActionReport, generatedAt: string): string {
   const o = report.overview;
@@ -32,6 +79,7 @@ export function reportMarkdown(report: AfterActionReport, generatedAt: string): 
     '',
     `Scenario \`${o.scenario}\` · playbook \`${o.playbook}\` v${o.playbookVersion} · TLP:${o.tlp} · generated ${generatedAt}`,
     '',
+    ...summaryMarkdown(report),
     '## 1. Exercise overview',
     '',
     table(
@@ -66,7 +114,11 @@ export function reportMarkdown(report: AfterActionReport, generatedAt: string): 
         `${r.id}${r.critical ? ' (critical)' : ''}`,
         r.inject,
         r.description,
-        r.status === 'late' ? `late by ${minutes(r.lateByMinutes)}` : r.status,
+        r.status === 'late'
+          ? `late by ${minutes(r.lateByMinutes)}`
+          : r.critical && r.status === 'missed'
+            ? CRITICAL_MISSED
+            : r.status,
         r.due,
         r.met,
         r.why,

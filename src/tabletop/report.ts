@@ -3,6 +3,7 @@ import { clocksFor, contextFacts, type PlaybookDefinition } from '../playbook-ki
 import { describeMatcher, explainMiss, firstMatch } from './facts';
 import type { ExerciseRun } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
+import { type ExecutiveSummary, executiveSummary } from './summary';
 import { offsetText } from './time-text';
 
 /**
@@ -94,7 +95,11 @@ export interface AfterActionReport {
     fired: boolean;
   }[];
   timeline: { at: string; offset: string; lane: string; what: string; source: string }[];
+  /** Opens the report: objectives and ratings, what was missed and why, the three improvements first to make. */
+  summary: ExecutiveSummary;
   improvements: {
+    /** The expected response or clock it comes from. */
+    ref: string;
     issue: string;
     correctiveAction: string;
     element: 'Planning' | 'Organization' | 'Training';
@@ -375,6 +380,7 @@ function improvements(
       r.match.match(/event ([a-z0-9_.]+)/)?.[1] ?? r.match.match(/decision ([a-z0-9_.]+)/)?.[1];
     const owner = definition.events.find((e) => e.type === eventType)?.roles[0] ?? 'incident_commander';
     items.push({
+      ref: r.id,
       issue: `${r.id} ${r.status === 'missed' ? 'missed' : 'late'}: ${r.description} (${r.why})`,
       correctiveAction:
         r.status === 'missed'
@@ -388,6 +394,7 @@ function improvements(
     if (c.status !== 'missed' && c.status !== 'never_started') continue;
     if (c.status === 'never_started' && !c.finding) continue;
     items.push({
+      ref: c.id,
       issue: `${c.label}: ${c.finding}`,
       correctiveAction: `Record the anchor (awareness, determination) explicitly and file ${c.regime} on time`,
       element: 'Planning',
@@ -407,6 +414,8 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
     }),
   );
   const clocks = clockResults(run, definition);
+  const objectives = scenario.objectives.map((o) => rateObjective(o, responses));
+  const improvementItems = improvements(responses, clocks, definition);
   return {
     overview: {
       scenario: scenario.metadata.id,
@@ -422,7 +431,7 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
       assumptions: scenario.exercise.assumptions,
       tlp: scenario.metadata.tlp,
     },
-    objectives: scenario.objectives.map((o) => rateObjective(o, responses)),
+    objectives,
     responses,
     clocks,
     metrics: scenario.metrics.map((metric) => {
@@ -455,7 +464,8 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
       };
     }),
     timeline: timeline(run),
-    improvements: improvements(responses, clocks, definition),
+    summary: executiveSummary(objectives, responses, clocks, improvementItems),
+    improvements: improvementItems,
     modules: scenario.modules,
     outcome: {
       status: run.incident.status,

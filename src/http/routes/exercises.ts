@@ -59,6 +59,10 @@ const ReportSchema = z
         overview: z
           .object({ scenario: z.string(), title: z.string(), playbook: z.string() })
           .catchall(z.unknown()),
+        summary: row.openapi({
+          description:
+            'Executive summary: objectives and ratings, what was missed and why, the three most important improvements',
+        }),
         objectives: z.array(row).openapi({ description: 'Each objective rated P/S/M/U with its basis' }),
         responses: z.array(row).openapi({ description: 'Each expected response: on time, late, missed' }),
         clocks: z.array(row),
