@@ -101,15 +101,32 @@ export class ExerciseIncident {
   /** The whole event log so far; only events after the last one read are fetched, and only after a write. */
   async events(): Promise<EventRecord[]> {
     if (this.logCurrent) return this.log;
-    for (;;) {
-      const page = await this.engine.listEvents(this.id, this.log.at(-1)?.seq ?? 0, LOG_PAGE);
-      this.log.push(...page);
-      if (page.length < LOG_PAGE) break;
-      await nextTurn();
-    }
+    await appendLog(this.engine, this.id, this.log);
     this.logCurrent = true;
     return this.log;
   }
+}
+
+/** Appends the events after the last one in `log`, page by page, up to `max` events in all. */
+async function appendLog(
+  engine: Engine,
+  incidentId: string,
+  log: EventRecord[],
+  max = Infinity,
+): Promise<void> {
+  for (;;) {
+    const page = await engine.listEvents(incidentId, log.at(-1)?.seq ?? 0, LOG_PAGE);
+    log.push(...page.slice(0, max - log.length));
+    if (page.length < LOG_PAGE || log.length >= max) return;
+    await nextTurn();
+  }
+}
+
+/** An incident's event log from the start, at most `max` events. */
+export async function wholeLog(engine: Engine, incidentId: string, max?: number): Promise<EventRecord[]> {
+  const log: EventRecord[] = [];
+  await appendLog(engine, incidentId, log, max);
+  return log;
 }
 
 /** Opens the exercise incident at the scenario's start (virtual clock, exercise mode). */
