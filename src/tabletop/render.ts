@@ -1,5 +1,6 @@
 import { markdownPage, table } from './page';
 import type { AfterActionReport } from './report';
+import { keyAsWords } from './words';
 
 const minutes = (m: number | null) =>
   m === null ? 'not reached' : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
@@ -121,18 +122,18 @@ export function reportMarkdown(report: AfterActionReport, generatedAt: string): 
     '',
     table(
       ['at', 'decision', 'option', 'rationale', 'by'],
-      report.decisions.map((d) => [d.offset, d.event, d.option, d.rationale, d.by]),
+      report.decisions.map((d) => [d.offset, d.what, d.option, d.rationale, d.by]),
     ),
     '## 7. Moves the playbook refused',
     '',
     table(
       ['at', 'who', 'event', 'reason'],
-      report.refusedMoves.map((m) => [m.offset, m.as, m.event, m.reason]),
+      report.refusedMoves.map((m) => [m.offset, m.as, m.what, m.reason]),
     ),
     '## 8. Timeline by track',
     '',
     ...lanes.flatMap((lane) => [
-      `### ${lane}`,
+      `### ${keyAsWords(lane)}`,
       '',
       table(
         ['at', 'what', 'source'],

@@ -5,6 +5,7 @@ import type { ExerciseRun } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
 import { type ExecutiveSummary, executiveSummary } from './summary';
 import { offsetText } from './time-text';
+import { eventTitle } from './words';
 
 /**
  * The after-action report (domain reference §4.5), computed from an exercise run: expected responses scored,
@@ -83,8 +84,17 @@ export interface AfterActionReport {
   responses: ResponseResult[];
   clocks: ClockResult[];
   metrics: { id: string; title: string; minutes: number | null; at: string | null }[];
-  decisions: { at: string; offset: string; event: string; option: string; rationale: string; by: string }[];
-  refusedMoves: { at: string; offset: string; as: string; event: string; reason: string }[];
+  decisions: {
+    at: string;
+    offset: string;
+    event: string;
+    /** The event's title in the playbook. */
+    what: string;
+    option: string;
+    rationale: string;
+    by: string;
+  }[];
+  refusedMoves: { at: string; offset: string; as: string; event: string; what: string; reason: string }[];
   injects: {
     id: string;
     module: string | null;
@@ -296,7 +306,7 @@ const leafPath = (value: unknown): string =>
           .join(' | ')
       : '';
 
-function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
+function timeline(run: ExerciseRun, definition: PlaybookDefinition): AfterActionReport['timeline'] {
   const rows: AfterActionReport['timeline'] = [];
   const offset = (at: string) => `T+${offsetText(Date.parse(at) - run.startMs)}`;
   for (const inj of run.injects) {
@@ -317,7 +327,7 @@ function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
     const label =
       event.source === 'timer'
         ? `timer: ${event.note ?? event.type}`
-        : `${event.type}${event.source === 'api' ? ` by ${event.actor}` : ''}`;
+        : `${eventTitle(definition, event.type)}${event.source === 'api' ? ` by ${event.actor}` : ''}`;
     if (changes.length === 0) {
       rows.push({
         at: event.occurredAt,
@@ -342,14 +352,18 @@ function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
       at: move.at,
       offset: offset(move.at),
       lane: 'refused',
-      what: `${move.event} by ${move.as} refused (${move.code})`,
+      what: `${eventTitle(definition, move.event)} by ${move.as} refused (${move.code})`,
       source: 'api',
     });
   }
   return rows.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-function decisions(events: readonly EventRecord[], startMs: number): AfterActionReport['decisions'] {
+function decisions(
+  events: readonly EventRecord[],
+  startMs: number,
+  definition: PlaybookDefinition,
+): AfterActionReport['decisions'] {
   return events
     .filter((e) => {
       const p = e.payload as Record<string, unknown> | null;
@@ -361,6 +375,7 @@ function decisions(events: readonly EventRecord[], startMs: number): AfterAction
         at: e.occurredAt,
         offset: `T+${offsetText(Date.parse(e.occurredAt) - startMs)}`,
         event: e.type,
+        what: eventTitle(definition, e.type),
         option: p.option,
         rationale: p.rationale,
         by: e.actor,
@@ -443,12 +458,13 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
         at: match?.at ?? null,
       };
     }),
-    decisions: decisions(run.events, run.startMs),
+    decisions: decisions(run.events, run.startMs, definition),
     refusedMoves: run.refused.map((m) => ({
       at: m.at,
       offset: `T+${offsetText(Date.parse(m.at) - run.startMs)}`,
       as: m.as,
       event: m.event,
+      what: eventTitle(definition, m.event),
       reason: `${m.code}: ${m.reason}`,
     })),
     injects: scenario.injects.map((inj) => {
@@ -463,7 +479,7 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
         fired: fired !== undefined,
       };
     }),
-    timeline: timeline(run),
+    timeline: timeline(run, definition),
     summary: executiveSummary(objectives, responses, clocks, improvementItems),
     improvements: improvementItems,
     modules: scenario.modules,

@@ -55,7 +55,12 @@ const facilitatorActor: Actor = { id: 'tabletop:facilitator', name: 'facilitator
 
 export const playerActor = (scenario: Scenario, roleId: string): Actor => {
   const role = scenario.roles.find((r) => r.id === roleId);
-  return { id: `player:${roleId}`, name: roleId, roles: role?.playbookRole ? [role.playbookRole] : [] };
+  // Named as the scenario names the role ("Web administrator"), so reports speak of people, not ids.
+  return {
+    id: `player:${roleId}`,
+    name: role?.name ?? roleId,
+    roles: role?.playbookRole ? [role.playbookRole] : [],
+  };
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -287,6 +292,15 @@ const reasonOf = (error: unknown): string =>
       ? error.message
       : String(error);
 
+/** What the main script is called where scripts are named: `tabletop list`, `--script`, the report. */
+export const MAIN_SCRIPT = 'main';
+
+/** A scenario's scripts by name: the main one first, then its alternatives. */
+export const scriptNames = (scenario: Scenario): string[] => [
+  MAIN_SCRIPT,
+  ...Object.keys(scenario.alternativeScripts),
+];
+
 export interface RunOptions {
   /** A named alternative script instead of the main one. */
   script?: string;
@@ -306,10 +320,12 @@ export async function runScripted(
 ): Promise<ExerciseRun> {
   const startMs = Date.parse(scenario.clock.start);
   const endMs = startMs + durationMs(scenario.clock.end);
-  const script = options.script === undefined ? scenario.script : scenario.alternativeScripts[options.script];
+  const name = options.script ?? MAIN_SCRIPT;
+  const script = name === MAIN_SCRIPT ? scenario.script : scenario.alternativeScripts[name];
   if (!script) {
-    const names = Object.keys(scenario.alternativeScripts).join(', ') || 'only the main script';
-    throw new TabletopError(`${scenario.metadata.id} has no script "${options.script}" (it has: ${names})`);
+    throw new TabletopError(
+      `${scenario.metadata.id} has no script "${name}" (scripts: ${scriptNames(scenario).join(', ')})`,
+    );
   }
   const opened = await openExerciseIncident(engine, scenario);
   const incident = new ExerciseIncident(engine, opened.id);
@@ -335,7 +351,7 @@ export async function runScripted(
   progress(endMs);
   return {
     scenario,
-    script: options.script ?? 'main',
+    script: name,
     incident: await engine.getIncident(opened.id, ['admin']),
     events: await incident.events(),
     injects: fired,
@@ -376,7 +392,7 @@ async function playMove(
     refused.push({
       index,
       at: iso(Date.parse(scenario.clock.start) + durationMs(move.at)),
-      as: move.as,
+      as: playerActor(scenario, move.as).name,
       event: move.event,
       code: error.code,
       reason: move.note ?? error.message.split(' (')[0]!,

@@ -66,7 +66,7 @@ describe('the JJ Meds exercise', () => {
     expect(report.objectives.map((o) => o.rating)).toEqual(['P', 'P', 'P', 'P']);
     expect(report.responses.filter((r) => r.status !== 'on_time')).toEqual([]);
     expect(report.refusedMoves).toEqual([
-      expect.objectContaining({ as: 'tech', event: 'credentials.revoked', offset: 'T+01:35' }),
+      expect.objectContaining({ as: 'Web administrator', event: 'credentials.revoked', offset: 'T+01:35' }),
     ]);
     expect(report.injects.find((i) => i.id === 'I7')).toMatchObject({ fired: true, offset: 'T+2d 00:00' });
     expect(report.clocks).toEqual([expect.objectContaining({ regime: 'PIPEDA', status: 'met' })]);

@@ -236,6 +236,7 @@ describe('refused moves in a facilitated exercise', () => {
         offset: 'T+01:40',
         as: 'dan the web admin',
         event: 'credentials.revoked',
+        what: 'Credentials revoked (D2)',
         reason: expect.stringMatching(/^event_not_allowed: /),
       },
       {
@@ -243,6 +244,7 @@ describe('refused moves in a facilitated exercise', () => {
         offset: 'T+01:40',
         as: 'carol',
         event: 'evidence.baseline_captured',
+        what: 'Baseline evidence captured',
         reason: expect.stringMatching(/^forbidden: /),
       },
     ]);
@@ -253,7 +255,7 @@ describe('refused moves in a facilitated exercise', () => {
       headers: { accept: 'text/markdown' },
     });
     expect(markdown.body).toMatch(
-      /\| T\+01:40 \| dan the web admin \| credentials\.revoked \| event_not_allowed: /,
+      /\| T\+01:40 \| dan the web admin \| Credentials revoked \(D2\) \| event_not_allowed: /,
     );
 
     // Another exercise's report does not see them.

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Refusal, requireFacilitator } from '../../engine';
-import { bundledScenarios, isoDuration, reportHtml, reportMarkdown } from '../../tabletop';
+import { bundledScenarios, isoDuration, reportHtml, reportMarkdown, scriptNames } from '../../tabletop';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
 import { sendReport } from '../report-response';
@@ -178,7 +178,7 @@ export function exerciseRoutes(deps: AppDeps): App {
           title: scenario.metadata.title,
           playbook: scenario.metadata.playbook,
           basedOn: scenario.metadata.basedOn,
-          scripts: ['main', ...Object.keys(scenario.alternativeScripts)],
+          scripts: scriptNames(scenario),
         })),
       },
       200,
