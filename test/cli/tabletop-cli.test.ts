@@ -41,7 +41,7 @@ describe('holdfast tabletop', () => {
     expect(bars.at(-1)).toMatch(/ 96\/96 h /);
     expect(result.stderr).not.toMatch(/ 0\/0 h/);
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(markdown).toMatch(/\| E2\.1 \(critical\) \| I2 \| .* \| missed \|/);
+    expect(markdown).toMatch(/\| E2\.1 \(critical\) \| I2 \| .* \| \*\*MISSED \(critical\)\*\* \|/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<table>');
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(json.report.overview.scenario).toBe('jj-meds');

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { jjMedsInput } from '../fixtures/jj-meds';
 import { type Client, client, testClock, tokenFor, useTestApp } from '../support/http';
 
 const clock = testClock('2026-11-24T09:00:00.000Z');
 const app = useTestApp({}, clock.now);
 
 /** A demand received three days before now, in Toronto: its first deadlines have passed. */
-const input = {
-  demand: {
-    receivedAt: '2026-11-21T15:00:00Z',
-    channel: 'email',
-    claimedAssets: ['image files'],
-    proofOfAccess: true,
-    threatenedActions: ['publish_internet'],
-    amount: 1000,
-    currency: 'USD',
-  },
-  organisation: { name: 'JJ Meds', country: 'CA' },
-  timeZone: 'America/Toronto',
-  jurisdictions: ['CA'],
-};
+const input = { ...jjMedsInput('2026-11-21T15:00:00Z'), timeZone: 'America/Toronto' };
 
 const sha = 'a'.repeat(64);
 
