@@ -3,7 +3,7 @@ import type { Actor, Engine, EventRecord, IncidentView } from '../engine';
 import { contextFacts, type PlaybookDefinition } from '../playbook-kit';
 import { markdownPage, table } from './page';
 import { wholeLog } from './runner';
-import { eventTitle } from './words';
+import { eventTitle, keyAsWords } from './words';
 
 /**
  * The report of one incident, live or exercise, for the regulator, the insurer and the board: what happened
@@ -26,7 +26,7 @@ export interface IncidentReport {
     timeZone: string;
   };
   now: {
-    active: { step: string; title: string; owner: string | null }[];
+    active: { step: string; track: string; title: string; owner: string | null }[];
     overdue: { label: string; dueAt: string; since: string }[];
   };
   timeline: { at: string; local: string; by: string; event: string; what: string; note: string | null }[];
@@ -41,6 +41,7 @@ export interface IncidentReport {
   }[];
   evidence: {
     at: string;
+    local: string;
     by: string;
     event: string;
     kind: string;
@@ -82,13 +83,18 @@ const choiceOf = (p: Payload): string | null =>
   text(p.option) ?? text(p.decision) ?? text(p.assessment) ?? text(p.finding) ?? null;
 
 /** Evidence items an event recorded: a single item, or a list of them. */
-function evidenceOf(event: EventRecord, definition: PlaybookDefinition): IncidentReport['evidence'] {
+function evidenceOf(
+  event: EventRecord,
+  definition: PlaybookDefinition,
+  local: (at: string) => string,
+): IncidentReport['evidence'] {
   const p = payloadOf(event);
   const items = Array.isArray(p.items) ? p.items : [p];
   return items
     .filter((item): item is Payload => !!item && typeof item === 'object' && typeof item.sha256 === 'string')
     .map((item) => ({
       at: event.occurredAt,
+      local: local(event.occurredAt),
       by: event.actor,
       event: event.type,
       kind: text(item.kind) ?? eventTitle(definition, event.type),
@@ -113,6 +119,7 @@ export function buildIncidentReport(
   const local = (at: string) => DateTime.fromISO(at, { zone: timeZone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
   const what = (type: string) => eventTitle(definition, type);
   const clientEvents = events.filter((e) => e.source !== 'timer' && e.type !== 'incident.opened');
+  const facts = contextFacts(definition, incident.context);
   return {
     overview: {
       id: incident.id,
@@ -123,15 +130,16 @@ export function buildIncidentReport(
       mode: incident.mode,
       severity: incident.severity,
       status: incident.status,
-      openedAt: events[0]?.occurredAt ?? incident.createdAt,
+      openedAt: facts.openedAt ?? events[0]?.occurredAt ?? incident.createdAt,
       closedAt: incident.closedAt,
       timeZone,
     },
     now: {
       active: incident.active.map((state) => ({
         step: state.path,
+        track: keyAsWords(state.path.split('.')[0]!),
         title: state.title,
-        owner: state.owner,
+        owner: state.owner && keyAsWords(state.owner),
       })),
       overdue: incident.overdueItems.map((item) => ({
         label: item.label,
@@ -139,17 +147,17 @@ export function buildIncidentReport(
         since: item.since,
       })),
     },
-    timeline: events.map((event) => ({
-      at: event.occurredAt,
-      local: local(event.occurredAt),
-      by: event.actor,
-      event: event.type,
-      what:
-        event.source === 'timer'
-          ? `Deadline passed: ${text(payloadOf(event).label) ?? event.note ?? event.type}`
-          : what(event.type),
-      note: event.note,
-    })),
+    timeline: events.map((event) => {
+      const label = event.source === 'timer' ? (text(payloadOf(event).label) ?? event.note) : null;
+      return {
+        at: event.occurredAt,
+        local: local(event.occurredAt),
+        by: event.actor,
+        event: event.type,
+        what: label ? `Deadline passed: ${label}` : what(event.type),
+        note: event.note === label ? null : event.note,
+      };
+    }),
     decisions: clientEvents
       .filter((event) => text(payloadOf(event).rationale))
       .map((event) => {
@@ -164,8 +172,8 @@ export function buildIncidentReport(
           by: event.actor,
         };
       }),
-    evidence: clientEvents.flatMap((event) => evidenceOf(event, definition)),
-    clocks: contextFacts(definition, incident.context).clocks.map((clock) => ({
+    evidence: clientEvents.flatMap((event) => evidenceOf(event, definition, local)),
+    clocks: facts.clocks.map((clock) => ({
       label: clock.label,
       regime: clock.regime,
       recipient: clock.recipient,
@@ -242,7 +250,10 @@ export function incidentReportMarkdown(report: IncidentReport, generatedAt: stri
         ['Status', o.status],
         ['Opened', o.openedAt],
         ['Closed', o.closedAt],
-        ['Now at', report.now.active.map((a) => `${a.title}${a.owner ? ` (${a.owner})` : ''}`).join('; ')],
+        [
+          'Now at',
+          report.now.active.map((a) => `${a.track}: ${a.title}${a.owner ? ` (${a.owner})` : ''}`).join('; '),
+        ],
       ],
     ),
     '## 2. Overdue now',
@@ -281,7 +292,7 @@ export function incidentReportMarkdown(report: IncidentReport, generatedAt: stri
     '',
     table(
       ['when', 'kind', 'SHA-256', 'where', 'by'],
-      report.evidence.map((e) => [e.at, e.kind, e.sha256, e.location, e.by]),
+      report.evidence.map((e) => [both(e.at, e.local), e.kind, e.sha256, e.location, e.by]),
     ),
     '## 7. Escalations (deadlines passed with their step not done)',
     '',

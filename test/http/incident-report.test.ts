@@ -52,7 +52,12 @@ describe('GET /v1/incidents/:id/report', () => {
       playbook: 'ransom-demand',
       mode: 'live',
       timeZone: 'America/Toronto',
+      // Opened three days after the demand arrived.
+      openedAt: '2026-11-24T09:00:00.000Z',
     });
+    expect(report.now.active).toContainEqual(
+      expect.objectContaining({ track: 'Containment', owner: 'Technical lead' }),
+    );
     expect(report.decisions).toContainEqual(
       expect.objectContaining({
         event: 'incident.declared',
