@@ -13,6 +13,7 @@ import type {
   LockedIncident,
   OutboxMessage,
   PrincipalRecord,
+  RefusedMoveRecord,
   Sealed,
   TimerFiring,
   TimerRow,
@@ -64,6 +65,8 @@ export class MemoryDatabase {
   readonly exercises = new Map<string, StoredExercise>();
   /** Outbox messages by incident, in the order written. */
   readonly outbox = new Map<string, OutboxMessage[]>();
+  /** Refused moves by exercise. */
+  readonly refusedMoves = new Map<string, RefusedMoveRecord[]>();
   /** `incident_change_seq`: one counter for every write to an incident and every event. */
   private changeSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -552,6 +555,29 @@ export class MemoryExerciseStore implements ExerciseStore {
         clockMoveUntil: null,
       });
     });
+  }
+
+  recordRefusedMove(move: RefusedMoveRecord, max: number): Promise<boolean> {
+    return this.data.transaction(() => {
+      if (!this.data.exercises.has(move.exerciseId)) {
+        throw new Error(`no exercise ${move.exerciseId} (foreign key)`);
+      }
+      const moves = this.data.refusedMoves.get(move.exerciseId) ?? [];
+      if (moves.length >= max) return false;
+      moves.push({ ...move, at: timestamp(move.at), recordedAt: timestamp(move.recordedAt) });
+      this.data.refusedMoves.set(move.exerciseId, moves);
+      return true;
+    });
+  }
+
+  listRefusedMoves(exerciseId: string, limit: number): Promise<RefusedMoveRecord[]> {
+    return this.data.transaction(() =>
+      copy(
+        [...(this.data.refusedMoves.get(exerciseId) ?? [])]
+          .sort((a, b) => millis(a.at) - millis(b.at) || millis(a.recordedAt) - millis(b.recordedAt))
+          .slice(0, limit),
+      ),
+    );
   }
 
   getExercise(id: string, { scenario = true } = {}): Promise<ExerciseRow | null> {

@@ -288,3 +288,26 @@ export const webhookAttempts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.messageId, t.endpointId, t.attempt] })],
 );
+
+/**
+ * Moves the engine refused during an exercise (a player's event out of turn, out of role, against a gate): the
+ * after-action report lists them. Outside the incident's log: a refused move changes nothing in the incident.
+ */
+export const exerciseRefusedMoves = pgTable(
+  'exercise_refused_moves',
+  {
+    id: uuid('id').primaryKey(),
+    exerciseId: uuid('exercise_id')
+      .notNull()
+      .references(() => exercises.id),
+    /** Virtual time: the exercise incident's clock when it was refused. */
+    at: ts('at').notNull(),
+    /** The principal's name. */
+    actor: text('actor').notNull(),
+    event: text('event').notNull(),
+    code: text('code').notNull(),
+    reason: text('reason').notNull(),
+    recordedAt: ts('recorded_at').notNull(),
+  },
+  (t) => [index('exercise_refused_moves_exercise_idx').on(t.exerciseId, t.at)],
+);

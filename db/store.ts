@@ -30,6 +30,7 @@ import type {
   OutboxMessage,
   OverdueItem,
   PrincipalRecord,
+  RefusedMoveRecord,
   Sealed,
   TimerFiring,
   TimerRow,
@@ -43,6 +44,7 @@ import { type Db, iso, isoOrNull, rowsOf } from './client';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 import {
+  exerciseRefusedMoves,
   exercises,
   incidentCheckpoints,
   incidentEvents,
@@ -552,6 +554,28 @@ export class PgExerciseStore implements ExerciseStore {
 
   async insertExercise(row: ExerciseRow): Promise<void> {
     await this.db.insert(exercises).values(row);
+  }
+
+  async recordRefusedMove(move: RefusedMoveRecord, max: number): Promise<boolean> {
+    const kept = await this.db.execute(sql`
+      insert into ${exerciseRefusedMoves}
+        (id, exercise_id, at, actor, event, code, reason, recorded_at)
+      select ${move.id}, ${move.exerciseId}, ${move.at}, ${move.actor}, ${move.event}, ${move.code},
+             ${move.reason}, ${move.recordedAt}
+      where (select count(*) from ${exerciseRefusedMoves}
+             where ${exerciseRefusedMoves.exerciseId} = ${move.exerciseId}) < ${max}
+      returning id`);
+    return rowsOf(kept).length > 0;
+  }
+
+  async listRefusedMoves(exerciseId: string, limit: number): Promise<RefusedMoveRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(exerciseRefusedMoves)
+      .where(eq(exerciseRefusedMoves.exerciseId, exerciseId))
+      .orderBy(asc(exerciseRefusedMoves.at), asc(exerciseRefusedMoves.recordedAt))
+      .limit(limit);
+    return rows.map((row) => ({ ...row, at: iso(row.at), recordedAt: iso(row.recordedAt) }));
   }
 
   async getExercise(id: string, { scenario = true } = {}): Promise<ExerciseRow | null> {

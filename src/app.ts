@@ -16,6 +16,7 @@ import { incidentRoutes } from './http/routes/incidents';
 import { keyRoutes } from './http/routes/keys';
 import { meRoutes } from './http/routes/me';
 import { playbookRoutes } from './http/routes/playbooks';
+import { reportRoutes } from './http/routes/reports';
 import { sessionRoutes } from './http/routes/session';
 import { streamRoutes } from './http/routes/streams';
 import { tokenRoutes } from './http/routes/tokens';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', playbookRoutes(deps));
   app.route('/', clockRoutes(deps));
   app.route('/', incidentRoutes(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', tokenRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', meRoutes());

@@ -44,10 +44,12 @@ import {
   bundledScenarios,
   checkScenarioClock,
   checkScenarioLimits,
+  durationMs,
   loadScenario,
   reportHtml,
   reportMarkdown,
   runScripted,
+  scriptNames,
 } from './tabletop';
 
 const dbOptions = (command: Command) =>
@@ -87,9 +89,17 @@ const keyLocationFrom = (options: { keyFile?: string; dataDir?: string }) => {
   });
 };
 
+/** The version of this checkout, as package.json says. */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command()
   .name('holdfast')
   .description('Extortion-response playbook engine')
+  .version(version, '-V, --version', 'print the version')
+  // A subcommand's own options come after its name: `playbooks export --version 2` is not this one.
+  .enablePositionalOptions()
   .showHelpAfterError();
 
 dbOptions(
@@ -677,7 +687,7 @@ tabletop
   .description('list the bundled scenarios')
   .action(() => {
     for (const { id, scenario } of bundledScenarios()) {
-      const scripts = ['main', ...Object.keys(scenario.alternativeScripts)].join(',');
+      const scripts = scriptNames(scenario).join(',');
       process.stdout.write(
         `${id}\t${scenario.metadata.playbook}\tscripts: ${scripts}\t${scenario.metadata.title}\n`,
       );
@@ -690,7 +700,7 @@ dbOptions(
     .description('run a scripted exercise headless and write its after-action report')
     .argument('<scenario>', 'a bundled scenario id or a scenario YAML file')
     .option('--script <name>', 'an alternative script of the scenario (default: its main script)')
-    .option('--out <dir>', 'write report.md and report.html (and report.json) there')
+    .option('--out <dir>', 'write report.md, report.html and report.json there, and print only their paths')
     .option('--json', 'print the report as JSON instead of Markdown'),
 ).action(
   async (
@@ -717,26 +727,28 @@ dbOptions(
     );
     try {
       const { engine, registry } = createServices(database, config, createLogger('silent'));
-      bar.start(0, 0, { scenario: scenario.metadata.id });
+      const hours = (ms: number) => Math.round(ms / 3_600_000);
+      bar.start(hours(durationMs(scenario.clock.end)), 0, { scenario: scenario.metadata.id });
       const run = await runScripted(engine, scenario, {
         script: options.script,
-        onProgress: (done, total) => {
-          bar.setTotal(Math.round(total / 3_600_000));
-          bar.update(Math.round(done / 3_600_000));
-        },
+        onProgress: (done) => bar.update(hours(done)),
       });
       bar.stop();
       const report = buildReport(run, registry.get(run.incident.playbookId, run.incident.playbookVersion));
       const generatedAt = new Date().toISOString();
       if (options.out) {
         mkdirSync(options.out, { recursive: true });
-        writeFileSync(join(options.out, 'report.md'), reportMarkdown(report, generatedAt));
-        writeFileSync(join(options.out, 'report.html'), reportHtml(report, generatedAt));
-        writeFileSync(
-          join(options.out, 'report.json'),
-          `${JSON.stringify({ generatedAt, report }, null, 2)}\n`,
-        );
-        process.stderr.write(`report written to ${options.out}/report.{md,html,json}\n`);
+        const files = {
+          'report.md': reportMarkdown(report, generatedAt),
+          'report.html': reportHtml(report, generatedAt),
+          'report.json': `${JSON.stringify({ generatedAt, report }, null, 2)}\n`,
+        };
+        for (const [name, content] of Object.entries(files)) {
+          const path = join(options.out, name);
+          writeFileSync(path, content);
+          process.stdout.write(`${path}\n`);
+        }
+        return;
       }
       process.stdout.write(
         options.json

@@ -19,13 +19,23 @@ export class PlaybookRegistry {
   /** A specific version, or the latest when `version` is omitted. */
   get(id: string, version?: number): PlaybookDefinition {
     const versions = this.byId.get(id);
-    if (!versions) throw new Refusal('not_found', `no playbook "${id}"`);
+    if (!versions) {
+      const ids = [...this.byId.keys()].sort();
+      throw new Refusal('not_found', `no playbook "${id}" (playbooks: ${ids.join(', ')})`, {
+        playbooks: ids,
+      });
+    }
     const wanted = version ?? Math.max(...versions.keys());
     const definition = versions.get(wanted);
     if (!definition) {
-      throw new Refusal('not_found', `playbook "${id}" has no version ${wanted}`, {
-        versions: [...versions.keys()],
-      });
+      const known = [...versions.keys()].sort((a, b) => a - b);
+      throw new Refusal(
+        'not_found',
+        `playbook "${id}" has no version ${wanted} (versions: ${known.join(', ')})`,
+        {
+          versions: known,
+        },
+      );
     }
     return definition;
   }

@@ -92,9 +92,12 @@ export function createTokenService(deps: TokenServiceDeps) {
     const { name, key } = canonicalName(rawName);
     const unknown = roles.filter((role) => !deps.knownRoles.has(role));
     if (unknown.length > 0) {
-      throw new Refusal('invalid_request', `unknown role(s): ${unknown.join(', ')}`, {
-        knownRoles: [...deps.knownRoles].sort(),
-      });
+      const knownRoles = [...deps.knownRoles].sort();
+      throw new Refusal(
+        'invalid_request',
+        `unknown role(s): ${unknown.join(', ')} (roles: ${knownRoles.join(', ')})`,
+        { knownRoles },
+      );
     }
     const secret = `hf_${randomBytes(24).toString('base64url')}`;
     const { principal, token } = await deps.store.issueToken({

@@ -258,8 +258,29 @@ export interface ExerciseRow {
   finishedAt: string | null;
 }
 
+/**
+ * A player's move the engine refused during an exercise: kept beside the exercise, not in the incident's log,
+ * because a refused move changes nothing in the incident (docs/decisions.md).
+ */
+export interface RefusedMoveRecord {
+  id: string;
+  exerciseId: string;
+  /** Virtual time: the exercise incident's clock when the move was refused. */
+  at: string;
+  /** The principal's name. */
+  actor: string;
+  event: string;
+  code: string;
+  reason: string;
+  recordedAt: string;
+}
+
 export interface ExerciseStore {
   insertExercise(row: ExerciseRow): Promise<void>;
+  /** Keeps a refused move, unless the exercise holds `max` already; resolves whether it was kept. */
+  recordRefusedMove(move: RefusedMoveRecord, max: number): Promise<boolean>;
+  /** The exercise's refused moves in virtual-time order, at most `limit`. */
+  listRefusedMoves(exerciseId: string, limit: number): Promise<RefusedMoveRecord[]>;
   /** The exercise; with `scenario: false`, without its scenario (null), for a caller that has it already. */
   getExercise(id: string, options?: { scenario?: boolean }): Promise<ExerciseRow | null>;
   /** The newest `limit` exercises whose incident is open, latest start first. */

@@ -4,6 +4,7 @@ import {
   type Actor,
   checkInstant,
   checkInstantsIn,
+  clip,
   type Engine,
   type ExerciseRow,
   type ExerciseStore,
@@ -273,6 +274,38 @@ export function createExerciseService(deps: ExerciseDeps) {
     return view(row, scenario);
   }
 
+  /**
+   * Keeps a move the engine refused on an exercise incident, for the report: `refusal` is what the caller was
+   * answered. Only refusals about the move itself (out of turn, out of role, a bad payload, a closed incident),
+   * only on an incident the caller may see, and at most MAX_REFUSED_MOVES per exercise.
+   */
+  async function noteRefusedMove(
+    incidentId: string,
+    actor: Actor,
+    event: string,
+    refusal: Refusal,
+  ): Promise<void> {
+    if (!refusedMoveCodes.has(refusal.code)) return;
+    const incident = await engine.loadIncident(incidentId, actor).catch((error: unknown) => {
+      if (error instanceof Refusal) return null;
+      throw error;
+    });
+    if (incident?.mode !== 'exercise' || !incident.exerciseId) return;
+    await store.recordRefusedMove(
+      {
+        id: deps.newId(),
+        exerciseId: incident.exerciseId,
+        at: incident.clockNow ?? incident.createdAt,
+        actor: actor.name,
+        event: clip(event, 200),
+        code: refusal.code,
+        reason: clip(refusal.message, 500),
+        recordedAt: deps.now().toISOString(),
+      },
+      MAX_REFUSED_MOVES,
+    );
+  }
+
   /** The after-action report so far (or final, once the exercise has ended). */
   async function report(id: string, actor: Actor): Promise<AfterActionReport> {
     const { row, scenario } = await load(id, actor);
@@ -288,7 +321,14 @@ export function createExerciseService(deps: ExerciseDeps) {
         incident,
         events,
         injects: firedInjectsOf(events, startMs),
-        refused: [],
+        refused: (await store.listRefusedMoves(id, MAX_REFUSED_MOVES)).map((move, index) => ({
+          index,
+          at: move.at,
+          as: move.actor,
+          event: move.event,
+          code: move.code,
+          reason: move.reason,
+        })),
         startMs,
         endMs: Date.parse(loaded.clockNow ?? loaded.createdAt),
       },
@@ -296,13 +336,24 @@ export function createExerciseService(deps: ExerciseDeps) {
     );
   }
 
-  return { start, moveClock, get, list, report };
+  return { start, moveClock, get, list, report, noteRefusedMove };
 }
 
 export type ExerciseService = ReturnType<typeof createExerciseService>;
 
 /** How many exercises' parsed scenarios an instance keeps (the oldest goes first). */
 const PARSED_SCENARIOS = 200;
+
+/** How many refused moves an exercise keeps: players cannot grow its report without end. */
+export const MAX_REFUSED_MOVES = 500;
+
+/** The refusals that are about a player's move, not about the request (a stale version, a rate limit). */
+const refusedMoveCodes = new Set<string>([
+  'event_not_allowed',
+  'forbidden',
+  'invalid_request',
+  'incident_closed',
+]);
 
 /** How long a clock move holds its exercise's clock at most: a crashed mover's hold runs out. */
 const CLOCK_MOVE_LEASE_MS = 5 * 60_000;

@@ -1,7 +1,9 @@
 export * from './catalogue';
 export * from './exercises';
 export * from './facts';
+export * from './incident-report';
 export * from './obligations';
+export { markdownPage, reportContentSecurityPolicy } from './page';
 export * from './render';
 export * from './report';
 export * from './runner';

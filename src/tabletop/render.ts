@@ -1,27 +1,56 @@
-import { createHash } from 'node:crypto';
-import { Marked } from 'marked';
-import sanitizeHtml from 'sanitize-html';
+import { markdownPage, table } from './page';
 import type { AfterActionReport } from './report';
-
-/** Table cells: no pipes or line breaks inside. */
-const cell = (value: unknown): string =>
-  value === null || value === undefined || value === ''
-    ? '–'
-    : String(value)
-        .replace(/\|/g, '\\|')
-        .replace(/\s*\n\s*/g, ' ');
-
-const table = (headers: string[], rows: unknown[][]): string =>
-  rows.length === 0
-    ? '_None._\n'
-    : `${[
-        `| ${headers.join(' | ')} |`,
-        `|${headers.map(() => '---').join('|')}|`,
-        ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-      ].join('\n')}\n`;
+import { keyAsWords } from './words';
 
 const minutes = (m: number | null) =>
   m === null ? 'not reached' : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+
+/** How a critical item that was missed is marked, in the summary and in the response log. */
+const CRITICAL_MISSED = '**MISSED (critical)**';
+
+/** The executive summary: what a reader who reads nothing else must see. */
+function summaryMarkdown(report: AfterActionReport): string[] {
+  const { summary } = report;
+  return [
+    '## Executive summary',
+    '',
+    '**Objectives and ratings**',
+    '',
+    table(
+      ['objective', 'rating'],
+      summary.objectives.map((x) => [`${x.id}: ${x.text}`, `${x.rating} (${ratingWords[x.rating]})`]),
+    ),
+    '**What was missed, and why**',
+    '',
+    ...(summary.missed.length === 0
+      ? ['Nothing expected was missed.', '']
+      : [
+          ...summary.missed.map(
+            (m) => `- ${m.critical ? `${CRITICAL_MISSED} ` : ''}${m.ref}: ${m.what}. Why: ${m.why}`,
+          ),
+          '',
+        ]),
+    '**The three most important improvements**',
+    '',
+    ...(summary.topImprovements.length === 0
+      ? ['None: every expected response and clock was met on time.', '']
+      : [
+          ...summary.topImprovements.map(
+            (item, i) =>
+              `${i + 1}. ${item.correctiveAction} (owner: ${item.owner}; ${item.element}). For: ${item.issue}`,
+          ),
+          '',
+        ]),
+  ];
+}
+
+const ratingWords: Record<AfterActionReport['summary']['objectives'][number]['rating'], string> = {
+  P: 'performed without challenges',
+  S: 'some challenges',
+  M: 'major challenges',
+  U: 'unable to be performed',
+  'N/A': 'not exercised',
+};
 
 /** The after-action report as Markdown (HSEEP AAR/IP order, §4.5). `generatedAt` is the only varying line. */
 export function reportMarkdown(report: AfterActionReport, generatedAt: string): string {
@@ -32,6 +61,7 @@ export function reportMarkdown(report: AfterActionReport, generatedAt: string): 
     '',
     `Scenario \`${o.scenario}\` · playbook \`${o.playbook}\` v${o.playbookVersion} · TLP:${o.tlp} · generated ${generatedAt}`,
     '',
+    ...summaryMarkdown(report),
     '## 1. Exercise overview',
     '',
     table(
@@ -66,7 +96,11 @@ export function reportMarkdown(report: AfterActionReport, generatedAt: string): 
         `${r.id}${r.critical ? ' (critical)' : ''}`,
         r.inject,
         r.description,
-        r.status === 'late' ? `late by ${minutes(r.lateByMinutes)}` : r.status,
+        r.status === 'late'
+          ? `late by ${minutes(r.lateByMinutes)}`
+          : r.critical && r.status === 'missed'
+            ? CRITICAL_MISSED
+            : r.status,
         r.due,
         r.met,
         r.why,
@@ -88,18 +122,18 @@ export function reportMarkdown(report: AfterActionReport, generatedAt: string): 
     '',
     table(
       ['at', 'decision', 'option', 'rationale', 'by'],
-      report.decisions.map((d) => [d.offset, d.event, d.option, d.rationale, d.by]),
+      report.decisions.map((d) => [d.offset, d.what, d.option, d.rationale, d.by]),
     ),
     '## 7. Moves the playbook refused',
     '',
     table(
       ['at', 'who', 'event', 'reason'],
-      report.refusedMoves.map((m) => [m.offset, m.as, m.event, m.reason]),
+      report.refusedMoves.map((m) => [m.offset, m.as, m.what, m.reason]),
     ),
     '## 8. Timeline by track',
     '',
     ...lanes.flatMap((lane) => [
-      `### ${lane}`,
+      `### ${keyAsWords(lane)}`,
       '',
       table(
         ['at', 'what', 'source'],
@@ -123,98 +157,7 @@ export function reportMarkdown(report: AfterActionReport, generatedAt: string): 
   ].join('\n');
 }
 
-const escapeHtml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** Markdown to HTML with raw HTML shown as text: scenario text never becomes markup. */
-const markdown = new Marked({ renderer: { html: ({ text }) => escapeHtml(text) } });
-
-/**
- * What Markdown itself may still make of scenario text, cut down to what a report needs: its own headings,
- * lists and tables, and links to web pages or mail addresses only. No images (a remote one tells its host who
- * read the report), no `javascript:` or relative links, no attributes but a link's target.
- */
-const sanitize = (html: string): string =>
-  sanitizeHtml(html, {
-    allowedTags: [
-      'h1',
-      'h2',
-      'h3',
-      'p',
-      'ul',
-      'ol',
-      'li',
-      'table',
-      'thead',
-      'tbody',
-      'tr',
-      'th',
-      'td',
-      'a',
-      'code',
-      'pre',
-      'em',
-      'strong',
-      'del',
-      'blockquote',
-      'br',
-      'hr',
-    ],
-    allowedAttributes: { a: ['href', 'rel'] },
-    allowedSchemes: ['http', 'https', 'mailto'],
-    allowProtocolRelative: false,
-    transformTags: {
-      // A relative link would point into the API itself.
-      a: (tagName, { href = '' }): sanitizeHtml.Tag => ({
-        tagName,
-        attribs: /^(https?:\/\/|mailto:)/i.test(href) ? { href, rel: 'noreferrer' } : {},
-      }),
-    },
-  });
-
-const style = `
-body { font: 15px/1.5 system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
-table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.5rem; font-size: 13px; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; }
-h1 { border-bottom: 3px solid #333; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
-`;
-
-const policy = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-];
-
-/**
- * The Content-Security-Policy to serve a report page with: its own stylesheet (by hash) and nothing else, no
- * script, image, font or connection, in no frame. The page repeats it in a `<meta>` for the copies written to
- * disk, where `frame-ancestors` does not apply.
- */
-export const reportContentSecurityPolicy = [...policy, "frame-ancestors 'none'"].join('; ');
-
 /** The same report as a standalone HTML page. */
 export function reportHtml(report: AfterActionReport, generatedAt: string): string {
   return markdownPage(`After-action report: ${report.overview.title}`, reportMarkdown(report, generatedAt));
-}
-
-/**
- * A Markdown document as a standalone HTML page, sanitized like the report (serve it with
- * `reportContentSecurityPolicy`): raw HTML in it is shown as text.
- */
-export function markdownPage(title: string, text: string): string {
-  const body = sanitize(markdown.parse(text, { async: false }));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${policy.join('; ')}">
-<title>${escapeHtml(title)}</title>
-<style>${style}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
 }

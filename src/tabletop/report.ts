@@ -4,7 +4,9 @@ import { describeMatcher, explainMiss, firstMatch } from './facts';
 import { clockObligations, escalationRuns, notificationObjectives, type Obligation } from './obligations';
 import { type ExerciseRun, INJECT_DELIVERED } from './runner';
 import { durationMs, type ExpectedResponse } from './scenario';
+import { type ExecutiveSummary, executiveSummary } from './summary';
 import { offsetText } from './time-text';
+import { eventTitle } from './words';
 
 /**
  * The after-action report (domain reference §4.5), computed from an exercise run: expected responses scored,
@@ -83,8 +85,17 @@ export interface AfterActionReport {
   responses: ResponseResult[];
   clocks: ClockResult[];
   metrics: { id: string; title: string; minutes: number | null; at: string | null }[];
-  decisions: { at: string; offset: string; event: string; option: string; rationale: string; by: string }[];
-  refusedMoves: { at: string; offset: string; as: string; event: string; reason: string }[];
+  decisions: {
+    at: string;
+    offset: string;
+    event: string;
+    /** The event's title in the playbook. */
+    what: string;
+    option: string;
+    rationale: string;
+    by: string;
+  }[];
+  refusedMoves: { at: string; offset: string; as: string; event: string; what: string; reason: string }[];
   injects: {
     id: string;
     module: string | null;
@@ -95,7 +106,11 @@ export interface AfterActionReport {
     fired: boolean;
   }[];
   timeline: { at: string; offset: string; lane: string; what: string; source: string }[];
+  /** Opens the report: objectives and ratings, what was missed and why, the three improvements first to make. */
+  summary: ExecutiveSummary;
   improvements: {
+    /** The expected response or clock it comes from. */
+    ref: string;
     issue: string;
     correctiveAction: string;
     element: 'Planning' | 'Organization' | 'Training';
@@ -298,7 +313,7 @@ const leafPath = (value: unknown): string =>
           .join(' | ')
       : '';
 
-function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
+function timeline(run: ExerciseRun, definition: PlaybookDefinition): AfterActionReport['timeline'] {
   const rows: AfterActionReport['timeline'] = [];
   const offset = (at: string) => `T+${offsetText(Date.parse(at) - run.startMs)}`;
   for (const inj of run.injects) {
@@ -320,7 +335,7 @@ function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
     const label =
       event.source === 'timer'
         ? `timer: ${event.note ?? event.type}`
-        : `${event.type}${event.source === 'api' ? ` by ${event.actor}` : ''}`;
+        : `${eventTitle(definition, event.type)}${event.source === 'api' ? ` by ${event.actor}` : ''}`;
     if (changes.length === 0) {
       rows.push({
         at: event.occurredAt,
@@ -345,14 +360,18 @@ function timeline(run: ExerciseRun): AfterActionReport['timeline'] {
       at: move.at,
       offset: offset(move.at),
       lane: 'refused',
-      what: `${move.event} by ${move.as} refused (${move.code})`,
+      what: `${eventTitle(definition, move.event)} by ${move.as} refused (${move.code})`,
       source: 'api',
     });
   }
   return rows.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-function decisions(events: readonly EventRecord[], startMs: number): AfterActionReport['decisions'] {
+function decisions(
+  events: readonly EventRecord[],
+  startMs: number,
+  definition: PlaybookDefinition,
+): AfterActionReport['decisions'] {
   return events
     .filter((e) => {
       const p = e.payload as Record<string, unknown> | null;
@@ -364,6 +383,7 @@ function decisions(events: readonly EventRecord[], startMs: number): AfterAction
         at: e.occurredAt,
         offset: `T+${offsetText(Date.parse(e.occurredAt) - startMs)}`,
         event: e.type,
+        what: eventTitle(definition, e.type),
         option: p.option,
         rationale: p.rationale,
         by: e.actor,
@@ -384,6 +404,7 @@ function improvements(
       r.match.match(/event ([a-z0-9_.]+)/)?.[1] ?? r.match.match(/decision ([a-z0-9_.]+)/)?.[1];
     const owner = definition.events.find((e) => e.type === eventType)?.roles[0] ?? 'incident_commander';
     items.push({
+      ref: r.id,
       issue: `${r.id} ${r.status === 'missed' ? 'missed' : 'late'}: ${r.description} (${r.why})`,
       correctiveAction:
         r.status === 'missed'
@@ -397,6 +418,7 @@ function improvements(
     if (c.status !== 'missed' && c.status !== 'never_started') continue;
     if (c.status === 'never_started' && !c.finding) continue;
     items.push({
+      ref: c.id,
       issue: `${c.label}: ${c.finding}`,
       correctiveAction: `Record the anchor (awareness, determination) explicitly and file ${c.regime} on time`,
       element: 'Planning',
@@ -405,6 +427,7 @@ function improvements(
   }
   for (const run of runs) {
     items.push({
+      ref: run.id,
       issue: run.issue,
       correctiveAction: 'Name an owner and a stand-in for this deadline and check it at each briefing',
       element: 'Organization',
@@ -426,6 +449,8 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
   const clocks = clockResults(run, definition);
   const runs = escalationRuns(run, definition, scenario);
   const obligations = [...clockObligations(clocks, notificationObjectives(scenario), lateScore), ...runs];
+  const objectives = scenario.objectives.map((o) => rateObjective(o, responses, obligations));
+  const improvementItems = improvements(responses, clocks, runs, definition);
   return {
     overview: {
       scenario: scenario.metadata.id,
@@ -441,7 +466,7 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
       assumptions: scenario.exercise.assumptions,
       tlp: scenario.metadata.tlp,
     },
-    objectives: scenario.objectives.map((o) => rateObjective(o, responses, obligations)),
+    objectives,
     responses,
     clocks,
     metrics: scenario.metrics.map((metric) => {
@@ -453,12 +478,13 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
         at: match?.at ?? null,
       };
     }),
-    decisions: decisions(run.events, run.startMs),
+    decisions: decisions(run.events, run.startMs, definition),
     refusedMoves: run.refused.map((m) => ({
       at: m.at,
       offset: `T+${offsetText(Date.parse(m.at) - run.startMs)}`,
       as: m.as,
       event: m.event,
+      what: eventTitle(definition, m.event),
       reason: `${m.code}: ${m.reason}`,
     })),
     injects: scenario.injects.map((inj) => {
@@ -473,8 +499,9 @@ export function buildReport(run: ExerciseRun, definition: PlaybookDefinition): A
         fired: fired !== undefined,
       };
     }),
-    timeline: timeline(run),
-    improvements: improvements(responses, clocks, runs, definition),
+    timeline: timeline(run, definition),
+    summary: executiveSummary(objectives, responses, clocks, improvementItems),
+    improvements: improvementItems,
     modules: scenario.modules,
     outcome: {
       status: run.incident.status,

@@ -55,7 +55,12 @@ const facilitatorActor: Actor = { id: 'tabletop:facilitator', name: 'facilitator
 
 export const playerActor = (scenario: Scenario, roleId: string): Actor => {
   const role = scenario.roles.find((r) => r.id === roleId);
-  return { id: `player:${roleId}`, name: roleId, roles: role?.playbookRole ? [role.playbookRole] : [] };
+  // Named as the scenario names the role ("Web administrator"), so reports speak of people, not ids.
+  return {
+    id: `player:${roleId}`,
+    name: role?.name ?? roleId,
+    roles: role?.playbookRole ? [role.playbookRole] : [],
+  };
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -119,15 +124,32 @@ export class ExerciseIncident {
   /** The whole event log so far; only events after the last one read are fetched, and only after a write. */
   async events(): Promise<EventRecord[]> {
     if (this.logCurrent) return this.log;
-    for (;;) {
-      const page = await this.engine.listEvents(this.id, this.log.at(-1)?.seq ?? 0, LOG_PAGE);
-      this.log.push(...page);
-      if (page.length < LOG_PAGE) break;
-      await nextTurn();
-    }
+    await appendLog(this.engine, this.id, this.log);
     this.logCurrent = true;
     return this.log;
   }
+}
+
+/** Appends the events after the last one in `log`, page by page, up to `max` events in all. */
+async function appendLog(
+  engine: Engine,
+  incidentId: string,
+  log: EventRecord[],
+  max = Infinity,
+): Promise<void> {
+  for (;;) {
+    const page = await engine.listEvents(incidentId, log.at(-1)?.seq ?? 0, LOG_PAGE);
+    log.push(...page.slice(0, max - log.length));
+    if (page.length < LOG_PAGE || log.length >= max) return;
+    await nextTurn();
+  }
+}
+
+/** An incident's event log from the start, at most `max` events. */
+export async function wholeLog(engine: Engine, incidentId: string, max?: number): Promise<EventRecord[]> {
+  const log: EventRecord[] = [];
+  await appendLog(engine, incidentId, log, max);
+  return log;
 }
 
 /** Opens the exercise incident at the scenario's start (virtual clock, exercise mode). */
@@ -303,6 +325,15 @@ const reasonOf = (error: unknown): string =>
       ? error.message
       : String(error);
 
+/** What the main script is called where scripts are named: `tabletop list`, `--script`, the report. */
+export const MAIN_SCRIPT = 'main';
+
+/** A scenario's scripts by name: the main one first, then its alternatives. */
+export const scriptNames = (scenario: Scenario): string[] => [
+  MAIN_SCRIPT,
+  ...Object.keys(scenario.alternativeScripts),
+];
+
 export interface RunOptions {
   /** A named alternative script instead of the main one. */
   script?: string;
@@ -322,10 +353,12 @@ export async function runScripted(
 ): Promise<ExerciseRun> {
   const startMs = Date.parse(scenario.clock.start);
   const endMs = startMs + durationMs(scenario.clock.end);
-  const script = options.script === undefined ? scenario.script : scenario.alternativeScripts[options.script];
+  const name = options.script ?? MAIN_SCRIPT;
+  const script = name === MAIN_SCRIPT ? scenario.script : scenario.alternativeScripts[name];
   if (!script) {
-    const names = Object.keys(scenario.alternativeScripts).join(', ') || 'only the main script';
-    throw new TabletopError(`${scenario.metadata.id} has no script "${options.script}" (it has: ${names})`);
+    throw new TabletopError(
+      `${scenario.metadata.id} has no script "${name}" (scripts: ${scriptNames(scenario).join(', ')})`,
+    );
   }
   const opened = await openExerciseIncident(engine, scenario);
   const incident = new ExerciseIncident(engine, opened.id);
@@ -352,7 +385,7 @@ export async function runScripted(
   const events = await incident.events();
   return {
     scenario,
-    script: options.script ?? 'main',
+    script: name,
     incident: await engine.getIncident(opened.id, ['admin']),
     events,
     injects: firedInjectsOf(events, startMs),
@@ -393,7 +426,7 @@ async function playMove(
     refused.push({
       index,
       at: iso(Date.parse(scenario.clock.start) + durationMs(move.at)),
-      as: move.as,
+      as: playerActor(scenario, move.as).name,
       event: move.event,
       code: error.code,
       reason: move.note ?? error.message.split(' (')[0]!,

@@ -274,6 +274,13 @@ export const scenarioSchema = z
     checkScript(scenario.script, ['script']);
     for (const [name, moves] of Object.entries(scenario.alternativeScripts)) {
       checkScript(moves, ['alternativeScripts', name]);
+      if (name === 'main') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alternativeScripts', name],
+          message: '"main" is the name of the main script (`script`)',
+        });
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,14 @@ function tempDir(): string {
 const serve = (dataDir: string) => startServe(['--data-dir', dataDir], env);
 
 describe('the holdfast command', () => {
+  it('prints its version, the one package.json gives', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const { stdout } = await run(process.execPath, [bin, flag], { env });
+      expect(stdout).toBe(`${version}\n`);
+    }
+  });
+
   it('lists playbooks', async () => {
     const { stdout } = await run(process.execPath, [bin, 'playbooks', 'list'], { env });
     expect(stdout).toMatch(/^ransom-demand\tv1,v2,v3\t/m);
@@ -108,7 +116,8 @@ describe('the holdfast command', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(bad?.code).toBe(1);
-    expect(bad?.stderr).toContain('unknown role(s): wizard');
+    expect(bad?.stderr).toContain('unknown role(s): wizard (roles: admin, ');
+    expect(bad?.stderr).toMatch(/\(roles: .*\bfacilitator\b.*\bincident_commander\b.*\bobserver\b/);
   });
 
   it("lists and revokes tokens and lists principals; a token under an existing name is its principal's", async () => {

@@ -83,7 +83,10 @@ describe('holdfast playbooks', () => {
     expect(diagram.stdout).toMatch(/^---\ntitle: .*\n---\nstateDiagram-v2\n/);
     const missing = await holdfast('playbooks', 'diagram', 'no-such-playbook');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('no playbook "no-such-playbook"');
+    expect(missing.stderr).toContain('no playbook "no-such-playbook" (playbooks: card-data-exposure, ');
+    expect(missing.stderr).toContain('ransom-demand');
+    const noVersion = await holdfast('playbooks', 'diagram', 'ransom-demand', '--version', '9');
+    expect(noVersion.stderr).toContain('playbook "ransom-demand" has no version 9 (versions: 1, 2, 3)');
   });
 
   it("diagram --incident marks an incident's active states, read from the database", async () => {

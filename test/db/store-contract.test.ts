@@ -693,5 +693,43 @@ for (const backend of storageBackends) {
       expect((await exercises.listExercises(10)).map((row) => row.id)).toEqual([later.id, id]);
       expect(await exercises.listExercises(1)).toEqual([later]);
     });
+
+    it("keeps an exercise's refused moves in virtual-time order, up to the cap, and no one else's", async () => {
+      const exercises = storage.exerciseStore();
+      const exercise = async () => {
+        const id = randomUUID();
+        await exercises.insertExercise({
+          id,
+          scenarioId: 's',
+          scenario: {},
+          scenarioHash: 'sha',
+          incidentId: null,
+          status: 'running',
+          startedAt: T0,
+          finishedAt: null,
+        });
+        return id;
+      };
+      const [mine, other] = [await exercise(), await exercise()];
+      const move = (exerciseId: string, minutes: number, actor: string) => ({
+        id: randomUUID(),
+        exerciseId,
+        at: at(minutes),
+        actor,
+        event: 'credentials.revoked',
+        code: 'event_not_allowed',
+        reason: 'the evidence gate is closed',
+        recordedAt: T0,
+      });
+      expect(await exercises.recordRefusedMove(move(mine, 100, 'dan'), 2)).toBe(true);
+      expect(await exercises.recordRefusedMove(move(mine, 30, 'carol'), 2)).toBe(true);
+      expect(await exercises.recordRefusedMove(move(mine, 200, 'eve'), 2)).toBe(false);
+      expect(await exercises.recordRefusedMove(move(other, 5, 'fay'), 2)).toBe(true);
+      const kept = await exercises.listRefusedMoves(mine, 10);
+      expect(kept.map((m) => `${m.actor}@${m.at}`)).toEqual([`carol@${at(30)}`, `dan@${at(100)}`]);
+      expect(kept[0]).toMatchObject({ exerciseId: mine, code: 'event_not_allowed', recordedAt: at(0) });
+      expect(await exercises.listRefusedMoves(mine, 1)).toHaveLength(1);
+      expect(await exercises.listRefusedMoves(randomUUID(), 10)).toEqual([]);
+    });
   });
 }

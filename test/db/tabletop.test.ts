@@ -73,7 +73,7 @@ describe('the JJ Meds exercise', () => {
       expect.stringMatching(/^E7\.2 missed: Affected members/),
     ]);
     expect(report.refusedMoves).toEqual([
-      expect.objectContaining({ as: 'tech', event: 'credentials.revoked', offset: 'T+01:35' }),
+      expect.objectContaining({ as: 'Web administrator', event: 'credentials.revoked', offset: 'T+01:35' }),
     ]);
     expect(report.injects.find((i) => i.id === 'I7')).toMatchObject({ fired: true, offset: 'T+2d 00:00' });
     // The PIPEDA filing meets the Commissioner, individuals and organisations clocks of the regime.
@@ -137,6 +137,36 @@ describe('the JJ Meds exercise', () => {
     // The PIPEDA clock that never started counts against notification, beside the missed determination.
     expect(report.objectives.find((o) => o.id === 'OBJ3')?.basis).toContain('clock:pipeda-opc missed');
     expect(reportMarkdown(report, 'now')).toContain('came before evidence "system_image"');
+  });
+
+  it('opens with an executive summary: ratings, what was missed and why (critical first, marked), the three improvements first to make', async () => {
+    const report = await play('jj-meds', 'evidence-skipped');
+    const { summary } = report;
+    expect(summary.objectives.find((o) => o.id === 'OBJ1')).toMatchObject({ rating: 'U' });
+    expect(summary.missed.map((m) => `${m.ref}:${m.critical}`)).toEqual(
+      expect.arrayContaining(['E2.1:true', 'E8.1:true', 'pipeda-opc:true', 'E7.1:false']),
+    );
+    const firstNotCritical = summary.missed.findIndex((m) => !m.critical);
+    if (firstNotCritical >= 0)
+      expect(summary.missed.slice(firstNotCritical).every((m) => !m.critical)).toBe(true);
+    expect(summary.topImprovements).toHaveLength(3);
+    // Critical responses missed come first, then the notification clock that never started.
+    expect(summary.topImprovements.map((i) => i.ref)).toEqual(['E2.1', 'E8.1', 'pipeda-opc']);
+    const markdown = reportMarkdown(report, 'now');
+    expect(markdown.indexOf('## Executive summary')).toBeLessThan(
+      markdown.indexOf('## 1. Exercise overview'),
+    );
+    expect(markdown).toContain('- **MISSED (critical)** E2.1: ');
+    expect(markdown).toMatch(/\| E2\.1 \(critical\) \| .* \| \*\*MISSED \(critical\)\*\* \|/);
+    expect(markdown).toMatch(/^1\. Walk the team through .*\(owner: /m);
+    expect(reportHtml(report, 'now')).toContain('<strong>MISSED (critical)</strong> E2.1');
+  });
+
+  it('played by the book, the summary says nothing was missed', async () => {
+    const report = await play('jj-meds');
+    expect(report.summary.missed).toEqual([]);
+    expect(report.summary.topImprovements).toEqual([]);
+    expect(reportMarkdown(report, 'now')).toContain('Nothing expected was missed.');
   });
 
   it('gives identical reports for the same scenario and script', async () => {

@@ -209,6 +209,123 @@ describe('the list of exercises', () => {
   });
 });
 
+describe('refused moves in a facilitated exercise', () => {
+  it('lists the technical lead\'s refused "delete every user ID" in the report, with time, actor and reason, and changes nothing', async () => {
+    const facilitator = await tokenFor(ctx.services, ctx.admin, 'facilitator-rm', 'facilitator');
+    const commander = await tokenFor(ctx.services, ctx.admin, 'carol', 'incident_commander');
+    const tech = await tokenFor(ctx.services, ctx.admin, 'dan the web admin', 'technical_lead');
+    const started = await facilitator.request('POST', '/v1/exercises', { body: { scenarioId: 'jj-meds' } });
+    expect(started.status).toBe(201);
+    const exercise = started.body;
+    const events = `/v1/incidents/${exercise.incidentId}/events`;
+    expect(
+      (
+        await commander.request('POST', events, {
+          body: { type: 'incident.declared', payload: { rationale: 'Extortion demand.' } },
+        })
+      ).status,
+    ).toBe(200);
+    const moved = await facilitator.request('POST', `/v1/exercises/${exercise.id}/clock`, {
+      body: { advance: 'PT1H40M' },
+    });
+    expect(moved.status).toBe(200);
+    const before = await ctx.admin.request('GET', `/v1/incidents/${exercise.incidentId}`);
+    const logBefore = await ctx.admin.request('GET', events);
+    const verify = `/v1/incidents/${exercise.incidentId}/verify`;
+    const chainBefore = await ctx.admin.request('GET', verify);
+
+    const deleteAll = await tech.request('POST', events, {
+      body: {
+        type: 'credentials.revoked',
+        payload: {
+          scope: 'all_users_and_privileged',
+          method: 'delete',
+          rationale: 'The hosting admin wants every ID deleted now.',
+        },
+      },
+    });
+    expect(deleteAll.status).toBe(409);
+    expect(deleteAll.body.code).toBe('event_not_allowed');
+    // Out of role as well: a refusal of another kind, kept too.
+    const outOfRole = await commander.request('POST', events, {
+      body: { type: 'evidence.baseline_captured', payload: { items: [] } },
+    });
+    expect(outOfRole.status).toBe(403);
+    // A stale version is about the request, not the move: not kept.
+    const stale = await tech.request('POST', events, {
+      headers: { 'if-match': '"1"' },
+      body: { type: 'site.taken_offline', payload: { scope: 'full', rationale: 'Stop access.' } },
+    });
+    expect(stale.status).toBe(412);
+
+    // Nothing changed in the incident: same version, same log, same hash chain head.
+    const after = await ctx.admin.request('GET', `/v1/incidents/${exercise.incidentId}`);
+    expect(after.body.version).toBe(before.body.version);
+    expect((await ctx.admin.request('GET', events)).body).toEqual(logBefore.body);
+    const chainAfter = await ctx.admin.request('GET', verify);
+    expect(chainAfter.body).toMatchObject({ ok: true, head: chainBefore.body.head });
+
+    const report = await facilitator.request('GET', `/v1/exercises/${exercise.id}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.report.refusedMoves).toEqual([
+      {
+        at: '2026-03-09T15:40:00.000Z',
+        offset: 'T+01:40',
+        as: 'dan the web admin',
+        event: 'credentials.revoked',
+        what: 'Credentials revoked (D2)',
+        reason: expect.stringMatching(/^event_not_allowed: /),
+      },
+      {
+        at: '2026-03-09T15:40:00.000Z',
+        offset: 'T+01:40',
+        as: 'carol',
+        event: 'evidence.baseline_captured',
+        what: 'Baseline evidence captured',
+        reason: expect.stringMatching(/^forbidden: /),
+      },
+    ]);
+    expect(report.body.report.timeline).toContainEqual(
+      expect.objectContaining({ offset: 'T+01:40', lane: 'refused' }),
+    );
+    const markdown = await facilitator.request('GET', `/v1/exercises/${exercise.id}/report`, {
+      headers: { accept: 'text/markdown' },
+    });
+    expect(markdown.body).toMatch(
+      /\| T\+01:40 \| dan the web admin \| Credentials revoked \(D2\) \| event_not_allowed: /,
+    );
+
+    // Another exercise's report does not see them.
+    const other = await facilitator.request('POST', '/v1/exercises', { body: { scenarioId: 'jj-meds' } });
+    const otherReport = await facilitator.request('GET', `/v1/exercises/${other.body.id}/report`);
+    expect(otherReport.body.report.refusedMoves).toEqual([]);
+  });
+
+  it('keeps no refusal on a live incident, nor one for a caller who cannot see the incident', async () => {
+    const facilitator = await tokenFor(ctx.services, ctx.admin, 'facilitator-rm2', 'facilitator');
+    const started = await facilitator.request('POST', '/v1/exercises', { body: { scenarioId: 'jj-meds' } });
+    const live = await ctx.admin.request('POST', '/v1/incidents', {
+      body: { playbookId: 'ransom-demand', title: 'Live', input: ransomDemandV1.example!.input },
+    });
+    const refusedLive = await ctx.admin.request('POST', `/v1/incidents/${live.body.id}/events`, {
+      body: { type: 'payment.decided', payload: { option: 'pay', rationale: 'x' } },
+    });
+    expect(refusedLive.status).toBeGreaterThanOrEqual(400);
+    // The facilitator sees no live incident: 404, and nothing kept anywhere.
+    const hidden = await facilitator.request('POST', `/v1/incidents/${live.body.id}/events`, {
+      body: { type: 'incident.declared', payload: { rationale: 'x' } },
+    });
+    expect(hidden.status).toBe(404);
+    const kept = await ctx.test.database.db.execute(
+      sql`select count(*)::int as n from exercise_refused_moves`,
+    );
+    const count = (kept as unknown as { rows: { n: number }[] }).rows[0]!.n;
+    const report = await facilitator.request('GET', `/v1/exercises/${started.body.id}/report`);
+    expect(report.body.report.refusedMoves).toEqual([]);
+    expect(count).toBe(0);
+  });
+});
+
 describe('a refused exercise start or clock move changes nothing', () => {
   const empty = { incidents: 0, events: 0, timers: 0, versions: 0, clocks: null, exercises: 0, finished: 0 };
 

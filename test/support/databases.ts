@@ -54,7 +54,7 @@ const truncateAll = (database: Database) =>
   database.db.transaction(async (tx) => {
     await tx.execute(sql`set local session_replication_role = replica`);
     await tx.execute(
-      sql`truncate webhook_attempts, webhook_deliveries, webhook_endpoints, outbox_messages, incident_checkpoints, incident_events, timers, incidents, tokens, principals, exercises`,
+      sql`truncate webhook_attempts, webhook_deliveries, webhook_endpoints, outbox_messages, incident_checkpoints, incident_events, timers, incidents, tokens, principals, exercise_refused_moves, exercises`,
     );
   });
 

@@ -439,6 +439,15 @@ export const table: readonly Row[] = [
       request: async (fx) => ({ path: `/v1/incidents/${(await fx.incident(mode)).id}/verify` }),
     }),
   ),
+  ...modes.map(
+    (mode): Row => ({
+      method: 'GET',
+      path: '/v1/incidents/{id}/report',
+      variant: mode,
+      expect: mode === 'live' ? liveTarget(200) : anyToken(200),
+      request: async (fx) => ({ path: `/v1/incidents/${(await fx.incident(mode)).id}/report` }),
+    }),
+  ),
 
   // Streams.
   ...modes.map(

@@ -1,14 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Refusal, requireFacilitator } from '../../engine';
-import {
-  bundledScenarios,
-  isoDuration,
-  reportContentSecurityPolicy,
-  reportHtml,
-  reportMarkdown,
-} from '../../tabletop';
+import { bundledScenarios, isoDuration, reportHtml, reportMarkdown, scriptNames } from '../../tabletop';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
+import { sendReport } from '../report-response';
 import { router } from '../router';
 import { IdParam, isUuid, json, problemResponses } from '../schemas';
 
@@ -59,6 +54,10 @@ const ReportSchema = z
         overview: z
           .object({ scenario: z.string(), title: z.string(), playbook: z.string() })
           .catchall(z.unknown()),
+        summary: row.openapi({
+          description:
+            'Executive summary: objectives and ratings, what was missed and why, the three most important improvements',
+        }),
         objectives: z.array(row).openapi({ description: 'Each objective rated P/S/M/U with its basis' }),
         responses: z.array(row).openapi({ description: 'Each expected response: on time, late, missed' }),
         clocks: z.array(row),
@@ -193,7 +192,7 @@ export function exerciseRoutes(deps: AppDeps): App {
           title: scenario.metadata.title,
           playbook: scenario.metadata.playbook,
           basedOn: scenario.metadata.basedOn,
-          scripts: ['main', ...Object.keys(scenario.alternativeScripts)],
+          scripts: scriptNames(scenario),
         })),
       },
       200,
@@ -231,20 +230,7 @@ export function exerciseRoutes(deps: AppDeps): App {
     const { id } = c.req.valid('param');
     assertUuid(id);
     const report = await exercises.report(id, c.var.actor);
-    const generatedAt = new Date().toISOString();
-    const accept = c.req.header('accept') ?? '';
-    // Scenario text is anyone's: no browser may take the report for another type than the one sent.
-    c.header('X-Content-Type-Options', 'nosniff');
-    if (accept.includes('text/markdown')) {
-      return c.body(reportMarkdown(report, generatedAt), 200, {
-        'content-type': 'text/markdown; charset=utf-8',
-      });
-    }
-    if (accept.includes('text/html')) {
-      c.header('Content-Security-Policy', reportContentSecurityPolicy);
-      return c.html(reportHtml(report, generatedAt), 200);
-    }
-    return c.json({ generatedAt, report }, 200);
+    return sendReport(c, report, { markdown: reportMarkdown, html: reportHtml });
   });
   return app;
 }

@@ -300,7 +300,7 @@ const etagMatches = (c: Context, etag: string): boolean =>
 
 export function incidentRoutes(deps: AppDeps): App {
   const app = router();
-  const { engine, registry } = deps;
+  const { engine, registry, exercises } = deps;
   const { cursors } = deps.changes;
 
   /** Ids that cannot exist are simply not found, without a query. */
@@ -388,16 +388,27 @@ export function incidentRoutes(deps: AppDeps): App {
     const body = c.req.valid('json');
     assertStorableJson(body);
     assertUuid(id);
-    const result = await engine.advanceIncident({
-      incidentId: id,
-      type: body.type,
-      payload: body.payload,
-      note: body.note ?? null,
-      occurredAt: body.occurredAt,
-      actor: c.var.actor,
-      ifMatch: parseIfMatch(headers['if-match']),
-      idempotencyKey: parseIdempotencyKey(headers['idempotency-key']),
-    });
+    const result = await engine
+      .advanceIncident({
+        incidentId: id,
+        type: body.type,
+        payload: body.payload,
+        note: body.note ?? null,
+        occurredAt: body.occurredAt,
+        actor: c.var.actor,
+        ifMatch: parseIfMatch(headers['if-match']),
+        idempotencyKey: parseIdempotencyKey(headers['idempotency-key']),
+      })
+      .catch(async (error: unknown) => {
+        // A move refused in an exercise is part of what the after-action report tells.
+        // Keeping it must not change the answer: a failure to keep it is logged, and the refusal sent.
+        if (error instanceof Refusal) {
+          await exercises
+            .noteRefusedMove(id, c.var.actor, body.type, error)
+            .catch((failure: unknown) => deps.logError(failure, c.get('requestId') ?? 'unknown'));
+        }
+        throw error;
+      });
     c.header('ETag', `"${result.incident.version}"`);
     if (result.replayed) c.header('Idempotent-Replayed', 'true');
     return c.json({ incident: result.incident, event: eventWire(result.event) }, 200);
