@@ -60,6 +60,36 @@ describe('bundled scenarios', () => {
   );
 });
 
+describe('a playbook rewritten as a playbook file', () => {
+  it.each(
+    [undefined, ...Object.keys(loadScenario('ipa-exam-csv').alternativeScripts)].map(
+      (script) => [script ?? 'main', script] as const,
+    ),
+  )(
+    'ipa-exam-csv (%s) reports the same on cross-customer-exposure v1 (TypeScript) and v2 (the file)',
+    async (_name, script) => {
+      const on = async (playbookVersion: number) => {
+        const base = loadScenario('ipa-exam-csv');
+        const scenario = { ...base, metadata: { ...base.metadata, playbookVersion } };
+        const run = await runScripted(ctx.services.engine, scenario, { script });
+        expect(run.incident.playbookVersion).toBe(playbookVersion);
+        const report = buildReport(
+          run,
+          ctx.services.registry.get('cross-customer-exposure', playbookVersion),
+        );
+        return {
+          responses: report.responses.map((r) => [r.id, r.status, r.why]),
+          objectives: report.objectives.map((o) => [o.id, o.rating]),
+          improvements: report.improvements,
+        };
+      };
+      const [v1, v2] = [await on(1), await on(2)];
+      expect(v1.responses.length).toBeGreaterThan(0);
+      expect(v2).toEqual(v1);
+    },
+  );
+});
+
 describe('the JJ Meds exercise', () => {
   it('played by the book: every objective performed, the deletion caught by the evidence gate, PIPEDA met', async () => {
     const report = await play('jj-meds');

@@ -1,0 +1,4 @@
+export * from './compile';
+export * from './load';
+export * from './schema';
+export * from './source-map';
