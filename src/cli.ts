@@ -27,6 +27,7 @@ import {
   openMigratedDatabase,
   startServer,
 } from './main';
+import { checkPlaybookFile, formatProblem } from './playbook-format';
 import {
   type ClockDeadline,
   clockById,
@@ -337,12 +338,20 @@ playbooksCommand
 
 playbooksCommand
   .command('check')
-  .description('statically verify every registered playbook version (and those of --module files)')
+  .description(
+    'statically verify playbook files (each problem at its file, line and column, with a hint); without files, ' +
+      'every registered playbook version (and those of --module files)',
+  )
+  .argument('[files...]', 'playbook files (*.playbook.yaml) to check')
   .option(
     '--module <file...>',
     'also check the playbooks a module exports (e.g. a playbook under development)',
   )
-  .action(async (options: { module?: string[] }) => {
+  .action(async (files: string[], options: { module?: string[] }) => {
+    if (files.length > 0) {
+      process.exitCode = checkFiles(files);
+      return;
+    }
     const definitions = [...createRegistry().all()];
     for (const file of options.module ?? []) definitions.push(...(await playbooksIn(file)));
     let failed = 0;
@@ -427,6 +436,22 @@ playbooksCommand
   });
 
 /** The playbook definitions a module exports (any export with an id, version and machine). */
+/** `playbooks check <files…>`: each file's problems, located; 1 when any file has one. */
+function checkFiles(files: readonly string[]): number {
+  let failed = 0;
+  for (const file of files) {
+    const checked = checkPlaybookFile(file, readFileSync(file, 'utf8'));
+    if (checked.problems.length === 0) {
+      process.stdout.write(`ok    ${file} (${checked.definition!.id}@${checked.definition!.version})\n`);
+      continue;
+    }
+    failed++;
+    process.stdout.write(`${checked.problems.map(formatProblem).join('\n')}\n`);
+  }
+  process.stdout.write(`${files.length - failed} of ${files.length} playbook files pass\n`);
+  return failed > 0 ? 1 : 0;
+}
+
 async function playbooksIn(file: string): Promise<PlaybookDefinition[]> {
   const module = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
   const found = Object.values(module).filter(

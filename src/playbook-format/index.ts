@@ -1,3 +1,4 @@
+export * from './check';
 export * from './compile';
 export * from './load';
 export * from './schema';

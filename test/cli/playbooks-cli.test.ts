@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,6 +59,21 @@ describe('holdfast playbooks', () => {
       '- state review.waiting on task.done: a guard refers to state "#mistyped-path.wrok.doing", which does not exist\n',
     );
     expect(result.stdout).toContain(`${playbooks.length} of ${playbooks.length + 2} playbook versions pass`);
+  });
+
+  it('check <files> passes a sound playbook file and locates each problem of a broken one, with a hint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holdfast-check-'));
+    dirs.push(dir);
+    const sound = 'test/fixtures/playbook-files/small.playbook.yaml';
+    const broken = join(dir, 'broken.playbook.yaml');
+    writeFileSync(broken, readFileSync(sound, 'utf8').replace('{ optionIs: skip }', '{ optionWas: skip }'));
+    const result = await holdfast('playbooks', 'check', sound, broken);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`ok    ${sound} (small-outage@1)\n`);
+    expect(result.stdout).toContain(
+      `${broken}:53:31: unknown guard "optionWas"\n  hint: the kit's guards are`,
+    );
+    expect(result.stdout).toContain('1 of 2 playbook files pass');
   });
 
   it('exports CACAO and draws Mermaid; refuses an unknown format', async () => {
