@@ -10,9 +10,9 @@
 -- The history tables take INSERT and SELECT only: no UPDATE, DELETE or TRUNCATE. Only a table's owner may
 -- ALTER it (and so DISABLE TRIGGER), and this role owns nothing. A test fails if a table is missing here.
 
-REVOKE ALL ON incidents, incident_events, incident_checkpoints, timers, tokens, principals, exercises FROM :"app_role";
+REVOKE ALL ON incidents, incident_events, incident_checkpoints, timers, tokens, principals, exercises, published_playbooks FROM :"app_role";
 GRANT USAGE ON SCHEMA public TO :"app_role";
-GRANT SELECT, INSERT ON incident_events, incident_checkpoints, principals TO :"app_role";
+GRANT SELECT, INSERT ON incident_events, incident_checkpoints, principals, published_playbooks TO :"app_role";
 -- `principal link`: a principal's OpenID Connect subject, set once; names and kinds stay as they were made.
 GRANT UPDATE (oidc_subject) ON principals TO :"app_role";
 GRANT SELECT, INSERT, UPDATE ON incidents, tokens, exercises TO :"app_role";

@@ -190,3 +190,21 @@ export const exercises = pgTable('exercises', {
   clockMoveBy: text('clock_move_by'),
   clockMoveUntil: ts('clock_move_until'),
 });
+
+/**
+ * Playbook versions published as files (`POST /v1/playbooks`): the file as sent and its SHA-256. A row is
+ * never updated: the same content again is a no-op, other content needs a new version.
+ */
+export const publishedPlaybooks = pgTable(
+  'published_playbooks',
+  {
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    contentHash: text('content_hash').notNull(),
+    source: text('source').notNull(),
+    publishedAt: ts('published_at').notNull(),
+    /** The principal that published it. */
+    publishedBy: text('published_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.version] })],
+);

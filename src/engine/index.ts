@@ -83,7 +83,7 @@ export {
   type SignedInIdentity,
   systemAdminPrincipal,
 } from './principals';
-export { PlaybookRegistry } from './registry';
+export { type PlaybookLoader, PlaybookRegistry } from './registry';
 export { type Credential, createSessions, type Sessions } from './sessions';
 export { startTimerWorker } from './timers';
 export { builtInRoles, createTokenService, hashSecret, type TokenService } from './tokens';
@@ -97,7 +97,9 @@ export type {
   IncidentMode,
   IncidentRow,
   IncidentWrite,
+  PlaybookStore,
   PrincipalRecord,
+  PublishedPlaybook,
   TimerRow,
   TokenRecord,
 } from './types';

@@ -8,6 +8,7 @@ import type {
   Sessions,
   TokenService,
 } from '../engine';
+import type { PlaybookPublisher } from '../playbook-format';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
 import type { Metrics } from './metrics';
@@ -17,6 +18,8 @@ import type { Oidc } from './oidc';
 export interface AppDeps {
   engine: Engine;
   registry: PlaybookRegistry;
+  /** Publishing playbook files (`POST /v1/playbooks`) and reading them back. */
+  publisher: PlaybookPublisher;
   tokens: TokenService;
   exercises: ExerciseService;
   /** The checkpoint signing key and the public keys it trusts (`GET /v1/keys`). */

@@ -9,6 +9,8 @@ export function timers(ctx: UseCaseContext) {
    * `lanes` loops run at once: the store hands each a different incident (SKIP LOCKED), so they never collide.
    */
   async function fireDueTimers(lanes = 4): Promise<number> {
+    // A due incident may run a playbook version another instance published.
+    await ctx.registry.refresh();
     const lane = async () => {
       let touched = 0;
       for (;;) {
