@@ -497,10 +497,13 @@ class Compiler {
       const when =
         typeof t === 'string' ? undefined : (t.when as Record<string, unknown> | string | undefined);
       if (when === undefined) return;
-      if (typeof when === 'object' && 'optionIs' in when) {
-        const named = when.optionIs;
-        for (const option of Array.isArray(named) ? named : [named]) covered.add(String(option));
-      }
+      // An option behind a gate (allOf with optionIs) is handled: refused until the gate passes, as meant.
+      const tests = typeof when === 'object' && Array.isArray(when.allOf) ? [when, ...when.allOf] : [when];
+      for (const test of tests)
+        if (typeof test === 'object' && test !== null && 'optionIs' in test) {
+          const named = (test as { optionIs: unknown }).optionIs;
+          for (const option of Array.isArray(named) ? named : [named]) covered.add(String(option));
+        }
     }
     const missing = options.filter((option) => !covered.has(option));
     if (missing.length > 0)
@@ -589,6 +592,8 @@ export function kitProblem(message: string, file: PlaybookFile): Problem {
   }
   const event = /event "?([a-z0-9_.]+)"?/.exec(message)?.[1];
   if (event && file.events[event]) return { path: ['events', event], message, atKey: true };
+  if (/names unknown role "(.+)"/.test(message))
+    return { path: ['roles'], message, hint: "a shared track's event needs this role: add it under roles:" };
   if (message.startsWith('example input')) return { path: ['example', 'input'], message };
   return { path: [], message };
 }
