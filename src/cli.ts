@@ -12,6 +12,7 @@ import {
   mermaidDiagram,
   type PrincipalRecord,
   principalKinds,
+  Refusal,
   releaseSnapshot,
   releaseSnapshotPath,
   type TlpLevel,
@@ -392,6 +393,60 @@ const versionOption = () =>
       throw new InvalidArgumentError('a version is a whole number ≥ 1');
     return version;
   });
+
+dbOptions(
+  playbooksCommand
+    .command('publish')
+    .description(
+      'check a playbook file (the whole check) and publish it to the database as a new version; the same content ' +
+        'again is a no-op, other content under a published version is refused',
+    )
+    .argument('<file>', 'the playbook file (*.playbook.yaml)'),
+).action(async (file: string, options: { databaseUrl?: string; dataDir?: string }) => {
+  const text = readFileSync(file, 'utf8');
+  const checked = checkPlaybookFile(file, text);
+  if (checked.problems.length > 0) {
+    process.stderr.write(`${checked.problems.map(formatProblem).join('\n')}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  await withPublisher(options, async ({ publisher }) => {
+    const outcome = await publisher.publish(file, text, 'cli');
+    process.stdout.write(
+      `${outcome.status} ${outcome.id}@${outcome.version} sha256:${outcome.contentHash}\n`,
+    );
+  });
+});
+
+dbOptions(
+  playbooksCommand
+    .command('pull')
+    .description('print the file of a published playbook version, as published')
+    .argument('<id>', 'playbook id')
+    .addOption(versionOption()),
+).action(async (id: string, options: { version?: number; databaseUrl?: string; dataDir?: string }) => {
+  await withPublisher(options, async ({ publisher }) => {
+    process.stdout.write(await publisher.pull(id, options.version));
+  });
+});
+
+/** Runs `work` with the publisher on the configured database; a refusal is its message and exit code 1. */
+async function withPublisher(
+  options: { databaseUrl?: string; dataDir?: string },
+  work: (services: ReturnType<typeof createServices>) => Promise<void>,
+): Promise<void> {
+  const config = configFrom(options);
+  const database = await openMigratedDatabase(config);
+  try {
+    await work(createServices(database, config, createLogger('silent')));
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
+}
 
 dbOptions(
   playbooksCommand

@@ -76,6 +76,25 @@ describe('holdfast playbooks', () => {
     expect(result.stdout).toContain('1 of 2 playbook files pass');
   });
 
+  it('publish stores a checked file once, refuses other content under its version, and pull gives it back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holdfast-publish-'));
+    dirs.push(dir);
+    const file = 'test/fixtures/playbook-files/small.playbook.yaml';
+    const db = ['--data-dir', join(dir, 'db')];
+    const first = await holdfast('playbooks', 'publish', file, ...db);
+    expect(first.stdout).toMatch(/^published small-outage@1 sha256:[a-f0-9]{64}\n$/);
+    expect((await holdfast('playbooks', 'publish', file, ...db)).stdout).toMatch(/^unchanged small-outage@1/);
+    const changed = join(dir, 'changed.playbook.yaml');
+    writeFileSync(changed, readFileSync(file, 'utf8').replace('title: Small outage', 'title: Changed'));
+    const refused = await holdfast('playbooks', 'publish', changed, ...db);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `${changed}:4:10: small-outage version 1 is already published with other content`,
+    );
+    const pulled = await holdfast('playbooks', 'pull', 'small-outage', '--version', '1', ...db);
+    expect(pulled.stdout).toBe(readFileSync(file, 'utf8'));
+  });
+
   it('exports CACAO and draws Mermaid; refuses an unknown format', async () => {
     const cacao = await holdfast(
       'playbooks',
