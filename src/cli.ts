@@ -28,7 +28,7 @@ import {
   openMigratedDatabase,
   startServer,
 } from './main';
-import { checkPlaybookFile, formatProblem } from './playbook-format';
+import { checkPlaybookFile, formatProblem, playbookJsonSchema, vocabularyReference } from './playbook-format';
 import {
   type ClockDeadline,
   clockById,
@@ -371,6 +371,18 @@ playbooksCommand
   });
 
 playbooksCommand
+  .command('reference')
+  .description(
+    "print the playbook file format's vocabulary reference (markdown), or with --json-schema its JSON Schema",
+  )
+  .option('--json-schema', 'print the JSON Schema of a playbook file instead')
+  .action((options: { jsonSchema?: boolean }) => {
+    process.stdout.write(
+      options.jsonSchema ? `${JSON.stringify(playbookJsonSchema(), null, 2)}\n` : vocabularyReference(),
+    );
+  });
+
+playbooksCommand
   .command('freeze')
   .description(
     'record the release snapshot of every registered playbook version that has none (playbooks/<id>/released/v<N>.json); ' +
@@ -447,6 +459,28 @@ async function withPublisher(
     await database.close();
   }
 }
+
+playbooksCommand
+  .command('test')
+  .description(
+    'check a playbook file, then play a tabletop scenario for it headless (an in-memory database) and print its ' +
+      'after-action report; exit 1 when a move the script expects to pass is refused',
+  )
+  .argument('<file>', 'the playbook file (*.playbook.yaml)')
+  .requiredOption('--scenario <file>', 'the tabletop scenario (YAML) to play against it')
+  .option('--script <name>', 'an alternative script of the scenario (default: its main script)')
+  .option('--json', 'print the report as JSON instead of Markdown')
+  .action(async (file: string, options: { scenario: string; script?: string; json?: boolean }) => {
+    const checked = checkPlaybookFile(file, readFileSync(file, 'utf8'));
+    if (checked.problems.length > 0) {
+      process.stderr.write(`${checked.problems.map(formatProblem).join('\n')}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const definition = checked.definition!;
+    const known = createRegistry().has(definition.id, definition.version);
+    await runScenario(loadScenario(options.scenario), options, known ? [] : [definition]);
+  });
 
 dbOptions(
   playbooksCommand
@@ -641,63 +675,75 @@ dbOptions(
     .option('--script <name>', 'an alternative script of the scenario (default: its main script)')
     .option('--out <dir>', 'write report.md and report.html (and report.json) there')
     .option('--json', 'print the report as JSON instead of Markdown'),
-).action(
-  async (
-    fileOrId: string,
-    options: { script?: string; out?: string; json?: boolean; databaseUrl?: string; dataDir?: string },
-  ) => {
-    const scenario = loadScenario(fileOrId);
-    // The embedded database is a throwaway in-memory one unless a folder or a server is named.
-    const config = loadConfig({
-      DATABASE_URL: options.databaseUrl,
-      HOLDFAST_DATA_DIR: options.dataDir ?? (options.databaseUrl ? undefined : 'memory://tabletop'),
-    });
-    checkScenarioLimits(scenario, exerciseLimits(config));
-    checkScenarioClock(scenario, new Date());
-    const database = await openMigratedDatabase(config);
-    const bar = new SingleBar(
-      {
-        format: 'virtual time {bar} {value}/{total} h | {scenario}',
-        stream: process.stderr,
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
+).action((fileOrId: string, options: RunOptions) => runScenario(loadScenario(fileOrId), options));
+
+interface RunOptions {
+  script?: string;
+  out?: string;
+  json?: boolean;
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+/** Plays a scenario's script headless and prints its after-action report; `playbooks` adds playbooks under test. */
+async function runScenario(
+  scenario: ReturnType<typeof loadScenario>,
+  options: RunOptions,
+  playbooks: readonly PlaybookDefinition[] = [],
+): Promise<void> {
+  // The embedded database is a throwaway in-memory one unless a folder or a server is named.
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    HOLDFAST_DATA_DIR: options.dataDir ?? (options.databaseUrl ? undefined : 'memory://tabletop'),
+  });
+  checkScenarioLimits(scenario, exerciseLimits(config));
+  checkScenarioClock(scenario, new Date());
+  const database = await openMigratedDatabase(config);
+  const bar = new SingleBar(
+    {
+      format: 'virtual time {bar} {value}/{total} h | {scenario}',
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
+    },
+    Presets.shades_classic,
+  );
+  try {
+    const logger = createLogger('silent');
+    const registry = createRegistry(database, logger);
+    for (const playbook of playbooks) registry.add(playbook);
+    const { engine } = createServices(database, config, logger, registry);
+    bar.start(0, 0, { scenario: scenario.metadata.id });
+    const run = await runScripted(engine, scenario, {
+      script: options.script,
+      onProgress: (done, total) => {
+        bar.setTotal(Math.round(total / 3_600_000));
+        bar.update(Math.round(done / 3_600_000));
       },
-      Presets.shades_classic,
-    );
-    try {
-      const { engine, registry } = createServices(database, config, createLogger('silent'));
-      bar.start(0, 0, { scenario: scenario.metadata.id });
-      const run = await runScripted(engine, scenario, {
-        script: options.script,
-        onProgress: (done, total) => {
-          bar.setTotal(Math.round(total / 3_600_000));
-          bar.update(Math.round(done / 3_600_000));
-        },
-      });
-      bar.stop();
-      const report = buildReport(run, registry.get(run.incident.playbookId, run.incident.playbookVersion));
-      const generatedAt = new Date().toISOString();
-      if (options.out) {
-        mkdirSync(options.out, { recursive: true });
-        writeFileSync(join(options.out, 'report.md'), reportMarkdown(report, generatedAt));
-        writeFileSync(join(options.out, 'report.html'), reportHtml(report, generatedAt));
-        writeFileSync(
-          join(options.out, 'report.json'),
-          `${JSON.stringify({ generatedAt, report }, null, 2)}\n`,
-        );
-        process.stderr.write(`report written to ${options.out}/report.{md,html,json}\n`);
-      }
-      process.stdout.write(
-        options.json
-          ? `${JSON.stringify({ generatedAt, report }, null, 2)}\n`
-          : reportMarkdown(report, generatedAt),
+    });
+    bar.stop();
+    const report = buildReport(run, registry.get(run.incident.playbookId, run.incident.playbookVersion));
+    const generatedAt = new Date().toISOString();
+    if (options.out) {
+      mkdirSync(options.out, { recursive: true });
+      writeFileSync(join(options.out, 'report.md'), reportMarkdown(report, generatedAt));
+      writeFileSync(join(options.out, 'report.html'), reportHtml(report, generatedAt));
+      writeFileSync(
+        join(options.out, 'report.json'),
+        `${JSON.stringify({ generatedAt, report }, null, 2)}\n`,
       );
-    } finally {
-      bar.stop();
-      await database.close();
+      process.stderr.write(`report written to ${options.out}/report.{md,html,json}\n`);
     }
-  },
-);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ generatedAt, report }, null, 2)}\n`
+        : reportMarkdown(report, generatedAt),
+    );
+  } finally {
+    bar.stop();
+    await database.close();
+  }
+}
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`holdfast: ${error instanceof Error ? error.message : String(error)}\n`);

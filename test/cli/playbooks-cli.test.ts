@@ -93,7 +93,7 @@ describe('holdfast playbooks', () => {
     );
     const pulled = await holdfast('playbooks', 'pull', 'small-outage', '--version', '1', ...db);
     expect(pulled.stdout).toBe(readFileSync(file, 'utf8'));
-  });
+  }, 300_000); // four processes, each opening and migrating an embedded database
 
   it('exports CACAO and draws Mermaid; refuses an unknown format', async () => {
     const cacao = await holdfast(
