@@ -28,7 +28,14 @@ import {
   openMigratedDatabase,
   startServer,
 } from './main';
-import { checkPlaybookFile, formatProblem, playbookJsonSchema, vocabularyReference } from './playbook-format';
+import {
+  checkPlaybookFile,
+  compilePlaybook,
+  formatProblem,
+  playbookDiff,
+  playbookJsonSchema,
+  vocabularyReference,
+} from './playbook-format';
 import {
   type ClockDeadline,
   clockById,
@@ -381,6 +388,28 @@ playbooksCommand
       options.jsonSchema ? `${JSON.stringify(playbookJsonSchema(), null, 2)}\n` : vocabularyReference(),
     );
   });
+
+playbooksCommand
+  .command('diff')
+  .description(
+    'what a new version changes: states, transitions (guards, targets), events (roles, owners, payload schemas) ' +
+      'and timers of two playbook files, or of two registered versions written id@version',
+  )
+  .argument('<a>', 'a playbook file, or id@version')
+  .argument('<b>', 'a playbook file, or id@version')
+  .action((a: string, b: string) => {
+    const lines = playbookDiff(playbookNamed(a), playbookNamed(b));
+    process.stdout.write(lines.length === 0 ? 'no difference\n' : `${lines.join('\n')}\n`);
+  });
+
+/** `id@version` of a registered playbook, or a playbook file (compiled; its problems are an error). */
+function playbookNamed(name: string): PlaybookDefinition {
+  const registered = /^([a-z][a-z0-9-]*)@([1-9][0-9]*)$/.exec(name);
+  if (registered) return createRegistry().get(registered[1]!, Number(registered[2]));
+  const compiled = compilePlaybook(name, readFileSync(name, 'utf8'));
+  if (!compiled.ok) throw new Error(`\n${compiled.problems.map(formatProblem).join('\n')}`);
+  return compiled.definition;
+}
 
 playbooksCommand
   .command('freeze')

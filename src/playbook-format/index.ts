@@ -1,5 +1,6 @@
 export * from './check';
 export * from './compile';
+export * from './diff';
 export * from './load';
 export * from './publishing';
 export * from './reference';

@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkPlaybookFile, formatProblem, playbookJsonSchema } from '../../src/playbook-format';
+import {
+  checkPlaybookFile,
+  formatProblem,
+  playbookDiff,
+  playbookJsonSchema,
+} from '../../src/playbook-format';
 
 const root = resolve(import.meta.dirname, '../..');
 const small = readFileSync(resolve(root, 'test/fixtures/playbook-files/small.playbook.yaml'), 'utf8');
@@ -130,5 +135,23 @@ describe('playbook files', () => {
     );
     expect(validate(bundled), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(parse(changed('severity: low', 'severty: low')))).toBe(false);
+  });
+
+  it('diff shows what a new version changes', () => {
+    const v1 = checkPlaybookFile('v1', small).definition!;
+    const v2 = checkPlaybookFile(
+      'v2',
+      changed('version: 1', 'version: 2').replace(
+        'roles: [incident_commander]\n    payload:\n      option',
+        'roles: [incident_commander, technical_lead]\n    payload:\n      option',
+      ),
+    ).definition!;
+    const lines = playbookDiff(v1, v2);
+    expect(lines).toContain('~ version: 1 → 2');
+    expect(lines).toContain(
+      '~ events[notice.decided].roles: ["incident_commander"] → ["incident_commander","technical_lead"]',
+    );
+    expect(lines).toHaveLength(2);
+    expect(playbookDiff(v1, v1)).toEqual([]);
   });
 });
