@@ -34,6 +34,7 @@ import {
   formatProblem,
   playbookDiff,
   playbookJsonSchema,
+  scaffold,
   vocabularyReference,
 } from './playbook-format';
 import {
@@ -410,6 +411,32 @@ function playbookNamed(name: string): PlaybookDefinition {
   if (!compiled.ok) throw new Error(`\n${compiled.problems.map(formatProblem).join('\n')}`);
   return compiled.definition;
 }
+
+playbooksCommand
+  .command('new')
+  .description(
+    'write <id>.playbook.yaml and <id>.scenario.yaml: a playbook that passes the check, and its scenario',
+  )
+  .argument('<id>', 'the new playbook id (kebab-case)')
+  .option('--dir <dir>', 'where to write them', '.')
+  .action((id: string, options: { dir: string }) => {
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(id))
+      throw new InvalidArgumentError('a kebab-case id, e.g. ddos-extortion');
+    const { playbook, scenario } = scaffold(id, new Date().toISOString().slice(0, 10));
+    for (const [name, text] of [
+      [`${id}.playbook.yaml`, playbook],
+      [`${id}.scenario.yaml`, scenario],
+    ] as const) {
+      const file = join(options.dir, name);
+      if (existsSync(file)) throw new Error(`${file} exists; not overwritten`);
+      writeFileSync(file, text);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+    process.stdout.write(
+      `next: holdfast playbooks check ${join(options.dir, `${id}.playbook.yaml`)}\n` +
+        `      holdfast playbooks test ${join(options.dir, `${id}.playbook.yaml`)} --scenario ${join(options.dir, `${id}.scenario.yaml`)}\n`,
+    );
+  });
 
 playbooksCommand
   .command('freeze')

@@ -4,5 +4,6 @@ export * from './diff';
 export * from './load';
 export * from './publishing';
 export * from './reference';
+export * from './scaffold';
 export * from './schema';
 export * from './source-map';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkPlaybookFile, scaffold } from '../../src/playbook-format';
 import {
   type AfterActionReport,
   buildReport,
@@ -88,6 +89,23 @@ describe('a playbook rewritten as a playbook file', () => {
       expect(v2).toEqual(v1);
     },
   );
+});
+
+describe('holdfast playbooks new', () => {
+  it('scaffolds a playbook that passes the check and a scenario that plays it to closure', async () => {
+    const { playbook, scenario } = scaffold('scaffolded-outage', '2026-12-06');
+    const checked = checkPlaybookFile('scaffolded-outage.playbook.yaml', playbook);
+    expect(checked.problems).toEqual([]);
+    ctx.services.registry.add(checked.definition!);
+    const run = await runScripted(
+      ctx.services.engine,
+      parseScenarioYaml(scenario, 'scaffolded.scenario.yaml'),
+    );
+    expect(run.incident.playbookId).toBe('scaffolded-outage');
+    const report = buildReport(run, checked.definition!);
+    expect(report.responses.map((r) => [r.id, r.status])).toEqual([['E1.1', 'on_time']]);
+    expect(report.objectives.map((o) => o.rating)).toEqual(['P']);
+  });
 });
 
 describe('the JJ Meds exercise', () => {
