@@ -17,6 +17,11 @@ const v2 = v1
 const publish = (admin: Client, text: string) =>
   admin.request('POST', '/v1/playbooks', { rawBody: text, headers: { 'content-type': 'application/yaml' } });
 
+const openOutage = (admin: Client, title: string) =>
+  admin.request('POST', '/v1/incidents', {
+    body: { playbookId: 'small-outage', title, input: { organisation: { name: 'Example Ltd' } } },
+  });
+
 describe.skipIf(!TEST_DATABASE_URL)(
   'playbook files published on one Postgres database, two instances',
   () => {
@@ -80,13 +85,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
       expect(listed.body.items.find((p: { id: string }) => p.id === 'small-outage')).toMatchObject({
         versions: [1],
       });
-      const opened = await adminB.request('POST', '/v1/incidents', {
-        body: {
-          playbookId: 'small-outage',
-          title: 'API down',
-          input: { organisation: { name: 'Example Ltd' } },
-        },
-      });
+      const opened = await openOutage(adminB, 'API down');
       expect(opened.status, JSON.stringify(opened.body)).toBe(201);
       expect(opened.body.playbookVersion).toBe(1);
       const id = opened.body.id;
@@ -133,25 +132,13 @@ describe.skipIf(!TEST_DATABASE_URL)(
     });
 
     it('leaves an incident open on v1 on v1 when v2 is published later; new incidents get v2', async () => {
-      const opened = await adminA.request('POST', '/v1/incidents', {
-        body: {
-          playbookId: 'small-outage',
-          title: 'DB down',
-          input: { organisation: { name: 'Example Ltd' } },
-        },
-      });
+      const opened = await openOutage(adminA, 'DB down');
       expect(opened.body.playbookVersion).toBe(1);
       const id = opened.body.id;
       await send(adminA, id, 'incident.declared', { rationale: 'It is down.' });
 
       expect((await publish(adminA, v2)).status).toBe(201);
-      const later = await adminB.request('POST', '/v1/incidents', {
-        body: {
-          playbookId: 'small-outage',
-          title: 'Queue down',
-          input: { organisation: { name: 'Example Ltd' } },
-        },
-      });
+      const later = await openOutage(adminB, 'Queue down');
       expect(later.body.playbookVersion).toBe(2);
 
       // The v1 incident goes on, on either instance, on v1.
