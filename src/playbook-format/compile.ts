@@ -473,6 +473,12 @@ class Compiler {
     const endsAfter = spec.endsAfter
       ? (() => {
           const window = this.deadlineRef(spec.endsAfter.window, [...path, 'endsAfter', 'window']);
+          if (!siblings[spec.endsAfter.to])
+            this.problem(
+              [...path, 'endsAfter', 'to'],
+              `"${spec.endsAfter.to}" is not a step of track "${trackKey}"`,
+              `steps of "${trackKey}": ${Object.keys(siblings).join(', ')}`,
+            );
           return window ? { window, target: spec.endsAfter.to } : undefined;
         })()
       : undefined;
@@ -565,9 +571,10 @@ class Compiler {
         releasedAt: file.releasedAt,
       });
     } catch (error) {
-      for (const line of String(error instanceof Error ? error.message : error)
-        .split('\n')
-        .slice(1))
+      // definePlaybook lists its problems one a line (`- …`) after a heading; anything else thrown is one problem.
+      const message = String(error instanceof Error ? error.message : error);
+      const listed = message.split('\n').filter((line) => line.startsWith('- '));
+      for (const line of listed.length > 0 ? listed : [message.trim()])
         this.problems.push(kitProblem(line.replace(/^- /, ''), file));
       return undefined;
     }

@@ -94,6 +94,14 @@ describe('playbook files', () => {
       ['{ service.restored: decide }', '{ service.restored: decid }'],
       { line: 46, column: 33, message: /"decid" is not a step of track "recovery"/, hint: /restore, decide/ },
     ],
+    [
+      'a window that ends in a step the track does not have',
+      [
+        '        deadlines: [restoreDue]\n',
+        '        deadlines: [restoreDue]\n        endsAfter: { window: restoreDue, to: nowhere }\n',
+      ],
+      { line: 46, column: 46, message: /"nowhere" is not a step of track "recovery"/, hint: /./ },
+    ],
   ] as const)('locate %s at its line and column, with a hint', (_name, [from, to], expected) => {
     const problems = problemsOf(changed(from, to));
     const found = problems.find((p) => expected.message.test(p.message));
