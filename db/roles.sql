@@ -11,9 +11,11 @@
 -- ALTER it (and so DISABLE TRIGGER), and this role owns nothing. A test fails if a table is missing here.
 
 REVOKE ALL ON incidents, incident_events, incident_checkpoints, timers, tokens, principals, exercises,
-  exercise_refused_moves, outbox_messages, webhook_endpoints, webhook_deliveries, webhook_attempts FROM :"app_role";
+  exercise_refused_moves, published_playbooks, outbox_messages, webhook_endpoints, webhook_deliveries,
+  webhook_attempts FROM :"app_role";
 GRANT USAGE ON SCHEMA public TO :"app_role";
-GRANT SELECT, INSERT ON incident_events, incident_checkpoints, principals, exercise_refused_moves TO :"app_role";
+GRANT SELECT, INSERT ON incident_events, incident_checkpoints, principals, exercise_refused_moves,
+  published_playbooks TO :"app_role";
 -- `principal link`: a principal's OpenID Connect subject, set once; names and kinds stay as they were made.
 GRANT UPDATE (oidc_subject) ON principals TO :"app_role";
 GRANT SELECT, INSERT, UPDATE ON incidents, tokens, exercises TO :"app_role";

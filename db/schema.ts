@@ -311,3 +311,21 @@ export const exerciseRefusedMoves = pgTable(
   },
   (t) => [index('exercise_refused_moves_exercise_idx').on(t.exerciseId, t.at)],
 );
+
+/**
+ * Playbook versions published as files (`POST /v1/playbooks`): the file as sent and its SHA-256. A row is
+ * never updated: the same content again is a no-op, other content needs a new version.
+ */
+export const publishedPlaybooks = pgTable(
+  'published_playbooks',
+  {
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    contentHash: text('content_hash').notNull(),
+    source: text('source').notNull(),
+    publishedAt: ts('published_at').notNull(),
+    /** The principal that published it. */
+    publishedBy: text('published_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.version] })],
+);

@@ -1,7 +1,8 @@
 import type { PlaybookDefinition } from '../src/playbook-kit';
 import { cardDataExposureV1 } from './card-data-exposure';
 import { credentialStuffingV1 } from './credential-stuffing';
-import { crossCustomerExposureV1 } from './cross-customer-exposure';
+import { crossCustomerExposureV1, crossCustomerExposureV2 } from './cross-customer-exposure';
+import { ddosExtortionV1 } from './ddos-extortion';
 import { insiderDataTheftV1 } from './insider-data-theft';
 import { privilegedAccessAbuseV1 } from './privileged-access-abuse';
 import { ransomDemandV1, ransomDemandV2, ransomDemandV3 } from './ransom-demand';
@@ -20,4 +21,6 @@ export const playbooks: readonly PlaybookDefinition[] = [
   thirdPartySiteCompromiseV1,
   cardDataExposureV1,
   crossCustomerExposureV1,
+  crossCustomerExposureV2,
+  ddosExtortionV1,
 ];

@@ -12,6 +12,7 @@ import {
   mermaidDiagram,
   type PrincipalRecord,
   principalKinds,
+  Refusal,
   releaseSnapshot,
   releaseSnapshotPath,
   type TlpLevel,
@@ -29,6 +30,15 @@ import {
   openMigratedDatabase,
   startServer,
 } from './main';
+import {
+  checkPlaybookFile,
+  compilePlaybook,
+  formatProblem,
+  playbookDiff,
+  playbookJsonSchema,
+  scaffold,
+  vocabularyReference,
+} from './playbook-format';
 import {
   type ClockDeadline,
   clockById,
@@ -476,12 +486,20 @@ playbooksCommand
 
 playbooksCommand
   .command('check')
-  .description('statically verify every registered playbook version (and those of --module files)')
+  .description(
+    'statically verify playbook files (each problem at its file, line and column, with a hint); without files, ' +
+      'every registered playbook version (and those of --module files)',
+  )
+  .argument('[files...]', 'playbook files (*.playbook.yaml) to check')
   .option(
     '--module <file...>',
     'also check the playbooks a module exports (e.g. a playbook under development)',
   )
-  .action(async (options: { module?: string[] }) => {
+  .action(async (files: string[], options: { module?: string[] }) => {
+    if (files.length > 0) {
+      process.exitCode = checkFiles(files);
+      return;
+    }
     const definitions = [...createRegistry().all()];
     for (const file of options.module ?? []) definitions.push(...(await playbooksIn(file)));
     let failed = 0;
@@ -497,6 +515,66 @@ playbooksCommand
     }
     process.stdout.write(`${definitions.length - failed} of ${definitions.length} playbook versions pass\n`);
     if (failed > 0) process.exitCode = 1;
+  });
+
+playbooksCommand
+  .command('reference')
+  .description(
+    "print the playbook file format's vocabulary reference (markdown), or with --json-schema its JSON Schema",
+  )
+  .option('--json-schema', 'print the JSON Schema of a playbook file instead')
+  .action((options: { jsonSchema?: boolean }) => {
+    process.stdout.write(
+      options.jsonSchema ? `${JSON.stringify(playbookJsonSchema(), null, 2)}\n` : vocabularyReference(),
+    );
+  });
+
+playbooksCommand
+  .command('diff')
+  .description(
+    'what a new version changes: states, transitions (guards, targets), events (roles, owners, payload schemas) ' +
+      'and timers of two playbook files, or of two registered versions written id@version',
+  )
+  .argument('<a>', 'a playbook file, or id@version')
+  .argument('<b>', 'a playbook file, or id@version')
+  .action((a: string, b: string) => {
+    const lines = playbookDiff(playbookNamed(a), playbookNamed(b));
+    process.stdout.write(lines.length === 0 ? 'no difference\n' : `${lines.join('\n')}\n`);
+  });
+
+/** `id@version` of a registered playbook, or a playbook file (compiled; its problems are an error). */
+function playbookNamed(name: string): PlaybookDefinition {
+  const registered = /^([a-z][a-z0-9-]*)@([1-9][0-9]*)$/.exec(name);
+  if (registered) return createRegistry().get(registered[1]!, Number(registered[2]));
+  const compiled = compilePlaybook(name, readFileSync(name, 'utf8'));
+  if (!compiled.ok) throw new Error(`\n${compiled.problems.map(formatProblem).join('\n')}`);
+  return compiled.definition;
+}
+
+playbooksCommand
+  .command('new')
+  .description(
+    'write <id>.playbook.yaml and <id>.scenario.yaml: a playbook that passes the check, and its scenario',
+  )
+  .argument('<id>', 'the new playbook id (kebab-case)')
+  .option('--dir <dir>', 'where to write them', '.')
+  .action((id: string, options: { dir: string }) => {
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(id))
+      throw new InvalidArgumentError('a kebab-case id, e.g. ddos-extortion');
+    const { playbook, scenario } = scaffold(id, new Date().toISOString().slice(0, 10));
+    for (const [name, text] of [
+      [`${id}.playbook.yaml`, playbook],
+      [`${id}.scenario.yaml`, scenario],
+    ] as const) {
+      const file = join(options.dir, name);
+      if (existsSync(file)) throw new Error(`${file} exists; not overwritten`);
+      writeFileSync(file, text);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+    process.stdout.write(
+      `next: holdfast playbooks check ${join(options.dir, `${id}.playbook.yaml`)}\n` +
+        `      holdfast playbooks test ${join(options.dir, `${id}.playbook.yaml`)} --scenario ${join(options.dir, `${id}.scenario.yaml`)}\n`,
+    );
   });
 
 playbooksCommand
@@ -521,6 +599,82 @@ const versionOption = () =>
     if (!Number.isInteger(version) || version < 1)
       throw new InvalidArgumentError('a version is a whole number ≥ 1');
     return version;
+  });
+
+dbOptions(
+  playbooksCommand
+    .command('publish')
+    .description(
+      'check a playbook file (the whole check) and publish it to the database as a new version; the same content ' +
+        'again is a no-op, other content under a published version is refused',
+    )
+    .argument('<file>', 'the playbook file (*.playbook.yaml)'),
+).action(async (file: string, options: { databaseUrl?: string; dataDir?: string }) => {
+  const text = readFileSync(file, 'utf8');
+  const checked = checkPlaybookFile(file, text);
+  if (checked.problems.length > 0) {
+    process.stderr.write(`${checked.problems.map(formatProblem).join('\n')}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  await withPublisher(options, async ({ publisher }) => {
+    const outcome = await publisher.publish(file, text, 'cli');
+    process.stdout.write(
+      `${outcome.status} ${outcome.id}@${outcome.version} sha256:${outcome.contentHash}\n`,
+    );
+  });
+});
+
+dbOptions(
+  playbooksCommand
+    .command('pull')
+    .description('print the file of a published playbook version, as published')
+    .argument('<id>', 'playbook id')
+    .addOption(versionOption()),
+).action(async (id: string, options: { version?: number; databaseUrl?: string; dataDir?: string }) => {
+  await withPublisher(options, async ({ publisher }) => {
+    process.stdout.write(await publisher.pull(id, options.version));
+  });
+});
+
+/** Runs `work` with the publisher on the configured database; a refusal is its message and exit code 1. */
+async function withPublisher(
+  options: { databaseUrl?: string; dataDir?: string },
+  work: (services: ReturnType<typeof createServices>) => Promise<void>,
+): Promise<void> {
+  const config = configFrom(options);
+  const database = await openMigratedDatabase(config);
+  try {
+    await work(createServices(database, config, createLogger('silent')));
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
+}
+
+playbooksCommand
+  .command('test')
+  .description(
+    'check a playbook file, then play a tabletop scenario for it headless (an in-memory database) and print its ' +
+      'after-action report; exit 1 when a move the script expects to pass is refused',
+  )
+  .argument('<file>', 'the playbook file (*.playbook.yaml)')
+  .requiredOption('--scenario <file>', 'the tabletop scenario (YAML) to play against it')
+  .option('--script <name>', 'an alternative script of the scenario (default: its main script)')
+  .option('--json', 'print the report as JSON instead of Markdown')
+  .action(async (file: string, options: { scenario: string; script?: string; json?: boolean }) => {
+    const checked = checkPlaybookFile(file, readFileSync(file, 'utf8'));
+    if (checked.problems.length > 0) {
+      process.stderr.write(`${checked.problems.map(formatProblem).join('\n')}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const definition = checked.definition!;
+    const known = createRegistry().has(definition.id, definition.version);
+    await runScenario(loadScenario(options.scenario), options, known ? [] : [definition]);
   });
 
 dbOptions(
@@ -566,6 +720,22 @@ playbooksCommand
   });
 
 /** The playbook definitions a module exports (any export with an id, version and machine). */
+/** `playbooks check <files…>`: each file's problems, located; 1 when any file has one. */
+function checkFiles(files: readonly string[]): number {
+  let failed = 0;
+  for (const file of files) {
+    const checked = checkPlaybookFile(file, readFileSync(file, 'utf8'));
+    if (checked.problems.length === 0) {
+      process.stdout.write(`ok    ${file} (${checked.definition!.id}@${checked.definition!.version})\n`);
+      continue;
+    }
+    failed++;
+    process.stdout.write(`${checked.problems.map(formatProblem).join('\n')}\n`);
+  }
+  process.stdout.write(`${files.length - failed} of ${files.length} playbook files pass\n`);
+  return failed > 0 ? 1 : 0;
+}
+
 async function playbooksIn(file: string): Promise<PlaybookDefinition[]> {
   const module = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
   const found = Object.values(module).filter(
@@ -702,65 +872,77 @@ dbOptions(
     .option('--script <name>', 'an alternative script of the scenario (default: its main script)')
     .option('--out <dir>', 'write report.md, report.html and report.json there, and print only their paths')
     .option('--json', 'print the report as JSON instead of Markdown'),
-).action(
-  async (
-    fileOrId: string,
-    options: { script?: string; out?: string; json?: boolean; databaseUrl?: string; dataDir?: string },
-  ) => {
-    const scenario = loadScenario(fileOrId);
-    // The embedded database is a throwaway in-memory one unless a folder or a server is named.
-    const config = loadConfig({
-      DATABASE_URL: options.databaseUrl,
-      HOLDFAST_DATA_DIR: options.dataDir ?? (options.databaseUrl ? undefined : 'memory://tabletop'),
+).action((fileOrId: string, options: RunOptions) => runScenario(loadScenario(fileOrId), options));
+
+interface RunOptions {
+  script?: string;
+  out?: string;
+  json?: boolean;
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+/** Plays a scenario's script headless and prints its after-action report; `playbooks` adds playbooks under test. */
+async function runScenario(
+  scenario: ReturnType<typeof loadScenario>,
+  options: RunOptions,
+  playbooks: readonly PlaybookDefinition[] = [],
+): Promise<void> {
+  // The embedded database is a throwaway in-memory one unless a folder or a server is named.
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    HOLDFAST_DATA_DIR: options.dataDir ?? (options.databaseUrl ? undefined : 'memory://tabletop'),
+  });
+  checkScenarioLimits(scenario, exerciseLimits(config));
+  checkScenarioClock(scenario, new Date());
+  const database = await openMigratedDatabase(config);
+  const bar = new SingleBar(
+    {
+      format: 'virtual time {bar} {value}/{total} h | {scenario}',
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
+    },
+    Presets.shades_classic,
+  );
+  try {
+    const logger = createLogger('silent');
+    const registry = createRegistry(database, logger);
+    for (const playbook of playbooks) registry.add(playbook);
+    const { engine } = createServices(database, config, logger, registry);
+    const hours = (ms: number) => Math.round(ms / 3_600_000);
+    bar.start(hours(durationMs(scenario.clock.end)), 0, { scenario: scenario.metadata.id });
+    const run = await runScripted(engine, scenario, {
+      script: options.script,
+      onProgress: (done) => bar.update(hours(done)),
     });
-    checkScenarioLimits(scenario, exerciseLimits(config));
-    checkScenarioClock(scenario, new Date());
-    const database = await openMigratedDatabase(config);
-    const bar = new SingleBar(
-      {
-        format: 'virtual time {bar} {value}/{total} h | {scenario}',
-        stream: process.stderr,
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-      },
-      Presets.shades_classic,
-    );
-    try {
-      const { engine, registry } = createServices(database, config, createLogger('silent'));
-      const hours = (ms: number) => Math.round(ms / 3_600_000);
-      bar.start(hours(durationMs(scenario.clock.end)), 0, { scenario: scenario.metadata.id });
-      const run = await runScripted(engine, scenario, {
-        script: options.script,
-        onProgress: (done) => bar.update(hours(done)),
-      });
-      bar.stop();
-      const report = buildReport(run, registry.get(run.incident.playbookId, run.incident.playbookVersion));
-      const generatedAt = new Date().toISOString();
-      if (options.out) {
-        mkdirSync(options.out, { recursive: true });
-        const files = {
-          'report.md': reportMarkdown(report, generatedAt),
-          'report.html': reportHtml(report, generatedAt),
-          'report.json': `${JSON.stringify({ generatedAt, report }, null, 2)}\n`,
-        };
-        for (const [name, content] of Object.entries(files)) {
-          const path = join(options.out, name);
-          writeFileSync(path, content);
-          process.stdout.write(`${path}\n`);
-        }
-        return;
+    bar.stop();
+    const report = buildReport(run, registry.get(run.incident.playbookId, run.incident.playbookVersion));
+    const generatedAt = new Date().toISOString();
+    if (options.out) {
+      mkdirSync(options.out, { recursive: true });
+      const files = {
+        'report.md': reportMarkdown(report, generatedAt),
+        'report.html': reportHtml(report, generatedAt),
+        'report.json': `${JSON.stringify({ generatedAt, report }, null, 2)}\n`,
+      };
+      for (const [name, content] of Object.entries(files)) {
+        const path = join(options.out, name);
+        writeFileSync(path, content);
+        process.stdout.write(`${path}\n`);
       }
-      process.stdout.write(
-        options.json
-          ? `${JSON.stringify({ generatedAt, report }, null, 2)}\n`
-          : reportMarkdown(report, generatedAt),
-      );
-    } finally {
-      bar.stop();
-      await database.close();
+      return;
     }
-  },
-);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ generatedAt, report }, null, 2)}\n`
+        : reportMarkdown(report, generatedAt),
+    );
+  } finally {
+    bar.stop();
+    await database.close();
+  }
+}
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`holdfast: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -9,6 +9,8 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
       .optional(),
     HOLDFAST_DATA_DIR: z.string().min(1).default('./.holdfast/data'),
+    /** A folder of playbook files (`*.playbook.yaml`) published at start; a broken one stops the start. */
+    HOLDFAST_PLAYBOOKS_DIR: z.string().min(1).optional(),
     /** Ed25519 private key (PKCS#8 PEM) that signs checkpoints; default `<HOLDFAST_DATA_DIR>/signing-key.pem`. */
     HOLDFAST_SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** Public keys of retired signing keys; default `retired-keys` beside the key file. */

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { PgChangeFeed, PgChangeStore } from '../db/changes';
 import { PgCheckpointStore } from '../db/checkpoint-store';
 import { type Database, openDatabase } from '../db/client';
+import { PgPlaybookStore } from '../db/playbook-store';
 import { rehearsalStore } from '../db/rehearsal';
 import { readServerTime } from '../db/server-time';
 import { PgExerciseStore, PgIncidentStore, PgTokenStore } from '../db/store';
@@ -23,6 +26,7 @@ import {
   createWebhookService,
   type Keyring,
   PlaybookRegistry,
+  Refusal,
   startDatabaseClock,
   startTimerWorker,
   type TokenService,
@@ -33,6 +37,8 @@ import { notModifiedShortcut } from './http/not-modified';
 import { requestRecorder } from './http/observe';
 import { createOidc, type Oidc, parseRoleMap } from './http/oidc';
 import { closeIfBodyUnread } from './http/unread-body';
+import { createPlaybookPublisher, type PlaybookPublisher, publishedPlaybooks } from './playbook-format';
+import type { PlaybookDefinition } from './playbook-kit';
 import { keyLocation, openKeyring } from './signing-keys';
 import { createExerciseService, type ExerciseLimits } from './tabletop';
 import { createWebhookSender } from './webhook-sender';
@@ -45,8 +51,17 @@ export function createLogger(level: Config['LOG_LEVEL']): Logger {
   return pino({ level, base: { service: 'holdfast' } }, pino.destination({ dest: 1, sync: true }));
 }
 
-export function createRegistry(): PlaybookRegistry {
-  return new PlaybookRegistry(playbooks);
+/** The bundled playbooks; with a database, also the versions published there (loaded as they are needed). */
+export function createRegistry(
+  database?: Database,
+  logger?: Logger,
+  bundled: readonly PlaybookDefinition[] = playbooks,
+): PlaybookRegistry {
+  if (!database) return new PlaybookRegistry(bundled);
+  const loader = publishedPlaybooks(new PgPlaybookStore(database.db), (id, version, problems) =>
+    logger?.error({ playbook: `${id}@${version}`, problems }, 'a published playbook file no longer compiles'),
+  );
+  return new PlaybookRegistry(bundled, loader);
 }
 
 export function knownRoles(registry: PlaybookRegistry): Set<string> {
@@ -128,7 +143,7 @@ export function createServices(
   database: Database,
   config: Config,
   logger: Logger,
-  registry: PlaybookRegistry = createRegistry(),
+  registry: PlaybookRegistry = createRegistry(database, logger),
   now: Clock = wallClock,
   clockStatus?: AppDeps['clockStatus'],
 ) {
@@ -203,9 +218,11 @@ export function createServices(
       }),
     limits: exerciseLimits(config),
   });
+  const publisher = createPlaybookPublisher({ store: new PgPlaybookStore(database.db), registry, now });
   const app = createApp({
     engine,
     registry,
+    publisher,
     tokens,
     exercises,
     webhooks,
@@ -234,6 +251,7 @@ export function createServices(
   });
   return {
     registry,
+    publisher,
     tokens,
     sessions,
     engine,
@@ -303,6 +321,29 @@ export type Services = ReturnType<typeof createServices>;
  * Without HOLDFAST_ADMIN_TOKEN, the first start on an empty tokens table creates an admin token and
  * returns its secret (printed once, on stderr, by the caller).
  */
+/**
+ * HOLDFAST_PLAYBOOKS_DIR: every `*.playbook.yaml` in the folder published at start, in name order (a version
+ * already published with the same content is a no-op). A broken file or a changed version stops the start.
+ */
+export async function publishFolder(
+  publisher: PlaybookPublisher,
+  dir: string,
+  logger: Logger,
+): Promise<void> {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.playbook.yaml'))
+    .sort()) {
+    const file = join(dir, name);
+    try {
+      const outcome = await publisher.publish(file, readFileSync(file, 'utf8'), 'system');
+      logger.info({ file, ...outcome }, 'playbook file published at start');
+    } catch (error) {
+      if (error instanceof Refusal) throw new Error(`HOLDFAST_PLAYBOOKS_DIR: ${error.message}`);
+      throw error;
+    }
+  }
+}
+
 export async function ensureFirstAdminToken(tokens: TokenService, config: Config): Promise<string | null> {
   if (config.HOLDFAST_ADMIN_TOKEN || (await tokens.countTokens()) > 0) return null;
   try {
@@ -336,12 +377,22 @@ export async function startServer(config: Config, opened?: Database): Promise<Ru
     onError: (error) =>
       logger.error({ err: error }, 'measuring the clock against the database failed; retrying'),
   });
-  const services = createServices(database, config, logger, createRegistry(), clock.now, () => ({
-    skewMs: clock.skewMs(),
-    boundMs: clock.boundMs,
-    firesTimers: clock.withinBound(),
-  }));
+  const services = createServices(
+    database,
+    config,
+    logger,
+    createRegistry(database, logger),
+    clock.now,
+    () => ({
+      skewMs: clock.skewMs(),
+      boundMs: clock.boundMs,
+      firesTimers: clock.withinBound(),
+    }),
+  );
   const { tokens, engine, changes, dispatcher } = services;
+  await services.registry.refresh();
+  if (config.HOLDFAST_PLAYBOOKS_DIR)
+    await publishFolder(services.publisher, config.HOLDFAST_PLAYBOOKS_DIR, logger);
   await changes.start();
   const firstAdmin = await ensureFirstAdminToken(tokens, config);
   if (firstAdmin) {

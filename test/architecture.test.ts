@@ -8,6 +8,7 @@ const root = resolve(import.meta.dirname, '..');
 type Area =
   | 'playbooks'
   | 'playbook-kit'
+  | 'playbook-format'
   | 'engine'
   | 'db'
   | 'http'
@@ -21,6 +22,7 @@ const areaOf = (file: string): Area | null => {
   const path = relative(root, file).replaceAll('\\', '/');
   if (path.startsWith('playbooks/')) return 'playbooks';
   if (path.startsWith('src/playbook-kit/')) return 'playbook-kit';
+  if (path.startsWith('src/playbook-format/')) return 'playbook-format';
   if (path.startsWith('src/engine/')) return 'engine';
   if (path.startsWith('src/http/')) return 'http';
   if (path.startsWith('src/tabletop/')) return 'tabletop';
@@ -35,8 +37,13 @@ const areaOf = (file: string): Area | null => {
 
 /** Allowed internal areas and allowed packages (prefix match) per area. */
 const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: Area[] }> = {
-  playbooks: { areas: ['playbooks', 'playbook-kit'], packages: ['xstate', 'zod'] },
+  playbooks: { areas: ['playbooks', 'playbook-kit', 'playbook-format'], packages: ['xstate', 'zod'] },
   'playbook-kit': { areas: ['playbook-kit'], packages: ['xstate', 'zod', 'luxon', 'date-holidays', 'node:'] },
+  // Playbooks written as data: compiled with the kit, checked with the engine's checks.
+  'playbook-format': {
+    areas: ['playbook-format', 'playbook-kit', 'engine'],
+    packages: ['zod', 'yaml', 'node:'],
+  },
   engine: {
     areas: ['engine', 'playbook-kit'],
     packages: ['xstate', 'canonicalize', 'node:crypto', 'uuid', 'lru-cache'],
@@ -47,13 +54,24 @@ const rules: Record<Area, { areas: Area[]; packages: string[]; typeOnlyAreas?: A
     typeOnlyAreas: ['engine'],
   },
   http: {
-    areas: ['http', 'engine', 'playbook-kit', 'tabletop'],
+    areas: ['http', 'engine', 'playbook-kit', 'playbook-format', 'tabletop'],
     packages: ['hono', '@hono/', 'zod', 'node:', 'swagger-ui-dist', 'prom-client', 'jose', 'openid-client'],
   },
   app: { areas: ['http', 'engine'], packages: ['hono', '@hono/'] },
   config: { areas: [], packages: ['zod'] },
   composition: {
-    areas: ['composition', 'db', 'engine', 'http', 'app', 'config', 'playbooks', 'playbook-kit', 'tabletop'],
+    areas: [
+      'composition',
+      'db',
+      'engine',
+      'http',
+      'app',
+      'config',
+      'playbooks',
+      'playbook-kit',
+      'playbook-format',
+      'tabletop',
+    ],
     packages: ['@hono/', 'commander', 'pino', 'cli-progress', 'node:', 'standardwebhooks'],
   },
   dashboard: { areas: [], packages: [] },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { playbookFromFile } from '../../src/playbook-format/load';
 import {
   buildPlaybook,
   clocksTrack,
@@ -108,3 +109,9 @@ export const crossCustomerExposureV1 = buildPlaybook({
   },
   releasedAt: '2026-11-21T00:00:00.000Z',
 });
+
+/**
+ * PB-8, version 2: version 1 written as data. The same machine, except that the guard on the last deletion
+ * confirmation is the kit's named `payloadIs(outstanding: 0)` where version 1 had an inline predicate.
+ */
+export const crossCustomerExposureV2 = playbookFromFile(new URL('./v2.playbook.yaml', import.meta.url));

@@ -10,6 +10,7 @@ export const errorCodes = {
   event_not_allowed: { status: 409, title: 'Event not allowed now' },
   incident_closed: { status: 409, title: 'Incident closed' },
   version_mismatch: { status: 412, title: 'Version mismatch' },
+  playbook_version_taken: { status: 409, title: 'Playbook version already published' },
   idempotency_conflict: { status: 422, title: 'Idempotency-Key reused with a different request' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   incident_too_large: { status: 422, title: 'Incident too large' },

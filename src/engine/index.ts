@@ -90,7 +90,7 @@ export {
   type SignedInIdentity,
   systemAdminPrincipal,
 } from './principals';
-export { PlaybookRegistry } from './registry';
+export { type PlaybookLoader, PlaybookRegistry } from './registry';
 export { type Credential, createSessions, type Sessions } from './sessions';
 export { startTimerWorker } from './timers';
 export { builtInRoles, createTokenService, hashSecret, type TokenService } from './tokens';
@@ -106,7 +106,9 @@ export type {
   IncidentWrite,
   OutboxMessage,
   OutboxMessageType,
+  PlaybookStore,
   PrincipalRecord,
+  PublishedPlaybook,
   TimerRow,
   TokenRecord,
 } from './types';

@@ -373,3 +373,23 @@ export interface ChangeFeed {
     reconnected(): void;
   }): Promise<() => Promise<void>>;
 }
+
+/** A playbook version published as a file: never changed once stored. */
+export interface PublishedPlaybook {
+  id: string;
+  version: number;
+  /** SHA-256 (hex) of `source`. */
+  contentHash: string;
+  /** The playbook file as published. */
+  source: string;
+  publishedAt: string;
+  publishedBy: string;
+}
+
+export interface PlaybookStore {
+  /** Stores the version unless (id, version) is taken; answers with the row stored under (id, version) either way. */
+  publishPlaybook(row: PublishedPlaybook): Promise<{ stored: PublishedPlaybook; inserted: boolean }>;
+  getPublishedPlaybook(id: string, version: number): Promise<PublishedPlaybook | null>;
+  /** Every published version's id, version and hash, for an instance to load what it lacks. */
+  listPublishedPlaybooks(): Promise<Pick<PublishedPlaybook, 'id' | 'version' | 'contentHash'>[]>;
+}

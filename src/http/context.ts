@@ -9,6 +9,7 @@ import type {
   TokenService,
   WebhookService,
 } from '../engine';
+import type { PlaybookPublisher } from '../playbook-format';
 import type { Actor } from '../playbook-kit';
 import type { ExerciseService } from '../tabletop';
 import type { Metrics } from './metrics';
@@ -18,6 +19,8 @@ import type { Oidc } from './oidc';
 export interface AppDeps {
   engine: Engine;
   registry: PlaybookRegistry;
+  /** Publishing playbook files (`POST /v1/playbooks`) and reading them back. */
+  publisher: PlaybookPublisher;
   tokens: TokenService;
   exercises: ExerciseService;
   /** Webhook endpoints and their dead letters (`/v1/webhooks`). */

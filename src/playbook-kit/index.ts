@@ -6,6 +6,7 @@ export * from './define';
 export * from './input';
 export * from './kept-records';
 export * from './kit';
+export * from './named-guards';
 export * from './notification-clocks';
 export * from './payload-rules';
 export * from './roles';

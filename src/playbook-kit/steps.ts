@@ -33,6 +33,10 @@ export const fromFact =
 /** A deadline counted from when the incident was opened. */
 export const fromOpening = (context: KitContext): string => context.openedAt;
 
+/** A deadline counted from the outside report that started the incident (SM-INTAKE), else from the opening. */
+export const fromReport = (context: KitContext): string =>
+  context.input.report?.receivedAt ?? context.openedAt;
+
 /** Labels of deadlines, for a playbook's `timerLabels`. */
 export const deadlineLabels = (deadlines: readonly Deadline[]): Record<string, string> =>
   Object.fromEntries(deadlines.map((deadline) => [deadline.id, deadline.label]));

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,40 @@ describe('holdfast playbooks', () => {
     );
     expect(result.stdout).toContain(`${playbooks.length} of ${playbooks.length + 2} playbook versions pass`);
   });
+
+  it('check <files> passes a sound playbook file and locates each problem of a broken one, with a hint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holdfast-check-'));
+    dirs.push(dir);
+    const sound = 'test/fixtures/playbook-files/small.playbook.yaml';
+    const broken = join(dir, 'broken.playbook.yaml');
+    writeFileSync(broken, readFileSync(sound, 'utf8').replace('{ optionIs: skip }', '{ optionWas: skip }'));
+    const result = await holdfast('playbooks', 'check', sound, broken);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`ok    ${sound} (small-outage@1)\n`);
+    expect(result.stdout).toContain(
+      `${broken}:53:31: unknown guard "optionWas"\n  hint: the kit's guards are`,
+    );
+    expect(result.stdout).toContain('1 of 2 playbook files pass');
+  });
+
+  it('publish stores a checked file once, refuses other content under its version, and pull gives it back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holdfast-publish-'));
+    dirs.push(dir);
+    const file = 'test/fixtures/playbook-files/small.playbook.yaml';
+    const db = ['--data-dir', join(dir, 'db')];
+    const first = await holdfast('playbooks', 'publish', file, ...db);
+    expect(first.stdout).toMatch(/^published small-outage@1 sha256:[a-f0-9]{64}\n$/);
+    expect((await holdfast('playbooks', 'publish', file, ...db)).stdout).toMatch(/^unchanged small-outage@1/);
+    const changed = join(dir, 'changed.playbook.yaml');
+    writeFileSync(changed, readFileSync(file, 'utf8').replace('title: Small outage', 'title: Changed'));
+    const refused = await holdfast('playbooks', 'publish', changed, ...db);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `${changed}:4:10: small-outage version 1 is already published with other content`,
+    );
+    const pulled = await holdfast('playbooks', 'pull', 'small-outage', '--version', '1', ...db);
+    expect(pulled.stdout).toBe(readFileSync(file, 'utf8'));
+  }, 300_000); // four processes, each opening and migrating an embedded database
 
   it('exports CACAO and draws Mermaid; refuses an unknown format', async () => {
     const cacao = await holdfast(

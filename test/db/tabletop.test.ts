@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkPlaybookFile, scaffold } from '../../src/playbook-format';
 import {
   type AfterActionReport,
   buildReport,
@@ -58,6 +59,53 @@ describe('bundled scenarios', () => {
       }
     },
   );
+});
+
+describe('a playbook rewritten as a playbook file', () => {
+  it.each(
+    [undefined, ...Object.keys(loadScenario('ipa-exam-csv').alternativeScripts)].map(
+      (script) => [script ?? 'main', script] as const,
+    ),
+  )(
+    'ipa-exam-csv (%s) reports the same on cross-customer-exposure v1 (TypeScript) and v2 (the file)',
+    async (_name, script) => {
+      const on = async (playbookVersion: number) => {
+        const base = loadScenario('ipa-exam-csv');
+        const scenario = { ...base, metadata: { ...base.metadata, playbookVersion } };
+        const run = await runScripted(ctx.services.engine, scenario, { script });
+        expect(run.incident.playbookVersion).toBe(playbookVersion);
+        const report = buildReport(
+          run,
+          ctx.services.registry.get('cross-customer-exposure', playbookVersion),
+        );
+        return {
+          responses: report.responses.map((r) => [r.id, r.status, r.why]),
+          objectives: report.objectives.map((o) => [o.id, o.rating]),
+          improvements: report.improvements,
+        };
+      };
+      const [v1, v2] = [await on(1), await on(2)];
+      expect(v1.responses.length).toBeGreaterThan(0);
+      expect(v2).toEqual(v1);
+    },
+  );
+});
+
+describe('holdfast playbooks new', () => {
+  it('scaffolds a playbook that passes the check and a scenario that plays it to closure', async () => {
+    const { playbook, scenario } = scaffold('scaffolded-outage', '2026-12-06');
+    const checked = checkPlaybookFile('scaffolded-outage.playbook.yaml', playbook);
+    expect(checked.problems).toEqual([]);
+    ctx.services.registry.add(checked.definition!);
+    const run = await runScripted(
+      ctx.services.engine,
+      parseScenarioYaml(scenario, 'scaffolded.scenario.yaml'),
+    );
+    expect(run.incident.playbookId).toBe('scaffolded-outage');
+    const report = buildReport(run, checked.definition!);
+    expect(report.responses.map((r) => [r.id, r.status])).toEqual([['E1.1', 'on_time']]);
+    expect(report.objectives.map((o) => o.rating)).toEqual(['P']);
+  });
 });
 
 describe('the JJ Meds exercise', () => {

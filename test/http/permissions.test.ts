@@ -127,7 +127,8 @@ async function send(row: Row, request: CellRequest, caller: Caller) {
   const auth = authorization(caller);
   if (auth) headers.authorization = auth;
   let body: string | undefined;
-  if (request.body !== undefined) {
+  if (request.rawBody !== undefined) body = request.rawBody;
+  else if (request.body !== undefined) {
     body = JSON.stringify(request.body);
     headers['content-type'] = 'application/json';
   }

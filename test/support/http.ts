@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
-import { PlaybookRegistry } from '../../src/engine';
 import { type Clock, createLogger, createRegistry, createServices, type Services } from '../../src/main';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import { openTestPglite, type TestDatabase } from './databases';
@@ -54,7 +53,7 @@ export function testServices(
     test.database,
     config,
     createLogger('silent'),
-    new PlaybookRegistry([...playbooks, drillPlaybook]),
+    createRegistry(test.database, undefined, [...playbooks, drillPlaybook]),
     now,
   );
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AnyMachineSnapshot } from 'xstate';
 import { playbooks } from '../../playbooks';
 import { acceptsEvent, openSnapshot, PlaybookRegistry } from '../../src/engine';
@@ -8,6 +9,11 @@ import { drillPlaybook } from '../fixtures/drill-playbook';
  * The permission matrix (DESIGN.md sections 4 and 5): every endpoint × every kind of caller, with the answer
  * each cell must get. `test/http/permissions.test.ts` runs every cell as a real request.
  */
+
+const smallPlaybookFile = readFileSync(
+  new URL('../fixtures/playbook-files/small.playbook.yaml', import.meta.url),
+  'utf8',
+);
 
 /** The playbooks `testServices` registers: the bundled ones and the drill fixture. */
 export const registry = new PlaybookRegistry([...playbooks, drillPlaybook]);
@@ -52,6 +58,8 @@ export type Expect =
 export interface CellRequest {
   path: string;
   body?: unknown;
+  /** A body sent as it is (with its content type in `headers`), e.g. a playbook file. */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -286,8 +294,26 @@ export const table: readonly Row[] = [
     },
   },
 
-  // Playbooks: any token reads them.
+  // Playbooks: any token reads them; only an admin publishes a playbook file.
   { method: 'GET', path: '/v1/playbooks', expect: anyToken(200), request: () => ({ path: '/v1/playbooks' }) },
+  {
+    method: 'POST',
+    path: '/v1/playbooks',
+    expect: adminOnly(201),
+    writes: true,
+    request: (fx) => ({
+      path: '/v1/playbooks',
+      rawBody: smallPlaybookFile.replace('id: small-outage', `id: ${fx.name()}`),
+      headers: { 'content-type': 'application/yaml' },
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/playbooks/{id}/file',
+    variant: 'bundled, not a file',
+    expect: anyToken(404),
+    request: () => ({ path: '/v1/playbooks/ransom-demand/file' }),
+  },
   {
     method: 'GET',
     path: '/v1/playbooks/{id}',

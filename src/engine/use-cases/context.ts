@@ -93,7 +93,10 @@ export function useCaseContext(deps: EngineDeps) {
       // A facilitator-only token asks for exercises only: a live incident's row is never read for it, so how
       // long its 404 takes says nothing about the live incident.
       const row = await store.getIncident(id, actor && !canSeeMode(actor, 'live') ? 'exercise' : undefined);
-      if (row) noteVersion(row);
+      if (row) {
+        noteVersion(row);
+        await registry.ensure(row.playbookId, row.playbookVersion);
+      }
       if (!row || (actor && !canSeeMode(actor, row.mode)))
         throw new Refusal('not_found', `no incident ${id}`);
       return row;

@@ -25,6 +25,7 @@ export function start(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
     command: StartIncidentCommand,
     callerRoles: readonly string[],
   ): Promise<IncidentView> {
+    await ctx.registry.ensure(command.playbookId, command.playbookVersion);
     const definition = ctx.registry.get(command.playbookId, command.playbookVersion);
     const mode = command.mode ?? 'live';
     const recordedAt = ctx.wallNow();

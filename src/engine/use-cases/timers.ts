@@ -15,6 +15,8 @@ export function timers(ctx: UseCaseContext) {
    */
   async function fireDueTimers(lanes = 4): Promise<number> {
     const touched = new Set<string>();
+    // A due incident may run a playbook version another instance published.
+    await ctx.registry.refresh();
     const lane = async () => {
       for (;;) {
         const now = ctx.wallNow();

@@ -318,6 +318,7 @@ export function incidentRoutes(deps: AppDeps): App {
     const body = c.req.valid('json');
     assertStorableJson(body);
     const actor: Actor = c.var.actor;
+    await registry.ensure(body.playbookId);
     const playbook = registry.get(body.playbookId);
     requireMayOpen(actor, playbook);
     const incident = await engine.startIncident({ ...body, actor }, actor.roles);

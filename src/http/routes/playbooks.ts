@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { cacaoPlaybook, describeStates, mermaidDiagram, Refusal, tlpLevels } from '../../engine';
 import { jsonSchemaOf } from '../../playbook-kit';
+import { requireAdmin } from '../auth';
 import type { App, AppDeps } from '../context';
 import { router } from '../router';
 import { CacaoPlaybookSchema, isUuid, json, PlaybookDefinitionSchema, problemResponses } from '../schemas';
@@ -78,11 +79,93 @@ const diagramRoute = createRoute({
   },
 });
 
+const PublishedSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    contentHash: z.string().openapi({ description: 'SHA-256 (hex) of the file as published' }),
+    status: z.enum(['published', 'unchanged']),
+  })
+  .openapi('PublishedPlaybook');
+
+/** The largest playbook file accepted (the request body limit applies too). */
+const MAX_FILE_BYTES = 512 * 1024;
+
+const publishRoute = createRoute({
+  method: 'post',
+  path: '/v1/playbooks',
+  tags: ['playbooks'],
+  summary: 'Publish a playbook file (admin): checked, then stored as a version that never changes',
+  description:
+    'The body is the YAML file (`Content-Type: application/yaml`). A file with problems is refused with each one ' +
+    'at its line and column (`problems`); the same content again is a no-op (200, `unchanged`); other content ' +
+    'under a published or bundled (id, version) is a 409: publish it as a new version.',
+  request: {
+    body: {
+      required: true,
+      content: { 'application/yaml': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
+  },
+  responses: {
+    201: json(PublishedSchema, 'Published'),
+    200: json(PublishedSchema, 'This content was already published under its (id, version)'),
+    ...problemResponses(400, 401, 403, 409, 413, 415),
+  },
+});
+
+const fileRoute = createRoute({
+  method: 'get',
+  path: '/v1/playbooks/{id}/file',
+  tags: ['playbooks'],
+  summary: 'The file of a published playbook version, as published',
+  request: {
+    params: z.object({
+      id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ddos-extortion' }),
+    }),
+    query: z.object({ version: z.coerce.number().int().positive().optional() }),
+  },
+  responses: {
+    200: { description: 'The YAML file', content: { 'application/yaml': { schema: z.string() } } },
+    ...problemResponses(401, 404),
+  },
+});
+
 export function playbookRoutes(deps: AppDeps): App {
   const app = router();
   const { registry } = deps;
-  app.openapi(listRoute, (c) =>
-    c.json({
+  app.openapi(publishRoute, async (c) => {
+    const actor = requireAdmin(c);
+    const type = c.req.header('content-type') ?? '';
+    if (!/^(application|text)\/(x-)?yaml\b/.test(type))
+      throw new Refusal(
+        'invalid_request',
+        'send the playbook file as the body, with Content-Type: application/yaml',
+        {},
+      );
+    const bytes = await c.req.arrayBuffer();
+    if (bytes.byteLength > MAX_FILE_BYTES)
+      throw new Refusal('payload_too_large', `a playbook file is limited to ${MAX_FILE_BYTES} bytes`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new Refusal('invalid_request', 'the playbook file is not UTF-8');
+    }
+    const outcome = await deps.publisher.publish('playbook.yaml', text, actor.id);
+    return c.json(outcome, outcome.status === 'published' ? 201 : 200);
+  });
+
+  app.openapi(fileRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { version } = c.req.valid('query');
+    return c.body(await deps.publisher.pull(id, version), 200, {
+      'Content-Type': 'application/yaml; charset=utf-8',
+    });
+  });
+
+  app.openapi(listRoute, async (c) => {
+    await registry.refresh();
+    return c.json({
       items: registry.latest().map((p) => ({
         id: p.id,
         version: p.version,
@@ -90,20 +173,22 @@ export function playbookRoutes(deps: AppDeps): App {
         summary: p.summary,
         versions: registry.versions(p.id),
       })),
-    }),
-  );
+    });
+  });
 
   app.openapi(diagramRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { version, incident, track } = c.req.valid('query');
+    await registry.ensure(id, version);
     if (incident === undefined) return c.text(mermaidDiagram(registry.get(id, version), { track }), 200);
     if (!isUuid(incident)) throw new Refusal('not_found', `no incident ${incident}`);
     return c.text(await deps.engine.incidentDiagram(id, incident, c.var.actor, track), 200);
   });
 
-  app.openapi(getRoute, (c) => {
+  app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { version, format, tlp } = c.req.valid('query');
+    await registry.ensure(id, version);
     const p = registry.get(id, version);
     if (format === 'cacao') return c.json(CacaoPlaybookSchema.parse(cacaoPlaybook(p, { tlp })), 200);
     const definition: z.infer<typeof PlaybookDefinitionSchema> = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crossCustomerExposureV1 } from '../../../playbooks/cross-customer-exposure';
-import { checkPlaybook } from '../../../src/engine';
+import { crossCustomerExposureV1, crossCustomerExposureV2 } from '../../../playbooks/cross-customer-exposure';
+import { checkPlaybook, releaseSnapshot } from '../../../src/engine';
+import type { PlaybookDefinition } from '../../../src/playbook-kit';
 import { hours, minutes } from '../../../src/playbook-kit';
 import { PlaybookDriver } from '../../support/playbook-driver';
 
@@ -19,7 +20,6 @@ const c7Input = {
     claim: "The downloaded information is abnormal: it holds another organisation's applicants.",
   },
 };
-const opened = () => new PlaybookDriver(crossCustomerExposureV1, c7Input, '2018-03-05T01:30:00.000Z');
 
 const sendNotice = (driver: PlaybookDriver, id: string, audience: string, facts: string[] = []) =>
   driver
@@ -40,9 +40,15 @@ const reportable = {
   rationale: 'Over 1,000 people.',
 };
 
-describe('PB-8 cross-customer exposure', () => {
+// Version 2 is version 1 written as a playbook file: every test runs on both.
+describe.each([
+  ['v1 (TypeScript)', crossCustomerExposureV1],
+  ['v2 (playbook file)', crossCustomerExposureV2],
+] as [string, PlaybookDefinition][])('PB-8 cross-customer exposure %s', (_version, playbook) => {
+  const opened = () => new PlaybookDriver(playbook, c7Input, '2018-03-05T01:30:00.000Z');
+
   it('passes the static graph check', () => {
-    expect(checkPlaybook(crossCustomerExposureV1)).toEqual([]);
+    expect(checkPlaybook(playbook)).toEqual([]);
   });
 
   it('runs the C7 as-performed path to closure: report → controller the same day → off → scope → delete → notify', () => {
@@ -177,5 +183,21 @@ describe('PB-8 cross-customer exposure', () => {
       'met_late',
     );
     expect((d.context.clocks as Record<string, { state: string }>)['appi-confirmed']?.state).toBe('running');
+  });
+});
+
+describe('PB-8 v2, the playbook file', () => {
+  it('promises what v1 promises, but for its version, its release date and one guard now named', () => {
+    const promise = (playbook: PlaybookDefinition) => {
+      const { version: _v, releasedAt: _r, ...rest } = JSON.parse(JSON.stringify(releaseSnapshot(playbook)));
+      return rest;
+    };
+    const [v1, v2] = [promise(crossCustomerExposureV1), promise(crossCustomerExposureV2)];
+    const lastConfirmation = (snapshot: typeof v1) =>
+      snapshot.machine.states.recipients.states.await_confirmations.on['deletion.confirmed'][0];
+    expect(lastConfirmation(v1).guard).toBe('guard');
+    expect(lastConfirmation(v2).guard).toBe('payloadIs(outstanding: 0)');
+    lastConfirmation(v1).guard = lastConfirmation(v2).guard;
+    expect(v2).toEqual(v1);
   });
 });
