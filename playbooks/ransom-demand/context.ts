@@ -1,5 +1,5 @@
 import type { Actor, IncidentInput, Omitted, RecordedAnchors, TrackedClocks } from '../../src/playbook-kit';
-import { addMs, appendKept, eventTime, hours } from '../../src/playbook-kit';
+import { addMs, appendKept, clockIsOpen, eventTime, hours } from '../../src/playbook-kit';
 import type { ClientEvent, PayloadOf } from './events';
 import type { RansomDemandInput } from './input';
 
@@ -302,8 +302,17 @@ export function decision(
 
 const norm = (regime: string) => regime.trim().toUpperCase();
 
-/** Required regimes not yet reported (LEG-2). */
+/**
+ * Required regimes not yet reported, or reported with a clock still open (LEG-2). A filing meets only the clocks
+ * it names, so PIPEDA's report to the Commissioner leaves its notices to individuals and to organisations open:
+ * the filings step waits for them, since it is the only step that takes `regulator.reported`.
+ */
 export function outstandingRegimes(context: RansomDemandContext): string[] {
   const reported = new Set(context.legal.reports.map((r) => norm(r.regime)));
-  return context.legal.requiredRegimes.filter((r) => !reported.has(norm(r)));
+  const open = new Set(
+    Object.values(context.clocks)
+      .filter(clockIsOpen)
+      .map((clock) => norm(clock.regime)),
+  );
+  return context.legal.requiredRegimes.filter((r) => !reported.has(norm(r)) || open.has(norm(r)));
 }

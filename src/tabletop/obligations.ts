@@ -97,10 +97,13 @@ export function clockObligations(
   });
 }
 
+/** Events no one in the cell made: timers, and the facilitator's inject deliveries and clock moves. */
+const notTheTeams: ReadonlySet<string> = new Set(['timer', 'inject', 'clock']);
+
 /**
  * Runs of missed escalations: `runLength` or more step deadlines escalated in a row, with no move of the team
- * between them (the cell went quiet while its deadlines passed). A run belongs to the objectives of the expected
- * responses about the events the escalated steps own.
+ * between them (the cell went quiet while its deadlines passed; an inject delivered meanwhile is not a move of
+ * theirs). A run belongs to the objectives of the expected responses about the events the escalated steps own.
  */
 export function escalationRuns(
   run: ExerciseRun,
@@ -118,7 +121,7 @@ export function escalationRuns(
     const timer = typeof payload?.timer === 'string' ? payload.timer : null;
     if (event.source === 'timer' && timer !== null && stepsOf.has(timer)) {
       runs.at(-1)!.push({ timer, label: String(payload?.label ?? timer), at: event.occurredAt });
-    } else if (event.source !== 'timer' && runs.at(-1)!.length > 0) {
+    } else if (!notTheTeams.has(event.source) && runs.at(-1)!.length > 0) {
       runs.push([]);
     }
   }

@@ -124,11 +124,12 @@ describe('the JJ Meds exercise', () => {
       expect.objectContaining({ as: 'Web administrator', event: 'credentials.revoked', offset: 'T+01:35' }),
     ]);
     expect(report.injects.find((i) => i.id === 'I7')).toMatchObject({ fired: true, offset: 'T+2d 00:00' });
-    // The PIPEDA filing meets the Commissioner, individuals and organisations clocks of the regime.
+    // The report to the Commissioner meets only its own clock: no member was told directly and no organisation
+    // was notified, so those PIPEDA clocks are still open when the exercise ends (their policy target not reached).
     expect(report.clocks.map((c) => [c.id, c.status])).toEqual([
       ['pipeda-opc', 'met'],
-      ['pipeda-individuals', 'met'],
-      ['pipeda-organisations', 'met'],
+      ['pipeda-individuals', 'running'],
+      ['pipeda-organisations', 'running'],
     ]);
     expect(report.metrics.find((m) => m.id === 'time_to_declare')?.minutes).toBe(15);
     expect(report.decisions.map((d) => `${d.event}=${d.option}`)).toEqual([

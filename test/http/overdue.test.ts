@@ -202,10 +202,39 @@ describe('missed deadlines are overdue, visibly', () => {
       payload: { ...filing, delayReason: 'The scope took four days' },
       actor: counsel,
     });
-    expect(filed.incident.overdueItems.filter((item) => item.kind === 'clock')).toEqual([]);
+    // The report to the Commissioner meets only its own clock: PIPEDA's notices to individuals and to the
+    // organisations that can reduce the harm are obligations of their own, still overdue until sent.
+    const clockStates = (incident: { context: unknown }) =>
+      Object.fromEntries(
+        Object.entries((incident.context as { clocks: Record<string, { state: string }> }).clocks).map(
+          ([id, clock]) => [id, clock.state],
+        ),
+      );
     expect(
-      (filed.incident.context as { clocks: Record<string, { state: string }> }).clocks['pipeda-opc']?.state,
-    ).toBe('met_late');
+      filed.incident.overdueItems.filter((item) => item.kind === 'clock').map((item) => item.id),
+    ).toEqual(['pipeda-individuals', 'pipeda-organisations']);
+    expect(clockStates(filed.incident)).toMatchObject({
+      'pipeda-opc': 'met_late',
+      'pipeda-individuals': 'overdue',
+      'pipeda-organisations': 'overdue',
+    });
+    const notified = await engine.advanceIncident({
+      incidentId: incident.id,
+      type: 'regulator.reported',
+      payload: {
+        regime: 'PIPEDA',
+        clockIds: ['pipeda-individuals', 'pipeda-organisations'],
+        reference: 'NOTICE-2026-1',
+        delayReason: 'The scope took four days',
+      },
+      actor: counsel,
+    });
+    expect(notified.incident.overdueItems.filter((item) => item.kind === 'clock')).toEqual([]);
+    expect(clockStates(notified.incident)).toMatchObject({
+      'pipeda-opc': 'met_late',
+      'pipeda-individuals': 'met_late',
+      'pipeda-organisations': 'met_late',
+    });
   });
 
   it('refuses a bad overdue filter', async () => {

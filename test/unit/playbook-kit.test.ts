@@ -278,8 +278,10 @@ describe('playbook kit', () => {
         clockIds: ['visa-initial-report', 'visa-account-numbers'],
         reference: 'VISA-1',
       });
-      d.send('regulator.reported', { regime: 'Mastercard' });
-      expect(d.in('settled.waiting')).toBe(true); // GDPR still runs
+      d.send('regulator.reported', { regime: 'Mastercard', clockIds: ['mastercard-adc'], reference: 'MC-1' });
+      expect(d.in('settled.waiting')).toBe(true); // APPI's notice to individuals is an obligation of its own
+      d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-individuals'], reference: 'NOTICE-1' });
+      expect(d.in('settled.waiting')).toBe(true); // GDPR (Art. 33 and Art. 34) still runs
       d.send('regulator.not_required', {
         regime: 'GDPR',
         option: 'not_reportable',

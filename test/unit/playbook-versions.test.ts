@@ -41,6 +41,14 @@ function runToReview(definition: PlaybookDefinition): PlaybookDriver {
     'update.published',
   ])
     d.send(type);
+  // The example filing is the report to the Commissioner; PIPEDA's notices are clocks of their own, filed before
+  // the filings step (and so the incident) can close.
+  d.send('regulator.reported', {
+    regime: 'PIPEDA',
+    clockIds: ['pipeda-individuals', 'pipeda-organisations'],
+    reference: 'JJ-NOTICE-1',
+    recipient: 'Affected members; the payment processor',
+  });
   d.send('eradication.completed', undefined, { at: at(days(1)) });
   for (const type of [
     'eradication.verified',

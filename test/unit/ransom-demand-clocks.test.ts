@@ -168,7 +168,7 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
     expect(clocksOf(late.snapshot)['pipeda-opc']?.state).toBe('met_late');
   });
 
-  it('an APPI preliminary report meets only the preliminary clock: both confirmed-report clocks keep running', () => {
+  it('an APPI preliminary report meets only the preliminary clock: the confirmed report and the notice to individuals keep running', () => {
     const determined = determinedAndFiling('confirmed', T0, ['CA', 'JP']);
     const { snapshot, actions } = send(
       determined,
@@ -179,8 +179,10 @@ describe('ransom-demand: notification clocks (SM-CLOCKS)', () => {
     expect(clocksOf(snapshot)).toMatchObject({
       'appi-preliminary': { state: 'met' },
       'appi-confirmed': { state: 'running' },
-      'appi-confirmed-improper': { state: 'running' },
+      'appi-individuals': { state: 'running' },
     });
+    // PB-1's determination records no improper purpose, so the 30-day confirmed report applies, not the 60-day one.
+    expect(clocksOf(snapshot)).not.toHaveProperty('appi-confirmed-improper');
     const cancelled = actions.filter((a) => a.type === 'xstate.cancel').map((a) => a.params?.sendId);
     expect(cancelled).toEqual(['clock:appi-preliminary']);
   });

@@ -669,6 +669,16 @@ describe('ransom-demand v1: definition', () => {
 describe('ransom-demand v1: a full JJ Meds run', () => {
   it('ends with every track final and the machine done after incident.closed', () => {
     const day = (n: number, h = 0) => addMs(T0, days(n) + hours(h));
+    // The report to the Commissioner (the example filing) meets only its clock; the notices are filings of their own.
+    const pipedaNotices: Step = [
+      'regulator.reported',
+      {
+        regime: 'PIPEDA',
+        clockIds: ['pipeda-individuals', 'pipeda-organisations'],
+        reference: 'JJ-NOTICE-1',
+        recipient: 'Affected members; the payment processor',
+      },
+    ];
     const run = new Run()
       .steps([
         ...declare,
@@ -679,7 +689,8 @@ describe('ransom-demand v1: a full JJ Meds run', () => {
       ])
       .steps(['police.reported', inputs('not_done'), refuse, 'actor_contact.decided'])
       .steps(['jurisdictions.profiled', 'scope.estimated', 'regulatory.assessed', 'breach.determined'])
-      .steps(['regulator.reported', 'breach_record.created', 'insurer.not_applicable', 'update.published'])
+      .steps(['regulator.reported', pipedaNotices, 'breach_record.created', 'insurer.not_applicable'])
+      .send('update.published')
       .send('eradication.completed', day(1))
       .steps(['eradication.verified', 'root_cause.identified', 'rebuild.completed', 'restore.completed'])
       .steps(['credentials.reissued', 'validation.passed'])

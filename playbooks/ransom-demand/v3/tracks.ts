@@ -2,6 +2,7 @@ import {
   addMs,
   allOf,
   anyOf,
+  clockIsOpen,
   type Deadline,
   days,
   done,
@@ -168,8 +169,10 @@ const anyRegimeRequired = guard(
   'anyRegimeRequired',
 );
 /**
- * Every regime the assessment requires is reported: its clocks are all filed (or waived), or it is the regime this
- * filing names. A regime with no clock of its own counts as reported only by the filing that ends the step.
+ * Every regime the assessment requires is reported: its clocks are all filed (or waived), by earlier filings or by
+ * the `clockIds` of this one. A filing meets only the clocks it names, so PIPEDA's report to the Commissioner
+ * leaves its notices to individuals and to organisations open, and the step stays to take them. A regime with no
+ * clock of its own counts as reported only by the filing that names it.
  */
 const requiredRegimesReported = guard(({ context, event }) => {
   const assessments = (context.facts['regulatory.assessed']?.payload.assessments ?? []) as {
@@ -177,17 +180,17 @@ const requiredRegimesReported = guard(({ context, event }) => {
     required: boolean;
   }[];
   const filing = String(event.payload?.regime ?? '').toLowerCase();
+  const filed = (event.payload?.clockIds ?? []) as string[];
   const clocks = Object.values(context.clocks);
   return assessments
     .filter((assessment) => assessment.required)
     .map((assessment) => assessment.regime.trim().toLowerCase())
     .every((regime) => {
       const ofRegime = clocks.filter((clock) => clock.regime.toLowerCase() === regime);
-      return (
-        regime === filing ||
-        (ofRegime.length > 0 &&
-          ofRegime.every((clock) => clock.state !== 'running' && clock.state !== 'overdue'))
-      );
+      const open = ofRegime.filter(clockIsOpen);
+      return regime === filing
+        ? open.every((clock) => filed.includes(clock.id))
+        : ofRegime.length > 0 && open.length === 0;
     });
 }, 'requiredRegimesReported');
 /**

@@ -161,6 +161,12 @@ describe('PB-2 credential stuffing', () => {
       clockIds: ['appi-confirmed-improper'],
       reference: 'PPC-2018-0001-final',
     });
+    expect(d.in('legal.file')).toBe(true); // APPI Art. 26(2): the notice to the individuals is a clock of its own
+    d.send('regulator.reported', {
+      regime: 'APPI',
+      clockIds: ['appi-individuals'],
+      reference: 'NOTICE-2018-0001',
+    });
     expect(d.in('legal.assessed')).toBe(true);
 
     d.advanceTo('2018-08-14T01:00:00.000Z'); // D0 + 9 d: Docomo's notice asking users to use 2SV
@@ -414,6 +420,12 @@ describe('PB-2 credential stuffing', () => {
     expect(d.in('legal.file')).toBe(true);
     d.send('regulator.reported', { ...ukFiling, delayReason: 'Scope took four days to confirm.' });
     expect((d.context.clocks as Record<string, { state: string }>)['uk-gdpr-art33']?.state).toBe('met_late');
+    // Art. 34: telling the people at high risk is an obligation of its own, late too by now.
+    expect(d.in('legal.file')).toBe(true);
+    const noticeFiling = { regime: 'UK GDPR', clockIds: ['uk-gdpr-art34'], reference: 'NOTICE-1' };
+    expect(d.refusal('regulator.reported', noticeFiling)).toBe('event_not_allowed');
+    d.send('regulator.reported', { ...noticeFiling, delayReason: 'Scope took four days to confirm.' });
+    expect((d.context.clocks as Record<string, { state: string }>)['uk-gdpr-art34']?.state).toBe('met_late');
     expect(d.in('legal.assessed')).toBe(true);
   });
 

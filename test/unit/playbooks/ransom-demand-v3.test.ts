@@ -54,6 +54,12 @@ describe('PB-1 ransom demand, version 3 (playbook kit)', () => {
     d.send('regulatory.assessed');
     expect(d.in('regulatory.filings')).toBe(true);
     d.send('regulator.reported', { regime: 'PIPEDA', clockIds: ['pipeda-opc'], reference: 'OPC-2018-0001' });
+    expect(d.in('regulatory.filings')).toBe(true); // PIPEDA's notices to individuals and organisations still run
+    d.send('regulator.reported', {
+      regime: 'PIPEDA',
+      clockIds: ['pipeda-individuals', 'pipeda-organisations'],
+      reference: 'MOM-NOTICE-1',
+    });
     expect(d.in('regulatory.done')).toBe(true);
     d.send('breach_record.created').send('insurer.not_applicable');
     expect(d.in('legal.done')).toBe(true);
@@ -207,6 +213,13 @@ describe('PB-1 ransom demand, version 3 (playbook kit)', () => {
       reference: 'OPC-2018-0001',
     });
     expect(clocksOf(d)['pipeda-opc']).toMatchObject({ state: 'met', metAt: '2018-03-09T01:05:00.000Z' });
+    expect(clocksOf(d)['pipeda-individuals']).toMatchObject({ state: 'running' });
+    expect(d.in('regulatory.filings')).toBe(true);
+    d.send('regulator.reported', {
+      regime: 'PIPEDA',
+      clockIds: ['pipeda-individuals', 'pipeda-organisations'],
+      reference: 'MOM-NOTICE-1',
+    });
     expect(d.in('regulatory.done')).toBe(true);
   });
 

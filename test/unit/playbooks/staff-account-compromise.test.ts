@@ -119,6 +119,8 @@ describe('PB-3 staff account compromise', () => {
       clockIds: ['appi-confirmed-improper'],
       reference: 'PPC-2',
     });
+    expect(d.in('notify.notified')).toBe(false); // APPI Art. 26(2): the notice to the individuals still runs
+    d.send('regulator.reported', { regime: 'APPI', clockIds: ['appi-individuals'], reference: 'NOTICE-1' });
     expect(d.in('notify.notified')).toBe(true);
 
     // LE hand-over only once the information request is answered.
@@ -376,6 +378,9 @@ describe('PB-3 staff account compromise', () => {
     d.advanceBy(hours(71));
     d.send('regulator.reported', { regime: 'GDPR', clockIds: ['gdpr-art33'], reference: 'DPA-1' });
     expect((d.context.clocks as Record<string, { state: string }>)['gdpr-art33']?.state).toBe('met');
+    expect(d.in('notify.notified')).toBe(false); // Art. 34: the notice to the data subjects is a clock of its own
+    d.send('regulator.reported', { regime: 'GDPR', clockIds: ['gdpr-art34'], reference: 'NOTICE-1' });
+    expect((d.context.clocks as Record<string, { state: string }>)['gdpr-art34']?.state).toBe('met');
     expect(d.in('notify.notified')).toBe(true);
   });
 
