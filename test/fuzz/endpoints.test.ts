@@ -139,6 +139,9 @@ const goodBodies: Record<string, unknown> = {
   'POST /v1/tokens': { name: 'fuzz-made', roles: ['observer'] },
   'POST /v1/exercises': { scenarioId: 'jj-meds' },
   'POST /v1/exercises/{id}/clock': { advance: 'PT1H' },
+  'POST /v1/webhooks': { url: 'https://hooks.example.com/holdfast', description: 'Fuzz' },
+  'PATCH /v1/webhooks/{id}': { description: 'Fuzz, renamed' },
+  'POST /v1/webhooks/{id}/rotate-secret': { overlapSeconds: 60 },
 };
 const goodBody = (op: Operation) =>
   goodBodies[op.key] ?? (op.body ? exampleOf(op.body, resolve, hints) : undefined);

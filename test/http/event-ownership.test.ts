@@ -24,8 +24,8 @@ const ownerActive = (owner: string, activePaths: readonly string[]) =>
   owner === '' || activePaths.some((path) => path === owner || path.startsWith(`${owner}.`));
 
 describe('an event is accepted only when its own step is active', () => {
-  it('covers the eight bundled playbooks', () => {
-    expect(latest).toHaveLength(8);
+  it('covers the nine bundled playbooks', () => {
+    expect(latest).toHaveLength(9);
   });
 
   it.each(latest.map((p) => [p.id, p] as const))(

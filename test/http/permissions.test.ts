@@ -73,6 +73,15 @@ async function newToken(roles: string[], name = `matrix-${++names}`) {
   return created.body as { id: string; principalId: string; token: string };
 }
 
+async function newWebhook() {
+  knownState = null;
+  const created = await ctx.admin.request('POST', '/v1/webhooks', {
+    body: { url: 'https://hooks.example.com/matrix' },
+  });
+  if (created.status !== 201) throw new Error(`webhook: ${JSON.stringify(created.body)}`);
+  return created.body.id as string;
+}
+
 function fixtures(fresh: boolean): Fixtures {
   const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
     if (fresh) return make();
@@ -85,6 +94,7 @@ function fixtures(fresh: boolean): Fixtures {
     exercise: () => once('exercise', startExercise),
     token: () => once('token', async () => (await newToken(['observer'])).id),
     name: () => `matrix-${++names}`,
+    webhook: () => once('webhook', newWebhook),
   };
 }
 
@@ -120,7 +130,12 @@ async function databaseState() {
   return (result as unknown as { rows: unknown[] }).rows[0];
 }
 
-const codeOf: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' };
+const codeOf: Record<number, string> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'event_not_allowed',
+};
 
 async function send(row: Row, request: CellRequest, caller: Caller) {
   const headers: Record<string, string> = { ...request.headers };

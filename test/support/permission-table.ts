@@ -75,10 +75,12 @@ export interface Fixtures {
   token(): Promise<string>;
   /** A name nobody used yet. */
   name(): string;
+  /** A webhook endpoint's id. */
+  webhook(): Promise<string>;
 }
 
 export interface Row {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** As the OpenAPI document names it (`{id}`); routes outside it are named the same way. */
   path: string;
   /** Which target, when one endpoint has several rows. */
@@ -527,6 +529,90 @@ export const table: readonly Row[] = [
     writes: true,
     request: async (fx) => ({ path: `/v1/tokens/${await fx.token()}` }),
   },
+
+  // Webhooks: admin only.
+  {
+    method: 'POST',
+    path: '/v1/webhooks',
+    expect: adminOnly(201),
+    writes: true,
+    request: () => ({ path: '/v1/webhooks', body: { url: 'https://hooks.example.com/matrix' } }),
+  },
+  { method: 'GET', path: '/v1/webhooks', expect: adminOnly(200), request: () => ({ path: '/v1/webhooks' }) },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}',
+    expect: adminOnly(200),
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}` }),
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/webhooks/{id}',
+    expect: adminOnly(200),
+    writes: true,
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}`, body: { description: 'renamed' } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    expect: adminOnly(204),
+    writes: true,
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    expect: adminOnly(200),
+    writes: true,
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}/rotate-secret`, body: {} }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}/messages',
+    expect: adminOnly(200),
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}/messages` }),
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{id}/messages/{msg}/attempts',
+    variant: 'a message never sent: no attempts',
+    expect: adminOnly(200),
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}/messages/msg_none/attempts` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/messages/{msg}/retry',
+    variant: 'no such message',
+    expect: adminOnly(404),
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}/messages/msg_none/retry` }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhooks/{id}/replay',
+    expect: adminOnly(202),
+    writes: true,
+    request: async (fx) => ({ path: `/v1/webhooks/${await fx.webhook()}/replay` }),
+  },
+  ...modes.map(
+    (mode): Row => ({
+      method: 'GET',
+      path: '/v1/incidents/{id}/notifications',
+      variant: mode,
+      expect: adminOnly(200),
+      request: async (fx) => ({ path: `/v1/incidents/${(await fx.incident(mode)).id}/notifications` }),
+    }),
+  ),
+  ...modes.map(
+    (mode): Row => ({
+      method: 'GET',
+      path: '/v1/incidents/{id}/notifications/{clockId}',
+      variant: `${mode}, a clock whose anchor is not recorded yet`,
+      expect: mode === 'live' ? liveTarget(409) : anyToken(409),
+      request: async (fx) => ({
+        path: `/v1/incidents/${(await fx.incident(mode, 'ransom-demand')).id}/notifications/pipeda-opc`,
+      }),
+    }),
+  ),
 
   { method: 'GET', path: '/v1/me', expect: anyToken(200), request: () => ({ path: '/v1/me' }) },
 

@@ -6,6 +6,9 @@ import type { App, AppDeps } from '../context';
 import { router } from '../router';
 import { CacaoPlaybookSchema, isUuid, json, PlaybookDefinitionSchema, problemResponses } from '../schemas';
 
+/** A playbook version in a query: stored as a Postgres integer, so no larger than one. */
+const versionQuery = z.coerce.number().int().positive().max(2_147_483_647).optional();
+
 const PlaybookItem = z.object({
   id: z.string(),
   version: z.number().int(),
@@ -32,7 +35,7 @@ const getRoute = createRoute({
       id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ransom-demand' }),
     }),
     query: z.object({
-      version: z.coerce.number().int().positive().optional(),
+      version: versionQuery,
       format: z
         .enum(['holdfast', 'cacao'])
         .default('holdfast')
@@ -62,7 +65,7 @@ const diagramRoute = createRoute({
       id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ransom-demand' }),
     }),
     query: z.object({
-      version: z.coerce.number().int().positive().optional(),
+      version: versionQuery,
       incident: z.string().optional().openapi({
         description: "An incident id: draws the incident's playbook version and marks its active states",
       }),
@@ -122,7 +125,7 @@ const fileRoute = createRoute({
     params: z.object({
       id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ddos-extortion' }),
     }),
-    query: z.object({ version: z.coerce.number().int().positive().optional() }),
+    query: z.object({ version: versionQuery }),
   },
   responses: {
     200: { description: 'The YAML file', content: { 'application/yaml': { schema: z.string() } } },

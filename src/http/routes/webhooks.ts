@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { webhookFormats } from '../../engine';
+import { Refusal, webhookFormats } from '../../engine';
 import { requireAdmin } from '../auth';
 import type { App, AppDeps } from '../context';
 import { assertStorableJson } from '../json-guard';
 import { router } from '../router';
-import { json, problemResponses } from '../schemas';
+import { isUuid, json, problemResponses } from '../schemas';
 
 const tags = ['webhooks'];
 
@@ -316,6 +316,7 @@ export function webhookRoutes(deps: AppDeps): App {
   app.openapi(routes.notifications, async (c) => {
     requireAdmin(c);
     const { id } = c.req.valid('param');
+    if (!isUuid(id)) throw new Refusal('not_found', `no incident ${id}`);
     await deps.engine.getIncident(id, []);
     return c.json({ items: await webhooks.incidentNotifications(id) }, 200);
   });
