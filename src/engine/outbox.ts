@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { contextFacts, type PlaybookDefinition, type TrackedClock } from '../playbook-kit';
 import type { Effect } from './kernel';
 import { publicTimerId, stateMeta } from './machine-runtime';
@@ -15,10 +16,20 @@ export function outboxMessages(
   after: IncidentRow,
   events: EventRecord[],
   effects: Effect[],
-  newId: () => string,
 ): OutboxMessage[] {
   const last = events.at(-1);
   if (!last) return [];
+  const made = new Map<number, number>();
+  /**
+   * A message's id from what it comes with (its incident, its event, its place among that event's messages):
+   * the same write computed again makes the same ids, and no two messages share one.
+   */
+  const messageId = (event: EventRecord) => {
+    const nth = made.get(event.seq) ?? 0;
+    made.set(event.seq, nth + 1);
+    const digest = createHash('sha256').update(`${after.id}:${event.seq}:${nth}`).digest('hex');
+    return `msg_${digest.slice(0, 32)}`;
+  };
   const incident = {
     id: after.id,
     title: after.title,
@@ -33,7 +44,7 @@ export function outboxMessages(
     facts: Record<string, unknown>,
     details: Record<string, unknown> | null = null,
   ): OutboxMessage => ({
-    id: `msg_${newId().replaceAll('-', '')}`,
+    id: messageId(event),
     incidentId: after.id,
     seq: event.seq,
     type,

@@ -36,7 +36,8 @@ describe('the holdfast command', () => {
   it('lists playbooks', async () => {
     const { stdout } = await run(process.execPath, [bin, 'playbooks', 'list'], { env });
     expect(stdout).toMatch(/^ransom-demand\tv1,v2,v3\t/m);
-    expect(stdout.trim().split('\n')).toHaveLength(8);
+    expect(stdout).toMatch(/^ddos-extortion\tv1\tExtortion by DDoS threat$/m);
+    expect(stdout.trim().split('\n')).toHaveLength(9);
   });
 
   it('serves on the embedded database, prints a first-start admin token once, and refuses a second process on the same folder', async () => {

@@ -77,7 +77,6 @@ export function useCaseContext(deps: EngineDeps) {
         after,
         events,
         effects,
-        deps.newId,
       );
     },
     /** Records a committed write: its version for If-None-Match, its events for the metrics. */
