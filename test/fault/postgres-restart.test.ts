@@ -94,7 +94,13 @@ describe.skipIf(unavailable !== null)('fault: Postgres restarted under load', ()
       try {
         probes.push({ what, answer: await call(server, 'GET', path, { deadlineMs: DEADLINE_MS }) });
       } catch (error) {
-        if (!(error instanceof HangError)) throw error;
+        if (!(error instanceof HangError)) {
+          // A server that refuses connections has exited: say what each printed last.
+          const last = fleet.slots.map(
+            (slot, i) => `server ${i} (exit code ${slot?.child.exitCode}): ${slot?.output().slice(-3000)}`,
+          );
+          throw new Error(`${(error as Error).message}\n${last.join('\n')}`);
+        }
         hangs.push(error.message);
       }
     };
