@@ -55,6 +55,18 @@ const schema = z
     HOLDFAST_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** How often each instance looks for webhook messages to send (it also looks at once after its own writes). */
     HOLDFAST_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /**
+     * When live incidents send reminders before each deadline and notification clock: offsets such as
+     * `24h,4h,1h` (m, h or d), or `off`.
+     */
+    HOLDFAST_REMINDERS: z
+      .string()
+      .regex(
+        /^(off|[1-9][0-9]*[mhd](,[1-9][0-9]*[mhd])*)$/,
+        'HOLDFAST_REMINDERS must be "off" or offsets such as "24h,4h,1h"',
+      )
+      .default('24h,4h,1h')
+      .transform(reminderOffsets),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, issues) => {
@@ -65,6 +77,16 @@ const schema = z
         message: 'HOLDFAST_OIDC_ISSUER needs HOLDFAST_OIDC_AUDIENCE or HOLDFAST_OIDC_CLIENT_ID',
       });
   });
+
+/** `24h,4h,1h` as milliseconds, longest first; `off` as none. */
+function reminderOffsets(text: string): number[] {
+  if (text === 'off') return [];
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+  const offsets = text
+    .split(',')
+    .map((part) => Number(part.slice(0, -1)) * unit[part.at(-1) as keyof typeof unit]);
+  return [...new Set(offsets)].sort((a, b) => b - a);
+}
 
 export type Config = z.infer<typeof schema>;
 

@@ -175,6 +175,7 @@ export function createServices(
     keyring,
     versions,
     limits,
+    reminders: config.HOLDFAST_REMINDERS,
     onCommitted: (incident, events) => {
       metrics.observeCommitted(incident, events);
       // Every event sends outbox messages: deliver them now rather than at the next poll.

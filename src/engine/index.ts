@@ -40,6 +40,7 @@ export {
   type AdvanceResult,
   createEngine,
   type Engine,
+  type EngineDeps,
   type FireBudget,
   type IncidentView,
 } from './incidents';

@@ -18,6 +18,7 @@ import {
   openSnapshot,
   type PendingTimer,
   persistSnapshot,
+  publicTimerId,
   restoreSnapshot,
   type StepResult,
   step,
@@ -26,6 +27,7 @@ import {
 } from './machine-runtime';
 import { nextOverdueItems } from './overdue';
 import { mayActAs } from './policy';
+import { isReminder, reminderEventType, reminderOf } from './reminders';
 import type {
   EventRecord,
   EventSource,
@@ -302,21 +304,33 @@ export function record(
   if (row.mode !== 'exercise') {
     throw new Refusal('invalid_request', `"${command.type}" is recorded on exercise incidents only`);
   }
-  const occurredAt = notBefore(now, row.lastOccurredAt);
+  return {
+    ...appendFact(row, {
+      type: command.type,
+      payload: command.payload,
+      actor: command.actor.name,
+      actorId: command.actor.id,
+      source: command.source,
+      occurredAt: now,
+      recordedAt,
+      note: null,
+      idempotencyKey: command.idempotencyKey ?? null,
+      requestHash: command.idempotencyKey ? command.requestHash : null,
+    }),
+    timersToAdd: [],
+    timerIdsToRemove: [],
+  };
+}
+
+/** Appends an event that leaves the machine, its timers, status and overdue items as they were. */
+function appendFact(row: IncidentRow, facts: EventFacts): { incident: IncidentRow; event: EventRecord } {
+  const occurredAt = notBefore(facts.occurredAt, row.lastOccurredAt);
   const event = sealEvent({
+    ...facts,
+    occurredAt,
     incidentId: row.id,
     seq: row.version + 1,
-    type: command.type,
-    payload: command.payload,
-    actor: command.actor.name,
-    actorId: command.actor.id,
-    source: command.source,
-    occurredAt,
-    recordedAt,
     stateAfter: row.state,
-    note: null,
-    idempotencyKey: command.idempotencyKey ?? null,
-    requestHash: command.idempotencyKey ? command.requestHash : null,
     prevHash: row.headHash,
   });
   return {
@@ -324,13 +338,40 @@ export function record(
       ...row,
       version: event.seq,
       headHash: event.hash,
-      updatedAt: recordedAt,
+      updatedAt: facts.recordedAt,
       lastOccurredAt: occurredAt,
     },
     event,
-    timersToAdd: [],
-    timerIdsToRemove: [],
   };
+}
+
+/**
+ * A reminder's `deadline.reminder` event, or null when it has nothing left to say: its deadline was cancelled
+ * or armed again in this batch, or falls due by the horizon too (after downtime), and then its own event says so.
+ */
+function remind(
+  row: IncidentRow,
+  timer: TimerRow,
+  fate: ReadonlyMap<string, TimerRow | null>,
+  horizon: string,
+  recordedAt: string,
+): { incident: IncidentRow; event: EventRecord } | null {
+  const { timer: deadlineId, before, dueAt } = reminderOf(timer);
+  const deadline = fate.get(deadlineId);
+  if (row.status === 'closed') return null;
+  if (deadline === null || (deadline && deadline.dueAt !== dueAt) || dueAt <= horizon) return null;
+  return appendFact(row, {
+    type: reminderEventType,
+    payload: { timer: timerKey(deadlineId), label: timer.label, dueAt, before },
+    actor: timerActor.name,
+    actorId: timerActor.id,
+    source: 'timer',
+    occurredAt: timer.dueAt,
+    recordedAt,
+    note: `${timer.label}: due in ${before}`,
+    idempotencyKey: null,
+    requestHash: null,
+  });
 }
 
 /** The actor of every timer fire. */
@@ -372,6 +413,14 @@ export function fire(
     taken = timer;
     if (cancelled.has(timer.timerId)) continue;
     fate.set(timer.timerId, null);
+    if (isReminder(timer)) {
+      const next = remind(current, timer, fate, horizon, recordedAt);
+      if (next) {
+        events.push(next.event);
+        current = next.incident;
+      }
+      continue;
+    }
     const event = { payload: {}, ...timer.event, at: timer.dueAt, actor: timerActor };
     if (snapshot.status !== 'active' || !snapshot.can(event)) continue;
     const result = step(definition, snapshot, event);

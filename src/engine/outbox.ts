@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { contextFacts, type PlaybookDefinition, type TrackedClock } from '../playbook-kit';
 import type { Effect } from './kernel';
 import { publicTimerId, stateMeta } from './machine-runtime';
+import { reminderEventType } from './reminders';
 import type { EventRecord, IncidentRow, OutboxMessage, OutboxMessageType, OverdueItem } from './types';
 
 /**
@@ -128,13 +129,24 @@ export function outboxMessages(
 function typeOf(event: EventRecord): OutboxMessageType {
   if (event.type === 'incident.opened') return 'incident.opened';
   if (event.source === 'timer' && event.type === 'deadline.passed') return 'deadline.passed';
+  if (event.source === 'timer' && event.type === reminderEventType) return 'deadline.reminder';
   return 'incident.event';
 }
 
-/** A timer event's due time and label: what a person must hear of a passed deadline. */
+/** A timer event's due time and label: what a person must hear of a deadline that passed or soon will. */
 function timerFacts(event: EventRecord): Record<string, unknown> {
   if (event.source !== 'timer') return {};
-  const payload = (event.payload ?? {}) as { timer?: unknown; label?: unknown; dueAt?: unknown };
+  const payload = (event.payload ?? {}) as {
+    timer?: unknown;
+    label?: unknown;
+    dueAt?: unknown;
+    before?: unknown;
+  };
+  if (event.type === reminderEventType) {
+    return {
+      reminder: { timer: payload.timer, label: payload.label, dueAt: payload.dueAt, before: payload.before },
+    };
+  }
   return {
     deadline: { timer: payload.timer ?? null, label: payload.label ?? '', dueAt: payload.dueAt ?? null },
   };

@@ -181,8 +181,12 @@ export function matches(filters: WebhookFilters, message: OutboxMessage): boolea
     overdue?: { label?: string; id?: string };
     clock?: { id?: string; regime?: string; label?: string };
     escalation?: { label?: string };
+    reminder?: { label?: string; timer?: string };
   };
   const deadlines = [
+    data.reminder?.label,
+    // A reminder of a notification clock names its timer `clock:<clock id>`.
+    data.reminder?.timer?.replace(/^clock:/, ''),
     data.deadline?.label,
     data.overdue?.label,
     data.overdue?.id,

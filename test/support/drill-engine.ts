@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createEngine, type Engine, PlaybookRegistry } from '../../src/engine';
+import { createEngine, type Engine, type EngineDeps, PlaybookRegistry } from '../../src/engine';
 import type { IncidentStore } from '../../src/engine/types';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import type { TestStorage } from './databases';
@@ -9,9 +9,13 @@ import { testKeyring } from './keys';
 /**
  * One storage of `backend` per test file, emptied before each test, with an engine on the drill playbook
  * whose wall clock is `ctx.clock` (reset to `start` before each test; tests move it); `ctx.store` is the
- * engine's store.
+ * engine's store. `deps` replaces what the engine is given (e.g. its reminders).
  */
-export function useDrillEngine(backend: { open: () => Promise<TestStorage> }, start: number) {
+export function useDrillEngine(
+  backend: { open: () => Promise<TestStorage> },
+  start: number,
+  deps: Partial<EngineDeps> = {},
+) {
   const ctx = { clock: start } as { test: TestStorage; store: IncidentStore; engine: Engine; clock: number };
   beforeAll(async () => {
     ctx.test = await backend.open();
@@ -29,6 +33,7 @@ export function useDrillEngine(backend: { open: () => Promise<TestStorage> }, st
       now: () => new Date(ctx.clock),
       newId: randomUUID,
       keyring: testKeyring(),
+      ...deps,
     });
   });
   return ctx;

@@ -78,7 +78,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
 
   /** Checks an event against the incident as it is now and computes what it writes, writing nothing. */
   const prepare: Prepare<AdvanceCommand> = (row, command, requestHash) => {
-    return decide(
+    const decision = decide(
       ctx.definitionOf(row),
       row,
       { ...command, requestHash },
@@ -86,6 +86,7 @@ export function advance(ctx: UseCaseContext, { incidentView }: ReturnType<typeof
       ctx.wallNow(),
       ctx.limits,
     );
+    return { ...decision, write: ctx.withReminders(decision.write) };
   };
 
   const prepareFact: Prepare<RecordFactCommand> = (row, command, requestHash) => ({

@@ -7,7 +7,8 @@ import { defaultIncidentLimits, type IncidentLimits } from '../limits';
 import { outboxMessages } from '../outbox';
 import { canSeeMode } from '../policy';
 import type { PlaybookRegistry } from '../registry';
-import type { EventRecord, IncidentRow, IncidentStore, OutboxMessage } from '../types';
+import { withReminders } from '../reminders';
+import type { EventRecord, IncidentRow, IncidentStore, OutboxMessage, TimerRow } from '../types';
 import { WriteCache } from '../write-cache';
 
 export interface EngineDeps {
@@ -26,6 +27,8 @@ export interface EngineDeps {
   versions?: VersionCache;
   /** How big an incident may grow (payload arrays and strings, state); defaults in `limits.ts`. */
   limits?: Partial<IncidentLimits>;
+  /** How long before each deadline and clock of a live incident its reminders go out, in ms (default none). */
+  reminders?: readonly number[];
   /** Told of every committed write this instance makes, with the events it appended (metrics). */
   onCommitted?: (incident: IncidentRow, events: EventRecord[]) => void;
 }
@@ -63,6 +66,14 @@ export function useCaseContext(deps: EngineDeps) {
         hash: incident.headHash,
         signedAt: deps.now().toISOString(),
       });
+    },
+    /** A live incident's write with the reminders of the timers it arms and cancels (`reminders.ts`). */
+    withReminders<W extends { incident: IncidentRow; timersToAdd: TimerRow[]; timerIdsToRemove: string[] }>(
+      write: W,
+    ): W {
+      if (write.incident.mode !== 'live') return write;
+      const definition = registry.get(write.incident.playbookId, write.incident.playbookVersion);
+      return withReminders(write, definition, deps.reminders ?? [], deps.now().toISOString());
     },
     /** The outbox messages a write of `events` (turning `before` into `after`) sends, stored with it. */
     outbox(

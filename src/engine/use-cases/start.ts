@@ -29,21 +29,25 @@ export function start(ctx: UseCaseContext, { incidentView }: ReturnType<typeof v
     const definition = ctx.registry.get(command.playbookId, command.playbookVersion);
     const mode = command.mode ?? 'live';
     const recordedAt = ctx.wallNow();
-    const write = open(
-      definition,
-      {
-        id: ctx.deps.newId(),
-        title: command.title,
-        severity: command.severity,
-        input: command.input,
-        actor: command.actor,
-        mode,
-        exerciseId: command.exerciseId ?? null,
-        at:
-          mode === 'exercise' && command.clockStart ? new Date(command.clockStart).toISOString() : recordedAt,
-        recordedAt,
-      },
-      ctx.limits,
+    const write = ctx.withReminders(
+      open(
+        definition,
+        {
+          id: ctx.deps.newId(),
+          title: command.title,
+          severity: command.severity,
+          input: command.input,
+          actor: command.actor,
+          mode,
+          exerciseId: command.exerciseId ?? null,
+          at:
+            mode === 'exercise' && command.clockStart
+              ? new Date(command.clockStart).toISOString()
+              : recordedAt,
+          recordedAt,
+        },
+        ctx.limits,
+      ),
     );
     const changeSeq = await ctx.store.insertIncident({
       ...write,

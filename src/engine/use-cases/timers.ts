@@ -22,7 +22,9 @@ export function timers(ctx: UseCaseContext) {
         const now = ctx.wallNow();
         let events: EventRecord[] = [];
         const written = await ctx.store.withLockedIncident({ dueBy: now }, ({ incident, due }) => {
-          const firing = fire(ctx.definitionOf(incident), incident, due, now, now, FIRES_PER_UNIT);
+          const firing = ctx.withReminders(
+            fire(ctx.definitionOf(incident), incident, due, now, now, FIRES_PER_UNIT),
+          );
           events = firing.events;
           return {
             ...firing,

@@ -14,6 +14,7 @@ import {
 import { armingStep, type OverdueItem, overdueItems } from '../overdue';
 import { mermaidDiagram } from '../playbook-diagram';
 import { canSeeMode } from '../policy';
+import { isReminder } from '../reminders';
 import type { EventRecord, IncidentFilter, IncidentMode, IncidentRow } from '../types';
 import type { UseCaseContext } from './context';
 
@@ -100,6 +101,7 @@ export function views(ctx: UseCaseContext) {
       active: open ? activeStates(definition, snapshot) : [],
       allowedEvents: open ? allowedEvents(definition, snapshot, callerRoles, ctx.incidentNow(row)) : [],
       timers: timers
+        .filter((timer) => !isReminder(timer))
         .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
         .map((timer) => ({
           id: publicTimerId(timer.timerId),
