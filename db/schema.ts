@@ -235,6 +235,11 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   active: boolean('active').notNull().default(true),
   /** Why it was disabled by holdfast (410 Gone, failing too long); null when a person did it or it runs. */
   disabledReason: text('disabled_reason'),
+  /**
+   * Who reads it (`legal`, `executives`): set on an endpoint that reaches people, and the incident report says
+   * what reached them and when. Null: a machine's endpoint.
+   */
+  audience: text('audience'),
   /** It asked for free text and evidence details. */
   includeDetails: boolean('include_details').notNull().default(false),
   /** `whsec_…` secrets, newest first, each with the time it stops signing (null: current). */

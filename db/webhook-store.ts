@@ -4,7 +4,7 @@ import type {
   AttemptOutcome,
   ClaimedDelivery,
   DeliveryStatus,
-  IncidentNotification,
+  IncidentDelivery,
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
@@ -245,17 +245,23 @@ export class PgWebhookStore implements WebhookStore {
     return rows.map(toAttempt);
   }
 
-  async listIncidentDeliveries(incidentId: string): Promise<IncidentNotification[]> {
+  async listIncidentDeliveries(incidentId: string): Promise<IncidentDelivery[]> {
     const rows = await this.db
       .select({
         messageId: webhookDeliveries.messageId,
         type: outboxMessages.type,
+        mode: outboxMessages.mode,
+        data: outboxMessages.data,
         seq: outboxMessages.seq,
         endpointId: webhookDeliveries.endpointId,
         endpointDescription: webhookEndpoints.description,
+        audience: webhookEndpoints.audience,
         status: webhookDeliveries.status,
         attempts: webhookDeliveries.attempts,
         deliveredAt: webhookDeliveries.deliveredAt,
+        lastAttemptAt: sql<string | null>`(select max(${webhookAttempts.at}) from ${webhookAttempts}
+          where ${webhookAttempts.messageId} = ${webhookDeliveries.messageId}
+            and ${webhookAttempts.endpointId} = ${webhookDeliveries.endpointId})`,
         lastStatus: webhookDeliveries.lastStatus,
       })
       .from(webhookDeliveries)
@@ -263,11 +269,16 @@ export class PgWebhookStore implements WebhookStore {
       .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
       .where(eq(outboxMessages.incidentId, incidentId))
       .orderBy(asc(outboxMessages.seq), asc(outboxMessages.createdAt), asc(webhookDeliveries.messageId));
-    return rows.map((row) => ({
-      ...row,
-      type: row.type as IncidentNotification['type'],
-      deliveredAt: isoOrNull(row.deliveredAt),
-    }));
+    return rows.map(({ mode, data, ...row }) => {
+      const type = row.type as IncidentDelivery['message']['type'];
+      return {
+        ...row,
+        type,
+        deliveredAt: isoOrNull(row.deliveredAt),
+        lastAttemptAt: isoOrNull(row.lastAttemptAt),
+        message: { type, mode, data: data as Record<string, unknown> },
+      };
+    });
   }
 
   async requeue(endpointId: string, now: string, messageIds?: string[]): Promise<number> {

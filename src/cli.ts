@@ -336,6 +336,7 @@ const webhookLine = (w: WebhookEndpointView) =>
     w.id,
     w.url,
     w.format,
+    w.audience ?? '-',
     w.active ? 'active' : `disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`,
     JSON.stringify(w.filters),
   ].join('\t');
@@ -366,12 +367,19 @@ dbOptions(
     webhooksCommand
       .command('create')
       .description('subscribe an endpoint and print its signing secret (shown only once)')
-      .argument('<url>', 'http(s) URL'),
+      .argument('<url>', 'http(s) URL')
+      .option('--description <text>', 'what the endpoint is')
+      .option(
+        '--audience <who>',
+        'who reads it, when it reaches people (legal, executives): the incident report says what reached them',
+      ),
   ),
 ).action(async (url: string, options) => {
   const created = await withWebhooks(options, (webhooks) =>
     webhooks.createEndpoint({
       url,
+      description: options.description,
+      audience: options.audience,
       filters: filtersFrom(options),
       format: options.format,
       includeDetails: Boolean(options.details),

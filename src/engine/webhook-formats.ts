@@ -20,7 +20,7 @@ export function renderMessage(
   if (endpoint.format === 'standard') {
     return JSON.stringify({ type: message.type, timestamp: message.createdAt, data });
   }
-  const { title, text } = summary(message);
+  const { title, text } = messageSummary(message);
   if (endpoint.format === 'slack') {
     return JSON.stringify({
       text: `${title}: ${text}`,
@@ -66,7 +66,10 @@ interface Facts {
 }
 
 /** The chat line: the incident title (EXERCISE first for an exercise) and what happened or is due. */
-function summary(message: OutboxMessage): { title: string; text: string } {
+export function messageSummary(message: Pick<OutboxMessage, 'type' | 'mode' | 'data'>): {
+  title: string;
+  text: string;
+} {
   const d = message.data as Facts;
   const exercise = message.mode === 'exercise' ? 'EXERCISE: ' : '';
   const title = `${exercise}${d.incident?.title ?? 'Incident'} (${d.incident?.severity ?? ''})`;
@@ -75,7 +78,8 @@ function summary(message: OutboxMessage): { title: string; text: string } {
     'incident.event': () => `${d.event?.type} by ${d.event?.actor} at ${d.event?.occurredAt}.`,
     'incident.closed': () => `Incident closed at ${d.event?.occurredAt}.`,
     'deadline.passed': () => `Deadline passed: ${d.deadline?.label} (due ${d.deadline?.dueAt}).`,
-    'deadline.reminder': () => `Due ${d.reminder?.before}: ${d.reminder?.label} at ${d.reminder?.dueAt}.`,
+    'deadline.reminder': () =>
+      `Reminder: ${d.reminder?.label} is due in ${d.reminder?.before} (at ${d.reminder?.dueAt}).`,
     'incident.escalated': () =>
       `Escalated: ${d.escalation?.label}${d.escalation?.audience?.length ? ` (for ${d.escalation.audience.join(', ')})` : ''}.`,
     'incident.overdue': () => `Overdue: ${d.overdue?.label} (due ${d.overdue?.dueAt}).`,

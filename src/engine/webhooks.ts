@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Refusal } from './errors';
 import type { IncidentMode, OutboxMessage, OutboxMessageType } from './types';
+import { messageSummary } from './webhook-formats';
 
 /** How a message is rendered for an endpoint: Standard Webhooks JSON, a Slack or a Microsoft Teams message. */
 export const webhookFormats = ['standard', 'slack', 'teams'] as const;
@@ -34,6 +35,11 @@ export interface WebhookEndpoint {
   active: boolean;
   /** Why holdfast disabled it (410 Gone, failing too long); null when running or disabled by a person. */
   disabledReason: string | null;
+  /**
+   * Who reads it (`legal`, `executives`) when it reaches people, not a machine: the incident report says what
+   * reached them and when. Null: not a responder-facing endpoint.
+   */
+  audience: string | null;
   /** Free text (notes, event payloads) goes along too. */
   includeDetails: boolean;
   /** Newest first. Never shown by the API once created or rotated. */
@@ -76,11 +82,22 @@ export interface IncidentNotification {
   seq: number;
   endpointId: string;
   endpointDescription: string;
+  /** Who reads the endpoint, when it reaches people. */
+  audience: string | null;
   status: DeliveryStatus;
   attempts: number;
   deliveredAt: string | null;
+  /** When its last attempt was made (for a failed message: when it finally failed). */
+  lastAttemptAt: string | null;
   lastStatus: number | null;
+  /** What the message said, as a chat message says it. */
+  what: string;
 }
+
+/** An incident's delivery as stored, with the message it carried. */
+export type IncidentDelivery = Omit<IncidentNotification, 'what'> & {
+  message: Pick<OutboxMessage, 'type' | 'mode' | 'data'>;
+};
 
 /** A delivery a dispatcher holds under lease, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -136,7 +153,7 @@ export interface WebhookStore {
   }): Promise<WebhookDelivery[]>;
   listAttempts(endpointId: string, messageId: string): Promise<WebhookAttempt[]>;
   /** Who was told what of an incident, and when: its messages' deliveries, in message order. */
-  listIncidentDeliveries(incidentId: string): Promise<IncidentNotification[]>;
+  listIncidentDeliveries(incidentId: string): Promise<IncidentDelivery[]>;
   /**
    * Puts failed deliveries of the endpoint (all, or those named) back to pending, due at `now`, their attempts
    * counted on (one more attempt each: past the schedule, a failure fails it again); their count.
@@ -219,6 +236,7 @@ export interface CreateEndpointCommand {
   description?: string;
   filters?: WebhookFilters;
   format?: WebhookFormat;
+  audience?: string | null;
   includeDetails?: boolean;
 }
 
@@ -248,6 +266,7 @@ export function createWebhookService(deps: { store: WebhookStore; now: () => Dat
         format: command.format ?? 'standard',
         active: true,
         disabledReason: null,
+        audience: command.audience ?? null,
         includeDetails: command.includeDetails ?? false,
         secrets: [{ secret: newWebhookSecret(), expiresAt: null }],
         failingSince: null,
@@ -304,9 +323,12 @@ export function createWebhookService(deps: { store: WebhookStore; now: () => Dat
       return store.listAttempts(id, messageId);
     },
     /** The deliveries of an incident's messages: delivered (when), failed or still pending. */
-    incidentNotifications(incidentId: string) {
+    async incidentNotifications(incidentId: string): Promise<IncidentNotification[]> {
       if (!isUuid(incidentId)) throw new Refusal('not_found', `no incident ${incidentId}`);
-      return store.listIncidentDeliveries(incidentId);
+      return (await store.listIncidentDeliveries(incidentId)).map(({ message, ...delivery }) => ({
+        ...delivery,
+        what: messageSummary(message).text,
+      }));
     },
     /** Sends a failed message again, once, with the same `webhook-id`. */
     async retryMessage(id: string, messageId: string) {

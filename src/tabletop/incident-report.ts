@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon';
-import type { Actor, Engine, EventRecord, IncidentView } from '../engine';
+import {
+  type Actor,
+  type Engine,
+  type EventRecord,
+  type IncidentNotification,
+  type IncidentView,
+  reminderEventType,
+} from '../engine';
 import { contextFacts, type PlaybookDefinition } from '../playbook-kit';
 import { markdownPage, table } from './page';
 import { wholeLog } from './runner';
@@ -60,6 +67,18 @@ export interface IncidentReport {
   }[];
   filings: { at: string; local: string; by: string; event: string; what: string; details: string }[];
   escalations: { at: string; local: string; label: string; dueAt: string | null }[];
+  /**
+   * What reached people through responder-facing webhook endpoints (those with an audience), and when; a message
+   * that finally failed is listed too, so the report never implies someone was told who was not.
+   */
+  told: {
+    at: string | null;
+    local: string | null;
+    audience: string;
+    endpoint: string;
+    what: string;
+    status: 'delivered' | 'failed';
+  }[];
 }
 
 type Payload = Record<string, unknown>;
@@ -114,6 +133,7 @@ export function buildIncidentReport(
   incident: IncidentView,
   events: readonly EventRecord[],
   definition: PlaybookDefinition,
+  notifications: readonly IncidentNotification[] = [],
 ): IncidentReport {
   const timeZone = timeZoneOf(incident.context);
   const local = (at: string) => DateTime.fromISO(at, { zone: timeZone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
@@ -149,12 +169,17 @@ export function buildIncidentReport(
     },
     timeline: events.map((event) => {
       const label = event.source === 'timer' ? (text(payloadOf(event).label) ?? event.note) : null;
+      const reminder = event.type === reminderEventType;
       return {
         at: event.occurredAt,
         local: local(event.occurredAt),
         by: event.actor,
         event: event.type,
-        what: label ? `Deadline passed: ${label}` : what(event.type),
+        what: label
+          ? reminder
+            ? `Reminder: ${label}, due in ${text(payloadOf(event).before)}`
+            : `Deadline passed: ${label}`
+          : what(event.type),
         note: event.note === label ? null : event.note,
       };
     }),
@@ -194,7 +219,7 @@ export function buildIncidentReport(
         details: details(payloadOf(event)),
       })),
     escalations: events
-      .filter((event) => event.source === 'timer')
+      .filter((event) => event.source === 'timer' && event.type !== reminderEventType)
       .map((event) => {
         const p = payloadOf(event);
         return {
@@ -204,6 +229,20 @@ export function buildIncidentReport(
           dueAt: text(p.dueAt),
         };
       }),
+    told: notifications.flatMap((n) => {
+      if (n.audience === null || n.status === 'pending') return [];
+      const at = n.status === 'delivered' ? n.deliveredAt : n.lastAttemptAt;
+      return [
+        {
+          at,
+          local: at && local(at),
+          audience: n.audience,
+          endpoint: n.endpointDescription,
+          what: n.what,
+          status: n.status,
+        },
+      ];
+    }),
   };
 }
 
@@ -216,11 +255,12 @@ export async function incidentReport(
   definitionOf: (incident: IncidentView) => PlaybookDefinition,
   id: string,
   actor: Actor,
+  notifications: (id: string) => Promise<IncidentNotification[]> = async () => [],
 ): Promise<IncidentReport> {
   await engine.loadIncident(id, actor);
   const incident = await engine.getIncident(id, actor.roles);
   const events = await wholeLog(engine, id, INCIDENT_REPORT_MAX_EVENTS);
-  return buildIncidentReport(incident, events, definitionOf(incident));
+  return buildIncidentReport(incident, events, definitionOf(incident), await notifications(id));
 }
 
 const status: Record<string, string> = {
@@ -300,7 +340,19 @@ export function incidentReportMarkdown(report: IncidentReport, generatedAt: stri
       ['when', 'what', 'was due'],
       report.escalations.map((e) => [both(e.at, e.local), e.label, e.dueAt]),
     ),
-    '## 8. Timeline',
+    '## 8. Who was told (responder-facing endpoints)',
+    '',
+    table(
+      ['when', 'who', 'what', 'through', 'outcome'],
+      report.told.map((t) => [
+        t.at && t.local ? both(t.at, t.local) : null,
+        t.audience,
+        t.what,
+        t.endpoint,
+        t.status === 'delivered' ? 'delivered' : 'FAILED: never delivered',
+      ]),
+    ),
+    '## 9. Timeline',
     '',
     table(
       ['when', 'what', 'by', 'note'],

@@ -23,13 +23,17 @@ describe('holdfast webhooks', () => {
       '--format',
       'slack',
       '--exercises',
+      '--audience',
+      'legal',
+      '--description',
+      'Legal channel',
     );
     const secret = created.stdout.trim();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
     const id = created.stderr.split('\t')[0]!;
     const listed = (await holdfast('list')).stdout.trim().split('\n');
     expect(listed).toEqual([
-      `${id}\thttps://hooks.example.com/holdfast\tslack\tactive\t{"modes":["live","exercise"],"types":["deadline.passed","clock.changed"]}`,
+      `${id}\thttps://hooks.example.com/holdfast\tslack\tlegal\tactive\t{"modes":["live","exercise"],"types":["deadline.passed","clock.changed"]}`,
     ]);
     expect(listed.join('\n')).not.toContain(secret);
     const rotated = (await holdfast('rotate-secret', id, '--overlap-hours', '2')).stdout.trim();

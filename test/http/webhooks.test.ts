@@ -112,6 +112,83 @@ describe('webhooks', () => {
     ]);
   });
 
+  it('reminds before a deadline from its timer, and the report says who was told and who was not', async () => {
+    const legal = await subscribe({
+      url: `${receiver.url}/legal`,
+      audience: 'legal',
+      format: 'slack',
+      filters: { types: ['deadline.reminder'] },
+    });
+    const board = await subscribe({
+      url: `${receiver.url}/board`,
+      audience: 'executives',
+      filters: { types: ['deadline.reminder'] },
+    });
+    const machine = await subscribe({
+      url: `${receiver.url}/siem`,
+      filters: { types: ['deadline.reminder'] },
+    });
+    receiver.answer((request) => ({ status: request.path === '/board' ? 410 : 204 }));
+    const incident = await openDrill();
+    // The drill's deadline is due at 12:00: of the default 24 h, 4 h and 1 h, only the 1 h reminder is ahead.
+    clock.set('2026-03-08T11:00:30.000Z');
+    expect(await app.services.engine.fireDueTimers()).toBe(1);
+    expect(await drain()).toBe(3);
+    const toLegal = receiver.received.find((r) => r.path === '/legal')!;
+    expect(toLegal.verifiedWith).toEqual([legal.secret]);
+    expect(toLegal.json).toMatchObject({
+      text: 'Drill (high): Reminder: Drill deadline is due in 1h (at 2026-03-08T12:00:00.000Z).',
+    });
+    const toSiem = receiver.received.find((r) => r.path === '/siem')!;
+    expect(toSiem.json).toMatchObject({
+      type: 'deadline.reminder',
+      data: {
+        reminder: {
+          timer: 'deadline',
+          label: 'Drill deadline',
+          dueAt: '2026-03-08T12:00:00.000Z',
+          before: '1h',
+        },
+      },
+    });
+
+    const listed = await app.admin.request('GET', `/v1/incidents/${incident.id}/notifications`);
+    expect(
+      listed.body.items.map((n: Record<string, unknown>) => [n.endpointId, n.audience, n.status]).sort(),
+    ).toEqual(
+      [
+        [legal.id, 'legal', 'delivered'],
+        [board.id, 'executives', 'failed'],
+        [machine.id, null, 'delivered'],
+      ].sort(),
+    );
+    const report = await app.admin.request('GET', `/v1/incidents/${incident.id}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.report.told).toEqual([
+      expect.objectContaining({
+        at: '2026-03-08T11:00:30.000Z',
+        audience: expect.any(String),
+        what: 'Reminder: Drill deadline is due in 1h (at 2026-03-08T12:00:00.000Z).',
+      }),
+      expect.objectContaining({ at: '2026-03-08T11:00:30.000Z' }),
+    ]);
+    expect(
+      report.body.report.told.map((t: { audience: string; status: string }) => [t.audience, t.status]).sort(),
+    ).toEqual([
+      ['executives', 'failed'],
+      ['legal', 'delivered'],
+    ]);
+    expect(report.body.report.timeline.map((t: { what: string }) => t.what)).toContain(
+      'Reminder: Drill deadline, due in 1h',
+    );
+    expect(report.body.report.escalations).toEqual([]);
+    const markdown = await app.admin.request('GET', `/v1/incidents/${incident.id}/report`, {
+      headers: { accept: 'text/markdown' },
+    });
+    expect(markdown.body).toMatch(/\| legal \| Reminder: Drill deadline is due in 1h .* \| delivered \|/);
+    expect(markdown.body).toMatch(/\| executives \| .* \| FAILED: never delivered \|/);
+  });
+
   it('retries a 500 on the schedule with the same webhook-id: three attempts, then delivered', async () => {
     const endpoint = await subscribe({ filters: { types: ['incident.opened'] } });
     let calls = 0;

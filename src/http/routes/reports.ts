@@ -22,6 +22,10 @@ const IncidentReportSchema = z
       clocks: z.array(row).openapi({ description: 'Notification clocks: started, due, filed' }),
       filings: z.array(row).openapi({ description: 'Reports and notices sent outside' }),
       escalations: z.array(row).openapi({ description: 'Deadlines that passed with their step not done' }),
+      told: z.array(row).openapi({
+        description:
+          'What reached people through responder-facing webhook endpoints, and when (or that it failed)',
+      }),
     }),
   })
   .openapi('IncidentReport');
@@ -58,6 +62,7 @@ export function reportRoutes(deps: AppDeps): App {
       (incident) => deps.registry.get(incident.playbookId, incident.playbookVersion),
       id,
       c.var.actor,
+      (incidentId) => deps.webhooks.incidentNotifications(incidentId),
     );
     return sendReport(c, report, { markdown: incidentReportMarkdown, html: incidentReportHtml });
   });

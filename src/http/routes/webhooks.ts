@@ -39,6 +39,11 @@ const EndpointFields = {
     .enum(webhookFormats)
     .optional()
     .openapi({ description: 'Standard Webhooks JSON (default), a Slack or a Microsoft Teams message.' }),
+  audience: z.string().trim().min(1).max(100).nullable().optional().openapi({
+    example: 'legal',
+    description:
+      'Who reads it, for an endpoint that reaches people (a legal channel): the incident report says what reached them and when.',
+  }),
   includeDetails: z
     .boolean()
     .optional()
@@ -59,6 +64,7 @@ const WebhookSchema = z
     format: z.enum(webhookFormats),
     active: z.boolean(),
     disabledReason: z.string().nullable(),
+    audience: z.string().nullable(),
     includeDetails: z.boolean(),
     secrets: z.array(z.object({ expiresAt: z.string().nullable() })),
     failingSince: z.string().nullable(),
@@ -233,10 +239,13 @@ const routes = {
               seq: z.number().int(),
               endpointId: z.string(),
               endpointDescription: z.string(),
+              audience: z.string().nullable(),
               status: z.enum(['pending', 'delivered', 'failed']),
               attempts: z.number().int(),
               deliveredAt: z.string().nullable(),
+              lastAttemptAt: z.string().nullable(),
               lastStatus: z.number().int().nullable(),
+              what: z.string(),
             }),
           ),
         }),
