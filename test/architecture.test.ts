@@ -171,6 +171,7 @@ describe('import boundaries (DESIGN.md 2.1)', () => {
       'policy',
       'types',
       'playbook-timers',
+      'reminders',
     ];
     const kernel = files.filter(({ path }) => relative(root, path) === 'src/engine/kernel.ts');
     expect(kernel).toHaveLength(1);
