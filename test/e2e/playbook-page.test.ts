@@ -49,10 +49,11 @@ describe.skipIf(!hasChromium)('the playbook page in Chromium', () => {
   let context: BrowserContext;
   let admin: Client;
   let observer: string;
+  let facilitator: string;
   const pageErrors: string[] = [];
   const dialogs: string[] = [];
 
-  async function signedInPage(hash: string): Promise<Page> {
+  async function signedInPage(hash: string, secret = observer): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
     page.on('console', (message) => {
@@ -65,7 +66,7 @@ describe.skipIf(!hasChromium)('the playbook page in Chromium', () => {
       void dialog.dismiss();
     });
     await page.goto(`${url}/?poll=0${hash}`);
-    await page.fill('#token-input', observer);
+    await page.fill('#token-input', secret);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('#app-header:not([hidden])');
     return page;
@@ -90,10 +91,15 @@ describe.skipIf(!hasChromium)('the playbook page in Chromium', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     admin = client(services, ADMIN_TOKEN);
-    // Whoever may read playbooks may see the page: an observer reads, and publishes nothing.
+    // Whoever may read playbooks may see the page: an observer, a facilitator-only token.
     const made = await admin.request('POST', '/v1/tokens', { body: { name: 'reader', roles: ['observer'] } });
     expect(made.status).toBe(201);
     observer = made.body.token;
+    const exercises = await admin.request('POST', '/v1/tokens', {
+      body: { name: 'exercise-runner', roles: ['facilitator'] },
+    });
+    expect(exercises.status).toBe(201);
+    facilitator = exercises.body.token;
     await publish(small);
     await publish(hostile);
     browser = await chromium.launch({
@@ -167,8 +173,8 @@ describe.skipIf(!hasChromium)('the playbook page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('says a playbook written in code has no file, and still draws its diagram', async () => {
-    const page = await signedInPage('#/playbooks/cross-customer-exposure');
+  it('says a playbook written in code has no file, and still draws its diagram (to a facilitator-only token too)', async () => {
+    const page = await signedInPage('#/playbooks/cross-customer-exposure', facilitator);
     // Version 2 is the bundled file.
     await page.waitForSelector('#playbook-file');
     expect(await page.textContent('#playbook-file')).toBe(
