@@ -59,6 +59,7 @@ import {
   reportHtml,
   reportMarkdown,
   runScripted,
+  type Scenario,
   scriptNames,
 } from './tabletop';
 
@@ -681,9 +682,23 @@ playbooksCommand
       return;
     }
     const definition = checked.definition!;
-    const known = createRegistry().has(definition.id, definition.version);
-    await runScenario(loadScenario(options.scenario), options, known ? [] : [definition]);
+    await runScenario(scenarioFor(definition, loadScenario(options.scenario)), options, definition);
   });
+
+/**
+ * The scenario, pinned to the version of the playbook file under test: a scenario naming another playbook or
+ * another version would play something other than the file.
+ */
+function scenarioFor(definition: PlaybookDefinition, scenario: Scenario): Scenario {
+  const { playbook, playbookVersion } = scenario.metadata;
+  const named = `${playbook}${playbookVersion === undefined ? '' : `@${playbookVersion}`}`;
+  if (playbook !== definition.id || (playbookVersion ?? definition.version) !== definition.version) {
+    throw new Error(
+      `scenario ${scenario.metadata.id} plays ${named}, not the file's ${definition.id}@${definition.version}`,
+    );
+  }
+  return { ...scenario, metadata: { ...scenario.metadata, playbookVersion: definition.version } };
+}
 
 dbOptions(
   playbooksCommand
@@ -890,11 +905,14 @@ interface RunOptions {
   dataDir?: string;
 }
 
-/** Plays a scenario's script headless and prints its after-action report; `playbooks` adds playbooks under test. */
+/**
+ * Plays a scenario's script headless and prints its after-action report. A playbook under test takes the place
+ * of a bundled version with its id and version: an edited copy of a bundled file plays as edited.
+ */
 async function runScenario(
-  scenario: ReturnType<typeof loadScenario>,
+  scenario: Scenario,
   options: RunOptions,
-  playbooks: readonly PlaybookDefinition[] = [],
+  underTest?: PlaybookDefinition,
 ): Promise<void> {
   // The embedded database is a throwaway in-memory one unless a folder or a server is named.
   const config = loadConfig({
@@ -915,8 +933,10 @@ async function runScenario(
   );
   try {
     const logger = createLogger('silent');
-    const registry = createRegistry(database, logger);
-    for (const playbook of playbooks) registry.add(playbook);
+    const bundled = createRegistry()
+      .all()
+      .filter((p) => p.id !== underTest?.id || p.version !== underTest.version);
+    const registry = createRegistry(database, logger, underTest ? [...bundled, underTest] : bundled);
     const { engine } = createServices(database, config, logger, registry);
     const hours = (ms: number) => Math.round(ms / 3_600_000);
     bar.start(hours(durationMs(scenario.clock.end)), 0, { scenario: scenario.metadata.id });

@@ -1,7 +1,8 @@
 // @ts-check
 // holdfast dashboard: plain ES modules, no build step. The router: the board (#/), an incident page
-// (#/incidents/<id>), opening an incident (#/new), exercises (#/exercises, #/exercises/<id>). Live updates
-// over SSE (live.js), ETag polling as the fallback.
+// (#/incidents/<id>), opening an incident (#/new), exercises (#/exercises, #/exercises/<id>), playbooks
+// (#/playbooks, #/playbooks/<id>, #/playbooks/<id>/<version>). Live updates over SSE (live.js), ETag polling
+// as the fallback.
 
 import { setUnauthorizedHandler, signInOffered, token, whoAmI } from './api.js';
 import { boardPage } from './board.js';
@@ -9,6 +10,7 @@ import { exercisePage, exercisesPage } from './exercises.js';
 import { incidentPage } from './incident-page.js';
 import { showLogin } from './login.js';
 import { newIncidentPage } from './new-incident.js';
+import { playbookPage, playbooksPage } from './playbook-page.js';
 import { currentMode, session, setMode, setRouter, signOut } from './session.js';
 import { tickCountdowns } from './time.js';
 
@@ -45,8 +47,12 @@ function route() {
  * @param {boolean} facilitatorOnly
  */
 function page(hash, facilitatorOnly) {
-  const [, kind, id] = hash.match(/^#\/(incidents|exercises|new|board)(?:\/([^/?#]+))?/) ?? [];
+  const [, kind, id, version] =
+    hash.match(/^#\/(incidents|exercises|new|board|playbooks)(?:\/([^/?#]+))?(?:\/([^/?#]+))?/) ?? [];
   if (kind === 'incidents' && id) return incidentPage(main, decodeURIComponent(id));
+  if (kind === 'playbooks' && id)
+    return playbookPage(main, decodeURIComponent(id), version && decodeURIComponent(version));
+  if (kind === 'playbooks') return playbooksPage(main);
   if (kind === 'exercises' && id) return exercisePage(main, decodeURIComponent(id));
   if (kind === 'exercises' || (facilitatorOnly && !kind)) return exercisesPage(main);
   if (kind === 'new') return newIncidentPage(main);

@@ -19,8 +19,9 @@
  *   context: any,
  * }} Incident
  * @typedef {{ type: string, title: string, description?: string, roles: string[], payloadSchema?: any, examples?: unknown[] }} EventDef
- * @typedef {{ id: string, version: number, title: string, summary?: string, roles?: Record<string, string>,
- *   events?: EventDef[], inputSchema?: any, states?: any }} Playbook
+ * @typedef {{ id: string, version: number, versions?: number[], title: string, summary?: string,
+ *   roles?: Record<string, string>, events?: EventDef[], inputSchema?: any, states?: any }} Playbook
+ * @typedef {{ id: string, version: number, title: string, summary: string, versions: number[] }} PlaybookItem
  * @typedef {{ seq: number, type: string, payload: any, actor: string, source: string, occurredAt: string,
  *   recordedAt: string, note: string | null }} EventRecord
  * @typedef {{ id: string, module: string | null, at: string, offset: string, channel: string, from: string,

@@ -88,7 +88,7 @@ export function compilePlaybook(name: string, text: string): Compiled {
   const built = compiler.build();
   if (compiler.problems.length > 0 || !built)
     return { ok: false, problems: compiler.problems.map(source.locate), source };
-  return { ok: true, definition: built, file: parsed.data, source };
+  return { ok: true, definition: { ...built, fileText: text }, file: parsed.data, source };
 }
 
 function schemaProblems(issue: z.core.$ZodIssue): Problem[] {

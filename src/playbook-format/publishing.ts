@@ -69,16 +69,17 @@ export function createPlaybookPublisher(deps: {
     return { id, version, contentHash: hash, status: inserted ? 'published' : 'unchanged' };
   }
 
-  /** The file of a published version, as it was published. */
+  /** The file a version was compiled from (bundled or published), as written; none for one written in code. */
   async function pull(id: string, version?: number): Promise<string> {
     await registry.ensure(id, version);
-    const wanted = version ?? registry.get(id).version;
-    const row = await store.getPublishedPlaybook(id, wanted);
-    if (!row)
-      throw new Refusal('not_found', `${id} version ${wanted} was not published as a file`, {
-        versions: registry.versions(id),
-      });
-    return row.source;
+    const definition = registry.get(id, version);
+    if (definition.fileText === undefined)
+      throw new Refusal(
+        'not_found',
+        `${id} version ${definition.version} is written in code, no file: read it with GET /v1/playbooks/${id}?version=${definition.version}`,
+        { versions: registry.versions(id) },
+      );
+    return definition.fileText;
   }
 
   return { publish, pull };

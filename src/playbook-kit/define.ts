@@ -94,6 +94,8 @@ export interface PlaybookDefinition {
   releasedAt?: string;
   /** Where its context keeps what holdfast reads outside the machine; default: the kit's convention. */
   contextFacts?: ContextProjection;
+  /** The playbook file it was compiled from, as written; a playbook written in code has none. */
+  fileText?: string;
 }
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;

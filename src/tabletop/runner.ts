@@ -406,8 +406,8 @@ async function playMove(
 ) {
   const prompt = fired.at(-1);
   const where =
-    `${scenario.metadata.id}: script move ${index + 1} (T+${move.at}, ${move.as} sends ${move.event})` +
-    (prompt ? `, after inject ${prompt.id}` : '');
+    `${scenario.metadata.id}: script move ${index + 1} (T+${move.at}, ${move.as} sends ${move.event}` +
+    `${prompt ? `, after inject ${prompt.id}` : ''})`;
   try {
     await engine.applyEvent({
       incidentId,

@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
+import type { AfterActionReport } from '../../src/tabletop';
 import { cleanEnv, holdfastBin, killAll, startServe } from '../support/processes';
 
 const run = promisify(execFile);
@@ -151,5 +152,139 @@ describe('holdfast playbooks', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`(v${incident.playbookVersion})`);
     expect(result.stdout).toMatch(/^\s+class .*command__triage.* active$/m);
+  });
+
+  describe('test <file> --scenario', () => {
+    const ddos = 'playbooks/ddos-extortion/v1.playbook.yaml';
+    const ddosScenario = 'playbooks/ddos-extortion/scenarios/shop-ransom-ddos.yaml';
+    let dir: string;
+    let scaffolded: Awaited<ReturnType<typeof holdfast>>;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'holdfast-test-'));
+      dirs.push(dir);
+      scaffolded = await holdfast('playbooks', 'new', 'first-drill', '--dir', dir);
+    });
+    const inDir = (name: string) => join(dir, name);
+    /** The scaffolded scenario with one line of its script replaced. */
+    const scenarioWith = (name: string, from: string, to: string) => {
+      const text = readFileSync(inDir('first-drill.scenario.yaml'), 'utf8');
+      expect(text).toContain(from);
+      writeFileSync(inDir(name), text.replace(from, to));
+      return inDir(name);
+    };
+
+    it('plays the scenario that `playbooks new` scaffolds to closure, with every response on time', async () => {
+      expect(scaffolded.code).toBe(0);
+      expect(scaffolded.stdout).toContain(`wrote ${inDir('first-drill.playbook.yaml')}\n`);
+      expect(scaffolded.stdout).toContain(`wrote ${inDir('first-drill.scenario.yaml')}\n`);
+      const result = await holdfast(
+        'playbooks',
+        'test',
+        inDir('first-drill.playbook.yaml'),
+        '--scenario',
+        inDir('first-drill.scenario.yaml'),
+      );
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('playbook `first-drill` v1');
+      expect(result.stdout).toContain('| Incident status at end | closed |');
+      expect(result.stdout).toContain('| OBJ1: Contain within 4 hours and decide on recovery | P (');
+      expect(result.stdout).toMatch(/\| E1\.1 \| I1 \| .* \| on_time \| T\+04:00 \| T\+01:00 \|/);
+    });
+
+    it('plays the bundled DDoS extortion file with its scenario', async () => {
+      const result = await holdfast('playbooks', 'test', ddos, '--scenario', ddosScenario, '--json');
+      expect(result.code).toBe(0);
+      const { report } = JSON.parse(result.stdout) as { report: AfterActionReport };
+      expect(report.overview).toMatchObject({ playbook: 'ddos-extortion', playbookVersion: 1 });
+      expect(report.responses.map((r) => r.id)).toContain('E1.1');
+      expect(report.responses.filter((r) => r.status !== 'on_time')).toEqual([]);
+      expect(report.objectives.map((o) => o.rating)).toEqual(['P', 'P', 'P', 'P']);
+      expect(report.refusedMoves).toEqual([]);
+    });
+
+    it('fails on a move naming an event the playbook does not have, naming the move and the event', async () => {
+      const scenario = scenarioWith(
+        'unknown-event.scenario.yaml',
+        'event: threat.contained,',
+        'event: threat.contianed,',
+      );
+      const result = await holdfast(
+        'playbooks',
+        'test',
+        inDir('first-drill.playbook.yaml'),
+        '--scenario',
+        scenario,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'first-drill-drill: script move 2 (T+PT1H, tech sends threat.contianed, after inject I1) was refused: ' +
+          'invalid_request: playbook first-drill@1 has no client event "threat.contianed"',
+      );
+      expect(result.stdout).toBe('');
+    });
+
+    it('fails on a move the playbook does not reach, naming the state it is in', async () => {
+      const scenario = scenarioWith(
+        'skipped-step.scenario.yaml',
+        '  - { at: PT1H, as: tech, event: threat.contained, payload: { how: Blocked the source. } }\n',
+        '',
+      );
+      const result = await holdfast(
+        'playbooks',
+        'test',
+        inDir('first-drill.playbook.yaml'),
+        '--scenario',
+        scenario,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'script move 2 (T+PT2H, ic sends recovery.decided, after inject I1) was refused: event_not_allowed: ' +
+          '"recovery.decided" is not accepted in the incident\'s current state ({"command":"active","response":"contain"})',
+      );
+    });
+
+    it('fails when a move the script expects to be refused is accepted', async () => {
+      const scenario = scenarioWith(
+        'expected-refusal.scenario.yaml',
+        'payload: { how: Blocked the source. } }',
+        'payload: { how: Blocked the source. }, expect: refused }',
+      );
+      const result = await holdfast(
+        'playbooks',
+        'test',
+        inDir('first-drill.playbook.yaml'),
+        '--scenario',
+        scenario,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'script move 2 (T+PT1H, tech sends threat.contained, after inject I1): the script expected the playbook to refuse it, and it was accepted',
+      );
+    });
+
+    it('plays the file as edited, not the bundled version with its id and version', async () => {
+      const edited = inDir('ddos-edited.playbook.yaml');
+      const text = readFileSync(ddos, 'utf8');
+      expect(text).toContain('\n  demand.recorded:\n');
+      writeFileSync(edited, text.replaceAll('demand.recorded:', 'demand.noted:'));
+      expect((await holdfast('playbooks', 'check', edited)).code).toBe(0);
+      const result = await holdfast('playbooks', 'test', edited, '--scenario', ddosScenario);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('playbook ddos-extortion@1 has no client event "demand.recorded"');
+    });
+
+    it('refuses a scenario written for another playbook', async () => {
+      const result = await holdfast(
+        'playbooks',
+        'test',
+        inDir('first-drill.playbook.yaml'),
+        '--scenario',
+        ddosScenario,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        "holdfast: scenario shop-ransom-ddos plays ddos-extortion, not the file's first-drill@1",
+      );
+    });
   });
 });

@@ -243,7 +243,7 @@ describe('the JJ Meds exercise', () => {
     };
     await expect(runScripted(ctx.services.engine, broken)).rejects.toThrow(TabletopError);
     await expect(runScripted(ctx.services.engine, broken)).rejects.toThrow(
-      /jj-meds: script move 1 \(T\+PT2H, comms sends service\.restored\), after inject I3 was refused: forbidden/,
+      /jj-meds: script move 1 \(T\+PT2H, comms sends service\.restored, after inject I3\) was refused: forbidden/,
     );
   });
 });

@@ -45,7 +45,7 @@ describe('playbook diagrams in Mermaid (Chromium)', () => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
     await renderer.addScriptTag({ content: readFileSync(mermaidFile, 'utf8') });
-    // The dashboard's settings (src/dashboard/app.js, loadMermaid).
+    // The dashboard's settings (src/dashboard/mermaid.js, loadMermaid).
     await renderer.evaluate(() => {
       const { mermaid } = globalThis as unknown as { mermaid: { initialize(config: object): void } };
       mermaid.initialize({

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
@@ -124,6 +125,32 @@ describe('the playbook catalogue over HTTP', () => {
     }
     const named = await ctx.admin.request('GET', '/v1/playbooks/ransom-demand/diagram?track=nowhere');
     expect(named.body.tracks).toContain('legal');
+  });
+
+  it('serves the file a bundled playbook was compiled from, and says a playbook written in code has none', async () => {
+    for (const [id, version, file] of [
+      ['ddos-extortion', 1, '../../playbooks/ddos-extortion/v1.playbook.yaml'],
+      ['cross-customer-exposure', 2, '../../playbooks/cross-customer-exposure/v2.playbook.yaml'],
+    ] as const) {
+      const served = await ctx.admin.request('GET', `/v1/playbooks/${id}/file?version=${version}`);
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('application/yaml; charset=utf-8');
+      expect(served.body).toBe(readFileSync(new URL(file, import.meta.url), 'utf8'));
+    }
+    const latest = await ctx.admin.request('GET', '/v1/playbooks/ddos-extortion/file');
+    expect(latest.body).toContain('id: ddos-extortion\n');
+
+    const inCode = await ctx.admin.request('GET', '/v1/playbooks/cross-customer-exposure/file?version=1');
+    expect(inCode.status).toBe(404);
+    expect(inCode.headers.get('content-type')).toContain('application/problem+json');
+    expect(inCode.body).toMatchObject({
+      code: 'not_found',
+      detail: expect.stringMatching(/^cross-customer-exposure version 1 is written in code, no file/),
+      versions: [1, 2],
+    });
+    const noVersion = await ctx.admin.request('GET', '/v1/playbooks/ddos-extortion/file?version=7');
+    expect(noVersion.status).toBe(404);
+    expect(noVersion.body.detail).toBe('playbook "ddos-extortion" has no version 7 (versions: 1)');
   });
 
   it('keeps an open incident on the version it was opened with when a new version is deployed', async () => {

@@ -318,6 +318,13 @@ export const table: readonly Row[] = [
   },
   {
     method: 'GET',
+    path: '/v1/playbooks/{id}/file',
+    variant: 'bundled as a file',
+    expect: anyToken(200),
+    request: () => ({ path: '/v1/playbooks/ddos-extortion/file' }),
+  },
+  {
+    method: 'GET',
     path: '/v1/playbooks/{id}',
     expect: anyToken(200),
     request: () => ({ path: '/v1/playbooks/ransom-demand' }),

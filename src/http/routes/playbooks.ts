@@ -120,7 +120,8 @@ const fileRoute = createRoute({
   method: 'get',
   path: '/v1/playbooks/{id}/file',
   tags: ['playbooks'],
-  summary: 'The file of a published playbook version, as published',
+  summary: 'The YAML file a playbook version was compiled from (bundled or published), as written',
+  description: 'A playbook written in code (TypeScript) has no file: 404, saying so.',
   request: {
     params: z.object({
       id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'ddos-extortion' }),
