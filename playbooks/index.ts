@@ -1,6 +1,6 @@
 import type { PlaybookDefinition } from '../src/playbook-kit';
 import { cardDataExposureV1 } from './card-data-exposure';
-import { credentialStuffingV1 } from './credential-stuffing';
+import { credentialStuffingV1, credentialStuffingV2 } from './credential-stuffing';
 import { crossCustomerExposureV1, crossCustomerExposureV2 } from './cross-customer-exposure';
 import { ddosExtortionV1 } from './ddos-extortion';
 import { insiderDataTheftV1 } from './insider-data-theft';
@@ -15,6 +15,7 @@ export const playbooks: readonly PlaybookDefinition[] = [
   ransomDemandV2,
   ransomDemandV3,
   credentialStuffingV1,
+  credentialStuffingV2,
   staffAccountCompromiseV1,
   insiderDataTheftV1,
   privilegedAccessAbuseV1,

@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { playbookFromFile } from '../../src/playbook-format/load';
 import {
   buildPlaybook,
   clocksTrack,
   commandTrack,
+  fromInput,
   hours,
   incidentBasics,
   instant,
   intakeTrack,
   messagesTrack,
   pickRoles,
+  raisedSeverity,
   reviewTrack,
-  type Severity,
   text,
 } from '../../src/playbook-kit';
 import { events } from './events';
@@ -50,19 +52,8 @@ export const credentialStuffingInput = z.strictObject({
 });
 export type CredentialStuffingInput = z.infer<typeof credentialStuffingInput>;
 
-const raise: Record<Severity, Severity> = {
-  low: 'medium',
-  medium: 'high',
-  high: 'critical',
-  critical: 'critical',
-};
-
 /** High when taken-over accounts can transact (fraud), medium otherwise; one level up before a high-value event (D-P5). */
-export function defaultSeverity(input: unknown): Severity {
-  const { transactional, highValueEvent } = input as CredentialStuffingInput;
-  const base: Severity = transactional ? 'high' : 'medium';
-  return highValueEvent ? raise[base] : base;
-}
+export const defaultSeverity = raisedSeverity('medium', ['transactional', 'highValueEvent']);
 
 /** PB-2, version 1: credential stuffing / account takeover with fraud, from docomo Online Shop (C9) and National Lottery (C6). */
 export const credentialStuffingV1 = buildPlaybook({
@@ -126,10 +117,7 @@ export const credentialStuffingV1 = buildPlaybook({
         id: 'declarationDue',
         label: 'Declaration due (1 h after the complaint cluster or alert; policy default)',
         after: hours(1),
-        from: (context) =>
-          (context.input.detectedAt as string | undefined) ??
-          context.input.report?.receivedAt ??
-          context.openedAt,
+        from: fromInput('detectedAt'),
         source: 'PB-2 Timers: complaint-cluster → declaration ≤1 h (policy default)',
       },
       criteria:
@@ -165,3 +153,9 @@ export const credentialStuffingV1 = buildPlaybook({
   },
   releasedAt: '2026-11-21T00:00:00.000Z',
 });
+
+/**
+ * PB-2, version 2: version 1 written as data. The same machine; its inline guards are the kit's named guards
+ * (`payloadAtLeast`, `payloadAtMost`, `factIs`, `not`), which decide the same.
+ */
+export const credentialStuffingV2 = playbookFromFile(new URL('./v2.playbook.yaml', import.meta.url));

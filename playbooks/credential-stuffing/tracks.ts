@@ -439,13 +439,14 @@ const legal: KitStateConfig = track(
         ],
       },
     }),
-    file: {
+    file: step({
       description:
         'Reportable: file with each regulator (regulator.reported); done once every running clock is filed or ' +
         'its regime found not reportable (regulator.not_required).',
-      meta: { owner: 'legal', source: `${PB2}; SM-CLOCKS` },
+      owner: 'legal',
+      source: `${PB2}; SM-CLOCKS`,
       always: { target: 'assessed', guard: clocksSettled },
-    },
+    }),
     assessed: done('Reportability on record; filings made where required.', { owner: 'legal', source: PB2 }),
   },
 );

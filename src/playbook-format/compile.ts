@@ -13,12 +13,14 @@ import {
   endOfToday,
   evidenceEvent,
   fromFact,
+  fromInput,
   fromOpening,
   fromReport,
   type Go,
   type GuardExpression,
   hours,
   incidentBasics,
+  includes,
   instant,
   intakeTrack,
   type KitGuard,
@@ -26,14 +28,18 @@ import {
   messagesTrack,
   minutes,
   namedGuards,
+  raisedSeverity,
   rationale,
   reviewTrack,
+  type Severity,
   type SharedTrack,
   sha256,
   step,
+  sumAtMost,
   text,
   track,
   vendorTrack,
+  withRules,
 } from '../playbook-kit';
 import {
   type FieldSpec,
@@ -132,6 +138,7 @@ export function fieldSchema(spec: FieldSpec): z.ZodType {
     case 'integer':
     case 'number': {
       let n = f.type === 'integer' ? z.number().int() : z.number();
+      if (f.above !== undefined) n = n.gt(f.above);
       if (f.min !== undefined) n = n.min(f.min);
       if (f.max !== undefined) n = n.max(f.max);
       schema = n;
@@ -150,17 +157,31 @@ export function fieldSchema(spec: FieldSpec): z.ZodType {
       let list = z.array(fieldSchema(f.of!));
       if (f.min !== undefined) list = list.min(f.min);
       if (f.max !== undefined) list = list.max(f.max);
-      schema = list;
+      schema = f.contains ? withRules(list, includes(f.contains.value, f.contains.message)) : list;
       break;
     }
+    case 'object':
+      schema = z.strictObject(objectOf(f.fields ?? {}));
+      break;
   }
   if (f.optional) schema = schema.optional();
+  if (f.default !== undefined) schema = schema.default(f.default);
   if (f.description) schema = schema.describe(f.description);
   return schema;
 }
 
-const objectOf = (fields: Readonly<Record<string, FieldSpec>>) =>
-  Object.fromEntries(Object.entries(fields).map(([name, spec]) => [name, fieldSchema(spec)]));
+function objectOf(fields: Readonly<Record<string, FieldSpec>>): Record<string, z.ZodType> {
+  return Object.fromEntries(Object.entries(fields).map(([name, spec]) => [name, fieldSchema(spec)]));
+}
+
+/** Where a deadline counts from; undefined: entering the step. */
+function anchorOf(from: PlaybookFile['deadlines'][string]['from']): Deadline['from'] {
+  if (from === undefined || from === 'entry') return undefined;
+  if (from === 'opening') return fromOpening;
+  if (from === 'report') return fromReport;
+  if (typeof from === 'object' && 'input' in from) return fromInput(from.input);
+  return fromFact((from as { fact: string }).fact);
+}
 
 /** StateMeta without the keys a file left out. */
 const metaOf = (spec: { owner: string; checklist?: string[]; evidence?: string[]; source?: string }) => ({
@@ -179,6 +200,30 @@ const transitionsOf = (on: NonNullable<Extract<StepFile, { on?: unknown }>['on']
     })),
   );
 const targetOf = (t: TransitionFile) => (typeof t === 'string' ? t : t.to);
+
+/** The options a transition's guard tests with `optionIs`, itself or as one gate of an `allOf`. */
+function optionsTested(t: TransitionFile): string[] {
+  const when = typeof t === 'string' ? undefined : (t.when as Record<string, unknown> | string | undefined);
+  if (typeof when !== 'object') return [];
+  const tests = Array.isArray(when.allOf) ? [when, ...when.allOf] : [when];
+  return tests.flatMap((test) => {
+    const named =
+      typeof test === 'object' && test !== null ? (test as { optionIs?: unknown }).optionIs : undefined;
+    return named === undefined ? [] : (Array.isArray(named) ? named : [named]).map(String);
+  });
+}
+
+/** Options of `type` that move a sibling step of the track to `stepKey`. */
+const optionsInto = (stepKey: string, type: string, siblings: PlaybookFile['tracks'][string]['steps']) =>
+  new Set(
+    Object.values(siblings).flatMap((sibling) =>
+      'done' in sibling
+        ? []
+        : transitionsOf(sibling.on ?? {}).flatMap(({ type: other, transition }) =>
+            other === type && targetOf(transition) === stepKey ? optionsTested(transition) : [],
+          ),
+    ),
+  );
 
 /** One file's compilation: its problems, with the paths they are at. */
 class Compiler {
@@ -223,14 +268,7 @@ class Compiler {
         `deadline "${id}" needs exactly one of "after" and "at"`,
         'e.g. after: 4h, or at: endOfToday',
       );
-    const from =
-      spec.from === undefined || spec.from === 'entry'
-        ? undefined
-        : spec.from === 'opening'
-          ? fromOpening
-          : spec.from === 'report'
-            ? fromReport
-            : fromFact((spec.from as { fact: string }).fact);
+    const from = anchorOf(spec.from);
     return {
       id,
       label: spec.label,
@@ -364,12 +402,23 @@ class Compiler {
   private events(): ClientEventDef[] {
     return Object.entries(this.file.events).map(([type, spec]) => {
       for (const [i, role] of spec.roles.entries()) this.checkRole(role, ['events', type, 'roles', i]);
+      for (const [i, rule] of (spec.rules ?? []).entries())
+        for (const field of [...rule.sum, rule.atMost])
+          if (!(field in spec.payload))
+            this.problem(
+              ['events', type, 'rules', i],
+              `a rule of ${type} names "${field}", which is not a field of its payload`,
+              `payload fields: ${Object.keys(spec.payload).join(', ') || 'none'}`,
+            );
       return {
         type,
         title: spec.title,
         description: spec.description,
         roles: spec.roles,
-        payload: z.strictObject(objectOf(spec.payload)),
+        payload: withRules(
+          z.strictObject(objectOf(spec.payload)),
+          ...(spec.rules ?? []).map((rule) => sumAtMost(rule.sum, rule.atMost, rule.message)),
+        ),
         examples: spec.examples,
       };
     });
@@ -392,6 +441,7 @@ class Compiler {
         : [
             ...transitionsOf(stepSpec.on ?? {}).flatMap(({ transition }) => targetOf(transition) ?? []),
             ...(stepSpec.endsAfter ? [stepSpec.endsAfter.to] : []),
+            ...(stepSpec.always ? [stepSpec.always.to] : []),
           ];
     while (queue.length > 0)
       for (const next of nextOf(spec.steps[queue.shift()!]!))
@@ -469,7 +519,7 @@ class Compiler {
       });
     }
     for (const [type, transitions] of Object.entries(spec.on ?? {}))
-      this.checkOptions(type, transitions, [...path, 'on', type]);
+      this.checkOptions(type, transitions, [...path, 'on', type], optionsInto(stepKey, type, siblings));
     const endsAfter = spec.endsAfter
       ? (() => {
           const window = this.deadlineRef(spec.endsAfter.window, [...path, 'endsAfter', 'window']);
@@ -482,34 +532,55 @@ class Compiler {
           return window ? { window, target: spec.endsAfter.to } : undefined;
         })()
       : undefined;
+    const always = spec.always
+      ? this.alwaysOf(trackKey, spec.always, [...path, 'always'], siblings)
+      : undefined;
     return step({
       description: spec.description,
       ...metaOf(spec),
       ...(deadlines.length > 0 ? { deadlines } : {}),
       ...(endsAfter ? { endsAfter } : {}),
+      ...(always ? { always } : {}),
       on: Object.fromEntries(
         Object.entries(on).map(([type, gos]) => [type, gos.length === 1 ? gos[0]! : gos]),
       ),
     });
   }
 
-  /** A decision whose transitions all test its option must handle every option (or end with one that does not test). */
-  private checkOptions(type: string, transitions: TransitionFile | TransitionFile[], path: FilePath) {
+  private alwaysOf(
+    trackKey: string,
+    spec: { to: string; when: unknown },
+    path: FilePath,
+    siblings: PlaybookFile['tracks'][string]['steps'],
+  ) {
+    if (!siblings[spec.to])
+      this.problem(
+        [...path, 'to'],
+        `"${spec.to}" is not a step of track "${trackKey}"`,
+        `steps of "${trackKey}": ${Object.keys(siblings).join(', ')}`,
+      );
+    const guard = this.guard(spec.when as GuardExpression, [...path, 'when']);
+    return guard ? { target: spec.to, guard } : undefined;
+  }
+
+  /**
+   * A decision whose transitions all test its option must handle every option (or end with one that does not
+   * test it). An option that brought the track to this step is handled too: deciding it again is refused, as meant.
+   */
+  private checkOptions(
+    type: string,
+    transitions: TransitionFile | TransitionFile[],
+    path: FilePath,
+    arriving: ReadonlySet<string>,
+  ) {
     const options = this.optionsOf(type);
-    const list = Array.isArray(transitions) ? transitions : [transitions];
     if (options.length === 0) return;
-    const covered = new Set<string>();
-    for (const t of list) {
-      const when =
-        typeof t === 'string' ? undefined : (t.when as Record<string, unknown> | string | undefined);
-      if (when === undefined) return;
-      // An option behind a gate (allOf with optionIs) is handled: refused until the gate passes, as meant.
-      const tests = typeof when === 'object' && Array.isArray(when.allOf) ? [when, ...when.allOf] : [when];
-      for (const test of tests)
-        if (typeof test === 'object' && test !== null && 'optionIs' in test) {
-          const named = (test as { optionIs: unknown }).optionIs;
-          for (const option of Array.isArray(named) ? named : [named]) covered.add(String(option));
-        }
+    const covered = new Set(arriving);
+    for (const t of Array.isArray(transitions) ? transitions : [transitions]) {
+      const tested = optionsTested(t);
+      // A transition that does not test the option takes every one (behind its other guards, as meant).
+      if (tested.length === 0) return;
+      for (const option of tested) covered.add(option);
     }
     const missing = options.filter((option) => !covered.has(option));
     if (missing.length > 0)
@@ -560,7 +631,10 @@ class Compiler {
         source: file.sources,
         roles: this.roles,
         inputSchema: z.strictObject({ ...incidentBasics, ...objectOf(file.input) }),
-        defaultSeverity: () => file.severity,
+        defaultSeverity:
+          typeof file.severity === 'string'
+            ? () => file.severity as Severity
+            : raisedSeverity(file.severity.base, file.severity.raisedBy),
         description: file.description,
         meta: metaOf(file.meta),
         events,

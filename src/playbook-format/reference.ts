@@ -1,15 +1,16 @@
 import { stringify } from 'yaml';
-import { deadlineAnchors, deadlineInstants, namedGuards } from '../playbook-kit';
+import { deadlineAnchors, deadlineInstants, inputAnchor, namedGuards } from '../playbook-kit';
 
 /** The field types a payload or input field may have, and what each becomes. */
 export const fieldTypes: Readonly<Record<string, string>> = {
   text: 'Trimmed text, at least one character; `max` (default 2000).',
   rationale: 'The reasoning of a decision: trimmed text of at least 3 characters (at most 4000).',
   boolean: 'true or false.',
-  integer: 'A whole number; `min`, `max`.',
-  number: 'A number; `min`, `max`.',
+  integer: 'A whole number; `min`, `max`, `above` (more than).',
+  number: 'A number; `min`, `max`, `above` (more than: `above: 0` is positive).',
   enum: 'One of `values`. A decision event names its choice `option`.',
-  list: 'A list of `of` (a field type); `min`, `max` items.',
+  list: 'A list of `of` (a field type); `min`, `max` items; `contains: { value, message }` a value it must include.',
+  object: 'A mapping of `fields` (field types), no other keys.',
   sha256: 'A lower-case hex SHA-256 digest.',
   instant: 'An ISO 8601 instant with an offset.',
 };
@@ -49,6 +50,7 @@ export function vocabularyReference(): string {
     '|---|---|',
     ...table(deadlineAnchors),
     '| `{ fact: <event> }` | The time that event was recorded. |',
+    `| \`{ input: <field> }\` | ${inputAnchor} |`,
     '',
     '### Deadline instants (`at:`)',
     '',

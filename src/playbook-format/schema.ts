@@ -21,7 +21,11 @@ export const duration = z
   .regex(/^[1-9][0-9]*(m|h|d)$/, 'a duration such as "30m", "4h" or "14d"')
   .describe('A length of time: minutes (m), hours (h) or days (d).');
 
-const fieldBase = { optional: z.boolean().optional(), description: prose.optional() };
+const fieldBase = {
+  optional: z.boolean().optional(),
+  default: z.unknown().optional().describe('The value when the field is left out.'),
+  description: prose.optional(),
+};
 
 export type FieldSpec =
   | 'text'
@@ -32,12 +36,26 @@ export type FieldSpec =
   | 'sha256'
   | 'instant'
   | {
-      type: 'text' | 'rationale' | 'boolean' | 'integer' | 'number' | 'sha256' | 'instant' | 'enum' | 'list';
+      type:
+        | 'text'
+        | 'rationale'
+        | 'boolean'
+        | 'integer'
+        | 'number'
+        | 'sha256'
+        | 'instant'
+        | 'enum'
+        | 'list'
+        | 'object';
       max?: number;
       min?: number;
+      above?: number;
       values?: string[];
       of?: FieldSpec;
+      contains?: { value: string; message: string };
+      fields?: Record<string, FieldSpec>;
       optional?: boolean;
+      default?: unknown;
       description?: string;
     };
 
@@ -52,6 +70,7 @@ export const field: z.ZodType<FieldSpec> = z.lazy(() =>
       z.strictObject({
         type: z.enum(['integer', 'number']),
         min: z.number().optional(),
+        above: z.number().optional().describe('An exclusive minimum: `above: 0` is a positive number.'),
         max: z.number().optional(),
         ...fieldBase,
       }),
@@ -61,8 +80,13 @@ export const field: z.ZodType<FieldSpec> = z.lazy(() =>
         of: field,
         min: z.int().min(0).optional(),
         max: z.int().min(1).optional(),
+        contains: z
+          .strictObject({ value: z.string().min(1), message: prose })
+          .optional()
+          .describe('A value the list must include, and the refusal when it does not.'),
         ...fieldBase,
       }),
+      z.strictObject({ type: z.literal('object'), fields: z.record(z.string(), field), ...fieldBase }),
       z.strictObject({ type: z.enum(['rationale', 'boolean', 'sha256', 'instant']), ...fieldBase }),
     ]),
   ]),
@@ -73,9 +97,12 @@ export const guardExpression = z
   .union([z.string(), z.record(z.string(), z.unknown())])
   .describe(`A named guard: ${Object.keys(namedGuards).join(', ')}.`);
 
+const inputField = z.string().regex(/^[a-z][A-Za-z0-9_]*$/, 'an input field name, e.g. "detectedAt"');
+
 const anchor = z.union([
   z.enum(Object.keys(deadlineAnchors) as [string, ...string[]]),
   z.strictObject({ fact: eventType }),
+  z.strictObject({ input: inputField }),
 ]);
 
 export const deadline = z
@@ -88,9 +115,12 @@ export const deadline = z
   })
   .describe('A deadline escalates when it falls due and its step is not done; it never completes the step.');
 
+const decisionId = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a decision id, e.g. "payment_stance" or "D-P1"');
 const decision = z.union([
-  key,
-  z.strictObject({ id: key, option: z.string().optional(), field: z.string().optional() }),
+  decisionId,
+  z.strictObject({ id: decisionId, option: z.string().optional(), field: z.string().optional() }),
 ]);
 
 export const transition = z.union([
@@ -128,6 +158,10 @@ export const step = z.union([
       .optional()
       .describe('Ids of deadlines (under `deadlines:`) armed in this step.'),
     endsAfter: z.strictObject({ window: z.string(), to: key }).optional(),
+    always: z
+      .strictObject({ to: key, when: guardExpression })
+      .optional()
+      .describe('Moves on by itself, with no event, as soon as the guard holds.'),
     on: z.record(eventType, z.union([transition, z.array(transition).min(1)])).optional(),
   }),
 ]);
@@ -146,6 +180,18 @@ export const eventSpec = z.strictObject({
   description: prose,
   roles: z.array(z.string()).min(1),
   payload: z.record(z.string(), field).default({}),
+  rules: z
+    .array(
+      z.strictObject({
+        sum: z.array(z.string()).min(1),
+        atMost: z.string(),
+        message: prose.describe('The refusal when the rule does not hold.'),
+      }),
+    )
+    .optional()
+    .describe(
+      'Rules over several payload fields: the sum of `sum` is at most `atMost` (left-out fields hold).',
+    ),
   examples: z.array(z.record(z.string(), z.unknown())).min(1),
 });
 
@@ -191,7 +237,14 @@ export const playbookFile = z.strictObject({
   roles: z
     .union([roles, z.record(key, prose)])
     .describe('Catalogue role names, or custom roles with what each does.'),
-  severity: z.enum(severities).describe('The severity of an incident opened without one.'),
+  severity: z
+    .union([
+      z.enum(severities),
+      z.strictObject({ base: z.enum(severities), raisedBy: z.array(inputField).min(1) }),
+    ])
+    .describe(
+      'The severity of an incident opened without one: fixed, or `base` one level up for each `raisedBy` input field that is set.',
+    ),
   description: prose,
   meta: z.strictObject({
     owner: z.string(),
@@ -200,7 +253,7 @@ export const playbookFile = z.strictObject({
     source: prose.optional(),
   }),
   input: z
-    .record(key, field)
+    .record(inputField, field)
     .default({})
     .describe('Fields of the opening form beyond the organisation basics.'),
   evidenceRoles: roles,

@@ -101,6 +101,18 @@ export interface PlaybookDefinition {
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof severities)[number];
 
+/**
+ * A `defaultSeverity`: `base`, one level up (at most critical) for each of these input fields that is set
+ * (present and not false), e.g. accounts that can transact, a high-value event coming.
+ */
+export const raisedSeverity =
+  (base: Severity, raisedBy: readonly string[]) =>
+  (input: unknown): Severity => {
+    const fields = (input ?? {}) as Record<string, unknown>;
+    const raises = raisedBy.filter((field) => fields[field] != null && fields[field] !== false).length;
+    return severities[Math.min(severities.indexOf(base) + raises, severities.length - 1)]!;
+  };
+
 const kebabCase = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const dottedFact = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 

@@ -10,9 +10,12 @@ import {
   factRecorded,
   hasEvidence,
   lateFilingHasReason,
+  type NumberBound,
   not,
   notSameActorAs,
   optionIs,
+  payloadAtLeast,
+  payloadAtMost,
   payloadIs,
   recordedSince,
   regimeIs,
@@ -60,6 +63,20 @@ const stateRef = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'a st
 
 const named = <P extends z.ZodType>(entry: NamedGuard<P>): NamedGuard => entry as unknown as NamedGuard;
 
+/** Payload fields with their bounds: a number, `{ fact, field }` (a recorded fact's number) or `{ input }`. */
+const bounds = z
+  .record(
+    z.string(),
+    z.union([
+      z.number(),
+      z.strictObject({ fact: eventType, field: z.string() }),
+      z.strictObject({ input: z.string() }),
+    ]),
+  )
+  .refine((value) => Object.keys(value).length > 0, 'name at least one payload field');
+const boundFacts = (value: Record<string, NumberBound>) =>
+  Object.values(value).flatMap((bound) => (typeof bound === 'object' && 'fact' in bound ? [bound.fact] : []));
+
 /** Parameters of the combinators: guard expressions, built by the caller's `nested` (validated there). */
 const expressions = z.array(z.unknown()).min(1);
 
@@ -76,6 +93,21 @@ export const namedGuards: Readonly<Record<string, NamedGuard>> = {
     params: z.strictObject({ field: z.string(), is: oneOrMore(scalar) }),
     example: { field: 'outstanding', is: 0 },
     build: ({ field, is }) => payloadIs(field, ...is),
+  }),
+  payloadAtLeast: named({
+    summary:
+      "Each of these numbers of the event's payload is at least its bound: a number, a recorded fact's field or an input field (a bound not on record holds).",
+    params: bounds,
+    example: { forcedResets: { fact: 'scope.quantified', field: 'successfulLogins' } },
+    build: (value) => payloadAtLeast(value),
+    names: (value) => ({ events: boundFacts(value) }),
+  }),
+  payloadAtMost: named({
+    summary: "Each of these numbers of the event's payload is at most its bound (as `payloadAtLeast`).",
+    params: bounds,
+    example: { windowHours: 24 },
+    build: (value) => payloadAtMost(value),
+    names: (value) => ({ events: boundFacts(value) }),
   }),
   factIs: named({
     summary: "A field of a recorded event's payload has one of these values.",
@@ -200,6 +232,10 @@ export const deadlineAnchors = {
   opening: 'Opening the incident.',
   report: 'The outside report that started the incident (SM-INTAKE), else the opening.',
 } as const;
+
+/** A deadline anchor on an instant of the input: `{ input: <field> }`. */
+export const inputAnchor =
+  'The instant in this input field (when the trigger fired, say), else the report, else the opening.';
 
 /** Due instants computed in the incident's time zone. */
 export const deadlineInstants = {

@@ -63,3 +63,28 @@ export const ifThen = (
   // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword, in plain data that is never awaited.
   then: consequence,
 });
+
+/**
+ * A rule over several payload fields: the sum of `fields` is at most `limit` (held and shipped orders within the
+ * fraudulent ones). A field left out of the payload holds: an optional limit not given limits nothing.
+ */
+export const sumAtMost = (
+  fields: readonly string[],
+  limit: string,
+  message: string,
+): PayloadRule<Record<string, unknown>> => ({
+  check: (payload) => {
+    const values = [...fields, limit].map((field) => payload[field]);
+    if (!values.every((value) => typeof value === 'number')) return true;
+    const numbers = values as number[];
+    return numbers.slice(0, -1).reduce((sum, n) => sum + n, 0) <= numbers.at(-1)!;
+  },
+  message,
+});
+
+/** A list rule: the list includes `value` (breached-password screening among the controls). */
+export const includes = (value: string, message: string): PayloadRule<unknown[]> => ({
+  check: (list) => list.includes(value),
+  message,
+  jsonSchema: { contains: { const: value } },
+});

@@ -37,6 +37,17 @@ export const fromOpening = (context: KitContext): string => context.openedAt;
 export const fromReport = (context: KitContext): string =>
   context.input.report?.receivedAt ?? context.openedAt;
 
+/**
+ * A deadline counted from an instant the incident was opened with (when the trigger fired, say), else from the
+ * outside report, else from the opening.
+ */
+export const fromInput =
+  (field: string) =>
+  (context: KitContext): string => {
+    const value = context.input[field];
+    return typeof value === 'string' ? value : fromReport(context);
+  };
+
 /** Labels of deadlines, for a playbook's `timerLabels`. */
 export const deadlineLabels = (deadlines: readonly Deadline[]): Record<string, string> =>
   Object.fromEntries(deadlines.map((deadline) => [deadline.id, deadline.label]));
@@ -98,6 +109,8 @@ export interface StepSpec extends StateMeta {
    */
   endsAfter?: { window: Deadline; target: string };
   on?: Record<string, Go | readonly Go[]>;
+  /** Moves on by itself, with no event, as soon as `guard` holds (a filing step once every clock is settled). */
+  always?: { target: string; guard: KitGuard };
 }
 
 function transitionOf(go: Go) {
@@ -132,7 +145,14 @@ function transitionOf(go: Go) {
  * One step of a track: description and owner for views, the events that move it on (each recorded as a fact,
  * decisions also in the decision log), and deadlines that escalate while it is not done.
  */
-export function step({ description, deadlines = [], endsAfter, on = {}, ...meta }: StepSpec): KitStateConfig {
+export function step({
+  description,
+  deadlines = [],
+  endsAfter,
+  on = {},
+  always,
+  ...meta
+}: StepSpec): KitStateConfig {
   const transitions = Object.fromEntries(
     Object.entries(on).map(([type, go]) => [
       type,
@@ -147,6 +167,7 @@ export function step({ description, deadlines = [], endsAfter, on = {}, ...meta 
       : {}),
     ...(endsAfter ? { after: { [endsAfter.window.id]: { target: endsAfter.target } } } : {}),
     on: transitions,
+    ...(always ? { always } : {}),
     [stepTimers]: { deadlines, windows: endsAfter ? [endsAfter.window] : [] },
   } as KitStateConfig;
 }
@@ -286,6 +307,50 @@ export const payloadIs = (field: string, ...values: unknown[]): KitGuard =>
     ({ event }) => values.includes(event.payload?.[field]),
     `payloadIs(${field}: ${values.map(String).join(', ')})`,
   );
+
+/** A bound on a number: a constant, a numeric field of a recorded fact, or a numeric field of the input. */
+export type NumberBound = number | { fact: string; field: string } | { input: string };
+
+const boundOf = (context: KitContext, bound: NumberBound): number | undefined => {
+  if (typeof bound === 'number') return bound;
+  if ('fact' in bound) return factNumber(context, bound.fact, bound.field);
+  const value = context.input[bound.input];
+  return typeof value === 'number' ? value : undefined;
+};
+
+const boundName = (bound: NumberBound): string =>
+  typeof bound === 'number'
+    ? String(bound)
+    : 'fact' in bound
+      ? `${bound.fact}.${bound.field}`
+      : `input.${bound.input}`;
+
+/** Each payload number named compares with its bound; a bound not on record (no such fact or input) holds. */
+const payloadBounded = (
+  name: string,
+  sign: string,
+  holds: (value: number, bound: number) => boolean,
+  bounds: Readonly<Record<string, NumberBound>>,
+): KitGuard =>
+  guard(
+    ({ context, event }) =>
+      Object.entries(bounds).every(([field, bound]) => {
+        const value = event.payload?.[field];
+        const limit = boundOf(context, bound);
+        return typeof value === 'number' && (limit === undefined || holds(value, limit));
+      }),
+    `${name}(${Object.entries(bounds)
+      .map(([field, bound]) => `${field} ${sign} ${boundName(bound)}`)
+      .join(', ')})`,
+  );
+
+/** Each of these payload numbers is at least its bound, e.g. resets covering every compromised account. */
+export const payloadAtLeast = (bounds: Readonly<Record<string, NumberBound>>): KitGuard =>
+  payloadBounded('payloadAtLeast', '≥', (value, bound) => value >= bound, bounds);
+
+/** Each of these payload numbers is at most its bound, e.g. complaints within a 24 h window. */
+export const payloadAtMost = (bounds: Readonly<Record<string, NumberBound>>): KitGuard =>
+  payloadBounded('payloadAtMost', '≤', (value, bound) => value <= bound, bounds);
 
 /** A recorded fact's payload field has one of these values, e.g. a sanctions screen that came back clear. */
 export const factIs = (type: string, field: string, ...values: unknown[]): KitGuard =>

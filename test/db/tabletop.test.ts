@@ -62,22 +62,25 @@ describe('bundled scenarios', () => {
 });
 
 describe('a playbook rewritten as a playbook file', () => {
-  it.each(
-    [undefined, ...Object.keys(loadScenario('ipa-exam-csv').alternativeScripts)].map(
-      (script) => [script ?? 'main', script] as const,
+  // Each version 2 is its version 1 (TypeScript) written as a file: every script of its scenario reports the same.
+  const rewritten = [
+    ['ipa-exam-csv', 'cross-customer-exposure'],
+    ['docomo-online-shop', 'credential-stuffing'],
+  ].flatMap(([scenarioId, playbookId]) =>
+    [undefined, ...Object.keys(loadScenario(scenarioId!).alternativeScripts)].map(
+      (script) => [`${scenarioId} (${script ?? 'main'})`, playbookId!, scenarioId!, script] as const,
     ),
-  )(
-    'ipa-exam-csv (%s) reports the same on cross-customer-exposure v1 (TypeScript) and v2 (the file)',
-    async (_name, script) => {
+  );
+
+  it.each(rewritten)(
+    '%s reports the same on %s v1 (TypeScript) and v2 (the file)',
+    async (_name, playbookId, scenarioId, script) => {
       const on = async (playbookVersion: number) => {
-        const base = loadScenario('ipa-exam-csv');
+        const base = loadScenario(scenarioId);
         const scenario = { ...base, metadata: { ...base.metadata, playbookVersion } };
         const run = await runScripted(ctx.services.engine, scenario, { script });
         expect(run.incident.playbookVersion).toBe(playbookVersion);
-        const report = buildReport(
-          run,
-          ctx.services.registry.get('cross-customer-exposure', playbookVersion),
-        );
+        const report = buildReport(run, ctx.services.registry.get(playbookId, playbookVersion));
         return {
           responses: report.responses.map((r) => [r.id, r.status, r.why]),
           objectives: report.objectives.map((o) => [o.id, o.rating]),

@@ -85,6 +85,8 @@ describe('published payload schemas', () => {
     expect(unsaid).toEqual([
       'credential-stuffing@1 scope.quantified',
       'credential-stuffing@1 shipments.held',
+      'credential-stuffing@2 scope.quantified',
+      'credential-stuffing@2 shipments.held',
       'staff-account-compromise@1 accounts.classified',
     ]);
   });

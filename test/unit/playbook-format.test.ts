@@ -102,6 +102,32 @@ describe('playbook files', () => {
       ],
       { line: 46, column: 46, message: /"nowhere" is not a step of track "recovery"/, hint: /./ },
     ],
+    [
+      'a payload rule over a field the payload does not have',
+      [
+        '    examples: [{ how: Rolled back the release. }]\n',
+        '    rules: [{ sum: [attempts], atMost: how, message: too many attempts }]\n    examples: [{ how: Rolled back the release. }]\n',
+      ],
+      {
+        line: 28,
+        column: 13,
+        message: /rule of service\.restored names "attempts"/,
+        hint: /payload fields: how/,
+      },
+    ],
+    [
+      'a step that moves on by itself to a step the track does not have',
+      [
+        '        owner: incident_commander\n        on:\n',
+        '        owner: incident_commander\n        always: { to: nowhere, when: { factRecorded: service.restored } }\n        on:\n',
+      ],
+      {
+        line: 50,
+        column: 23,
+        message: /"nowhere" is not a step of track "recovery"/,
+        hint: /restore, decide/,
+      },
+    ],
   ] as const)('locate %s at its line and column, with a hint', (_name, [from, to], expected) => {
     const problems = problemsOf(changed(from, to));
     const found = problems.find((p) => expected.message.test(p.message));
@@ -111,6 +137,36 @@ describe('playbook files', () => {
       column: expected.column,
     });
     expect(found!.hint).toMatch(expected.hint);
+  });
+
+  it('take an option as handled behind a gate that does not test options, or by the step the option led to', () => {
+    const decide = `          notice.decided:
+            - { to: restored, when: { optionIs: notify }, decision: customer_notice }
+            - { to: restored, when: { optionIs: skip }, decision: customer_notice }
+`;
+    const gated = changed(
+      decide,
+      '          notice.decided: { to: restored, when: { factRecorded: service.restored }, decision: customer_notice }\n',
+    );
+    expect(problemsOf(gated)).toEqual([]);
+    const decideAgain = (option: string) =>
+      changed(
+        decide,
+        `          notice.decided:
+            - { to: reconsider, when: { optionIs: notify }, decision: customer_notice }
+            - { to: restored, when: { optionIs: skip }, decision: customer_notice }
+      reconsider:
+        description: Decide again once the service is back.
+        owner: incident_commander
+        on:
+          notice.decided: { to: restored, when: { optionIs: ${option} }, decision: customer_notice }
+`,
+      );
+    // Choosing notify again in the step notify led to is refused, as meant; skip there must be handled.
+    expect(problemsOf(decideAgain('skip'))).toEqual([]);
+    expect(problemsOf(decideAgain('notify')).map((p) => p.message)).toEqual([
+      'option "skip" of notice.decided is never handled: the event would be refused',
+    ]);
   });
 
   it('locate what the kit finds (an example that fails its schema) at the event', () => {
@@ -134,14 +190,17 @@ describe('playbook files', () => {
     expect(problems[0]!.message).toMatch(/alias/i);
   });
 
-  it('have a JSON Schema that accepts the bundled file and refuses a misspelt key', () => {
+  it('have a JSON Schema that accepts the bundled files and refuses a misspelt key', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     const validate = ajv.compile(playbookJsonSchema());
-    const bundled = parse(
-      readFileSync(resolve(root, 'playbooks/cross-customer-exposure/v2.playbook.yaml'), 'utf8'),
-      { maxAliasCount: 100 },
-    );
-    expect(validate(bundled), JSON.stringify(validate.errors)).toBe(true);
+    for (const file of [
+      'playbooks/cross-customer-exposure/v2.playbook.yaml',
+      'playbooks/credential-stuffing/v2.playbook.yaml',
+      'playbooks/ddos-extortion/v1.playbook.yaml',
+    ]) {
+      const bundled = parse(readFileSync(resolve(root, file), 'utf8'), { maxAliasCount: 100 });
+      expect(validate(bundled), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
     expect(validate(parse(changed('severity: low', 'severty: low')))).toBe(false);
   });
 

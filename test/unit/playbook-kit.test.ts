@@ -13,16 +13,28 @@ import {
   type Deadline,
   done,
   filingIsLate,
+  fromInput,
   hasOverdueClock,
   hours,
   incidentBasics,
+  includes,
+  jsonSchemaOf,
+  type KitContext,
+  type KitEvent,
+  type KitGuard,
+  type KitPredicate,
   lateFilingHasReason,
   minutes,
+  payloadAtLeast,
+  payloadAtMost,
   pickRoles,
+  raisedSeverity,
   step,
+  sumAtMost,
   type TrackedClocks,
   text,
   track,
+  withRules,
 } from '../../src/playbook-kit';
 import { PlaybookDriver } from '../support/playbook-driver';
 
@@ -372,5 +384,77 @@ describe('playbook kit: windows and cadences', () => {
     expect(d.context.escalations.map((e) => e.timer)).not.toContain('sitrepDue');
     d.advanceBy(hours(1));
     expect(d.context.escalations.find((e) => e.timer === 'sitrepDue')?.dueAt).toBe(addMs(T0, hours(7)));
+  });
+});
+
+describe('playbook kit: numbers, severities and anchors from the input', () => {
+  const context = (input: Record<string, unknown>, facts: Record<string, Record<string, unknown>> = {}) =>
+    ({
+      openedAt: '2026-12-01T09:00:00.000Z',
+      input,
+      facts: Object.fromEntries(
+        Object.entries(facts).map(([type, payload]) => [type, { payload, at: '2026-12-01T09:30:00.000Z' }]),
+      ),
+    }) as unknown as KitContext;
+  const holds = (guard: KitGuard, payload: Record<string, unknown>, ctx = context({})) =>
+    (guard as unknown as KitPredicate)({ context: ctx, event: { type: 'x.y', payload } as KitEvent });
+
+  it('payloadAtLeast compares with a number, a recorded fact or an input field; a bound not on record holds', () => {
+    const covers = payloadAtLeast({ resets: { fact: 'scope.quantified', field: 'logins' } });
+    const scoped = context({}, { 'scope.quantified': { logins: 150 } });
+    expect(holds(covers, { resets: 150 }, scoped)).toBe(true);
+    expect(holds(covers, { resets: 149 }, scoped)).toBe(false);
+    expect(holds(covers, { resets: 0 })).toBe(true); // no scope on record yet
+    expect(holds(covers, {}, scoped)).toBe(false); // no number to compare
+    const population = payloadAtLeast({ accounts: { input: 'accountHolders' } });
+    expect(holds(population, { accounts: 10 }, context({ accountHolders: 11 }))).toBe(false);
+    expect(holds(population, { accounts: 11 }, context({ accountHolders: 11 }))).toBe(true);
+    expect(holds(payloadAtLeast({ complaints: 3, days: 1 }), { complaints: 3, days: 0 })).toBe(false);
+    expect(covers.name).toBe('payloadAtLeast(resets ≥ scope.quantified.logins)');
+  });
+
+  it('payloadAtMost holds at its bound and not above it', () => {
+    const window = payloadAtMost({ windowHours: 24 });
+    expect(holds(window, { windowHours: 24 })).toBe(true);
+    expect(holds(window, { windowHours: 24.5 })).toBe(false);
+    expect(window.name).toBe('payloadAtMost(windowHours ≤ 24)');
+  });
+
+  it('raisedSeverity goes one level up for each input field set, at most critical', () => {
+    const severity = raisedSeverity('medium', ['transactional', 'highValueEvent']);
+    expect(severity({ transactional: false })).toBe('medium');
+    expect(severity({ transactional: true })).toBe('high');
+    expect(severity({ highValueEvent: { name: 'Draw' } })).toBe('high');
+    expect(severity({ transactional: true, highValueEvent: { name: 'Draw' } })).toBe('critical');
+    expect(raisedSeverity('critical', ['transactional'])({ transactional: true })).toBe('critical');
+  });
+
+  it('fromInput counts from the input instant, else the report, else the opening', () => {
+    const detected = fromInput('detectedAt');
+    const report = { receivedAt: '2026-12-01T08:00:00+00:00' };
+    expect(detected(context({ detectedAt: '2026-12-01T08:30:00+00:00', report }))).toBe(
+      '2026-12-01T08:30:00+00:00',
+    );
+    expect(detected(context({ report }))).toBe('2026-12-01T08:00:00+00:00');
+    expect(detected(context({}))).toBe('2026-12-01T09:00:00.000Z');
+  });
+
+  it('sumAtMost and includes refuse with their message, and an optional limit left out limits nothing', () => {
+    const payload = withRules(
+      z.strictObject({
+        held: z.number(),
+        shipped: z.number(),
+        orders: z.number().optional(),
+        controls: withRules(z.array(z.string()), includes('screening', 'controls include screening')),
+      }),
+      sumAtMost(['held', 'shipped'], 'orders', 'held and shipped cannot exceed the orders'),
+    );
+    const issues = (value: unknown) => payload.safeParse(value).error?.issues.map((i) => i.message) ?? [];
+    expect(issues({ held: 2, shipped: 2, orders: 3, controls: ['screening'] })).toEqual([
+      'held and shipped cannot exceed the orders',
+    ]);
+    expect(issues({ held: 2, shipped: 2, controls: ['other'] })).toEqual(['controls include screening']);
+    expect(issues({ held: 2, shipped: 2, orders: 4, controls: ['screening'] })).toEqual([]);
+    expect(JSON.stringify(jsonSchemaOf(payload))).toContain('"contains":{"const":"screening"}');
   });
 });

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { credentialStuffingV1, defaultSeverity } from '../../../playbooks/credential-stuffing';
-import { checkPlaybook } from '../../../src/engine';
-import { days, hours, minutes } from '../../../src/playbook-kit';
+import { credentialStuffingV1, credentialStuffingV2 } from '../../../playbooks/credential-stuffing';
+import { checkPlaybook, releaseSnapshot } from '../../../src/engine';
+import { allStates, days, hours, minutes, type PlaybookDefinition } from '../../../src/playbook-kit';
 import { PlaybookDriver } from '../../support/playbook-driver';
 
 /** C9: customer inquiries about iPhone X orders they did not place bring the attack to light on 5 Aug 2018. */
 const { openedAt: c9OpenedAt, input: c9Input } = credentialStuffingV1.example;
-const c9 = () => new PlaybookDriver(credentialStuffingV1, c9Input, c9OpenedAt);
 
 /** C6: ≈150 National Lottery accounts taken over, <10 with activity, 10.5 M online account holders. */
 const c6Input = {
@@ -17,7 +16,6 @@ const c6Input = {
   accountHolders: 10_500_000,
   highValueEvent: { name: '£14 M EuroMillions draw', at: '2018-03-16T19:00:00+00:00' },
 };
-const c6 = () => new PlaybookDriver(credentialStuffingV1, c6Input, '2018-03-13T09:00:00.000Z');
 
 const authLogs = {
   kind: 'auth_logs',
@@ -64,16 +62,24 @@ const toRemediation = (d: PlaybookDriver, option: string) =>
     })
     .send('reset_scope.decided', { option, rationale: 'See the scope.' });
 
-describe('PB-2 credential stuffing', () => {
+// Version 2 is version 1 written as a playbook file: every test runs on both.
+describe.each([
+  ['v1 (TypeScript)', credentialStuffingV1],
+  ['v2 (playbook file)', credentialStuffingV2],
+] as [string, PlaybookDefinition][])('PB-2 credential stuffing %s', (_version, playbook) => {
+  const c9 = () => new PlaybookDriver(playbook, c9Input, c9OpenedAt);
+  const c6 = () => new PlaybookDriver(playbook, c6Input, '2018-03-13T09:00:00.000Z');
+
   it('passes the static graph check', () => {
-    expect(checkPlaybook(credentialStuffingV1)).toEqual([]);
+    expect(checkPlaybook(playbook)).toEqual([]);
   });
 
   it('sets severity from the input: transactional high, a high-value event one level up (D-P5)', () => {
-    const parse = (input: unknown) => credentialStuffingV1.inputSchema.parse(input);
-    expect(defaultSeverity(parse(c9Input))).toBe('high');
-    expect(defaultSeverity(parse(c6Input))).toBe('high');
-    expect(defaultSeverity(parse({ ...c6Input, highValueEvent: undefined }))).toBe('medium');
+    const severity = (input: unknown) => playbook.defaultSeverity(playbook.inputSchema.parse(input));
+    expect(severity(c9Input)).toBe('high');
+    expect(severity(c6Input)).toBe('high');
+    expect(severity({ ...c6Input, highValueEvent: undefined })).toBe('medium');
+    expect(severity({ ...c6Input, transactional: true })).toBe('critical');
   });
 
   it('runs the C9 as-performed path to closure: complaints → logs → ~1,000 fraudulent orders → notice', () => {
@@ -429,6 +435,27 @@ describe('PB-2 credential stuffing', () => {
     expect(d.in('legal.assessed')).toBe(true);
   });
 
+  it('refuses counts that contradict each other, with the rule in words', () => {
+    const d = c9().send('auth.anomaly_detected').send('evidence.captured', authLogs).send('attack.confirmed');
+    const scope = { successfulLogins: 150, accountsWithActivity: 9, method: 'logs' };
+    expect(d.refusal('scope.quantified', { ...scope, accountsWithActivity: 151 })).toMatch(
+      /^invalid payload.*accounts with activity cannot exceed successful logins/,
+    );
+    expect(d.refusal('scope.quantified', { ...scope, attemptedAccounts: 149 })).toMatch(
+      /^invalid payload.*successful logins cannot exceed attempted accounts/,
+    );
+    expect(
+      d.refusal('shipments.held', { fraudulentOrders: 10, held: 6, alreadyShipped: 5, carriers: [] }),
+    ).toMatch(/^invalid payload.*held and shipped orders cannot exceed the fraudulent orders/);
+    d.send('mfa.rolled_out');
+    expect(d.refusal('auth_controls.enabled', { controls: ['session_list'] })).toMatch(
+      /^invalid payload.*controls include breached_password_screening, a NIST 800-63B SHALL/,
+    );
+    expect(d.refusal('scope.quantified', { ...scope, attemptedAccounts: 150 })).toBeNull();
+    const facts = d.context.facts as Record<string, { payload: unknown }>;
+    expect(facts['scope.quantified']?.payload).toMatchObject({ fraudulentOrders: 0 });
+  });
+
   it('refuses closure while a track is open, and monitoring before containment', () => {
     const d = scoped(c6());
     expect(d.refusal('incident.closed')).toBe('event_not_allowed');
@@ -438,5 +465,90 @@ describe('PB-2 credential stuffing', () => {
     );
     d.send('auth_controls.enabled');
     expect(d.refusal('monitoring.started')).toBe('event_not_allowed');
+  });
+});
+
+describe('PB-2 v2, the playbook file', () => {
+  const promise = (playbook: PlaybookDefinition) => {
+    const { version: _v, releasedAt: _r, ...rest } = JSON.parse(JSON.stringify(releaseSnapshot(playbook)));
+    return rest;
+  };
+
+  it("promises what v1 promises, but for its version, its release date and v1's inline guards now named", () => {
+    const [v1, v2] = [promise(credentialStuffingV1), promise(credentialStuffingV2)];
+    const compromised = 'scope.quantified.successfulLogins';
+    const covers = `payloadAtLeast(forcedResets ≥ ${compromised}, sessionsRevoked ≥ ${compromised})`;
+    const named: [[string, string, string, number], string, string][] = [
+      [
+        ['detection', 'signal', 'complaint.cluster_detected', 0],
+        'inline',
+        'and(payloadAtLeast(complaints ≥ 3), payloadAtMost(windowHours ≤ 24))',
+      ],
+      [
+        ['contain', 'account_remediation', 'accounts.reset', 0],
+        'and(inline, decidedAs(D-P1: global_advisory))',
+        `and(${covers}, decidedAs(D-P1: global_advisory))`,
+      ],
+      [
+        ['contain', 'account_remediation', 'accounts.reset', 1],
+        'and(inline, decidedAs(D-P1: global_forced_reset))',
+        `and(${covers}, decidedAs(D-P1: global_forced_reset))`,
+      ],
+      [['contain', 'account_remediation', 'accounts.reset', 2], 'inline', covers],
+      [
+        ['contain', 'population_reset', 'population.reset_forced', 0],
+        'inline',
+        'payloadAtLeast(accounts ≥ input.accountHolders)',
+      ],
+      [
+        ['fraud', 'hold_shipments', 'fraud.ruled_out', 0],
+        'inline',
+        'factIs(scope.quantified.fraudulentOrders: 0)',
+      ],
+      [
+        ['fraud', 'restitution', 'reimbursement.decided', 0],
+        'and(optionIs(not_needed), inline)',
+        'and(optionIs(not_needed), factIs(shipments.held.alreadyShipped: 0))',
+      ],
+      [['legal', 'police_report', 'police.not_reported', 0], 'inline', 'not(factRecorded(shipments.held))'],
+    ];
+    for (const [[track, step, type, index], before, after] of named) {
+      const transition = (snapshot: typeof v1) => snapshot.machine.states[track].states[step].on[type][index];
+      expect(transition(v1).guard).toBe(before);
+      expect(transition(v2).guard).toBe(after);
+      transition(v1).guard = after;
+    }
+    // A one-option enum where v1 has a literal: JSON Schema's `const` and a one-value `enum` accept the same.
+    const option = (snapshot: typeof v1) =>
+      snapshot.events.find((e: { type: string }) => e.type === 'police.not_reported').payloadSchema.properties
+        .option;
+    expect(option(v1)).toEqual({ type: 'string', const: 'not_reported' });
+    expect(option(v2)).toEqual({ type: 'string', enum: ['not_reported'] });
+    option(v1).enum = option(v2).enum;
+    delete option(v1).const;
+    expect(v2).toEqual(v1);
+  });
+
+  it('says what v1 says: titles, descriptions, owners, checklists, evidence, sources, example', () => {
+    const said = (playbook: PlaybookDefinition) => ({
+      title: playbook.title,
+      summary: playbook.summary,
+      source: playbook.source,
+      roles: playbook.roles,
+      example: playbook.example,
+      timerLabels: playbook.timerLabels,
+      routineTimers: playbook.routineTimers,
+      events: playbook.events.map(({ payload: _, ...event }) => event),
+      // The root's description and meta are the playbook's; each step's are its own.
+      states: allStates(playbook.machine.root).map((node) => [
+        node.path.join('.'),
+        node.description,
+        node.meta,
+      ]),
+    });
+    const v1 = said(credentialStuffingV1);
+    expect(v1.states[0]).toEqual(['', expect.stringMatching(/^PB-2 as a statechart/), expect.anything()]);
+    expect(v1.states.length).toBeGreaterThan(40);
+    expect(said(credentialStuffingV2)).toEqual(v1);
   });
 });
