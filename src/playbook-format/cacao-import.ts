@@ -93,6 +93,8 @@ class Importer {
   private readonly roles = new Map<string, string>([[commander, catalogueRoles.incident_commander]]);
   private readonly reached = new Set<string>();
   private readonly decisionIds = new Set<string>();
+  /** The tracks of each parallel step, made once (a branch leading back to its parallel step waits for them). */
+  private readonly parallels = new Map<string, TrackDraft[]>();
 
   constructor(private readonly doc: CacaoPlaybook) {
     this.workflow = doc.workflow;
@@ -149,7 +151,7 @@ class Importer {
       const after = firstStep.on_completion ?? firstStep.on_success;
       for (const id of after === undefined ? [first] : [first, after]) this.reached.add(id);
       this.listStep(first, firstStep);
-      this.branches(firstStep);
+      this.branches(first, firstStep);
     } else this.enter(this.newTrack('Response'), first, []);
     for (const [id, step] of Object.entries(this.workflow))
       if (!this.reached.has(id)) this.list(id, step.type, 'not reached from workflow_start: not imported');
@@ -284,7 +286,7 @@ class Importer {
             step.type,
             'its tracks run from the opening, not from this point of the workflow (the format starts every track at once): a step waits for them here',
           );
-        join.join = this.branches(step);
+        join.join = this.branches(id, step);
         join.next = nextId === undefined ? this.endOf(track, stack) : this.enter(track, nextId, stack);
         return join;
       }
@@ -302,7 +304,7 @@ class Importer {
           checklist: [],
           evidence: [],
         });
-        draft.next = this.enter(track, step.on_true, nextId === undefined ? stack : [nextId, ...stack]);
+        draft.next = this.enter(track, step.on_true, then(nextId, stack));
         return draft;
       }
       default:
@@ -310,13 +312,18 @@ class Importer {
     }
   }
 
-  /** The branches of a parallel step, each a track. */
-  private branches(step: Extract<CacaoStep, { type: 'parallel' }>): TrackDraft[] {
-    return step.next_steps.map((branch) => {
+  /** The branches of parallel step `id`, each a track. */
+  private branches(id: string, step: Extract<CacaoStep, { type: 'parallel' }>): TrackDraft[] {
+    const known = this.parallels.get(id);
+    if (known) return known;
+    const tracks: TrackDraft[] = [];
+    this.parallels.set(id, tracks);
+    for (const branch of step.next_steps) {
       const track = this.newTrack(this.workflow[branch]!.name ?? 'Track');
+      tracks.push(track);
       this.enter(track, branch, []);
-      return track;
-    });
+    }
+    return tracks;
   }
 
   /** Records the condition `step` as a decision of `draft`: an option per branch, each to the branch's step. */
@@ -332,7 +339,7 @@ class Importer {
     const targets = new Set(branches.map(([, target]) => target));
     const after = step.on_completion ?? step.on_success;
     // An `on_completion` that is one of the branches is where a branch starts, not what follows them all.
-    const continuation = after !== undefined && !targets.has(after) ? [after, ...stack] : stack;
+    const continuation = after !== undefined && !targets.has(after) ? then(after, stack) : stack;
     const id = unique(snake(step.name ?? `${draft.name} decision`), this.decisionIds);
     this.decisionIds.add(id);
     draft.decision = {
@@ -624,15 +631,15 @@ class Importer {
   }
 
   private transitionsOf(step: StepDraft) {
-    const gate: Guard[] = step.join ? step.join.map(doneGuard) : [];
+    const waits: Guard[] = step.join ? step.join.map(doneGuard) : [];
     const when = (guards: Guard[]) => (guards.length === 1 ? guards[0]! : { allOf: guards });
     if (step.decision)
       return step.decision.options.map((option) => ({
         to: option.to.key,
-        when: when([...gate, { optionIs: option.value }]),
+        when: when([...waits, { optionIs: option.value }]),
         decision: step.decision!.id,
       }));
-    return gate.length > 0 ? { to: step.next!.key, when: when(gate) } : step.next!.key;
+    return waits.length > 0 ? { to: step.next!.key, when: when(waits) } : step.next!.key;
   }
 
   /** A whole number of minutes, hours or days (rounded up to whole minutes, which is listed). */
@@ -643,6 +650,14 @@ class Importer {
     if (ms % 60_000 !== 0) this.list(stepId, what, `${ms} ms rounded up to whole minutes: ${value}`);
     return value;
   }
+}
+
+/**
+ * Where to go on after a branch: `next`, then `stack`. A step already waiting is not pushed again, so a cycle
+ * through a condition or a loop ends in a step already made.
+ */
+function then(next: string | undefined, stack: string[]): string[] {
+  return next === undefined || stack.includes(next) ? stack : [next, ...stack];
 }
 
 /** Holds when a track is in one of its done steps. */

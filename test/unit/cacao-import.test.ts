@@ -231,6 +231,55 @@ describe('CACAO import of hand-written documents', () => {
     expect(checkPlaybookFile('unmappable.playbook.yaml', yaml).problems).toEqual([]);
   });
 
+  it('ends on cycles: a condition leading back to the step before it, a branch leading back to its parallel step', () => {
+    const doc = fixture('linear-manual');
+    const purge = idOf(doc, 'Purge the messages');
+    const tell = idOf(doc, 'Tell the recipients');
+    const end = Object.keys(doc.workflow).find((id) => id.startsWith('end--'))!;
+    const again = 'if-condition--11111111-1111-4111-8111-111111111111';
+    doc.workflow[purge]!.on_completion = again;
+    doc.workflow[again] = {
+      type: 'if-condition',
+      name: 'Still in mailboxes?',
+      condition: '[x-search:found = true]',
+      on_true: purge,
+      on_false: end,
+      on_completion: tell,
+    };
+    const looped = importCacao(doc);
+    const steps = looped.file.tracks.response!.steps;
+    // Purging again, then telling the recipients once the search comes back empty.
+    expect(Object.keys(steps)).toEqual([
+      'confirm_the_report',
+      'purge_the_messages',
+      'purge_the_messages_2',
+      'tell_the_recipients',
+      'cleaned_up',
+    ]);
+    expect((steps.purge_the_messages_2 as StepOf).on).toEqual({
+      'response.purge_the_messages_2.decided': [
+        {
+          to: 'purge_the_messages_2',
+          when: { optionIs: 'purge_the_messages' },
+          decision: 'still_in_mailboxes_2',
+        },
+        { to: 'tell_the_recipients', when: { optionIs: 'cleaned_up' }, decision: 'still_in_mailboxes_2' },
+      ],
+    });
+    expect(checkPlaybookFile('looped.playbook.yaml', looped.yaml).problems).toEqual([]);
+
+    const both = 'parallel--22222222-2222-4222-8222-222222222222';
+    doc.workflow[again]!.on_true = both;
+    doc.workflow[both] = { type: 'parallel', name: 'Both', next_steps: [purge, tell] };
+    const branched = importCacao(doc);
+    expect(Object.keys(branched.file.tracks)).toEqual([
+      'response',
+      'purge_the_messages',
+      'tell_the_recipients',
+    ]);
+    expect(checkPlaybookFile('branched.playbook.yaml', branched.yaml).problems).toEqual([]);
+  });
+
   it('takes the id and version asked for', () => {
     const { file } = importCacao(fixture('linear-manual'), { id: 'phishing-cleanup', version: 3 });
     expect([file.id, file.version]).toEqual(['phishing-cleanup', 3]);
