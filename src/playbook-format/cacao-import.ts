@@ -683,21 +683,32 @@ const splitList = (text: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-/** A snake_case key (the format's step, track and decision keys). */
-function snake(text: string): string {
-  const words = text
+/** Lower-case ASCII words of `text` joined by `separator` (accents dropped), at most `max` characters. */
+function words(text: string, separator: string, max: number): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 48)
-    .replace(/_+$/, '');
-  if (!words) return 'step';
-  return /^[a-z]/.test(words) ? words : `s_${words}`;
+    .replace(/[^a-z0-9]+/g, separator)
+    .slice(0, max + 1)
+    .split(separator)
+    .filter(Boolean)
+    .join(separator)
+    .slice(0, max)
+    .replace(new RegExp(`${separator}+$`), '');
 }
 
+/** A snake_case key (the format's step, track and decision keys). */
+function snake(text: string): string {
+  const key = words(text, '_', 48);
+  if (!key) return 'step';
+  return /^[a-z]/.test(key) ? key : `s_${key}`;
+}
+
+/** A kebab-case playbook id. */
 function kebab(text: string): string {
-  const id = snake(text).replaceAll('_', '-').replace(/-+/g, '-');
-  return id.startsWith('s-') ? `playbook-${id.slice(2)}` : id;
+  const id = words(text, '-', 60);
+  return /^[a-z]/.test(id) ? id : `playbook${id ? `-${id}` : ''}`;
 }
 
 function camel(key: string): string {

@@ -280,9 +280,13 @@ describe('CACAO import of hand-written documents', () => {
     expect(checkPlaybookFile('branched.playbook.yaml', branched.yaml).problems).toEqual([]);
   });
 
-  it('takes the id and version asked for', () => {
+  it('takes the id and version asked for, else the id from the name', () => {
     const { file } = importCacao(fixture('linear-manual'), { id: 'phishing-cleanup', version: 3 });
     expect([file.id, file.version]).toEqual(['phishing-cleanup', 3]);
+    const idOfName = (name: string) => importCacao({ ...fixture('linear-manual'), name }).file.id;
+    expect(idOfName('Réponse à la rançon (v3)')).toBe('reponse-a-la-rancon');
+    expect(idOfName('S-Corp breach')).toBe('s-corp-breach');
+    expect(idOfName('2026 phishing')).toBe('playbook-2026-phishing');
   });
 
   it('refuses what is not a CACAO 2.0 playbook, naming the step and the problem', () => {
