@@ -146,7 +146,12 @@ class Importer {
     if (first === undefined)
       throw new CacaoImportError(`step ${doc.workflow_start}: the start step leads nowhere`);
     const firstStep = this.workflow[first]!;
-    if (firstStep.type === 'parallel' && !firstStep.delay && this.endsThere(firstStep)) {
+    if (
+      firstStep.type === 'parallel' &&
+      !firstStep.delay &&
+      !firstStep.timeout &&
+      this.endsThere(firstStep)
+    ) {
       // The tracks are all there is: no join to wait on.
       const after = firstStep.on_completion ?? firstStep.on_success;
       for (const id of after === undefined ? [first] : [first, after]) this.reached.add(id);
@@ -253,6 +258,12 @@ class Importer {
           // The decision is recorded on the step before the condition.
           this.reached.add(nextId!);
           this.listStep(nextId!, next);
+          if (next.timeout)
+            this.list(
+              nextId!,
+              'timeout',
+              'the decision is made in the step before, which keeps its own timeout only',
+            );
           this.decide(draft, next, stack);
         } else
           draft.next = nextId === undefined ? this.endOf(track, stack) : this.enter(track, nextId, stack);
@@ -268,6 +279,7 @@ class Importer {
           checklist: [],
           evidence: [],
         });
+        if (step.timeout) draft.timeout = { ms: step.timeout, stepId: id };
         this.decide(draft, step, stack);
         return draft;
       }
@@ -286,6 +298,7 @@ class Importer {
             step.type,
             'its tracks run from the opening, not from this point of the workflow (the format starts every track at once): a step waits for them here',
           );
+        if (step.timeout) join.timeout = { ms: step.timeout, stepId: id };
         join.join = this.branches(id, step);
         join.next = nextId === undefined ? this.endOf(track, stack) : this.enter(track, nextId, stack);
         return join;
@@ -304,6 +317,7 @@ class Importer {
           checklist: [],
           evidence: [],
         });
+        if (step.timeout) draft.timeout = { ms: step.timeout, stepId: id };
         draft.next = this.enter(track, step.on_true, then(nextId, stack));
         return draft;
       }
@@ -445,7 +459,9 @@ class Importer {
     if (step.on_failure !== undefined && step.on_failure !== next)
       this.list(id, 'on_failure', 'a failure path is not imported: the step goes on as if it succeeded');
     if ('step_extensions' in step) this.list(id, 'step_extensions', 'extensions are not imported');
-    if (step.type === 'end' && step.timeout) this.list(id, 'timeout', 'an end step has nothing to time out');
+    if (step.type === 'start' || step.type === 'end')
+      for (const time of ['timeout', 'delay'] as const)
+        if (step[time]) this.list(id, time, `a ${step.type} step has nothing to wait for or time out`);
   }
 
   private listPlaybookProperties() {

@@ -169,6 +169,7 @@ describe('CACAO import of hand-written documents', () => {
     ).toEqual({
       declarationDue: { after: '1h', from: 'opening' },
       responseTriageTheAlertTimeout: { after: '30m', from: undefined },
+      responseRespondTimeout: { after: '3d', from: undefined },
       containmentIsolateHostsTimeout: { after: '4h', from: undefined },
       containmentRebuildServersDelay: { after: '1h', from: undefined },
       communicationsNotifyCustomersDelay: { after: '2h', from: undefined },
