@@ -399,8 +399,9 @@ class Importer {
         const said = commandText(command);
         if (command.type === 'manual') {
           for (const line of said.split('\n').map((l) => l.trim())) {
-            // The export's own notes: the events and deadlines of the playbook it came from.
-            if (!line || line === description || /^(Record in holdfast|Deadline):/.test(line)) continue;
+            // The description again, and the export's own notes (the events and deadlines of its playbook).
+            if (!line || [description, `Begin: ${description}`].includes(line)) continue;
+            if (/^(Record in holdfast|Deadline):/.test(line)) continue;
             if (line.startsWith('Evidence:')) evidence.push(...splitList(line.slice('Evidence:'.length)));
             else checklist.push(line.replace(/^- /, ''));
           }

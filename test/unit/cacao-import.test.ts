@@ -325,15 +325,31 @@ describe('CACAO import of hand-written documents', () => {
 });
 
 interface Workflow {
-  workflow: Record<string, { type: string; name?: string; description?: string; timeout?: number }>;
+  workflow: Record<
+    string,
+    {
+      type: string;
+      name?: string;
+      description?: string;
+      timeout?: number;
+      commands?: { description?: string }[];
+    }
+  >;
 }
 const actionsOf = (doc: unknown) =>
   Object.values((doc as Workflow).workflow).filter((step) => step.type === 'action');
 
+/** A step's instructions: its commands' text but the export's notes naming events and deadlines, and "Begin:". */
+const instructions = (step: ReturnType<typeof actionsOf>[number]) =>
+  (step.commands ?? [])
+    .flatMap((command) => (command.description ?? '').split('\n'))
+    .filter((line) => !/^(Record in holdfast|Deadline):/.test(line))
+    .map((line) => line.replace(/^Begin: /, ''));
+
 /**
  * "Keeps every step" (docs/decisions.md): every action step of the first export is matched, one to one, with an
- * action step of the second that has its name or its description, and a step with a timeout keeps it to the
- * minute (rounded up, never shorter).
+ * action step of the second that has its name or its description and the same instructions; a step with a
+ * timeout keeps it to the minute (rounded up, never shorter).
  */
 function lostSteps(first: unknown, second: unknown): string[] {
   const unused = actionsOf(second);
@@ -341,6 +357,7 @@ function lostSteps(first: unknown, second: unknown): string[] {
   for (const step of actionsOf(first)) {
     const keeps = (other: (typeof unused)[number]) =>
       (other.name === step.name || other.description?.trim() === step.description?.trim()) &&
+      JSON.stringify(instructions(other)) === JSON.stringify(instructions(step)) &&
       (step.timeout === undefined ||
         (other.timeout !== undefined &&
           other.timeout >= step.timeout &&
