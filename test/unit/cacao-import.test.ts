@@ -346,6 +346,13 @@ const instructions = (step: ReturnType<typeof actionsOf>[number]) =>
     .filter((line) => !/^(Record in holdfast|Deadline):/.test(line))
     .map((line) => line.replace(/^Begin: /, ''));
 
+/** The number of outcomes of each condition step, sorted. */
+const outcomeCounts = (doc: unknown) =>
+  Object.values((doc as { workflow: Record<string, { type: string; cases?: object }> }).workflow)
+    .filter((step) => step.type === 'if-condition' || step.type === 'switch-condition')
+    .map((step) => (step.type === 'if-condition' ? 2 : Object.keys(step.cases!).length))
+    .sort();
+
 /**
  * "Keeps every step" (docs/decisions.md): every action step of the first export is matched, one to one, with an
  * action step of the second that has its name or its description and the same instructions; a step with a
@@ -382,6 +389,8 @@ describe('CACAO round trip of every bundled playbook', () => {
       const second = cacaoPlaybook(compiled.definition);
       expect(lostSteps(first, second)).toEqual([]);
       expect(actionsOf(second).length).toBeGreaterThanOrEqual(actionsOf(first).length);
+      // Every decision too: as many conditions, with as many outcomes each.
+      expect(outcomeCounts(second)).toEqual(outcomeCounts(first));
 
       // The imported playbook opens an incident with its example input, and takes its first step's event.
       const openedAt = Date.parse(file.example.openedAt);
