@@ -31,9 +31,12 @@ import {
   startServer,
 } from './main';
 import {
+  type CacaoImport,
+  CacaoImportError,
   checkPlaybookFile,
   compilePlaybook,
   formatProblem,
+  importCacao,
   playbookDiff,
   playbookJsonSchema,
   scaffold,
@@ -741,6 +744,61 @@ playbooksCommand
     const definition = createRegistry().get(id, options.version);
     process.stdout.write(`${JSON.stringify(cacaoPlaybook(definition, { tlp: options.tlp }), null, 2)}\n`);
   });
+
+playbooksCommand
+  .command('import')
+  .description(
+    'turn a playbook of an exchange format into a playbook file (printed, or written with --out); what cannot be ' +
+      'mapped is listed on stderr. Exit 2 on a document that cannot be imported',
+  )
+  .argument('<file>', 'the document to import (CACAO 2.0 JSON)')
+  .addOption(new Option('--format <format>', 'import format').choices(['cacao']).makeOptionMandatory())
+  .option('--out <file>', 'write the playbook file here instead of printing it')
+  .option('--id <id>', 'id of the imported playbook (default: from the CACAO name, kebab-case)')
+  .addOption(
+    new Option('--version <n>', 'version of the imported playbook (default: 1)').argParser((value) => {
+      const version = Number(value);
+      if (!Number.isInteger(version) || version < 1)
+        throw new InvalidArgumentError('a version is a whole number ≥ 1');
+      return version;
+    }),
+  )
+  .action((file: string, options: { out?: string; id?: string; version?: number }) => {
+    let imported: CacaoImport;
+    try {
+      imported = importCacao(JSON.parse(readFileSync(file, 'utf8')), options);
+    } catch (error) {
+      if (!(error instanceof CacaoImportError || error instanceof SyntaxError || isFileError(error)))
+        throw error;
+      const message = error instanceof SyntaxError ? `not JSON: ${error.message}` : error.message;
+      process.stderr.write(`holdfast: ${file}: ${message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const { yaml, file: result, unmapped } = imported;
+    for (const item of unmapped)
+      process.stderr.write(`unmapped ${item.stepId} (${item.type}): ${item.reason}\n`);
+    const name = options.out ?? `${result.id}.playbook.yaml`;
+    const checked = checkPlaybookFile(name, yaml);
+    if (checked.problems.length > 0) {
+      process.stderr.write(
+        `the imported playbook does not pass the check:\n${checked.problems.map(formatProblem).join('\n')}\n`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    if (options.out) writeFileSync(options.out, yaml);
+    else process.stdout.write(yaml);
+    const steps = Object.values(result.tracks).reduce((n, track) => n + Object.keys(track.steps).length, 0);
+    process.stderr.write(
+      `imported ${result.id}@${result.version}: ${Object.keys(result.tracks).length} tracks, ${steps} steps, ` +
+        `${unmapped.length} unmapped${options.out ? `; wrote ${options.out}` : ''}\n`,
+    );
+  });
+
+/** A file that cannot be read (missing, a folder, no permission). */
+const isFileError = (error: unknown): error is NodeJS.ErrnoException =>
+  error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 
 /** The playbook definitions a module exports (any export with an id, version and machine). */
 /** `playbooks check <files…>`: each file's problems, located; 1 when any file has one. */

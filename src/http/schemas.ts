@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type ErrorCode, errorCodes, principalKinds } from '../engine';
+import { cacaoPlaybookSchema } from '../playbook-format';
 import { anchorKinds } from '../playbook-kit';
 
 /** Ids that are not UUIDs cannot exist; routes answer them with 404 before touching the database. */
@@ -330,9 +331,10 @@ export const PlaybookDefinitionSchema = z
   })
   .openapi('PlaybookDefinition');
 
-export const CacaoPlaybookSchema = z
-  .looseObject({ type: z.literal('playbook'), spec_version: z.string(), id: z.string(), name: z.string() })
-  .openapi('CacaoPlaybook', { description: 'A CACAO 2.0 playbook (OASIS), with holdfast extensions' });
+/** The one schema of a CACAO playbook: what the importer reads is what the export must be. */
+export const CacaoPlaybookSchema = cacaoPlaybookSchema.openapi('CacaoPlaybook', {
+  description: 'A CACAO 2.0 playbook (OASIS), with holdfast extensions',
+});
 
 const ClockCalendarSchema = z.object({
   region: z.string().nullable().openapi({

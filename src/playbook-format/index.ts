@@ -1,3 +1,5 @@
+export * from './cacao-import';
+export * from './cacao-schema';
 export * from './check';
 export * from './compile';
 export * from './diff';

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playbooks } from '../../playbooks';
 import { ransomDemandV1 } from '../../playbooks/ransom-demand';
+import { checkPlaybookFile } from '../../src/playbook-format';
 import type { AfterActionReport } from '../../src/tabletop';
 import { cleanEnv, holdfastBin, killAll, startServe } from '../support/processes';
 
@@ -95,6 +96,70 @@ describe('holdfast playbooks', () => {
     const pulled = await holdfast('playbooks', 'pull', 'small-outage', '--version', '1', ...db);
     expect(pulled.stdout).toBe(readFileSync(file, 'utf8'));
   }, 300_000); // four processes, each opening and migrating an embedded database
+
+  it('imports CACAO: the playbook file on stdout (or --out), what is not mapped on stderr; the file publishes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'holdfast-import-'));
+    dirs.push(dir);
+    const branching = await holdfast(
+      'playbooks',
+      'import',
+      '--format',
+      'cacao',
+      'test/fixtures/cacao/branching.json',
+    );
+    expect(branching.code).toBe(0);
+    expect(branching.stdout).toMatch(/^# Imported from the CACAO 2.0 playbook playbook--[0-9a-f-]{36} /);
+    expect(checkPlaybookFile('imported.playbook.yaml', branching.stdout).problems).toEqual([]);
+    expect(branching.stderr).toMatch(
+      /^unmapped parallel--[0-9a-f-]{36} \(parallel\): its tracks run from the opening/,
+    );
+    expect(branching.stderr).toContain(
+      'imported ransomware-on-file-servers@1: 3 tracks, 14 steps, 1 unmapped\n',
+    );
+
+    const out = join(dir, 'block.playbook.yaml');
+    const unmappable = await holdfast(
+      'playbooks',
+      'import',
+      '--format',
+      'cacao',
+      'test/fixtures/cacao/unmappable.json',
+      '--out',
+      out,
+      '--id',
+      'block-ip',
+      '--version',
+      '2',
+    );
+    expect(unmappable.code).toBe(0);
+    expect(unmappable.stdout).toBe('');
+    const listed = unmappable.stderr.split('\n').filter((line) => line.startsWith('unmapped '));
+    expect(listed).toHaveLength(10);
+    expect(listed).toContainEqual(
+      expect.stringMatching(/^unmapped while-condition--\S+ \(while-condition\): /),
+    );
+    expect(listed).toContainEqual(expect.stringMatching(/^unmapped action--\S+ \(http-api command\): /));
+    expect(unmappable.stderr).toContain(
+      `imported block-ip@2: 1 tracks, 5 steps, 10 unmapped; wrote ${out}\n`,
+    );
+    const published = await holdfast('playbooks', 'publish', out, '--data-dir', join(dir, 'db'));
+    expect(published.stdout).toMatch(/^published block-ip@2 sha256:[a-f0-9]{64}\n$/);
+
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, '{ "type": ');
+    const broken = await holdfast('playbooks', 'import', '--format', 'cacao', notJson);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`holdfast: ${notJson}: not JSON: `);
+    const notCacao = join(dir, 'not-cacao.json');
+    writeFileSync(notCacao, JSON.stringify({ type: 'playbook', spec_version: 'cacao-2.0', name: 'x' }));
+    const refused = await holdfast('playbooks', 'import', '--format', 'cacao', notCacao);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`holdfast: ${notCacao}: not a CACAO 2.0 playbook:\n  - id: `);
+    const missing = await holdfast('playbooks', 'import', '--format', 'cacao', join(dir, 'missing.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ENOENT');
+  }, 300_000); // a publish opens and migrates an embedded database
 
   it('exports CACAO and draws Mermaid; refuses an unknown format', async () => {
     const cacao = await holdfast(
