@@ -331,8 +331,11 @@ export const PlaybookDefinitionSchema = z
   })
   .openapi('PlaybookDefinition');
 
-/** The one schema of a CACAO playbook: what the importer reads is what the export must be. */
-export const CacaoPlaybookSchema = cacaoPlaybookSchema.openapi('CacaoPlaybook', {
+/**
+ * The one schema of a CACAO playbook: what the importer reads is what the export must be. Rebuilt from its
+ * shape so that `.openapi` exists whichever module was loaded first.
+ */
+export const CacaoPlaybookSchema = z.looseObject(cacaoPlaybookSchema.shape).openapi('CacaoPlaybook', {
   description: 'A CACAO 2.0 playbook (OASIS), with holdfast extensions',
 });
 
