@@ -800,7 +800,6 @@ playbooksCommand
 const isFileError = (error: unknown): error is NodeJS.ErrnoException =>
   error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 
-/** The playbook definitions a module exports (any export with an id, version and machine). */
 /** `playbooks check <files…>`: each file's problems, located; 1 when any file has one. */
 function checkFiles(files: readonly string[]): number {
   let failed = 0;
@@ -817,6 +816,7 @@ function checkFiles(files: readonly string[]): number {
   return failed > 0 ? 1 : 0;
 }
 
+/** The playbook definitions a module exports (any export with an id, version and machine). */
 async function playbooksIn(file: string): Promise<PlaybookDefinition[]> {
   const module = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
   const found = Object.values(module).filter(

@@ -65,3 +65,7 @@ export function listIssues(
     summary: more > 0 ? `${summary}; and ${more} more` : summary,
   };
 }
+
+/** Ids that are not UUIDs cannot exist: callers answer them "not found" before touching the database. */
+export const isUuid = (id: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);

@@ -34,7 +34,7 @@ export {
   verifyCheckpoints,
 } from './checkpoints';
 export { type DatabaseClock, startDatabaseClock } from './database-clock';
-export { clip, type ErrorCode, errorCodes, listIssues, Refusal } from './errors';
+export { clip, type ErrorCode, errorCodes, isUuid, listIssues, Refusal } from './errors';
 export { GENESIS_HASH, hashEvent, verifyChain } from './hash-chain';
 export {
   type AdvanceResult,

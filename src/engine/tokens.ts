@@ -1,7 +1,7 @@
 import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Actor } from '../playbook-kit';
-import { Refusal } from './errors';
+import { isUuid, Refusal } from './errors';
 import {
   canonicalName,
   keyOfName,
@@ -163,7 +163,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   }
 
   async function revokeToken(id: string): Promise<TokenRecord> {
-    const record = await deps.store.revokeToken(id);
+    const record = isUuid(id) ? await deps.store.revokeToken(id) : null;
     if (!record) throw new Refusal('not_found', `no token ${id}`);
     revocations++;
     const digests = [...active.entries()]

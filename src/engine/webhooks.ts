@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Refusal } from './errors';
+import { isUuid, Refusal } from './errors';
 import type { IncidentMode, OutboxMessage, OutboxMessageType } from './types';
 import { messageSummary } from './webhook-formats';
 
@@ -362,7 +362,5 @@ export function checkEndpointUrl(url: string): void {
     throw new Refusal('invalid_request', 'a webhook URL must not carry credentials');
   }
 }
-
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 export type { OutboxMessage, OutboxMessageType };

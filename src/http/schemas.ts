@@ -3,9 +3,7 @@ import { type ErrorCode, errorCodes, principalKinds } from '../engine';
 import { cacaoPlaybookSchema } from '../playbook-format';
 import { anchorKinds } from '../playbook-kit';
 
-/** Ids that are not UUIDs cannot exist; routes answer them with 404 before touching the database. */
-export const isUuid = (id: string): boolean =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+export { isUuid } from '../engine';
 
 /** `?mode=` of listings and streams. */
 export const ModeQuery = z.enum(['live', 'exercise']).optional().openapi({

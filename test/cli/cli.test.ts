@@ -167,6 +167,13 @@ describe('the holdfast command', () => {
     );
     expect(unknown?.code).toBe(1);
     expect(unknown?.stderr).toContain('no token');
+    const malformed = await holdfast('token', 'revoke', "x' or 1=1").then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(malformed?.code).toBe(1);
+    expect(malformed?.stderr).toContain("no token x' or 1=1");
+    expect(malformed?.stderr).not.toMatch(/invalid input syntax|uuid|select /i);
   });
 
   it('links a principal to an OpenID Connect subject, once, and lists the subject', async () => {

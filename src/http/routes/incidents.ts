@@ -391,12 +391,7 @@ export function incidentRoutes(deps: AppDeps): App {
     assertUuid(id);
     const result = await engine
       .advanceIncident({
-        incidentId: id,
-        type: body.type,
-        payload: body.payload,
-        note: body.note ?? null,
-        occurredAt: body.occurredAt,
-        actor: c.var.actor,
+        ...eventCommand(id, body, c.var.actor),
         ifMatch: parseIfMatch(headers['if-match']),
         idempotencyKey: parseIdempotencyKey(headers['idempotency-key']),
       })
@@ -420,14 +415,7 @@ export function incidentRoutes(deps: AppDeps): App {
     const body = c.req.valid('json');
     assertStorableJson(body);
     assertUuid(id);
-    const result = await engine.simulate({
-      incidentId: id,
-      type: body.type,
-      payload: body.payload,
-      note: body.note ?? null,
-      occurredAt: body.occurredAt,
-      actor: c.var.actor,
-    });
+    const result = await engine.simulate(eventCommand(id, body, c.var.actor));
     return c.json(result, 200);
   });
 
@@ -466,3 +454,17 @@ export function incidentRoutes(deps: AppDeps): App {
   });
   return app;
 }
+
+/** The event a request body asks for, by `actor`: what an advance applies and a simulation tries. */
+const eventCommand = (
+  incidentId: string,
+  body: { type: string; payload?: unknown; note?: string | null; occurredAt?: string },
+  actor: Actor,
+) => ({
+  incidentId,
+  type: body.type,
+  payload: body.payload,
+  note: body.note ?? null,
+  occurredAt: body.occurredAt,
+  actor,
+});
