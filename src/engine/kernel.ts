@@ -18,7 +18,6 @@ import {
   openSnapshot,
   type PendingTimer,
   persistSnapshot,
-  publicTimerId,
   restoreSnapshot,
   type StepResult,
   step,

@@ -190,11 +190,13 @@ const lateScore = (minutesLate: number) =>
   Math.round(Math.max(scoring.late.floor, 1 - scoring.late.decayPerHour * (minutesLate / 60)) * 1000) / 1000;
 
 /** "a critical response was", "a statutory clock was", or both, for the items that set a rating. */
-const whatWas = (items: { id: string }[]) =>
-  [
+const whatWas = (items: { id: string }[]) => {
+  const kinds = [
     ...(items.some((i) => !i.id.startsWith('clock:')) ? ['a critical response'] : []),
     ...(items.some((i) => i.id.startsWith('clock:')) ? ['a statutory clock'] : []),
-  ].join(' and ') + ' was';
+  ];
+  return `${kinds.join(' and ')} was`;
+};
 
 function rateObjective(
   objective: { id: string; text: string; coreCapabilities: string[] },
