@@ -237,6 +237,8 @@ describe('holdfast playbooks', () => {
       writeFileSync(inDir(name), text.replace(from, to));
       return inDir(name);
     };
+    const testFirstDrill = (scenario: string) =>
+      holdfast('playbooks', 'test', inDir('first-drill.playbook.yaml'), '--scenario', scenario);
 
     it('plays the scenario that `playbooks new` scaffolds to closure, with every response on time', async () => {
       expect(scaffolded.code).toBe(0);
@@ -273,13 +275,7 @@ describe('holdfast playbooks', () => {
         'event: threat.contained,',
         'event: threat.contianed,',
       );
-      const result = await holdfast(
-        'playbooks',
-        'test',
-        inDir('first-drill.playbook.yaml'),
-        '--scenario',
-        scenario,
-      );
+      const result = await testFirstDrill(scenario);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
         'first-drill-drill: script move 2 (T+PT1H, tech sends threat.contianed, after inject I1) was refused: ' +
@@ -294,13 +290,7 @@ describe('holdfast playbooks', () => {
         '  - { at: PT1H, as: tech, event: threat.contained, payload: { how: Blocked the source. } }\n',
         '',
       );
-      const result = await holdfast(
-        'playbooks',
-        'test',
-        inDir('first-drill.playbook.yaml'),
-        '--scenario',
-        scenario,
-      );
+      const result = await testFirstDrill(scenario);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
         'script move 2 (T+PT2H, ic sends recovery.decided, after inject I1) was refused: event_not_allowed: ' +
@@ -314,13 +304,7 @@ describe('holdfast playbooks', () => {
         'payload: { how: Blocked the source. } }',
         'payload: { how: Blocked the source. }, expect: refused }',
       );
-      const result = await holdfast(
-        'playbooks',
-        'test',
-        inDir('first-drill.playbook.yaml'),
-        '--scenario',
-        scenario,
-      );
+      const result = await testFirstDrill(scenario);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
         'script move 2 (T+PT1H, tech sends threat.contained, after inject I1): the script expected the playbook to refuse it, and it was accepted',
