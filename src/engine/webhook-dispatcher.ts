@@ -48,6 +48,9 @@ export interface DispatcherDeps {
   onError?: (error: unknown) => void;
 }
 
+/** How often a dispatcher looks for endpoints failing too long. */
+const SWEEP_EVERY_MS = 60_000;
+
 /**
  * Delivers the outbox: fans new messages out to the endpoints that want them, claims due deliveries under a
  * lease (every instance runs one; SKIP LOCKED keeps them apart) and sends each, recording every attempt and
@@ -59,6 +62,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const leaseMs = deps.leaseMs ?? 60_000;
   const batch = deps.batch ?? 32;
   const random = deps.random ?? Math.random;
+  let sweptAt: number | null = null;
 
   async function attempt({ delivery, message, endpoint }: ClaimedDelivery): Promise<void> {
     const started = deps.now();
@@ -96,11 +100,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     const fannedOut = await store.fanOut(at, batch * 4, (message, endpoints) =>
       endpoints.filter((endpoint) => endpoint.active && matches(endpoint.filters, message)),
     );
-    await store.disableFailing(
-      new Date(now.getTime() - DISABLE_AFTER_FAILING_MS).toISOString(),
-      `failing since before ${new Date(now.getTime() - DISABLE_AFTER_FAILING_MS).toISOString()} without one delivery`,
-      at,
-    );
+    // Days of failure are what disables an endpoint: looking once a minute is often enough.
+    if (sweptAt === null || now.getTime() - sweptAt >= SWEEP_EVERY_MS) {
+      sweptAt = now.getTime();
+      const since = new Date(now.getTime() - DISABLE_AFTER_FAILING_MS).toISOString();
+      await store.disableFailing(since, `failing since before ${since} without one delivery`, at);
+    }
     const claimed = await store.claimDue(holder, at, new Date(now.getTime() + leaseMs).toISOString(), batch);
     await Promise.all(claimed.map(attempt));
     return { fannedOut, sent: claimed.length };
