@@ -11,7 +11,7 @@ import { incidentPage } from './incident-page.js';
 import { showLogin } from './login.js';
 import { newIncidentPage } from './new-incident.js';
 import { playbookPage, playbooksPage } from './playbook-page.js';
-import { currentMode, session, setMode, setRouter, signOut } from './session.js';
+import { currentMode, session, setConnection, setMode, setRouter, signOut } from './session.js';
 import { tickCountdowns } from './time.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('view'));
@@ -39,6 +39,8 @@ function route() {
   if (facilitatorOnly) setMode('exercise');
   modeSelect.value = currentMode();
   modeSelect.disabled = facilitatorOnly;
+  // A page that follows changes says so as it connects; one that does not must not look as if it were trying.
+  setConnection('static', 'this page shows what it read when it opened; reload it for changes');
   current = page(location.hash, facilitatorOnly);
 }
 

@@ -66,6 +66,11 @@ export function setConnection(state, detail = '', messages = 0) {
   conn.dataset.messages = String(messages);
   conn.title = detail || state;
   conn.textContent =
-    { live: '● live', polling: '◌ polling', connecting: '… connecting', offline: '○ offline' }[state] ??
-    state;
+    {
+      live: '● live',
+      polling: '◌ polling',
+      connecting: '… connecting',
+      offline: '○ offline',
+      static: '· as loaded',
+    }[state] ?? state;
 }

@@ -130,6 +130,8 @@ describe.skipIf(!hasChromium)('the playbook page in Chromium', () => {
 
     await page.waitForSelector('#playbook-title');
     expect(await page.textContent('#playbook-title')).toBe('Small outage');
+    // The page follows no stream: the connection badge does not claim to be connecting.
+    expect(await page.textContent('#conn')).toBe('· as loaded');
     expect(await page.textContent('#playbook-summary')).toBe(
       'A service is down; find out why and bring it back.',
     );
