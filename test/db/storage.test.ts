@@ -43,6 +43,21 @@ for (const backend of storageBackends) {
       expect((await drill.engine.loadIncident(live.id, lead)).id).toBe(live.id);
     });
 
+    it('names who opened an incident in every view, reading its first event once', async () => {
+      const incident = await open();
+      expect(incident.openedBy).toBe('lee');
+      const listEvents = vi.spyOn(drill.store, 'listEvents');
+      const advanced = await drill.engine.advanceIncident({
+        incidentId: incident.id,
+        type: 'note.added',
+        payload: { text: 'Called the vendor' },
+        actor: responder,
+      });
+      expect(advanced.incident.openedBy).toBe('lee');
+      expect((await drill.engine.getIncident(incident.id, [])).openedBy).toBe('lee');
+      expect(listEvents).not.toHaveBeenCalled();
+    });
+
     it('opens an incident at version 1 with its first event and its timers as rows', async () => {
       const incident = await open();
       expect(incident.version).toBe(1);

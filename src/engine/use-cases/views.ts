@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { AnyMachineSnapshot } from 'xstate';
 import { type Actor, contextFacts, type UnstartedClock, unstartedClocks } from '../../playbook-kit';
 import { Refusal } from '../errors';
@@ -64,6 +65,15 @@ export interface IncidentView {
 /** Reading incidents: the view the API answers with, listings, the event log, the diagram. */
 export function views(ctx: UseCaseContext) {
   const { store, writeCache } = ctx;
+  /** Who opened each incident: its first event never changes, so it is read once, not on every view. */
+  const openers = new LRUCache<string, string>({ max: 10_000 });
+  const openerOf = async (incidentId: string): Promise<string | null> => {
+    const known = openers.get(incidentId);
+    if (known !== undefined) return known;
+    const [first] = await store.listEvents(incidentId, 0, 1);
+    if (first) openers.set(incidentId, first.actor);
+    return first?.actor ?? null;
+  };
 
   /** The incident as the API shows it to a caller with these roles; `restored`: its snapshot, if at hand. */
   async function incidentView(
@@ -73,7 +83,7 @@ export function views(ctx: UseCaseContext) {
   ): Promise<IncidentView> {
     const definition = ctx.definitionOf(row);
     const snapshot = restored ?? restoreSnapshot(definition, row.snapshot);
-    const [timers, [first]] = await Promise.all([store.listTimers(row.id), store.listEvents(row.id, 0, 1)]);
+    const [timers, openedBy] = await Promise.all([store.listTimers(row.id), openerOf(row.id)]);
     const open = row.status === 'open';
     const facts = contextFacts(definition, snapshot.context);
     const routine = new Set(definition.routineTimers ?? []);
@@ -120,7 +130,7 @@ export function views(ctx: UseCaseContext) {
       timeZone: facts.timeZone,
       clock: ctx.incidentNow(row),
       openedAt: facts.openedAt ?? row.createdAt,
-      openedBy: first?.actor ?? null,
+      openedBy,
       context: snapshot.context,
       version: row.version,
       createdAt: row.createdAt,
