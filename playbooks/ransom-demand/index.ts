@@ -55,6 +55,7 @@ export const ransomDemandV1 = definePlaybook({
   internalEvents: ['customer_notice.overdue', 'recovery.completed', 'clock.due'],
   timerLabels: { ...timerLabels, ...clockTimerLabels },
   routineTimers,
+  warnedTimers: ['ransomDeadline', 'ransomWarning24h', 'ransomWarning12h', 'ransomWarning1h'],
   machine: ransomDemandMachine,
   example: { openedAt: '2018-03-08T10:05:00-05:00', input: jjMedsInput },
   releasedAt: '2026-11-14T00:00:00.000Z',

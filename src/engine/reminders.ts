@@ -6,7 +6,8 @@ import type { TimerRow } from './types';
  * Reminders before a deadline passes: durable timers of their own, armed beside each deadline and notification
  * clock of a live incident, so a person hears of it 24 h, 4 h and 1 h before (the offsets are configured) and
  * not only when it has passed. Firing one logs a `deadline.reminder` event, which sends its outbox message; it
- * leaves the machine alone. Routine timers (a situation report every 4 h, the end of a watch) get none.
+ * leaves the machine alone. Routine timers (a situation report every 4 h, the end of a watch) get none, nor do
+ * the timers a playbook warns of itself (`warnedTimers`).
  */
 export const reminderEventType = 'deadline.reminder';
 
@@ -52,11 +53,11 @@ export function withReminders<W extends TimerChanges>(
   now: string,
 ): W {
   if (before.length === 0) return write;
-  const routine = new Set(definition.routineTimers ?? []);
+  const unreminded = new Set([...(definition.routineTimers ?? []), ...(definition.warnedTimers ?? [])]);
   const add: TimerRow[] = [];
   const remove: string[] = [];
   for (const timer of write.timersToAdd) {
-    if (isReminder(timer) || routine.has(timerKey(timer.timerId))) continue;
+    if (isReminder(timer) || unreminded.has(timerKey(timer.timerId))) continue;
     for (const offset of before) {
       const remindAt = new Date(Date.parse(timer.dueAt) - offset).toISOString();
       const id = reminderId(timer.timerId, offset);

@@ -120,6 +120,7 @@ export function buildPlaybook<E extends CatalogueSpec['example']>(
     internalEvents: ['deadline.passed', 'clock.due'],
     timerLabels: { ...deadlineLabels([...deadlines, ...windows]), ...clockTimerLabels },
     routineTimers: [...deadlines.filter((deadline) => deadline.routine), ...windows].map((timer) => timer.id),
+    warnedTimers: deadlines.filter((deadline) => deadline.warned).map((deadline) => deadline.id),
     machine: machine as unknown as AnyStateMachine,
     example: spec.example,
     releasedAt: spec.releasedAt,

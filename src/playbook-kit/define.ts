@@ -84,6 +84,11 @@ export interface PlaybookDefinition {
    * 4 h, or that end a watch rather than ask for work: dashboards show them apart from the deadlines.
    */
   routineTimers?: readonly string[];
+  /**
+   * Timers (keys of `timerLabels`) the playbook warns of itself, and its warnings: a ransom deadline with its
+   * 24 h, 12 h and 1 h warnings. holdfast adds no reminders of its own to them.
+   */
+  warnedTimers?: readonly string[];
   machine: AnyStateMachine;
   /**
    * A realistic incident from the seed case: its `input` and when it was opened. It documents the input and

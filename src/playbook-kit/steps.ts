@@ -22,6 +22,8 @@ export interface Deadline {
   source: string;
   /** It comes round as a matter of course (a situation report every 4 h): see `routineTimers`. */
   routine?: boolean;
+  /** The playbook warns of it itself, or it is such a warning: see `warnedTimers`. */
+  warned?: boolean;
 }
 
 /** A deadline counted from a recorded fact (the time its event happened), or from entering the step. */

@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MemoryIncidentStore } from '../../db/memory-store';
+import { playbooks } from '../../playbooks';
 import { loadConfig } from '../../src/config';
+import { createEngine, PlaybookRegistry } from '../../src/engine';
 import { offsetLabel, withReminders } from '../../src/engine/reminders';
 import type { TimerRow } from '../../src/engine/types';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
 import { useDrillEngine } from '../support/drill-engine';
+import { testKeyring } from '../support/keys';
 
 const responder = actor('rita', 'responder');
 const t0 = Date.parse('2026-03-08T10:00:00.000Z');
@@ -118,6 +123,48 @@ for (const backend of storageBackends) {
   });
 }
 
+describe('reminders on a playbook that warns of its own deadline', () => {
+  it('adds none to the ransom deadline and its warnings, and reminds of the police report', async () => {
+    const store = new MemoryIncidentStore();
+    const engine = createEngine({
+      store,
+      registry: new PlaybookRegistry(playbooks),
+      now: () => new Date(t0),
+      newId: randomUUID,
+      keyring: testKeyring(),
+      reminders: [DAY, 4 * HOUR, HOUR],
+    });
+    const incident = await engine.startIncident(
+      {
+        playbookId: 'ransom-demand',
+        title: 'JJ Meds',
+        actor: actor('ida', 'incident_commander'),
+        input: {
+          demand: {
+            receivedAt: at(t0),
+            channel: 'email',
+            claimedAssets: ['files'],
+            proofOfAccess: false,
+            threatenedActions: [],
+            amount: 1,
+            currency: 'USD',
+          },
+          organisation: { name: 'JJ Meds', country: 'CA' },
+        },
+      },
+      [],
+    );
+    const ids = (await store.listTimers(incident.id)).map((t) => t.timerId);
+    expect(ids).toEqual(
+      expect.arrayContaining(['ransomDeadline', 'ransomWarning1h', 'lawEnforcementReportDue']),
+    );
+    expect(ids.filter((id) => id.startsWith('ransom') && id.includes('~remind:'))).toEqual([]);
+    expect(ids).toEqual(
+      expect.arrayContaining(['lawEnforcementReportDue~remind:4h', 'lawEnforcementReportDue~remind:1h']),
+    );
+  });
+});
+
 describe('reminder timers of a write', () => {
   const deadline: TimerRow = {
     incidentId: 'i',
@@ -126,13 +173,14 @@ describe('reminder timers of a write', () => {
     label: 'Report due',
     dueAt: at(t0 + 24 * HOUR),
   };
-  const routine = { ...drillPlaybook, routineTimers: ['sitrepDue'] };
+  const routine = { ...drillPlaybook, routineTimers: ['sitrepDue'], warnedTimers: ['ransomDeadline'] };
   const write = (add: TimerRow[], remove: string[] = []) => ({ timersToAdd: add, timerIdsToRemove: remove });
 
-  it('skips routine timers and offsets already behind now, and removes a cancelled timer’s reminders', () => {
+  it('skips routine and warned timers and offsets already behind now, and removes a cancelled timer’s reminders', () => {
     const sitrep = { ...deadline, timerId: 'sitrepDue', dueAt: at(t0 + 4 * HOUR) };
+    const ransom = { ...deadline, timerId: 'ransomDeadline', dueAt: at(t0 + 48 * HOUR) };
     const made = withReminders(
-      write([deadline, sitrep], ['customerNotice']),
+      write([deadline, sitrep, ransom], ['customerNotice']),
       routine,
       [DAY, 4 * HOUR],
       at(t0),
@@ -140,6 +188,7 @@ describe('reminder timers of a write', () => {
     expect(made.timersToAdd.map((t) => [t.timerId, t.dueAt])).toEqual([
       ['reportDue', at(t0 + 24 * HOUR)],
       ['sitrepDue', at(t0 + 4 * HOUR)],
+      ['ransomDeadline', at(t0 + 48 * HOUR)],
       ['reportDue~remind:4h', at(t0 + 20 * HOUR)],
     ]);
     expect(made.timerIdsToRemove).toEqual([

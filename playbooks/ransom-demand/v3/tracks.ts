@@ -107,6 +107,7 @@ const ransomWarning = (hoursLeft: number): Deadline => ({
   label: `Warning: ${hoursLeft} h to the ransom deadline`,
   at: (context) => addMs(ransomDeadlineAt(context), -hours(hoursLeft)),
   source: 'PB-1 TM-PAY1',
+  warned: true,
 });
 /** TM-PAY1: warnings 24, 12 and 1 h before T_deadline; with no decision at T_deadline the demand lapses. */
 const ransomDeadlines: Deadline[] = [
@@ -118,6 +119,7 @@ const ransomDeadlines: Deadline[] = [
     label: 'Ransom deadline (end of the payment window; 48 h after the demand in JJ Meds)',
     at: ransomDeadlineAt,
     source: 'PB-1 TM-PAY1; C2 48-hour window',
+    warned: true,
   },
 ];
 /** T_payment + 24 h: NYDFS 500.17(c) / CIRCIA (proposed) payment notice, where they apply. */
