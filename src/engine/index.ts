@@ -92,7 +92,7 @@ export {
   systemAdminPrincipal,
 } from './principals';
 export { type PlaybookLoader, PlaybookRegistry } from './registry';
-export { isReminder, offsetLabel, reminderEventType } from './reminders';
+export { reminderEventType } from './reminders';
 export { type Credential, createSessions, type Sessions } from './sessions';
 export { startTimerWorker } from './timers';
 export { builtInRoles, createTokenService, hashSecret, type TokenService } from './tokens';

@@ -5,7 +5,7 @@ import { playbooks } from '../../playbooks';
 import { createEngine, PlaybookRegistry, Refusal } from '../../src/engine';
 import { actor } from '../support/actors';
 import { openTestMemory } from '../support/databases';
-import { useDrillEngine } from '../support/drill-engine';
+import { openDrill, useDrillEngine } from '../support/drill-engine';
 import { testKeyring } from '../support/keys';
 
 /** What the engine's writes put in the outbox, on the in-memory store (the store contract covers the SQL ones). */
@@ -17,17 +17,7 @@ const HOUR = 3_600_000;
 describe('the outbox of the engine’s writes', () => {
   const drill = useDrillEngine({ open: openTestMemory }, t0);
   const open = (mode: 'live' | 'exercise' = 'live') =>
-    drill.engine.startIncident(
-      {
-        playbookId: 'drill',
-        title: 'Drill',
-        input: { deadlineHours: 2 },
-        actor: responder,
-        mode,
-        clockStart: mode === 'exercise' ? '2030-01-01T00:00:00Z' : undefined,
-      },
-      [],
-    );
+    openDrill(drill.engine, responder, { deadlineHours: 2, mode });
   const messages = (incidentId: string) => drill.store.listOutboxMessages(incidentId);
 
   it('sends one message per event, thin, with free text only in its details', async () => {

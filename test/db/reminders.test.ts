@@ -9,7 +9,7 @@ import type { TimerRow } from '../../src/engine/types';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
-import { useDrillEngine } from '../support/drill-engine';
+import { openDrill, useDrillEngine } from '../support/drill-engine';
 import { testKeyring } from '../support/keys';
 
 const responder = actor('rita', 'responder');
@@ -23,17 +23,7 @@ for (const backend of storageBackends) {
     const drill = useDrillEngine(backend, t0, { reminders: [HOUR, 30 * MINUTE] });
 
     const open = (mode: 'live' | 'exercise' = 'live') =>
-      drill.engine.startIncident(
-        {
-          playbookId: 'drill',
-          title: 'Drill',
-          input: { deadlineHours: 2 },
-          actor: responder,
-          mode,
-          clockStart: mode === 'exercise' ? '2030-01-01T00:00:00Z' : undefined,
-        },
-        [],
-      );
+      openDrill(drill.engine, responder, { deadlineHours: 2, mode });
     const timerRows = async (incidentId: string) =>
       (await drill.store.listTimers(incidentId)).map((t) => [t.timerId, t.dueAt]).sort();
     const logged = async (incidentId: string) =>

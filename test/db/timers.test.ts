@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../src/engine';
 import { actor } from '../support/actors';
 import { storageBackends } from '../support/databases';
-import { useDrillEngine } from '../support/drill-engine';
+import { openDrill, useDrillEngine } from '../support/drill-engine';
 
 const responder = actor('rita', 'responder');
 const t0 = Date.parse('2026-03-08T10:00:00.000Z');
@@ -13,17 +13,7 @@ for (const backend of storageBackends) {
     const drill = useDrillEngine(backend, t0);
 
     const open = (deadlineHours = 48, mode: 'live' | 'exercise' = 'live') =>
-      drill.engine.startIncident(
-        {
-          playbookId: 'drill',
-          title: 'Drill',
-          input: { deadlineHours },
-          actor: responder,
-          mode,
-          clockStart: mode === 'exercise' ? '2030-01-01T00:00:00Z' : undefined,
-        },
-        [],
-      );
+      openDrill(drill.engine, responder, { deadlineHours, mode });
     const rows = (incidentId: string) => drill.store.listTimers(incidentId);
 
     it('fires a due timer as an event at its due time, deletes its row, and keeps the chain intact', async () => {

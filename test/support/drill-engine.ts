@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createEngine, type Engine, type EngineDeps, PlaybookRegistry } from '../../src/engine';
 import type { IncidentStore } from '../../src/engine/types';
+import type { Actor } from '../../src/playbook-kit';
 import { drillPlaybook } from '../fixtures/drill-playbook';
 import type { TestStorage } from './databases';
 import { testKeyring } from './keys';
@@ -38,3 +39,24 @@ export function useDrillEngine(
   });
   return ctx;
 }
+
+/**
+ * Opens a drill incident as `actor`, its deadline `deadlineHours` away: live, or an exercise whose clock starts at
+ * 2030-01-01T00:00:00Z.
+ */
+export const openDrill = (
+  engine: Engine,
+  actor: Actor,
+  { deadlineHours = 48, mode = 'live' }: { deadlineHours?: number; mode?: 'live' | 'exercise' } = {},
+) =>
+  engine.startIncident(
+    {
+      playbookId: 'drill',
+      title: 'Drill',
+      input: { deadlineHours },
+      actor,
+      mode,
+      clockStart: mode === 'exercise' ? '2030-01-01T00:00:00Z' : undefined,
+    },
+    [],
+  );
